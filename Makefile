@@ -1,0 +1,38 @@
+# Thin wrapper: every target installs what it needs (make setup) and builds what is missing.
+BUILD   ?= build
+JOBS    ?= $(shell nproc)
+CMAKE_FLAGS ?=
+
+# Debian packages the build, the tests and the demo need (installed with --no-install-recommends).
+PACKAGES := cmake ninja-build g++ make pkg-config libeigen3-dev nlohmann-json3-dev doctest-dev \
+            libcereal-dev libpugixml-dev libtorch-dev librsvg2-bin emscripten chromium wabt \
+            hershey-fonts-data fortunes fortunes-min python3
+
+.PHONY: all setup build test demo fixtures bench eval clean
+
+all: build
+
+setup:
+	@bash tools/setup.sh $(PACKAGES)
+
+$(BUILD)/build.ninja:
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
+
+build: setup $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# Until the page exists, the main job writes a sample with the CLI.
+demo: build
+	@mkdir -p $(BUILD)/demo
+	$(BUILD)/bin/hw sample --model tests/fixtures/synthesis_small.hwm --text "hello world" --seed 1 -o $(BUILD)/demo/hello.svg
+	@echo "wrote $(BUILD)/demo/hello.svg"
+
+# Regenerates the golden fixtures from LibTorch (commit the result).
+fixtures: build
+	$(BUILD)/bin/make_fixtures tests/fixtures
+
+clean:
+	rm -rf $(BUILD)

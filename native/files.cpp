@@ -1,0 +1,50 @@
+#include "files.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <unistd.h>
+
+namespace hw {
+
+Status read_file(const std::string& path, std::vector<uint8_t>& out) {
+    out.clear();
+    FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f) return Status::error(path + ": " + std::strerror(errno));
+    uint8_t buf[1 << 16];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.insert(out.end(), buf, buf + n);
+    const bool bad = std::ferror(f) != 0;
+    std::fclose(f);
+    if (bad) return Status::error(path + ": read error");
+    return Status::success();
+}
+
+Status read_text_file(const std::string& path, std::string& out) {
+    std::vector<uint8_t> bytes;
+    Status s = read_file(path, bytes);
+    out.assign(bytes.begin(), bytes.end());
+    return s;
+}
+
+Status write_file_atomic(const std::string& path, const void* data, size_t size) {
+    const std::string tmp = path + ".tmp-" + std::to_string(getpid());
+    FILE* f = std::fopen(tmp.c_str(), "wb");
+    if (!f) return Status::error(path + ": cannot write (" + std::strerror(errno) + ")");
+    bool ok = std::fwrite(data, 1, size, f) == size;
+    ok = std::fflush(f) == 0 && ok;
+    ok = fsync(fileno(f)) == 0 && ok;
+    ok = std::fclose(f) == 0 && ok;
+    if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+        const std::string why = std::strerror(errno);
+        std::remove(tmp.c_str());
+        return Status::error(path + ": write failed (" + why + ")");
+    }
+    return Status::success();
+}
+
+Status write_file_atomic(const std::string& path, const std::string& text) {
+    return write_file_atomic(path, text.data(), text.size());
+}
+
+}  // namespace hw

@@ -1,0 +1,184 @@
+// hw: the native command-line front end of the inference core.
+//   hw sample --model F --text "..." [options] -o OUT
+//   hw info F
+#include <cstdio>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "cli_args.h"
+#include "files.h"
+#include "generator.h"
+#include "ink.h"
+#include "model.h"
+#include "render.h"
+#include "text.h"
+
+using namespace hw;
+
+static const char* kUsage =
+    "usage:\n"
+    "  hw sample --model F.hwm --text \"...\" [-o OUT] [--format svg|json|png]\n"
+    "            [--bias B] [--seed N] [--greedy] [--max-steps N] [--replace-unknown C]\n"
+    "            [--prime-ink F.jsonl [--prime-index I] [--prime-text \"...\"]]\n"
+    "            [--stroke-width W] [--height PX] [--diagnostics]\n"
+    "  hw info F.hwm\n"
+    "Without --format, the extension of -o decides; without -o, JSON goes to standard output.\n";
+
+static int fail(int code, const std::string& msg) {
+    std::fprintf(stderr, "hw: %s\n", msg.c_str());
+    return code;
+}
+
+static Status load(const std::string& path, Model& m) {
+    std::vector<uint8_t> bytes;
+    Status s = read_file(path, bytes);
+    if (!s) return s;
+    s = load_model(bytes.data(), bytes.size(), m);
+    if (!s) return Status::error(path + ": " + s.message);
+    return s;
+}
+
+static int cmd_info(int argc, char** argv) {
+    Args args({}, {});
+    Status s = args.parse(argc, argv, 2);
+    if (!s) return fail(2, s.message);
+    if (args.positional().size() != 1) return fail(2, std::string("info needs one file\n") + kUsage);
+    Model m;
+    if (!(s = load(args.positional()[0], m))) return fail(2, s.message);
+    nlohmann::json h = nlohmann::json::parse(m.header_json);
+    std::printf("%s\n", h.dump(2).c_str());
+    return 0;
+}
+
+static Status load_priming(const Args& a, const Model& m, Priming& prime) {
+    std::vector<InkLine> lines;
+    InkReadReport report;
+    Status s = read_ink_file(a.get("--prime-ink"), lines, report);
+    if (!s) return s;
+    long long index = 0;
+    if (!(s = a.get_int("--prime-index", 0, static_cast<long long>(lines.size()) - 1, index))) return s;
+    const InkLine& line = lines[static_cast<size_t>(index)];
+    if (!(s = prepare_ink(m, line.strokes, prime.points))) return Status::error(a.get("--prime-ink") + ": " + s.message);
+    prime.text = a.has("--prime-text") ? a.get("--prime-text") : line.text;
+    if (prime.text.empty()) return Status::error("--prime-ink: the record has no text; give --prime-text");
+    return s;
+}
+
+static std::string format_of(const Args& a) {
+    if (a.has("--format")) return a.get("--format");
+    const std::string out = a.get("--output");
+    const size_t dot = out.rfind('.');
+    return dot == std::string::npos ? "json" : out.substr(dot + 1);
+}
+
+static std::string points_json(const Generator& g, const std::vector<Point>& pts, const Model& m,
+                               const std::vector<StepDiagnostics>* diag) {
+    nlohmann::json j;
+    j["text"] = utf8_encode(g.text());
+    nlohmann::json arr = nlohmann::json::array();
+    for (const Point& p : pts) arr.push_back({p.dx, p.dy, static_cast<int>(p.pen_up)});
+    j["points"] = arr;
+    j["steps"] = g.steps();
+    j["finished"] = g.finished();
+    j["scale"] = {m.norm.scale_x, m.norm.scale_y};
+    if (diag) {
+        nlohmann::json d = nlohmann::json::array();
+        for (const auto& s : *diag)
+            d.push_back({{"phi", s.phi}, {"kappa", s.kappa}, {"pi", s.mixture.pi}, {"mu1", s.mixture.mu1},
+                         {"mu2", s.mixture.mu2}, {"sigma1", s.mixture.sigma1}, {"sigma2", s.mixture.sigma2},
+                         {"rho", s.mixture.rho}, {"eos", s.mixture.eos}});
+        j["diagnostics"] = d;
+    }
+    return j.dump() + "\n";
+}
+
+static Status read_options(const Args& a, GenerateOptions& opt, char32_t& replacement) {
+    double bias = 0;
+    long long seed = 0, max_steps = 0;
+    Status s;
+    if (!(s = a.get_float("--bias", 0, 20, bias))) return s;
+    if (!(s = a.get_int("--seed", 0, 9007199254740991LL, seed))) return s;
+    if (!(s = a.get_int("--max-steps", 1, 100000, max_steps))) return s;
+    opt.bias = static_cast<float>(bias);
+    opt.seed = static_cast<uint64_t>(seed);
+    opt.max_steps = static_cast<int>(max_steps);
+    opt.greedy = a.has("--greedy");
+    opt.diagnostics = a.has("--diagnostics");
+    replacement = 0;
+    if (a.has("--replace-unknown")) {
+        std::u32string r;
+        if (!utf8_decode(a.get("--replace-unknown"), r) || r.size() != 1)
+            return Status::error("--replace-unknown takes exactly one character");
+        replacement = r[0];
+    }
+    return Status::success();
+}
+
+static Status write_output(const Args& a, const std::string& fmt, const Generator& g, const std::vector<Point>& pts,
+                           const Model& m, const std::vector<StepDiagnostics>* diag) {
+    const std::string out = a.get("--output");
+    RenderStyle style;
+    double w = style.stroke_width, h = style.height;
+    Status s;
+    if (!(s = a.get_float("--stroke-width", 0.1, 50, w))) return s;
+    if (!(s = a.get_float("--height", 16, 4000, h))) return s;
+    style.stroke_width = static_cast<float>(w);
+    style.height = static_cast<float>(h);
+    const auto lines = to_polylines(pts, m.norm.scale_x, m.norm.scale_y);
+    if (fmt == "json") {
+        const std::string text = points_json(g, pts, m, diag);
+        if (out.empty() || out == "-") {
+            std::fwrite(text.data(), 1, text.size(), stdout);
+            return Status::success();
+        }
+        return write_file_atomic(out, text);
+    }
+    if (out.empty() || out == "-") return Status::error("--format " + fmt + " needs -o FILE");
+    if (fmt == "svg") return write_file_atomic(out, render_svg(lines, style, utf8_encode(g.text())));
+    const auto png = render_png(lines, style);
+    return write_file_atomic(out, png.data(), png.size());
+}
+
+static int cmd_sample(int argc, char** argv) {
+    Args a({"--model", "--text", "--bias", "--seed", "--format", "--output", "--prime-ink", "--prime-text",
+            "--prime-index", "--max-steps", "--replace-unknown", "--stroke-width", "--height"},
+           {"--greedy", "--diagnostics"});
+    Status s = a.parse(argc, argv, 2);
+    if (!s) return fail(2, s.message + "\n" + kUsage);
+    if (!a.has("--model")) return fail(2, std::string("sample needs --model\n") + kUsage);
+    const std::string fmt = format_of(a);
+    if (fmt != "svg" && fmt != "json" && fmt != "png") return fail(2, "unknown output format \"" + fmt + "\" (svg, json, png)");
+    GenerateOptions opt;
+    char32_t replacement = 0;
+    if (!(s = read_options(a, opt, replacement))) return fail(2, s.message);
+    Model m;
+    if (!(s = load(a.get("--model"), m))) return fail(2, s.message);
+    if (m.hp.kind == ModelKind::Synthesis && !a.has("--text")) return fail(2, "a synthesis model needs --text");
+    Priming prime;
+    if (a.has("--prime-ink") && !(s = load_priming(a, m, prime))) return fail(2, s.message);
+    Generator g;
+    if (!(s = g.start(m, a.get("--text"), opt, a.has("--prime-ink") ? &prime : nullptr, replacement)))
+        return fail(2, s.message);
+    for (const auto& r : g.replaced())
+        std::fprintf(stderr, "hw: replaced '%s' at position %zu\n", utf8_encode(r.second).c_str(), r.first + 1);
+    std::vector<Point> pts;
+    std::vector<StepDiagnostics> diag;
+    while (!g.done()) g.run(4096, pts, opt.diagnostics ? &diag : nullptr);
+    if (m.hp.kind == ModelKind::Synthesis && !g.finished())
+        std::fprintf(stderr, "hw: stopped at the step cap (%d) before the attention reached the end of the text\n", g.max_steps());
+    if (!(s = write_output(a, fmt, g, pts, m, opt.diagnostics ? &diag : nullptr))) return fail(2, s.message);
+    return 0;
+}
+
+int main(int argc, char** argv) {
+    if (argc < 2) return fail(2, std::string("no command\n") + kUsage);
+    const std::string cmd = argv[1];
+    if (cmd == "sample") return cmd_sample(argc, argv);
+    if (cmd == "info") return cmd_info(argc, argv);
+    if (cmd == "--help" || cmd == "-h" || cmd == "help") {
+        std::fputs(kUsage, stdout);
+        return 0;
+    }
+    return fail(2, "unknown command \"" + cmd + "\"\n" + kUsage);
+}

@@ -1,0 +1,107 @@
+#include "ink.h"
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "files.h"
+#include "text.h"
+
+namespace hw {
+
+using nlohmann::json;
+
+static Status parse_point(const json& p, const std::string& at, InkStroke& s, std::vector<float>& t) {
+    if (!p.is_array() || p.size() < 2 || p.size() > 3) return Status::error(at + " is not [x, y] or [x, y, t]");
+    for (const auto& v : p)
+        if (!v.is_number() || !std::isfinite(v.get<double>())) return Status::error(at + " holds a value that is not a finite number");
+    s.x.push_back(p[0].get<float>());
+    s.y.push_back(p[1].get<float>());
+    if (p.size() == 3) t.push_back(p[2].get<float>());
+    return Status::success();
+}
+
+Status parse_ink_line(const std::string& text, const std::string& where, InkLine& out) {
+    out = InkLine{};
+    const json j = json::parse(text.begin(), text.end(), nullptr, false);
+    if (j.is_discarded()) return Status::error(where + ": not valid JSON");
+    if (!j.is_object()) return Status::error(where + ": a record must be a JSON object");
+    auto tx = j.find("text");
+    if (tx == j.end() || !tx->is_string()) return Status::error(where + ": field \"text\" is missing or not a string");
+    std::u32string decoded;
+    Status s = utf8_decode(tx->get<std::string>(), decoded);
+    if (!s) return Status::error(where + ": field \"text\": " + s.message);
+    out.text = tx->get<std::string>();
+    auto wr = j.find("writer");
+    if (wr != j.end()) {
+        if (!wr->is_string()) return Status::error(where + ": field \"writer\" is not a string");
+        out.writer = wr->get<std::string>();
+    }
+    auto st = j.find("strokes");
+    if (st == j.end() || !st->is_array() || st->empty()) return Status::error(where + ": field \"strokes\" is missing, not an array, or empty");
+    for (size_t i = 0; i < st->size(); ++i) {
+        const json& stroke = (*st)[i];
+        const std::string at = where + ": strokes[" + std::to_string(i) + "]";
+        if (!stroke.is_array() || stroke.empty()) return Status::error(at + " is not a non-empty array of points");
+        InkStroke s1;
+        std::vector<float> t;
+        for (size_t k = 0; k < stroke.size(); ++k)
+            if (!(s = parse_point(stroke[k], at + "[" + std::to_string(k) + "]", s1, t))) return s;
+        if (!t.empty() && t.size() != s1.x.size()) return Status::error(at + " gives a time for some points but not all");
+        out.strokes.push_back(std::move(s1));
+        out.times.push_back(std::move(t));
+    }
+    return Status::success();
+}
+
+std::string format_ink_line(const InkLine& line) {
+    json j;
+    j["text"] = line.text;
+    json strokes = json::array();
+    for (size_t i = 0; i < line.strokes.size(); ++i) {
+        json pts = json::array();
+        const auto& s = line.strokes[i];
+        const bool timed = i < line.times.size() && line.times[i].size() == s.x.size();
+        for (size_t k = 0; k < s.x.size(); ++k) {
+            if (timed) pts.push_back({s.x[k], s.y[k], line.times[i][k]});
+            else pts.push_back({s.x[k], s.y[k]});
+        }
+        strokes.push_back(pts);
+    }
+    j["strokes"] = strokes;
+    if (!line.writer.empty()) j["writer"] = line.writer;
+    return j.dump();
+}
+
+Status read_ink_file(const std::string& path, std::vector<InkLine>& out, InkReadReport& report) {
+    std::string text;
+    Status s = read_text_file(path, text);
+    if (!s) return s;
+    size_t line_no = 0, pos = 0;
+    while (pos < text.size()) {
+        size_t end = text.find('\n', pos);
+        if (end == std::string::npos) end = text.size();
+        std::string line = text.substr(pos, end - pos);
+        pos = end + 1;
+        ++line_no;
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (line.find_first_not_of(" \t") == std::string::npos) continue;
+        ++report.lines_read;
+        InkLine rec;
+        Status r = parse_ink_line(line, path + ":" + std::to_string(line_no), rec);
+        if (!r) {
+            report.skipped.push_back(r.message);
+            continue;
+        }
+        out.push_back(std::move(rec));
+    }
+    if (out.empty()) return Status::error(path + ": no usable ink record (" + std::to_string(report.skipped.size()) + " skipped)");
+    return Status::success();
+}
+
+Status write_ink_file(const std::string& path, const std::vector<InkLine>& lines) {
+    std::string text;
+    for (const auto& l : lines) text += format_ink_line(l) + "\n";
+    return write_file_atomic(path, text);
+}
+
+}  // namespace hw

@@ -1,0 +1,32 @@
+// The ink format (docs/INK.md): JSON Lines, one handwritten line per record:
+//   {"text": "...", "strokes": [[[x, y], [x, y, t], ...], ...], "writer": "..."}
+#pragma once
+#include <string>
+#include <vector>
+
+#include "generator.h"
+#include "status.h"
+
+namespace hw {
+
+struct InkLine {
+    std::string text;                 // UTF-8 transcription
+    std::vector<InkStroke> strokes;   // absolute coordinates, y down, any unit
+    std::vector<std::vector<float>> times;  // per stroke, ms; empty when the record had none
+    std::string writer;               // optional
+};
+
+// Parses one record; `where` (e.g. "file.jsonl:12") prefixes every message.
+Status parse_ink_line(const std::string& json_text, const std::string& where, InkLine& out);
+std::string format_ink_line(const InkLine& line);
+
+struct InkReadReport {
+    size_t lines_read = 0;
+    std::vector<std::string> skipped;  // one message per bad record (path:line: reason)
+};
+
+// Reads a whole file: bad records are reported and skipped; a file with no good record is an error.
+Status read_ink_file(const std::string& path, std::vector<InkLine>& out, InkReadReport& report);
+Status write_ink_file(const std::string& path, const std::vector<InkLine>& lines);
+
+}  // namespace hw

@@ -1,0 +1,186 @@
+#include "generator.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "text.h"
+
+namespace hw {
+
+Point sample_point(const Mixture& mix, Rng& rng, bool greedy) {
+    const int M = static_cast<int>(mix.pi.size());
+    Point p;
+    if (greedy) {
+        int best = 0;
+        for (int k = 1; k < M; ++k)
+            if (mix.pi[k] > mix.pi[best]) best = k;
+        p.dx = mix.mu1[best];
+        p.dy = mix.mu2[best];
+        p.pen_up = mix.eos > 0.5f ? 1.0f : 0.0f;
+        return p;
+    }
+    const double u = rng.uniform();
+    double acc = 0;
+    int k = M - 1;
+    for (int j = 0; j < M; ++j) {
+        acc += mix.pi[j];
+        if (u < acc) { k = j; break; }
+    }
+    double x, y;
+    rng.bivariate_normal(mix.mu1[k], mix.mu2[k], mix.sigma1[k], mix.sigma2[k], mix.rho[k], x, y);
+    p.dx = static_cast<float>(x);
+    p.dy = static_cast<float>(y);
+    p.pen_up = rng.uniform() < mix.eos ? 1.0f : 0.0f;
+    return p;
+}
+
+Status Generator::start(const Model& m, const std::string& text, const GenerateOptions& opt, const Priming* prime,
+                        char32_t replacement) {
+    done_ = true;
+    finished_ = false;
+    steps_ = past_end_steps_ = 0;
+    replaced_.clear();
+    model_ = &m;
+    opt_ = opt;
+    if (!(opt.bias >= 0.0f && opt.bias <= 20.0f)) return Status::error("bias must be in [0, 20]");
+    if (opt.max_steps < 0) return Status::error("max_steps must not be negative");
+    std::vector<int> codes;
+    size_t own_chars = 0;
+    if (m.hp.kind == ModelKind::Synthesis) {
+        std::string full = text;
+        if (prime && !prime->text.empty()) {
+            full = prime->text;
+            if (full.back() != ' ' && !text.empty() && text.front() != ' ') full += ' ';
+            full += text;
+        }
+        EncodedText enc;
+        Status s = encode_text(m.alphabet, full, replacement, enc);
+        if (!s) return s;
+        EncodedText own;
+        if (!(s = encode_text(m.alphabet, text, replacement, own))) return s;
+        own_chars = own.text.size();
+        for (const auto& u : enc.unknown) replaced_.push_back({u.position, u.ch});
+        text_ = enc.text;
+        codes = enc.codes;
+    }
+    state_ = make_state(m, codes);
+    rng_ = Rng(opt.seed);
+    last_ = Point{0, 0, 1};
+    if (prime) {
+        for (const Point& p : prime->points) {
+            step(m, state_, last_);
+            last_ = p;
+        }
+    }
+    const int per_char = m.max_steps_per_char;
+    max_steps_ = opt.max_steps > 0 ? opt.max_steps
+                 : m.hp.kind == ModelKind::Synthesis ? per_char * static_cast<int>(own_chars) + 2 * per_char
+                                                     : 700;
+    done_ = false;
+    return Status::success();
+}
+
+int Generator::run(int max_points, std::vector<Point>& out, std::vector<StepDiagnostics>* diag) {
+    int produced = 0;
+    const Model& m = *model_;
+    while (!done_ && produced < max_points) {
+        step(m, state_, last_);
+        mixture_from_output(m, state_.y, opt_.bias, mix_);
+        const Point p = sample_point(mix_, rng_, opt_.greedy);
+        out.push_back(p);
+        last_ = p;
+        ++produced;
+        ++steps_;
+        if (diag) {
+            StepDiagnostics d;
+            d.mixture = mix_;
+            if (m.hp.kind == ModelKind::Synthesis) {
+                d.phi.assign(state_.phi.data(), state_.phi.data() + state_.codes.size());
+                d.kappa.assign(state_.kappa.data(), state_.kappa.data() + state_.kappa.size());
+            }
+            diag->push_back(std::move(d));
+        }
+        if (m.hp.kind == ModelKind::Synthesis && (finished_ || attention_past_end(state_))) {
+            // The window has left the text: finish the stroke being drawn, then stop.
+            finished_ = true;
+            if (p.pen_up > 0.5f || ++past_end_steps_ >= opt_.tail_steps) done_ = true;
+        }
+        if (steps_ >= max_steps_) done_ = true;
+    }
+    return produced;
+}
+
+static float percentile(std::vector<float> v, float q) {
+    std::sort(v.begin(), v.end());
+    const size_t i = static_cast<size_t>(q * static_cast<float>(v.size() - 1) + 0.5f);
+    return v[std::min(i, v.size() - 1)];
+}
+
+float ink_height(const std::vector<float>& ys) {
+    if (ys.size() < 2) return 0.0f;
+    return percentile(ys, 0.9f) - percentile(ys, 0.1f);
+}
+
+// Points every `spacing` units of arc length along one stroke (its ends kept).
+static void resample_stroke(const InkStroke& s, float spacing, std::vector<float>& xs, std::vector<float>& ys) {
+    xs.assign(1, s.x[0]);
+    ys.assign(1, s.y[0]);
+    float carry = 0;
+    for (size_t i = 1; i < s.x.size(); ++i) {
+        const float dx = s.x[i] - s.x[i - 1], dy = s.y[i] - s.y[i - 1];
+        const float len = std::sqrt(dx * dx + dy * dy);
+        float t = spacing - carry;
+        while (t <= len) {
+            xs.push_back(s.x[i - 1] + dx * t / len);
+            ys.push_back(s.y[i - 1] + dy * t / len);
+            t += spacing;
+        }
+        carry = len - (t - spacing);
+    }
+    if (carry > 0.25f * spacing || xs.size() == 1) {
+        xs.push_back(s.x.back());
+        ys.push_back(s.y.back());
+    }
+}
+
+Status prepare_ink(const Model& m, const std::vector<InkStroke>& strokes, std::vector<Point>& out) {
+    out.clear();
+    std::vector<float> all_y;
+    for (size_t i = 0; i < strokes.size(); ++i) {
+        const auto& s = strokes[i];
+        if (s.x.size() != s.y.size() || s.x.empty())
+            return Status::error("ink stroke " + std::to_string(i + 1) + " has no points or unequal x and y");
+        for (size_t j = 0; j < s.x.size(); ++j) {
+            if (!std::isfinite(s.x[j]) || !std::isfinite(s.y[j]))
+                return Status::error("ink stroke " + std::to_string(i + 1) + ", point " + std::to_string(j + 1) + " is not finite");
+            all_y.push_back(s.y[j]);
+        }
+    }
+    const float h = ink_height(all_y);
+    if (!(h > 0)) return Status::error("ink has no height to scale by (a flat or empty line)");
+    const float k = m.norm.line_height / h;  // ink units -> data units
+    float px = 0, py = 0;
+    bool first = true;
+    for (const auto& s : strokes) {
+        InkStroke scaled;
+        for (size_t j = 0; j < s.x.size(); ++j) {
+            scaled.x.push_back(s.x[j] * k);
+            scaled.y.push_back(s.y[j] * k);
+        }
+        std::vector<float> xs, ys;
+        resample_stroke(scaled, m.norm.point_spacing, xs, ys);
+        for (size_t j = 0; j < xs.size(); ++j) {
+            Point p;
+            p.dx = first ? 0.0f : (xs[j] - px) / m.norm.scale_x;
+            p.dy = first ? 0.0f : (ys[j] - py) / m.norm.scale_y;
+            p.pen_up = j + 1 == xs.size() ? 1.0f : 0.0f;
+            px = xs[j];
+            py = ys[j];
+            first = false;
+            out.push_back(p);
+        }
+    }
+    return Status::success();
+}
+
+}  // namespace hw

@@ -1,0 +1,78 @@
+// Sampling (eqs. 61-62), priming (section 5.5) and the generation loop with the stop rule (5.3).
+#pragma once
+#include <string>
+#include <vector>
+
+#include "network.h"
+#include "rng.h"
+
+namespace hw {
+
+// Draws the next point from a mixture; greedy takes the most likely component's mean and lifts
+// the pen when e > 0.5.
+Point sample_point(const Mixture& mix, Rng& rng, bool greedy);
+
+// Diagnostics of one step, produced only on request.
+struct StepDiagnostics {
+    std::vector<float> phi;    // [U] window weights over the text (synthesis)
+    std::vector<float> kappa;  // [K] window positions (synthesis)
+    Mixture mixture;           // the biased mixture the point was drawn from
+};
+
+struct GenerateOptions {
+    float bias = 0.0f;
+    uint64_t seed = 0;
+    bool greedy = false;
+    int max_steps = 0;         // 0: the model's max_steps_per_char * characters (+ a margin)
+    int tail_steps = 30;       // after the window passes the end, wait at most this long for a pen lift
+    bool diagnostics = false;
+};
+
+// Ink that primes the network (section 5.5): points in normalised units and the text they show.
+struct Priming {
+    std::vector<Point> points;
+    std::string text;  // UTF-8
+};
+
+// Incremental generation for front ends that draw as points arrive (the web worker, the CLI).
+class Generator {
+public:
+    // Text is UTF-8; characters outside the alphabet are an error naming them, unless
+    // `replacement` (a character of the alphabet) is given. Unconditional models ignore text.
+    Status start(const Model& m, const std::string& text, const GenerateOptions& opt,
+                 const Priming* prime = nullptr, char32_t replacement = 0);
+
+    // Produces up to `max_points` more points (appended to `out`); returns how many.
+    int run(int max_points, std::vector<Point>& out, std::vector<StepDiagnostics>* diag = nullptr);
+
+    bool done() const { return done_; }
+    bool finished() const { return finished_; }  // the window reached the end of the text
+    int steps() const { return steps_; }
+    int max_steps() const { return max_steps_; }
+    const std::u32string& text() const { return text_; }
+    const std::vector<std::pair<size_t, char32_t>>& replaced() const { return replaced_; }
+    const State& state() const { return state_; }
+
+private:
+    const Model* model_ = nullptr;
+    GenerateOptions opt_;
+    State state_;
+    Rng rng_;
+    Mixture mix_;
+    Point last_;
+    std::u32string text_;
+    std::vector<std::pair<size_t, char32_t>> replaced_;
+    int steps_ = 0, max_steps_ = 0, past_end_steps_ = 0;
+    bool done_ = true, finished_ = false;
+};
+
+// Resamples raw ink (absolute x, y per point, y down, in any unit; strokes separated) to the
+// model's point spacing and scale, and returns normalised offsets ready to prime the network.
+struct InkStroke {
+    std::vector<float> x, y;
+};
+// The height statistic used to scale ink: 90th minus 10th percentile of y (robust x-height).
+float ink_height(const std::vector<float>& ys);
+Status prepare_ink(const Model& m, const std::vector<InkStroke>& strokes, std::vector<Point>& out);
+
+}  // namespace hw

@@ -1,0 +1,341 @@
+#include "hwm_format.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "text.h"
+
+namespace hw {
+
+using nlohmann::json;
+
+const char* dtype_name(DType d) {
+    switch (d) {
+        case DType::F32: return "f32";
+        case DType::F16: return "f16";
+        case DType::I8: return "int8";
+    }
+    return "?";
+}
+
+bool parse_dtype(const std::string& s, DType& out) {
+    if (s == "f32") { out = DType::F32; return true; }
+    if (s == "f16") { out = DType::F16; return true; }
+    if (s == "int8") { out = DType::I8; return true; }
+    return false;
+}
+
+bool parse_precision(const std::string& s, Precision& out) {
+    if (s == "f32") { out = Precision::F32; return true; }
+    if (s == "f16") { out = Precision::F16; return true; }
+    if (s == "int8") { out = Precision::I8; return true; }
+    return false;
+}
+
+namespace {
+struct CrcTable {
+    uint32_t t[256];
+    constexpr CrcTable() : t() {
+        for (uint32_t i = 0; i < 256; ++i) {
+            uint32_t c = i;
+            for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+            t[i] = c;
+        }
+    }
+};
+constexpr CrcTable kCrcTable{};
+}  // namespace
+
+uint32_t crc32(const uint8_t* data, size_t size, uint32_t crc) {
+    crc = ~crc;
+    for (size_t i = 0; i < size; ++i) crc = kCrcTable.t[(crc ^ data[i]) & 0xFF] ^ (crc >> 8);
+    return ~crc;
+}
+
+uint16_t f32_to_f16(float f) {
+    uint32_t x;
+    std::memcpy(&x, &f, 4);
+    uint32_t sign = (x >> 16) & 0x8000;
+    int32_t exp = static_cast<int32_t>((x >> 23) & 0xFF) - 127 + 15;
+    uint32_t mant = x & 0x7FFFFF;
+    if (((x >> 23) & 0xFF) == 0xFF) return static_cast<uint16_t>(sign | 0x7C00 | (mant ? 0x200 : 0));
+    if (exp >= 31) return static_cast<uint16_t>(sign | 0x7C00);  // overflow to inf
+    if (exp <= 0) {
+        if (exp < -10) return static_cast<uint16_t>(sign);
+        mant |= 0x800000;
+        int shift = 14 - exp;
+        uint32_t h = mant >> shift;
+        uint32_t rem = mant & ((1u << shift) - 1), half = 1u << (shift - 1);
+        if (rem > half || (rem == half && (h & 1))) ++h;
+        return static_cast<uint16_t>(sign | h);
+    }
+    uint32_t h = (static_cast<uint32_t>(exp) << 10) | (mant >> 13);
+    uint32_t rem = mant & 0x1FFF;
+    if (rem > 0x1000 || (rem == 0x1000 && (h & 1))) ++h;  // round to nearest even; may carry into exp
+    return static_cast<uint16_t>(sign | h);
+}
+
+float f16_to_f32(uint16_t h) {
+    uint32_t sign = static_cast<uint32_t>(h & 0x8000) << 16;
+    uint32_t exp = (h >> 10) & 0x1F, mant = h & 0x3FF, x;
+    if (exp == 0) {
+        if (mant == 0) {
+            x = sign;
+        } else {
+            int e = -1;
+            do { ++e; mant <<= 1; } while (!(mant & 0x400));
+            x = sign | (static_cast<uint32_t>(127 - 15 - e) << 23) | ((mant & 0x3FF) << 13);
+        }
+    } else if (exp == 31) {
+        x = sign | 0x7F800000 | (mant << 13);
+    } else {
+        x = sign | ((exp + 127 - 15) << 23) | (mant << 13);
+    }
+    float f;
+    std::memcpy(&f, &x, 4);
+    return f;
+}
+
+static size_t align_up(size_t v) { return (v + kHwmAlign - 1) / kHwmAlign * kHwmAlign; }
+
+json make_header(const HParams& hp, const Variant& v, const Normalisation& n, const std::u32string& alphabet,
+                 int max_steps_per_char, const json& meta) {
+    json h;
+    h["format"] = "hwm";
+    h["kind"] = kind_name(hp.kind);
+    h["hparams"] = {{"layers", hp.layers},   {"hidden", hp.hidden}, {"mixtures", hp.mixtures},
+                    {"window", hp.window},   {"alphabet", hp.alphabet}, {"groups", hp.groups}};
+    h["alphabet"] = utf8_encode(alphabet);
+    h["norm"] = {{"scale", {n.scale_x, n.scale_y}}, {"point_spacing", n.point_spacing}, {"line_height", n.line_height}};
+    h["variant"] = {{"window_fn", v.window_fn == WindowFn::Exp ? "exp" : "softplus"},
+                    {"kappa_scale", v.kappa_scale},
+                    {"eos_sign", v.eos_sign}};
+    h["max_steps_per_char"] = max_steps_per_char;
+    h["meta"] = meta.is_object() ? meta : json::object();
+    return h;
+}
+
+static DType storage_dtype(Precision p, const NamedTensor& t) {
+    if (p == Precision::F16) return DType::F16;
+    if (p == Precision::I8 && t.shape.size() >= 2) return DType::I8;
+    return DType::F32;
+}
+
+static void split_rows(const std::vector<int64_t>& shape, int64_t& rows, int64_t& cols) {
+    rows = shape.size() >= 2 ? shape[0] : 1;
+    cols = 1;
+    for (size_t i = shape.size() >= 2 ? 1 : 0; i < shape.size(); ++i) cols *= shape[i];
+}
+
+static void encode_tensor(const NamedTensor& t, DType d, std::vector<uint8_t>& out) {
+    const size_t n = t.values.size();
+    if (d == DType::F32) {
+        out.resize(n * 4);
+        std::memcpy(out.data(), t.values.data(), n * 4);
+    } else if (d == DType::F16) {
+        out.resize(n * 2);
+        for (size_t i = 0; i < n; ++i) {
+            uint16_t h = f32_to_f16(t.values[i]);
+            std::memcpy(&out[i * 2], &h, 2);
+        }
+    } else {
+        int64_t rows, cols;
+        split_rows(t.shape, rows, cols);
+        out.resize(static_cast<size_t>(rows * 4 + rows * cols));
+        for (int64_t r = 0; r < rows; ++r) {
+            float mx = 0;
+            for (int64_t c = 0; c < cols; ++c) mx = std::max(mx, std::fabs(t.values[r * cols + c]));
+            float scale = mx > 0 ? mx / 127.0f : 0.0f;
+            std::memcpy(&out[r * 4], &scale, 4);
+            for (int64_t c = 0; c < cols; ++c) {
+                float q = scale > 0 ? std::nearbyint(t.values[r * cols + c] / scale) : 0.0f;
+                q = std::min(127.0f, std::max(-127.0f, q));
+                out[rows * 4 + r * cols + c] = static_cast<uint8_t>(static_cast<int8_t>(q));
+            }
+        }
+    }
+}
+
+Status write_hwm(const json& header_in, const std::vector<NamedTensor>& tensors, Precision precision,
+                 std::vector<uint8_t>& out) {
+    json header = header_in;
+    json dir = json::array();
+    std::vector<std::vector<uint8_t>> blobs;
+    size_t offset = 0;
+    for (const auto& t : tensors) {
+        int64_t count = 1;
+        for (int64_t d : t.shape) count *= d;
+        if (count != static_cast<int64_t>(t.values.size()))
+            return Status::error("tensor " + t.name + ": shape does not match its " + std::to_string(t.values.size()) + " values");
+        for (float v : t.values)
+            if (!std::isfinite(v)) return Status::error("tensor " + t.name + " holds a non-finite value");
+        DType d = storage_dtype(precision, t);
+        blobs.emplace_back();
+        encode_tensor(t, d, blobs.back());
+        dir.push_back({{"name", t.name}, {"dtype", dtype_name(d)}, {"shape", t.shape},
+                       {"offset", offset}, {"nbytes", blobs.back().size()}});
+        offset = align_up(offset + blobs.back().size());
+    }
+    header["tensors"] = dir;
+    header["blob_bytes"] = offset;
+    const std::string text = header.dump();
+    const size_t blob_start = align_up(kHwmPrefix + text.size());
+    out.assign(blob_start + offset + 4, 0);
+    std::memcpy(out.data(), kHwmMagic, 4);
+    const uint32_t version = kHwmVersion, hlen = static_cast<uint32_t>(text.size());
+    std::memcpy(&out[4], &version, 4);
+    std::memcpy(&out[8], &hlen, 4);
+    std::memcpy(&out[kHwmPrefix], text.data(), text.size());
+    for (size_t i = 0; i < blobs.size(); ++i)
+        std::memcpy(&out[blob_start + dir[i]["offset"].get<size_t>()], blobs[i].data(), blobs[i].size());
+    const uint32_t crc = crc32(out.data(), out.size() - 4);
+    std::memcpy(&out[out.size() - 4], &crc, 4);
+    return Status::success();
+}
+
+// ---- reader ---------------------------------------------------------------------------------
+
+static uint32_t read_u32(const uint8_t* p) {
+    uint32_t v;
+    std::memcpy(&v, p, 4);
+    return v;
+}
+
+static bool get_uint(const json& obj, const char* key, uint64_t max, uint64_t& out) {
+    auto it = obj.find(key);
+    if (it == obj.end() || !it->is_number_unsigned()) {
+        if (it != obj.end() && it->is_number_integer() && it->get<int64_t>() >= 0) {
+            out = static_cast<uint64_t>(it->get<int64_t>());
+            return out <= max;
+        }
+        return false;
+    }
+    out = it->get<uint64_t>();
+    return out <= max;
+}
+
+static Status read_entry(const json& e, size_t index, uint64_t blob_bytes, NamedTensor& t, DType& dtype,
+                         uint64_t& offset, uint64_t& nbytes) {
+    const std::string where = "tensors[" + std::to_string(index) + "]";
+    if (!e.is_object()) return Status::error("header field " + where + " is not an object");
+    auto name = e.find("name");
+    if (name == e.end() || !name->is_string() || name->get<std::string>().empty())
+        return Status::error("header field " + where + ".name is missing or not a string");
+    t.name = name->get<std::string>();
+    const std::string tw = "tensor " + t.name + ": ";
+    auto dt = e.find("dtype");
+    if (dt == e.end() || !dt->is_string() || !parse_dtype(dt->get<std::string>(), dtype))
+        return Status::error(tw + "field dtype is missing or unknown (expected f32, f16 or int8)");
+    auto shape = e.find("shape");
+    if (shape == e.end() || !shape->is_array() || shape->empty() || shape->size() > 4)
+        return Status::error(tw + "field shape is missing or not an array of 1 to 4 dimensions");
+    t.shape.clear();
+    int64_t count = 1;
+    for (const auto& d : *shape) {
+        if (!d.is_number_integer() || d.get<int64_t>() < 1 || d.get<int64_t>() > (1 << 24))
+            return Status::error(tw + "field shape holds a dimension that is not an integer in [1, 2^24]");
+        t.shape.push_back(d.get<int64_t>());
+        count *= t.shape.back();
+        if (count > (int64_t(1) << 31)) return Status::error(tw + "field shape has more than 2^31 elements");
+    }
+    if (!get_uint(e, "offset", blob_bytes, offset)) return Status::error(tw + "field offset is missing or beyond the blob");
+    if (offset % kHwmAlign != 0) return Status::error(tw + "field offset " + std::to_string(offset) + " is not aligned to 64 bytes");
+    if (!get_uint(e, "nbytes", blob_bytes, nbytes)) return Status::error(tw + "field nbytes is missing or beyond the blob");
+    int64_t rows, cols;
+    split_rows(t.shape, rows, cols);
+    const uint64_t expect = dtype == DType::F32 ? count * 4ull : dtype == DType::F16 ? count * 2ull : rows * 4ull + count;
+    if (nbytes != expect)
+        return Status::error(tw + "field nbytes = " + std::to_string(nbytes) + " but " + dtype_name(dtype) + " " +
+                             "of that shape needs " + std::to_string(expect));
+    if (offset + nbytes > blob_bytes) return Status::error(tw + "data runs past the end of the blob");
+    return Status::success();
+}
+
+static Status decode_tensor(const uint8_t* p, DType d, NamedTensor& t) {
+    int64_t rows, cols;
+    split_rows(t.shape, rows, cols);
+    const size_t n = static_cast<size_t>(rows * cols);
+    t.values.resize(n);
+    if (d == DType::F32) {
+        std::memcpy(t.values.data(), p, n * 4);
+    } else if (d == DType::F16) {
+        for (size_t i = 0; i < n; ++i) {
+            uint16_t h;
+            std::memcpy(&h, p + 2 * i, 2);
+            t.values[i] = f16_to_f32(h);
+        }
+    } else {
+        for (int64_t r = 0; r < rows; ++r) {
+            float scale;
+            std::memcpy(&scale, p + 4 * r, 4);
+            if (!std::isfinite(scale)) return Status::error("tensor " + t.name + ": row " + std::to_string(r) + " has a non-finite int8 scale");
+            const auto* q = reinterpret_cast<const int8_t*>(p + 4 * rows + r * cols);
+            for (int64_t c = 0; c < cols; ++c) t.values[r * cols + c] = q[c] * scale;
+        }
+    }
+    for (size_t i = 0; i < n; ++i)
+        if (!std::isfinite(t.values[i]))
+            return Status::error("tensor " + t.name + ": element " + std::to_string(i) + " is not finite");
+    return Status::success();
+}
+
+static Status read_prefix(const uint8_t* data, size_t size, uint32_t& header_len) {
+    if (size < kHwmPrefix)
+        return Status::error("file is truncated: " + std::to_string(size) + " bytes, too short for the 12-byte prefix");
+    if (std::memcmp(data, kHwmMagic, 4) != 0) return Status::error("bad magic: not a .hwm file");
+    const uint32_t version = read_u32(data + 4);
+    if (version == 0) return Status::error("field version is 0, which no writer produces");
+    if (version > kHwmVersion)
+        return Status::error("field version " + std::to_string(version) + " is newer than this reader understands (" +
+                             std::to_string(kHwmVersion) + ")");
+    header_len = read_u32(data + 8);
+    if (header_len == 0 || header_len > kHwmMaxHeader) return Status::error("field header_length " + std::to_string(header_len) + " is out of range");
+    if (kHwmPrefix + static_cast<size_t>(header_len) > size)
+        return Status::error("file is truncated: the header needs " + std::to_string(kHwmPrefix + header_len) +
+                             " bytes, the file has " + std::to_string(size));
+    return Status::success();
+}
+
+Status read_hwm(const uint8_t* data, size_t size, HwmFile& out) {
+    out = HwmFile{};
+    if (data == nullptr || size == 0) return Status::error("file is truncated: it is empty");
+    uint32_t header_len = 0;
+    Status s = read_prefix(data, size, header_len);
+    if (!s) return s;
+    const char* hb = reinterpret_cast<const char*>(data + kHwmPrefix);
+    out.header = json::parse(hb, hb + header_len, nullptr, false);
+    if (out.header.is_discarded()) return Status::error("header is not valid JSON");
+    if (!out.header.is_object()) return Status::error("header is not a JSON object");
+    const size_t blob_start = align_up(kHwmPrefix + header_len);
+    uint64_t blob_bytes = 0;
+    if (!get_uint(out.header, "blob_bytes", uint64_t(1) << 40, blob_bytes))
+        return Status::error("header field blob_bytes is missing or out of range");
+    const uint64_t expect = blob_start + blob_bytes + 4;
+    if (size < expect)
+        return Status::error("file is truncated: " + std::to_string(size) + " bytes, the header describes " + std::to_string(expect));
+    if (size > expect)
+        return Status::error("file has " + std::to_string(size - expect) + " trailing bytes after the checksum");
+    if (crc32(data, size - 4) != read_u32(data + size - 4)) return Status::error("checksum mismatch: the file is corrupt");
+    auto dir = out.header.find("tensors");
+    if (dir == out.header.end() || !dir->is_array()) return Status::error("header field tensors is missing or not an array");
+    std::vector<std::pair<uint64_t, uint64_t>> spans;
+    for (size_t i = 0; i < dir->size(); ++i) {
+        NamedTensor t;
+        DType d;
+        uint64_t offset, nbytes;
+        if (!(s = read_entry((*dir)[i], i, blob_bytes, t, d, offset, nbytes))) return s;
+        for (const auto& prev : out.tensors)
+            if (prev.name == t.name) return Status::error("tensor " + t.name + " appears twice in the directory");
+        if (!(s = decode_tensor(data + blob_start + offset, d, t))) return s;
+        spans.push_back({offset, offset + nbytes});
+        out.tensors.push_back(std::move(t));
+        out.dtypes.push_back(d);
+    }
+    std::sort(spans.begin(), spans.end());
+    for (size_t i = 1; i < spans.size(); ++i)
+        if (spans[i].first < spans[i - 1].second) return Status::error("tensor data overlaps in the blob at offset " + std::to_string(spans[i].first));
+    return Status::success();
+}
+
+}  // namespace hw

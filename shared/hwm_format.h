@@ -1,0 +1,60 @@
+// The .hwm container (docs/FORMAT.md): magic, version, JSON header with a tensor directory,
+// a 64-byte-aligned little-endian blob, CRC32. Writer and reader work on memory only.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "model.h"
+#include "status.h"
+
+namespace hw {
+
+constexpr char kHwmMagic[4] = {'H', 'W', 'M', '\0'};
+constexpr uint32_t kHwmVersion = 1;
+constexpr size_t kHwmAlign = 64;
+constexpr size_t kHwmPrefix = 12;                 // magic (4) + version (4) + header length (4)
+constexpr uint32_t kHwmMaxHeader = 16u << 20;     // 16 MiB of JSON is far beyond any real header
+
+enum class DType { F32, F16, I8 };
+const char* dtype_name(DType d);
+bool parse_dtype(const std::string& s, DType& out);
+
+uint32_t crc32(const uint8_t* data, size_t size, uint32_t crc = 0);
+uint16_t f32_to_f16(float f);
+float f16_to_f32(uint16_t h);
+
+// A tensor as the exporter hands it over: f32 values in row-major order.
+struct NamedTensor {
+    std::string name;
+    std::vector<int64_t> shape;
+    std::vector<float> values;
+};
+
+// How a file stores its tensors: f32, f16 everywhere, or int8 for matrices (per-row scales)
+// with vectors kept in f32.
+enum class Precision { F32, F16, I8 };
+bool parse_precision(const std::string& s, Precision& out);
+
+// The header fields that describe the model (everything but the tensor directory).
+nlohmann::json make_header(const HParams& hp, const Variant& v, const Normalisation& n,
+                           const std::u32string& alphabet, int max_steps_per_char,
+                           const nlohmann::json& meta);
+
+// Builds a complete .hwm image. Tensors must match model_spec(hp) of the header.
+Status write_hwm(const nlohmann::json& header, const std::vector<NamedTensor>& tensors, Precision precision,
+                 std::vector<uint8_t>& out);
+
+// A parsed container: the header and each tensor decoded to f32.
+struct HwmFile {
+    nlohmann::json header;
+    std::vector<NamedTensor> tensors;
+    std::vector<DType> dtypes;
+};
+
+// Checks every read, bound, size product and offset; the message names the field at fault.
+Status read_hwm(const uint8_t* data, size_t size, HwmFile& out);
+
+}  // namespace hw

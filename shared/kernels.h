@@ -1,0 +1,98 @@
+// Reference kernels: one fixed summation order and the core's own exp/tanh/sigmoid/log, so that
+// the same inputs give the same bits natively (built with -ffp-contract=off) and in WebAssembly.
+#pragma once
+#include <cstdint>
+#include <cstring>
+
+namespace hw {
+
+// exp(x) in float: x = n*ln2 + r, |r| <= ln2/2, degree-7 polynomial for e^r, then scale by 2^n.
+inline float fexp(float x) {
+    if (x != x) return x;
+    if (x > 88.0f) x = 88.0f;
+    if (x < -87.0f) x = -87.0f;
+    const float log2e = 1.44269504088896341f;
+    const float ln2_hi = 0.693359375f;
+    const float ln2_lo = -2.12194440e-4f;
+    float fn = static_cast<float>(static_cast<int>(x * log2e + (x >= 0 ? 0.5f : -0.5f)));
+    float r = x - fn * ln2_hi;
+    r = r - fn * ln2_lo;
+    float p = 1.0f / 5040.0f;
+    p = p * r + 1.0f / 720.0f;
+    p = p * r + 1.0f / 120.0f;
+    p = p * r + 1.0f / 24.0f;
+    p = p * r + 1.0f / 6.0f;
+    p = p * r + 0.5f;
+    p = p * r + 1.0f;
+    p = p * r + 1.0f;
+    int n = static_cast<int>(fn);
+    uint32_t bits = static_cast<uint32_t>(n + 127) << 23;
+    float scale;
+    std::memcpy(&scale, &bits, sizeof scale);
+    return p * scale;
+}
+
+inline float fsigmoid(float x) { return 1.0f / (1.0f + fexp(-x)); }
+
+inline float ftanh(float x) {
+    float ax = x < 0 ? -x : x;
+    float r;
+    if (ax < 0.0625f) {
+        // tanh(x) = x - x^3/3 + 2x^5/15 - 17x^7/315: avoids cancellation near zero.
+        float x2 = ax * ax;
+        r = ax * (1.0f + x2 * (-1.0f / 3.0f + x2 * (2.0f / 15.0f + x2 * (-17.0f / 315.0f))));
+    } else if (ax > 9.0f) {
+        r = 1.0f;
+    } else {
+        float t = fexp(-2.0f * ax);
+        r = (1.0f - t) / (1.0f + t);
+    }
+    return x < 0 ? -r : r;
+}
+
+// Natural log in double for x > 0 (used by the RNG and softplus): frexp-style split, atanh series.
+inline double dlog(double x) {
+    if (!(x > 0)) return x == 0 ? -1e300 : 0.0 / 0.0;
+    uint64_t bits;
+    std::memcpy(&bits, &x, sizeof bits);
+    int e = static_cast<int>((bits >> 52) & 0x7ff);
+    if (e == 0) {  // subnormal: scale up by 2^54
+        x *= 18014398509481984.0;
+        std::memcpy(&bits, &x, sizeof bits);
+        e = static_cast<int>((bits >> 52) & 0x7ff) - 54;
+    }
+    e -= 1022;  // x = m * 2^e with m in [0.5, 1)
+    bits = (bits & 0x800fffffffffffffULL) | (1022ULL << 52);
+    double m;
+    std::memcpy(&m, &bits, sizeof m);
+    if (m < 0.70710678118654752) { m *= 2.0; e -= 1; }
+    double s = (m - 1.0) / (m + 1.0), s2 = s * s;
+    double p = 1.0 / 21;
+    p = p * s2 + 1.0 / 19; p = p * s2 + 1.0 / 17; p = p * s2 + 1.0 / 15; p = p * s2 + 1.0 / 13;
+    p = p * s2 + 1.0 / 11; p = p * s2 + 1.0 / 9; p = p * s2 + 1.0 / 7; p = p * s2 + 1.0 / 5;
+    p = p * s2 + 1.0 / 3; p = p * s2 + 1.0;
+    return 2.0 * s * p + e * 0.69314718055994530942;
+}
+
+// softplus(x) = log(1 + e^x), stable for large |x|.
+inline float fsoftplus(float x) {
+    if (x > 20.0f) return x;
+    return static_cast<float>(dlog(1.0 + static_cast<double>(fexp(x))));
+}
+
+// out[r] = b[r] + sum_c W[r, c] * x[c], W row-major [rows, cols]. Fixed order: eight partial sums
+// over c mod 8, combined pairwise, then the tail in order, then the bias.
+inline void matvec_add(const float* W, const float* x, const float* b, float* out, int rows, int cols) {
+    const int body = cols - cols % 8;
+    for (int r = 0; r < rows; ++r) {
+        const float* w = W + static_cast<int64_t>(r) * cols;
+        float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+        for (int c = 0; c < body; c += 8)
+            for (int k = 0; k < 8; ++k) acc[k] += w[c + k] * x[c + k];
+        float s = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+        for (int c = body; c < cols; ++c) s += w[c] * x[c];
+        out[r] = s + b[r];
+    }
+}
+
+}  // namespace hw

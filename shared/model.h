@@ -1,0 +1,59 @@
+// Model: immutable after loading. Weights (dequantised to f32), hyperparameters, alphabet,
+// normalisation and the variant keys that trainer and core must agree on.
+#pragma once
+#include <Eigen/Core>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "model_spec.h"
+
+namespace hw {
+
+using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using Vector = Eigen::VectorXf;
+
+enum class WindowFn { Exp, Softplus };
+
+// Choices a trainer makes that change the maths; they travel in the header ("variant").
+struct Variant {
+    WindowFn window_fn = WindowFn::Exp;  // alpha, beta, kappa step = fn(window output)
+    float kappa_scale = 0.05f;           // kappa_t = kappa_{t-1} + kappa_scale * fn(kappa_hat)
+    int eos_sign = 1;                    // e = sigmoid(eos_sign * e_hat); Graves' eq. 18 is -1
+};
+
+// How samples map back to the data's units and how ink is prepared for priming.
+struct Normalisation {
+    float scale_x = 1.0f;        // data offset = normalised offset * scale
+    float scale_y = 1.0f;
+    float point_spacing = 1.0f;  // mean pen-down step in data units, for resampling ink
+    float line_height = 1.0f;    // typical x-height (data units) of the training lines
+};
+
+struct LstmWeights {
+    RowMatrix w;  // [4H, I + H]: W_ih and W_hh side by side (input first), gate order i, f, g, o
+    Vector b;     // [4H]
+    int input = 0;
+};
+
+struct Model {
+    HParams hp;
+    Variant variant;
+    Normalisation norm;
+    std::u32string alphabet;      // index in this string = one-hot position
+    std::string header_json;      // the file's header, for `hw info`
+    int max_steps_per_char = 60;  // the generation cap, from the header
+
+    std::vector<LstmWeights> lstm;  // synthesis / unconditional layers
+    RowMatrix window_w;             // [3K, H]
+    Vector window_b;                // [3K]
+    RowMatrix cw_w;                 // clockwork: [N, 3 + N]: W_ih and W_hh side by side
+    Vector cw_b;                    // [N]
+    RowMatrix mdn_w;                // [6M+1, L*H]
+    Vector mdn_b;                   // [6M+1]
+};
+
+// Loads a .hwm image from memory. Every failure names the field or tensor at fault.
+Status load_model(const uint8_t* data, size_t size, Model& out);
+
+}  // namespace hw

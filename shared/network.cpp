@@ -1,0 +1,178 @@
+#include "network.h"
+
+#include "kernels.h"
+
+namespace hw {
+
+State make_state(const Model& m, const std::vector<int>& codes) {
+    State s;
+    const auto& hp = m.hp;
+    const int layers = hp.kind == ModelKind::Clockwork ? 1 : hp.layers;
+    s.h.assign(layers, Vector::Zero(hp.hidden));
+    s.c.assign(layers, Vector::Zero(hp.hidden));
+    s.y = Vector::Zero(MdnLayout(hp.mixtures).size());
+    s.out_in = Vector::Zero(output_input_width(hp));
+    if (hp.kind == ModelKind::Synthesis) {
+        s.kappa = Vector::Zero(hp.window);
+        s.w = Vector::Zero(hp.alphabet);
+        s.codes = codes;
+        s.text = RowMatrix::Zero(static_cast<Eigen::Index>(codes.size()), hp.alphabet);
+        for (size_t u = 0; u < codes.size(); ++u) s.text(static_cast<Eigen::Index>(u), codes[u]) = 1.0f;
+        s.phi = Vector::Zero(static_cast<Eigen::Index>(codes.size()) + 1);
+        s.win = Vector::Zero(3 * hp.window);
+    }
+    return s;
+}
+
+// Standard LSTM cell (no peepholes), gates i, f, g, o; in = [input, h_{t-1}] already filled.
+static void lstm_cell(const LstmWeights& w, State& s, int layer, int hidden) {
+    s.gates.resize(4 * hidden);
+    matvec_add(w.w.data(), s.in.data(), w.b.data(), s.gates.data(), 4 * hidden, static_cast<int>(w.w.cols()));
+    Vector& c = s.c[layer];
+    Vector& h = s.h[layer];
+    for (int j = 0; j < hidden; ++j) {
+        const float i = fsigmoid(s.gates[j]);
+        const float f = fsigmoid(s.gates[hidden + j]);
+        const float g = ftanh(s.gates[2 * hidden + j]);
+        const float o = fsigmoid(s.gates[3 * hidden + j]);
+        c[j] = f * c[j] + i * g;
+        h[j] = o * ftanh(c[j]);
+    }
+}
+
+// Fills s.in with the concatenation of the given pieces.
+static void gather(State& s, std::initializer_list<std::pair<const float*, int>> parts) {
+    int n = 0;
+    for (const auto& p : parts) n += p.second;
+    s.in.resize(n);
+    int k = 0;
+    for (const auto& p : parts)
+        for (int j = 0; j < p.second; ++j) s.in[k++] = p.first[j];
+}
+
+static float window_fn(const Model& m, float v) {
+    return m.variant.window_fn == WindowFn::Exp ? fexp(v) : fsoftplus(v);
+}
+
+// Eqs. 46-51: phi(t, u) = sum_k alpha_k exp(-beta_k (kappa_k - u)^2), w_t = sum_u phi(t, u) c_u.
+static void window_step(const Model& m, State& s) {
+    const int K = m.hp.window, H = m.hp.hidden, V = m.hp.alphabet;
+    matvec_add(m.window_w.data(), s.h[0].data(), m.window_b.data(), s.win.data(), 3 * K, H);
+    float alpha[HParamLimits::max_window], beta[HParamLimits::max_window];
+    for (int k = 0; k < K; ++k) {
+        alpha[k] = window_fn(m, s.win[k]);
+        beta[k] = window_fn(m, s.win[K + k]);
+        s.kappa[k] += m.variant.kappa_scale * window_fn(m, s.win[2 * K + k]);
+    }
+    const int U = static_cast<int>(s.codes.size());
+    s.w.setZero(V);
+    for (int u = 0; u <= U; ++u) {
+        float phi = 0;
+        for (int k = 0; k < K; ++k) {
+            const float d = s.kappa[k] - static_cast<float>(u);
+            phi += alpha[k] * fexp(-beta[k] * d * d);
+        }
+        s.phi[u] = phi;
+        if (u < U) s.w[s.codes[u]] += phi;
+    }
+}
+
+static void output_layer(const Model& m, State& s) {
+    matvec_add(m.mdn_w.data(), s.out_in.data(), m.mdn_b.data(), s.y.data(), static_cast<int>(m.mdn_w.rows()),
+               static_cast<int>(m.mdn_w.cols()));
+}
+
+static void step_synthesis(const Model& m, State& s, const float* x) {
+    const int H = m.hp.hidden, V = m.hp.alphabet;
+    gather(s, {{x, kPointDim}, {s.w.data(), V}, {s.h[0].data(), H}});
+    lstm_cell(m.lstm[0], s, 0, H);
+    window_step(m, s);
+    for (int l = 1; l < m.hp.layers; ++l) {
+        gather(s, {{x, kPointDim}, {s.h[l - 1].data(), H}, {s.w.data(), V}, {s.h[l].data(), H}});
+        lstm_cell(m.lstm[l], s, l, H);
+    }
+    for (int l = 0; l < m.hp.layers; ++l) s.out_in.segment(l * H, H) = s.h[l];
+    output_layer(m, s);
+}
+
+static void step_unconditional(const Model& m, State& s, const float* x) {
+    const int H = m.hp.hidden;
+    for (int l = 0; l < m.hp.layers; ++l) {
+        if (l == 0) gather(s, {{x, kPointDim}, {s.h[0].data(), H}});
+        else gather(s, {{x, kPointDim}, {s.h[l - 1].data(), H}, {s.h[l].data(), H}});
+        lstm_cell(m.lstm[l], s, l, H);
+    }
+    for (int l = 0; l < m.hp.layers; ++l) s.out_in.segment(l * H, H) = s.h[l];
+    output_layer(m, s);
+}
+
+// Clockwork RNN: group g (periods 2^g) updates when step % 2^g == 0 and reads from the groups
+// j >= g (as slow or slower); the others keep their value.
+static void step_clockwork(const Model& m, State& s, const float* x) {
+    const int N = m.hp.hidden, G = m.hp.groups, size = N / G;
+    gather(s, {{x, kPointDim}, {s.h[0].data(), N}});
+    s.gates.resize(N);
+    const int cols = kPointDim + N;
+    for (int g = 0; g < G; ++g) {
+        if (s.step % (1L << g) != 0) continue;
+        // Rows of group g, columns: the input and hidden units of groups g..G-1.
+        for (int r = g * size; r < (g + 1) * size; ++r) {
+            float pre;
+            matvec_add(m.cw_w.data() + static_cast<int64_t>(r) * cols, s.in.data(), m.cw_b.data() + r, &pre, 1, kPointDim);
+            const float* wrow = m.cw_w.data() + static_cast<int64_t>(r) * cols + kPointDim + g * size;
+            float rec;
+            const float zero = 0;
+            matvec_add(wrow, s.in.data() + kPointDim + g * size, &zero, &rec, 1, N - g * size);
+            s.gates[r] = pre + rec;
+        }
+    }
+    for (int g = 0; g < G; ++g) {
+        if (s.step % (1L << g) != 0) continue;
+        for (int r = g * size; r < (g + 1) * size; ++r) s.h[0][r] = ftanh(s.gates[r]);
+    }
+    s.out_in = s.h[0];
+    output_layer(m, s);
+}
+
+void step(const Model& m, State& s, const Point& p) {
+    const float x[kPointDim] = {p.dx, p.dy, p.pen_up};
+    switch (m.hp.kind) {
+        case ModelKind::Synthesis: step_synthesis(m, s, x); break;
+        case ModelKind::Unconditional: step_unconditional(m, s, x); break;
+        case ModelKind::Clockwork: step_clockwork(m, s, x); break;
+    }
+    ++s.step;
+}
+
+bool attention_past_end(const State& s) {
+    const int U = static_cast<int>(s.codes.size());
+    if (U == 0 || s.phi.size() != U + 1) return false;
+    for (int u = 0; u < U; ++u)
+        if (s.phi[u] >= s.phi[U]) return false;
+    return true;
+}
+
+void mixture_from_output(const Model& m, const Vector& y, float bias, Mixture& out) {
+    const MdnLayout L(m.hp.mixtures);
+    const int M = L.m;
+    out.pi.resize(M); out.mu1.resize(M); out.mu2.resize(M);
+    out.sigma1.resize(M); out.sigma2.resize(M); out.rho.resize(M);
+    float mx = y[L.pi()] * (1 + bias);
+    for (int k = 1; k < M; ++k) mx = y[L.pi() + k] * (1 + bias) > mx ? y[L.pi() + k] * (1 + bias) : mx;
+    float sum = 0;
+    for (int k = 0; k < M; ++k) {
+        out.pi[k] = fexp(y[L.pi() + k] * (1 + bias) - mx);
+        sum += out.pi[k];
+    }
+    for (int k = 0; k < M; ++k) {
+        out.pi[k] /= sum;
+        out.mu1[k] = y[L.mu1() + k];
+        out.mu2[k] = y[L.mu2() + k];
+        out.sigma1[k] = fexp(y[L.sigma1() + k] - bias);
+        out.sigma2[k] = fexp(y[L.sigma2() + k] - bias);
+        out.rho[k] = ftanh(y[L.rho() + k]);
+    }
+    out.eos = fsigmoid(static_cast<float>(m.variant.eos_sign) * y[L.eos()]);
+}
+
+}  // namespace hw

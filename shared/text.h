@@ -1,0 +1,37 @@
+// Text for the synthesis network: UTF-8 in, alphabet indices out. Typographic characters map to
+// their ASCII forms; anything else outside the alphabet is reported by position.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "status.h"
+
+namespace hw {
+
+// Strict UTF-8 decoding (no overlongs, no surrogates); the message names the byte offset.
+Status utf8_decode(const std::string& in, std::u32string& out);
+std::string utf8_encode(const std::u32string& in);
+std::string utf8_encode(char32_t c);
+
+// ’ ‘ → '   “ ” → "   – — → -   … → ...   non-breaking space → space.
+std::u32string normalise_typography(const std::u32string& in);
+
+struct UnknownChar {
+    size_t position;  // index in the normalised text (code points)
+    char32_t ch;
+};
+
+struct EncodedText {
+    std::u32string text;            // after typography mapping (and replacement, when asked)
+    std::vector<int> codes;         // alphabet index per character
+    std::vector<UnknownChar> unknown;  // characters the alphabet lacks (replaced or rejected)
+};
+
+// replacement == 0: unknown characters are an error naming them; otherwise they become
+// `replacement` (which must be in the alphabet) and are listed in `unknown`.
+Status encode_text(const std::u32string& alphabet, const std::string& utf8, char32_t replacement, EncodedText& out);
+
+// Longest text a model accepts, in characters.
+constexpr size_t kMaxTextChars = 200;
+
+}  // namespace hw

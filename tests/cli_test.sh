@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# The hw command line on a fixture model: outputs, determinism, errors and exit codes.
+set -u
+hw=$1
+fx=$2
+model=$fx/synthesis_small.hwm
+[ -f "$model" ] || { echo "FAIL: fixture $model is missing"; exit 1; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+expect_exit() {  # code, description, command...
+  local want=$1 what=$2; shift 2
+  "$@" >"$tmp/out" 2>"$tmp/err"; local rc=$?
+  if [ "$rc" = "$want" ]; then ok; else bad "$what: exit $rc, wanted $want ($(head -c 300 "$tmp/err"))"; fi
+}
+
+expect_exit 0 "svg" "$hw" sample --model "$model" --text "hello" -o "$tmp/x.svg"
+if grep -q '<svg' "$tmp/x.svg" && grep -q '</svg>' "$tmp/x.svg" && grep -q '<path d="M' "$tmp/x.svg"; then ok; else bad "svg content"; fi
+if command -v rsvg-convert >/dev/null; then
+  if rsvg-convert "$tmp/x.svg" -o "$tmp/x.png" && [ -s "$tmp/x.png" ]; then ok; else bad "rsvg-convert rejects the SVG"; fi
+fi
+expect_exit 0 "json a" "$hw" sample --model "$model" --text "hello world" --seed 7 --bias 0.5 -o "$tmp/a.json"
+expect_exit 0 "json b" "$hw" sample --model "$model" --text "hello world" --seed 7 --bias 0.5 -o "$tmp/b.json"
+expect_exit 0 "json c" "$hw" sample --model "$model" --text "hello world" --seed 8 --bias 0.5 --format json -o "$tmp/c.out"
+if cmp -s "$tmp/a.json" "$tmp/b.json"; then ok; else bad "same seed gave different bytes"; fi
+if ! cmp -s "$tmp/a.json" "$tmp/c.out"; then ok; else bad "different seeds gave the same bytes"; fi
+for key in '"text":"hello world"' '"points":[[' '"steps":' '"finished":'; do
+  if grep -qF "$key" "$tmp/a.json"; then ok; else bad "json lacks $key"; fi
+done
+expect_exit 0 "png" "$hw" sample --model "$model" --text "hi" --format png -o "$tmp/p.bin"
+if [ "$(head -c 4 "$tmp/p.bin" | od -An -tx1 | tr -d ' ')" = "89504e47" ]; then ok; else bad "png magic"; fi
+expect_exit 0 "stdout json" "$hw" sample --model "$model" --text "hi" --max-steps 5
+if grep -q '"steps":5' "$tmp/out"; then ok; else bad "--max-steps 5 not honoured"; fi
+
+expect_exit 0 "info" "$hw" info "$model"
+if grep -q '"kind": "synthesis"' "$tmp/out"; then ok; else bad "info lacks kind"; fi
+head -c 100 "$model" >"$tmp/trunc.hwm"
+expect_exit 2 "truncated model" "$hw" info "$tmp/trunc.hwm"
+if grep -q "truncated" "$tmp/err"; then ok; else bad "truncation message: $(cat "$tmp/err")"; fi
+expect_exit 2 "missing model" "$hw" sample --model "$tmp/none.hwm" --text "a" -o "$tmp/y.svg"
+expect_exit 2 "unknown char" "$hw" sample --model "$model" --text "hello Z" -o "$tmp/z.svg"
+if grep -q "'Z'" "$tmp/err"; then ok; else bad "unknown character not named: $(cat "$tmp/err")"; fi
+if [ ! -e "$tmp/z.svg" ]; then ok; else bad "an output was written for bad input"; fi
+expect_exit 0 "replace unknown" "$hw" sample --model "$model" --text "hello Z" --replace-unknown " " -o "$tmp/z.svg"
+expect_exit 2 "empty text" "$hw" sample --model "$model" --text "" -o "$tmp/e.svg"
+expect_exit 2 "long text" "$hw" sample --model "$model" --text "$(printf 'a%.0s' $(seq 1 300))" -o "$tmp/l.svg"
+expect_exit 2 "bad bias" "$hw" sample --model "$model" --text "a" --bias x -o "$tmp/l.svg"
+expect_exit 2 "bad format" "$hw" sample --model "$model" --text "a" -o "$tmp/l.gif"
+expect_exit 2 "unknown option" "$hw" sample --model "$model" --text "a" --colour red
+expect_exit 2 "no command" "$hw"
+
+printf '{"text": "ab", "strokes": [[[0,0],[3,10],[6,0],[9,10]], [[12,0],[12,10]]]}\n' >"$tmp/prime.jsonl"
+expect_exit 0 "primed" "$hw" sample --model "$model" --text "cd" --prime-ink "$tmp/prime.jsonl" -o "$tmp/pr.json"
+if grep -qF '"text":"ab cd"' "$tmp/pr.json"; then ok; else bad "primed text is not prime + text"; fi
+printf 'nope\n' >"$tmp/bad.jsonl"
+expect_exit 2 "bad prime ink" "$hw" sample --model "$model" --text "cd" --prime-ink "$tmp/bad.jsonl" -o "$tmp/pr.json"
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]

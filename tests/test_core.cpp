@@ -1,0 +1,202 @@
+// Core tests without LibTorch: text encoding, the RNG, kernels, generation and its stop rule,
+// ink preparation, and the golden fixtures that LibTorch wrote (tests/fixtures/).
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "generator.h"
+#include "kernels.h"
+#include "test_util.h"
+#include "text.h"
+#include "trace.h"
+
+using namespace hw;
+
+#ifndef HW_FIXTURE_DIR
+#error "HW_FIXTURE_DIR must point at tests/fixtures"
+#endif
+
+namespace {
+
+Model load_bytes(const std::vector<uint8_t>& b) {
+    Model m;
+    Status s = load_model(b.data(), b.size(), m);
+    REQUIRE_MESSAGE(s.ok, s.message);
+    return m;
+}
+
+std::vector<uint8_t> read_fixture(const std::string& name) {
+    std::ifstream f(std::string(HW_FIXTURE_DIR) + "/" + name, std::ios::binary);
+    REQUIRE_MESSAGE(f.good(), "missing fixture " << name << " (run `make fixtures` with LibTorch)");
+    return std::vector<uint8_t>((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+}
+
+}  // namespace
+
+TEST_CASE("text: typography maps to ASCII, unknown characters are named") {
+    const std::u32string alpha = test::small_alphabet();
+    EncodedText e;
+    REQUIRE(encode_text(alpha, "it\xE2\x80\x99s", 0, e).ok);  // it’s
+    CHECK(e.text == U"it's");
+    Status s = encode_text(alpha, "hello W\xC3\xA9!", 0, e);
+    CHECK(!s.ok);
+    CHECK(s.message.find("'W'") != std::string::npos);
+    CHECK(s.message.find("position 7") != std::string::npos);
+    CHECK(s.message.find("U+00E9") != std::string::npos);
+    REQUIRE(encode_text(alpha, "hello W\xC3\xA9!", U' ', e).ok);
+    CHECK(e.unknown.size() == 2);
+    CHECK(e.text == U"hello   !");
+    CHECK(!encode_text(alpha, "", 0, e).ok);
+    CHECK(!encode_text(alpha, std::string(kMaxTextChars + 1, 'a'), 0, e).ok);
+    CHECK(encode_text(alpha, "bad \xC3", 0, e).message.find("UTF-8") != std::string::npos);
+    CHECK(encode_text(alpha, "\xC0\xAF", 0, e).message.find("UTF-8") != std::string::npos);  // overlong
+}
+
+TEST_CASE("rng: fixed sequence, sane normal moments") {
+    Rng a(42), b(42), c(43);
+    CHECK(a.next_u32() == b.next_u32());
+    CHECK(a.next_u32() != c.next_u32());
+    Rng r(1);
+    double sum = 0, sq = 0;
+    const int n = 200000;
+    for (int i = 0; i < n; ++i) {
+        const double z = r.normal();
+        sum += z;
+        sq += z * z;
+    }
+    CHECK(std::fabs(sum / n) < 0.01);
+    CHECK(std::fabs(sq / n - 1.0) < 0.02);
+}
+
+TEST_CASE("kernels: own exp, tanh, sigmoid and log track the C library") {
+    double worst_exp = 0, worst_tanh = 0, worst_log = 0;
+    for (float x = -30; x < 30; x += 0.0137f) {
+        worst_exp = std::max(worst_exp, static_cast<double>(std::fabs(fexp(x) - std::exp(x)) / std::exp(x)));
+        worst_tanh = std::max(worst_tanh, static_cast<double>(std::fabs(ftanh(x) - std::tanh(x))));
+    }
+    for (double x = 1e-12; x < 1e6; x *= 1.37) worst_log = std::max(worst_log, std::fabs(dlog(x) - std::log(x)));
+    CHECK(worst_exp < 5e-7);
+    CHECK(worst_tanh < 5e-7);
+    CHECK(worst_log < 1e-12);
+    CHECK(fsigmoid(0) == doctest::Approx(0.5));
+    CHECK(fexp(-200) >= 0);
+    CHECK(std::isfinite(fexp(200)));
+}
+
+TEST_CASE("generation: same seed same points; stop rule and step cap") {
+    const Model m = load_bytes(test::small_model_bytes(ModelKind::Synthesis));
+    bool f1 = false, f2 = false;
+    const auto a = test::sample_trajectory(m, "hello world", 5, 0.5f, 0, f1);
+    const auto b = test::sample_trajectory(m, "hello world", 5, 0.5f, 0, f2);
+    const auto c = test::sample_trajectory(m, "hello world", 6, 0.5f, 0, f2);
+    REQUIRE(!a.empty());
+    CHECK(a.size() == b.size());
+    CHECK(std::memcmp(a.data(), b.data(), a.size() * sizeof(Point)) == 0);
+    CHECK((a.size() != c.size() || std::memcmp(a.data(), c.data(), a.size() * sizeof(Point)) != 0));
+    // An untrained model rarely reaches the end: the cap (per character) must bound it.
+    CHECK(static_cast<int>(a.size()) <= m.max_steps_per_char * 13);
+    bool f3 = false;
+    CHECK(test::sample_trajectory(m, "hi", 1, 0, 17, f3).size() == 17u);
+}
+
+TEST_CASE("generation: bad requests are refused with a message") {
+    const Model m = load_bytes(test::small_model_bytes(ModelKind::Synthesis));
+    Generator g;
+    GenerateOptions opt;
+    CHECK(g.start(m, "HELLO", opt).message.find("'H'") != std::string::npos);
+    CHECK(!g.start(m, "", opt).ok);
+    opt.bias = -1;
+    CHECK(g.start(m, "hello", opt).message.find("bias") != std::string::npos);
+}
+
+TEST_CASE("stop rule: finishes when the window passes the end, and waits for the pen to lift") {
+    // A state whose window sits past the text: phi(U) dominates.
+    const Model m = load_bytes(test::small_model_bytes(ModelKind::Synthesis));
+    State s = make_state(m, {1, 2, 3});
+    s.phi.setZero();
+    s.phi[3] = 1.0f;
+    CHECK(attention_past_end(s));
+    s.phi[2] = 1.0f;
+    CHECK(!attention_past_end(s));
+}
+
+TEST_CASE("greedy mode is deterministic without a seed") {
+    const Model m = load_bytes(test::small_model_bytes(ModelKind::Unconditional));
+    Generator g1, g2;
+    GenerateOptions opt;
+    opt.greedy = true;
+    opt.max_steps = 50;
+    opt.seed = 1;
+    std::vector<Point> a, b;
+    REQUIRE(g1.start(m, "", opt).ok);
+    g1.run(100, a);
+    opt.seed = 2;
+    REQUIRE(g2.start(m, "", opt).ok);
+    g2.run(100, b);
+    REQUIRE(a.size() == 50u);
+    CHECK(std::memcmp(a.data(), b.data(), a.size() * sizeof(Point)) == 0);
+}
+
+TEST_CASE("priming: ink is resampled to the model's spacing and clamps the first steps") {
+    const Model m = load_bytes(test::small_model_bytes(ModelKind::Synthesis));
+    // A zig-zag "written" at 10x the model's scale, with very uneven point spacing.
+    std::vector<InkStroke> strokes(2);
+    for (int i = 0; i <= 40; ++i) {
+        strokes[0].x.push_back(i * i * 0.5f);
+        strokes[0].y.push_back((i % 2) * 200.0f);
+    }
+    strokes[1].x = {900, 950};
+    strokes[1].y = {0, 200};
+    std::vector<Point> pts;
+    REQUIRE(prepare_ink(m, strokes, pts).ok);
+    REQUIRE(pts.size() > 10);
+    int pen_ups = 0;
+    for (size_t i = 1; i < pts.size(); ++i) {
+        pen_ups += pts[i].pen_up > 0.5f;
+        if (pts[i - 1].pen_up > 0.5f) continue;  // the jump between strokes is not a pen step
+        const float dx = pts[i].dx * m.norm.scale_x, dy = pts[i].dy * m.norm.scale_y;
+        CHECK(std::sqrt(dx * dx + dy * dy) <= m.norm.point_spacing * 1.01f);
+    }
+    CHECK(pen_ups == 2);
+    Priming p{pts, "ab"};
+    Generator g;
+    GenerateOptions opt;
+    REQUIRE(g.start(m, "cd", opt, &p).ok);
+    CHECK(g.text() == U"ab cd");
+    CHECK(g.state().step == static_cast<long>(pts.size()));
+    std::vector<InkStroke> flat(1);
+    flat[0].x = {0, 1, 2};
+    flat[0].y = {5, 5, 5};
+    CHECK(prepare_ink(m, flat, pts).message.find("height") != std::string::npos);
+}
+
+TEST_CASE("golden fixtures: the core reproduces LibTorch's outputs and the pinned samples") {
+    const auto index_bytes = read_fixture("index.json");
+    const auto index = nlohmann::json::parse(index_bytes.begin(), index_bytes.end());
+    REQUIRE(index.size() >= 3);
+    for (const auto& name : index) {
+        const auto jb = read_fixture(name.get<std::string>() + ".json");
+        const auto fx = nlohmann::json::parse(jb.begin(), jb.end());
+        const Model m = load_bytes(read_fixture(fx.at("model").get<std::string>()));
+        std::vector<int> codes = fx.at("codes").get<std::vector<int>>();
+        const auto inputs = test::points_from_json(fx.at("inputs"));
+        REQUIRE(inputs.size() >= 300);
+        const test::Trace ref = test::trace_from_json(fx.at("expected"));
+        const test::Trace got = test::core_trace(m, codes, inputs);
+        const auto mm = test::compare_traces(ref, got, 1e-4, 1e-5);
+        INFO(name, ": ", mm.first, " worst abs ", mm.worst_abs);
+        CHECK(mm.count == 0);
+        const auto& smp = fx.at("sample");
+        bool finished = false;
+        const auto pts = test::sample_trajectory(m, smp.at("text"), smp.at("seed"), smp.at("bias"), smp.at("max_steps"), finished);
+        const auto want = test::points_from_json(smp.at("points"));
+        REQUIRE(pts.size() == want.size());
+        long differ = 0;
+        for (size_t i = 0; i < pts.size(); ++i)
+            differ += pts[i].dx != want[i].dx || pts[i].dy != want[i].dy || pts[i].pen_up != want[i].pen_up;
+        CHECK(differ == 0);
+        CHECK(finished == smp.at("finished").get<bool>());
+    }
+}

@@ -1,0 +1,236 @@
+// Format tests: round trips in every dtype, truncation at every byte, each header field and each
+// tensor-directory field corrupted in turn.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstring>
+#include <functional>
+
+#include "model.h"
+#include "test_util.h"
+
+using namespace hw;
+using nlohmann::json;
+
+namespace {
+
+// A tiny synthesis model, small enough to truncate at every byte.
+std::vector<uint8_t> tiny_model(json* header_out = nullptr) {
+    HParams hp = test::small_hparams(ModelKind::Synthesis);
+    hp.layers = 1;
+    hp.hidden = 4;
+    hp.mixtures = 2;
+    hp.window = 1;
+    const json header = test::small_header(hp);
+    std::vector<uint8_t> out;
+    REQUIRE(write_hwm(header, test::random_tensors(hp, 3), Precision::F32, out).ok);
+    if (header_out) *header_out = header;
+    return out;
+}
+
+struct Parts {
+    json header;
+    std::vector<uint8_t> blob;
+};
+
+Parts split(const std::vector<uint8_t>& file) {
+    uint32_t hlen;
+    std::memcpy(&hlen, &file[8], 4);
+    Parts p;
+    p.header = json::parse(file.begin() + 12, file.begin() + 12 + hlen);
+    const size_t start = (12 + hlen + 63) / 64 * 64;
+    p.blob.assign(file.begin() + static_cast<long>(start), file.end() - 4);
+    return p;
+}
+
+// Reassembles a file around a (possibly corrupted) header, with a valid checksum.
+std::vector<uint8_t> join(const json& header, const std::vector<uint8_t>& blob, uint32_t version = kHwmVersion) {
+    const std::string text = header.dump();
+    const size_t start = (12 + text.size() + 63) / 64 * 64;
+    std::vector<uint8_t> f(start + blob.size() + 4, 0);
+    std::memcpy(f.data(), kHwmMagic, 4);
+    const uint32_t hlen = static_cast<uint32_t>(text.size());
+    std::memcpy(&f[4], &version, 4);
+    std::memcpy(&f[8], &hlen, 4);
+    std::memcpy(&f[12], text.data(), text.size());
+    std::memcpy(&f[start], blob.data(), blob.size());
+    const uint32_t crc = crc32(f.data(), f.size() - 4);
+    std::memcpy(&f[f.size() - 4], &crc, 4);
+    return f;
+}
+
+std::string load_error(const std::vector<uint8_t>& f) {
+    Model m;
+    Status s = load_model(f.data(), f.size(), m);
+    return s.ok ? std::string() : s.message;
+}
+
+}  // namespace
+
+TEST_CASE("a written model loads, in every precision") {
+    for (auto kind : {ModelKind::Synthesis, ModelKind::Unconditional, ModelKind::Clockwork}) {
+        for (auto p : {Precision::F32, Precision::F16, Precision::I8}) {
+            const auto bytes = test::small_model_bytes(kind, p);
+            Model m;
+            Status s = load_model(bytes.data(), bytes.size(), m);
+            INFO(kind_name(kind), " ", s.message);
+            CHECK(s.ok);
+            CHECK(m.hp.kind == kind);
+            CHECK(m.mdn_w.rows() == 6 * m.hp.mixtures + 1);
+        }
+    }
+}
+
+TEST_CASE("f32 round trip is exact; f16 and int8 stay within their quantisation error") {
+    const HParams hp = test::small_hparams(ModelKind::Synthesis);
+    const auto tensors = test::random_tensors(hp, 11);
+    for (auto p : {Precision::F32, Precision::F16, Precision::I8}) {
+        std::vector<uint8_t> bytes;
+        REQUIRE(write_hwm(test::small_header(hp), tensors, p, bytes).ok);
+        HwmFile f;
+        REQUIRE(read_hwm(bytes.data(), bytes.size(), f).ok);
+        REQUIRE(f.tensors.size() == tensors.size());
+        for (size_t i = 0; i < tensors.size(); ++i) {
+            float worst = 0;
+            for (size_t k = 0; k < tensors[i].values.size(); ++k)
+                worst = std::max(worst, std::fabs(tensors[i].values[k] - f.tensors[i].values[k]));
+            // values are in [-0.2, 0.2]: f16 keeps 11 bits, int8 a step of max/127 per row
+            const float bound = p == Precision::F32 ? 0.0f : p == Precision::F16 ? 0.2f / 2048 : 0.2f / 127 * 0.5f + 1e-7f;
+            INFO(tensors[i].name, " precision ", static_cast<int>(p));
+            CHECK(worst <= bound);
+        }
+    }
+}
+
+TEST_CASE("f16 conversion handles specials and rounding") {
+    CHECK(f16_to_f32(f32_to_f16(1.0f)) == 1.0f);
+    CHECK(f16_to_f32(f32_to_f16(-2.5f)) == -2.5f);
+    CHECK(f16_to_f32(f32_to_f16(65504.0f)) == 65504.0f);
+    CHECK(std::isinf(f16_to_f32(f32_to_f16(1e6f))));
+    CHECK(f16_to_f32(f32_to_f16(5.960464477539063e-08f)) == 5.960464477539063e-08f);  // smallest subnormal
+    CHECK(f16_to_f32(f32_to_f16(1.0f + 1.0f / 4096)) == 1.0f);                          // ties to even
+}
+
+TEST_CASE("truncation at every byte is refused with a message") {
+    const auto f = tiny_model();
+    REQUIRE(load_error(f).empty());
+    for (size_t n = 0; n < f.size(); ++n) {
+        std::vector<uint8_t> cut(f.begin(), f.begin() + static_cast<long>(n));
+        const std::string e = load_error(cut);
+        INFO("length ", n);
+        REQUIRE(!e.empty());
+        CHECK((e.find("truncated") != std::string::npos || e.find("JSON") != std::string::npos));
+    }
+}
+
+TEST_CASE("prefix corruption: magic, version, header length, checksum, trailing bytes") {
+    const auto good = tiny_model();
+    auto f = good;
+    f[0] = 'X';
+    CHECK(load_error(f).find("bad magic") != std::string::npos);
+    const Parts p = split(good);
+    CHECK(load_error(join(p.header, p.blob, 2)).find("newer") != std::string::npos);
+    CHECK(load_error(join(p.header, p.blob, 0)).find("version") != std::string::npos);
+    f = good;
+    const uint32_t huge = 0x7fffffff;
+    std::memcpy(&f[8], &huge, 4);
+    CHECK(load_error(f).find("header_length") != std::string::npos);
+    f = good;
+    f[f.size() - 10] ^= 0x40;  // a weight byte
+    CHECK(load_error(f).find("checksum") != std::string::npos);
+    f = good;
+    f.push_back(0);
+    CHECK(load_error(f).find("trailing") != std::string::npos);
+}
+
+TEST_CASE("each header field corrupted in turn is named") {
+    const Parts p = split(tiny_model());
+    REQUIRE(load_error(join(p.header, p.blob)).empty());
+    struct Case {
+        const char* expect;
+        std::function<void(json&)> corrupt;
+    };
+    const std::vector<Case> cases = {
+        {"format", [](json& h) { h["format"] = "gguf"; }},
+        {"kind", [](json& h) { h.erase("kind"); }},
+        {"kind", [](json& h) { h["kind"] = "transformer"; }},
+        {"hparams", [](json& h) { h.erase("hparams"); }},
+        {"hparams.hidden", [](json& h) { h["hparams"]["hidden"] = 0; }},
+        {"hparams.hidden", [](json& h) { h["hparams"]["hidden"] = "four"; }},
+        {"hparams.hidden", [](json& h) { h["hparams"]["hidden"] = 1LL << 40; }},
+        {"hparams.layers", [](json& h) { h["hparams"]["layers"] = 99; }},
+        {"hparams.mixtures", [](json& h) { h["hparams"].erase("mixtures"); }},
+        {"hparams.window", [](json& h) { h["hparams"]["window"] = -1; }},
+        {"hparams.alphabet", [](json& h) { h["hparams"]["alphabet"] = 100000; }},
+        {"alphabet", [](json& h) { h["alphabet"] = "abc"; }},
+        {"alphabet", [](json& h) { h["alphabet"] = 5; }},
+        {"alphabet", [](json& h) {
+             std::string a = h["alphabet"];
+             a[1] = a[2];
+             h["alphabet"] = a;
+         }},
+        {"norm", [](json& h) { h.erase("norm"); }},
+        {"norm.scale", [](json& h) { h["norm"]["scale"] = {1.0}; }},
+        {"norm.scale", [](json& h) { h["norm"]["scale"] = {1.0, -1.0}; }},
+        {"norm.point_spacing", [](json& h) { h["norm"]["point_spacing"] = 0; }},
+        {"norm.line_height", [](json& h) { h["norm"].erase("line_height"); }},
+        {"variant", [](json& h) { h.erase("variant"); }},
+        {"variant.window_fn", [](json& h) { h["variant"]["window_fn"] = "relu"; }},
+        {"variant.kappa_scale", [](json& h) { h["variant"]["kappa_scale"] = "x"; }},
+        {"variant.eos_sign", [](json& h) { h["variant"]["eos_sign"] = 0; }},
+        {"max_steps_per_char", [](json& h) { h["max_steps_per_char"] = 0; }},
+        {"blob_bytes", [](json& h) { h.erase("blob_bytes"); }},
+        {"truncated", [](json& h) { h["blob_bytes"] = h["blob_bytes"].get<int>() + 64; }},
+        {"tensors", [](json& h) { h["tensors"] = "none"; }},
+        {"is missing", [](json& h) { h["tensors"].erase(h["tensors"].size() - 1); }},
+        {"appears twice", [](json& h) { h["tensors"][1]["name"] = h["tensors"][0]["name"]; }},
+        {"unknown", [](json& h) { h["tensors"][0]["name"] = "lstm9.w_ih"; }},
+        {"tensors[0].name", [](json& h) { h["tensors"][0].erase("name"); }},
+        {"dtype", [](json& h) { h["tensors"][0]["dtype"] = "f64"; }},
+        {"nbytes", [](json& h) { h["tensors"][0]["dtype"] = "f16"; }},
+        {"shape", [](json& h) { h["tensors"][0]["shape"] = json::array(); }},
+        {"shape", [](json& h) { h["tensors"][0]["shape"] = {0, 5}; }},
+        {"nbytes", [](json& h) { h["tensors"][0]["shape"][0] = h["tensors"][0]["shape"][0].get<int>() + 1; }},
+        {"offset", [](json& h) { h["tensors"][1]["offset"] = h["tensors"][1]["offset"].get<int>() + 4; }},
+        {"offset", [](json& h) { h["tensors"][1]["offset"] = 1LL << 50; }},
+        {"overlaps", [](json& h) { h["tensors"][1]["offset"] = h["tensors"][0]["offset"]; }},
+        {"nbytes", [](json& h) { h["tensors"][0]["nbytes"] = 3; }},
+        {"has shape", [](json& h) {  // consistent directory entry, wrong for the hyperparameters
+             auto& t = h["tensors"][0];
+             t["shape"] = {t["shape"][1], t["shape"][0]};
+         }},
+    };
+    for (const auto& c : cases) {
+        json h = p.header;
+        c.corrupt(h);
+        const std::string e = load_error(join(h, p.blob));
+        INFO("expected a message naming: ", c.expect, "; got: ", e);
+        CHECK(!e.empty());
+        CHECK(e.find(c.expect) != std::string::npos);
+    }
+}
+
+TEST_CASE("non-finite weights are refused") {
+    const Parts p = split(tiny_model());
+    auto blob = p.blob;
+    const float nan = std::nanf("");
+    std::memcpy(&blob[0], &nan, 4);
+    const std::string e = load_error(join(p.header, blob));
+    CHECK(e.find("not finite") != std::string::npos);
+    CHECK(e.find(p.header["tensors"][0]["name"].get<std::string>()) != std::string::npos);
+}
+
+TEST_CASE("garbage never crashes the reader") {
+    Rng rng(99);
+    const auto good = tiny_model();
+    for (int trial = 0; trial < 2000; ++trial) {
+        auto f = good;
+        const int flips = 1 + static_cast<int>(rng.next_u32() % 8);
+        for (int k = 0; k < flips; ++k) f[rng.next_u32() % f.size()] = static_cast<uint8_t>(rng.next_u32());
+        Model m;
+        (void)load_model(f.data(), f.size(), m);  // must return, ok or not
+        HwmFile hf;
+        (void)read_hwm(f.data(), rng.next_u32() % (f.size() + 1), hf);
+    }
+    CHECK(true);
+}
