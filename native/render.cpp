@@ -87,6 +87,35 @@ std::string render_svg(const std::vector<Polyline>& lines, const RenderStyle& st
     return o;
 }
 
+std::string render_rows_svg(const std::vector<std::pair<std::string, std::vector<Polyline>>>& rows, float row_height) {
+    RenderStyle st;
+    st.height = row_height;
+    std::string body;
+    float y = 0, width = 200;
+    char buf[160];
+    for (const auto& row : rows) {
+        const Frame f = fit(row.second, st);
+        width = std::max(width, f.width);
+        std::snprintf(buf, sizeof buf, "<text x=\"8\" y=\"%.0f\" font-family=\"sans-serif\" font-size=\"12\" fill=\"#888\">", y + 14);
+        body += buf + xml_escape(row.first) + "</text>\n";
+        std::snprintf(buf, sizeof buf, "<g transform=\"translate(0 %.0f)\" fill=\"none\" stroke=\"#1a1a2e\" stroke-width=\"1.6\" stroke-linecap=\"round\">\n", y + 16);
+        body += buf;
+        for (const auto& l : row.second) {
+            body += "<path d=\"";
+            for (size_t i = 0; i < l.x.size(); ++i) {
+                std::snprintf(buf, sizeof buf, "%s%.1f %.1f", i == 0 ? "M" : " L", (l.x[i] - f.min_x) * f.k + st.margin,
+                              (l.y[i] - f.min_y) * f.k + st.margin);
+                body += buf;
+            }
+            body += "\"/>\n";
+        }
+        body += "</g>\n";
+        y += f.height + 20;
+    }
+    std::snprintf(buf, sizeof buf, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\">\n", width, y);
+    return std::string("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n") + buf + "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n" + body + "</svg>\n";
+}
+
 // ---- PNG ----
 
 static void put_u32be(std::vector<uint8_t>& o, uint32_t v) {

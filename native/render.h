@@ -23,6 +23,8 @@ struct RenderStyle {
 };
 
 std::string render_svg(const std::vector<Polyline>& lines, const RenderStyle& style, const std::string& title);
+// Several lines of writing stacked top to bottom, each with its text as a caption.
+std::string render_rows_svg(const std::vector<std::pair<std::string, std::vector<Polyline>>>& rows, float row_height = 90.0f);
 // Greyscale PNG, dark ink on white.
 std::vector<uint8_t> render_png(const std::vector<Polyline>& lines, const RenderStyle& style);
 

@@ -1,0 +1,82 @@
+#include "batches.h"
+
+#include <algorithm>
+#include <numeric>
+
+#include "nets.h"
+#include "text.h"
+
+namespace hw {
+
+Batch Batch::to(const torch::Device& d) const {
+    Batch b = *this;
+    const bool nb = d.is_cuda();
+    b.x = x.to(d, nb);
+    b.target = target.to(d, nb);
+    b.mask = mask.to(d, nb);
+    if (text.defined()) b.text = text.to(d, nb);
+    return b;
+}
+
+std::vector<std::vector<size_t>> bucket_batches(const std::vector<DataLine>& lines, size_t batch_size, int64_t max_points) {
+    std::vector<size_t> order(lines.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return lines[a].size() < lines[b].size(); });
+    std::vector<std::vector<size_t>> out;
+    std::vector<size_t> cur;
+    for (size_t i : order) {
+        // Sorted ascending: the padded length of the batch is this line's length.
+        const int64_t padded = static_cast<int64_t>(lines[i].size()) * static_cast<int64_t>(cur.size() + 1);
+        if (!cur.empty() && (cur.size() >= batch_size || padded > max_points)) {
+            out.push_back(cur);
+            cur.clear();
+        }
+        cur.push_back(i);
+    }
+    if (!cur.empty()) out.push_back(cur);
+    return out;
+}
+
+Batch BatchMaker::make(const std::vector<DataLine>& lines, const std::vector<size_t>& idx) const {
+    size_t T = 1;
+    for (size_t i : idx) T = std::max(T, lines[i].size());
+    const int64_t B = static_cast<int64_t>(idx.size());
+    Batch b;
+    b.lines = B;
+    // [B, T, 3] filled line by line, transposed to time-major at the end.
+    torch::Tensor tgt = torch::zeros({B, static_cast<int64_t>(T), 3});
+    torch::Tensor mask = torch::zeros({B, static_cast<int64_t>(T)});
+    auto ta = tgt.accessor<float, 3>();
+    auto ma = mask.accessor<float, 2>();
+    const float q = data->quantum, sx = data->norm.scale_x, sy = data->norm.scale_y;
+    std::vector<std::vector<int>> codes;
+    for (int64_t r = 0; r < B; ++r) {
+        const DataLine& l = lines[idx[r]];
+        for (size_t t = 0; t < l.size(); ++t) {
+            ta[r][t][0] = l.dx[t] * q / sx;
+            ta[r][t][1] = l.dy[t] * q / sy;
+            ta[r][t][2] = l.pen_up[t];
+            ma[r][t] = 1.0f;
+        }
+        b.points += static_cast<int64_t>(l.size());
+        if (with_text) {
+            std::u32string u;
+            utf8_decode(l.text, u);
+            std::vector<int> c;
+            for (char32_t ch : u) {
+                const size_t k = alphabet.find(ch);
+                c.push_back(k == std::u32string::npos ? 0 : static_cast<int>(k));
+            }
+            codes.push_back(std::move(c));
+        }
+    }
+    b.target = tgt.transpose(0, 1).contiguous();  // [T, B, 3]
+    b.mask = mask.transpose(0, 1).contiguous();   // [T, B]
+    torch::Tensor start = torch::zeros({1, B, 3});
+    start.select(2, 2).fill_(1.0f);
+    b.x = torch::cat({start, b.target.slice(0, 0, static_cast<int64_t>(T) - 1)}, 0);
+    if (with_text) b.text = one_hot_text(codes, static_cast<int>(alphabet.size()));
+    return b;
+}
+
+}  // namespace hw

@@ -1,0 +1,88 @@
+#include "checkpoint.h"
+
+#include <cstdio>
+#include <sstream>
+#include <sys/stat.h>
+
+#include "files.h"
+#include "hwm_format.h"
+
+namespace hw {
+
+static std::string index_path(const std::string& dir) { return dir + "/checkpoint.json"; }
+
+bool checkpoint_exists(const std::string& dir) {
+    struct stat st;
+    return stat(index_path(dir).c_str(), &st) == 0;
+}
+
+Status save_checkpoint(const std::string& dir, torch::nn::Module& net, torch::optim::Optimizer& opt,
+                       const nlohmann::json& info, size_t part_bytes) {
+    ::mkdir(dir.c_str(), 0755);
+    std::ostringstream buf;
+    {
+        torch::serialize::OutputArchive model_ar, opt_ar, root;
+        net.save(model_ar);
+        opt.save(opt_ar);
+        root.write("model", model_ar);
+        root.write("optimizer", opt_ar);
+        root.save_to(buf);
+    }
+    const std::string bytes = buf.str();
+    nlohmann::json old;
+    const bool had_old = read_checkpoint_info(dir, old).ok;
+    const long gen = had_old ? old.value("generation", 0L) + 1 : 0;
+    nlohmann::json index = info;
+    index["generation"] = gen;
+    index["bytes"] = bytes.size();
+    index["parts"] = nlohmann::json::array();
+    for (size_t off = 0, k = 0; off < bytes.size() || k == 0; off += part_bytes, ++k) {
+        const size_t n = std::min(part_bytes, bytes.size() - off);
+        char name[64];
+        std::snprintf(name, sizeof name, "ckpt-g%ld.part%03zu", gen, k);
+        Status s = write_file_atomic(dir + "/" + name, bytes.data() + off, n);
+        if (!s) return s;
+        index["parts"].push_back({{"file", name}, {"bytes", n},
+                                  {"crc32", crc32(reinterpret_cast<const uint8_t*>(bytes.data() + off), n)}});
+        if (off + n >= bytes.size()) break;
+    }
+    Status s = write_file_atomic(index_path(dir), index.dump(2) + "\n");
+    if (!s) return s;
+    if (had_old && old.contains("parts"))
+        for (const auto& p : old["parts"]) std::remove((dir + "/" + p.value("file", std::string("?"))).c_str());
+    return Status::success();
+}
+
+Status read_checkpoint_info(const std::string& dir, nlohmann::json& info) {
+    std::string text;
+    Status s = read_text_file(index_path(dir), text);
+    if (!s) return s;
+    info = nlohmann::json::parse(text, nullptr, false);
+    if (info.is_discarded() || !info.is_object() || !info.contains("parts"))
+        return Status::error(index_path(dir) + ": not a checkpoint index");
+    return Status::success();
+}
+
+Status load_checkpoint(const std::string& dir, torch::nn::Module& net, torch::optim::Optimizer& opt, nlohmann::json& info) {
+    Status s = read_checkpoint_info(dir, info);
+    if (!s) return s;
+    std::string bytes;
+    for (const auto& p : info["parts"]) {
+        const std::string path = dir + "/" + p.value("file", std::string("?"));
+        std::vector<uint8_t> part;
+        if (!(s = read_file(path, part))) return Status::error("checkpoint part missing: " + s.message);
+        if (part.size() != p.value("bytes", size_t(0)) || crc32(part.data(), part.size()) != p.value("crc32", 0u))
+            return Status::error(path + ": checkpoint part is damaged (size or CRC)");
+        bytes.append(part.begin(), part.end());
+    }
+    std::istringstream in(bytes);
+    torch::serialize::InputArchive root, model_ar, opt_ar;
+    root.load_from(in);
+    root.read("model", model_ar);
+    root.read("optimizer", opt_ar);
+    net.load(model_ar);
+    opt.load(opt_ar);
+    return Status::success();
+}
+
+}  // namespace hw

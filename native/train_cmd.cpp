@@ -1,0 +1,142 @@
+// `hw-train train` and `hw-train bench`: argument parsing around the trainer.
+#include <chrono>
+#include <cstdio>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "cli_args.h"
+#include "nets.h"
+#include "trainer.h"
+
+namespace hw {
+
+static const char* kTrainUsage =
+    "usage: hw-train train --data D.hwds --out DIR [options]\n"
+    "  network:  --kind synthesis|unconditional|clockwork  --layers 3 --hidden 400 --mixtures 20\n"
+    "            --window 10 --groups 8 --window-fn exp|softplus --kappa-scale 0.05 --eos-sign 1|-1\n"
+    "            --init F.hwm (start from these weights; the architecture comes from the file)\n"
+    "  training: --optimizer adam|rmsprop --lr 1e-3 --clip 10 --out-clip 100 --batch 128\n"
+    "            --max-batch-points 160000 --steps 10000 --time-limit SECONDS --seed 1\n"
+    "            --device auto|cpu|cuda --no-resume\n"
+    "  output:   --eval-every 500 --save-every 250 --sample-every 1000 --valid-lines 1024\n"
+    "            --precision f16|int8|f32 --max-steps-per-char 60 --sample-text \"a|b|c\"\n"
+    "A run resumes from DIR's checkpoint when there is one (unless --no-resume).\n";
+
+static Status read_network(const Args& a, TrainConfig& c) {
+    long long v;
+    Status s;
+    if (a.has("--kind") && !parse_kind(a.get("--kind"), c.hp.kind)) return Status::error("--kind must be synthesis, unconditional or clockwork");
+    struct IntOpt { const char* name; int* dst; long long lo, hi; };
+    for (const IntOpt& o : {IntOpt{"--layers", &c.hp.layers, 1, 8}, IntOpt{"--hidden", &c.hp.hidden, 1, 4096},
+                            IntOpt{"--mixtures", &c.hp.mixtures, 1, 64}, IntOpt{"--window", &c.hp.window, 1, 64},
+                            IntOpt{"--groups", &c.hp.groups, 1, 16}, IntOpt{"--eos-sign", &c.variant.eos_sign, -1, 1},
+                            IntOpt{"--batch", &c.batch, 1, 4096}, IntOpt{"--eval-every", &c.eval_every, 1, 1000000},
+                            IntOpt{"--save-every", &c.save_every, 1, 1000000}, IntOpt{"--sample-every", &c.sample_every, 0, 1000000},
+                            IntOpt{"--valid-lines", &c.valid_lines, 0, 10000000},
+                            IntOpt{"--max-steps-per-char", &c.max_steps_per_char, 1, 1000}}) {
+        v = *o.dst;
+        if (!(s = a.get_int(o.name, o.lo, o.hi, v))) return s;
+        *o.dst = static_cast<int>(v);
+    }
+    if (c.variant.eos_sign == 0) return Status::error("--eos-sign must be 1 or -1");
+    if (c.hp.kind == ModelKind::Clockwork && !a.has("--groups")) c.hp.groups = 8;
+    if (a.has("--window-fn")) {
+        const std::string f = a.get("--window-fn");
+        if (f != "exp" && f != "softplus") return Status::error("--window-fn must be exp or softplus");
+        c.variant.window_fn = f == "exp" ? WindowFn::Exp : WindowFn::Softplus;
+    }
+    double k = c.variant.kappa_scale;
+    if (!(s = a.get_float("--kappa-scale", 1e-4, 10, k))) return s;
+    c.variant.kappa_scale = static_cast<float>(k);
+    return Status::success();
+}
+
+static Status read_training(const Args& a, TrainConfig& c) {
+    Status s;
+    long long v = c.steps;
+    if (!(s = a.get_int("--steps", 1, 100000000, v))) return s;
+    c.steps = static_cast<long>(v);
+    v = c.max_batch_points;
+    if (!(s = a.get_int("--max-batch-points", 1000, 100000000, v))) return s;
+    c.max_batch_points = v;
+    v = static_cast<long long>(c.seed);
+    if (!(s = a.get_int("--seed", 0, 1LL << 53, v))) return s;
+    c.seed = static_cast<uint64_t>(v);
+    if (!(s = a.get_float("--lr", 1e-7, 1, c.lr))) return s;
+    if (!(s = a.get_float("--clip", 1e-3, 1e6, c.clip))) return s;
+    if (!(s = a.get_float("--out-clip", 0, 1e6, c.out_clip))) return s;
+    if (!(s = a.get_float("--time-limit", 0, 1e7, c.time_limit))) return s;
+    c.optimizer = a.get("--optimizer", c.optimizer);
+    if (c.optimizer != "adam" && c.optimizer != "rmsprop") return Status::error("--optimizer must be adam or rmsprop");
+    c.precision = a.get("--precision", c.precision);
+    if (c.precision != "f32" && c.precision != "f16" && c.precision != "int8") return Status::error("--precision must be f32, f16 or int8");
+    c.device = a.get("--device", c.device);
+    if (c.device != "auto" && c.device != "cpu" && c.device != "cuda") return Status::error("--device must be auto, cpu or cuda");
+    c.resume = !a.has("--no-resume");
+    c.init = a.get("--init");
+    if (a.has("--sample-text")) {
+        std::stringstream ss(a.get("--sample-text"));
+        std::string t;
+        while (std::getline(ss, t, '|')) if (!t.empty()) c.sample_texts.push_back(t);
+    }
+    return Status::success();
+}
+
+int cmd_train(int argc, char** argv) {
+    Args a({"--data", "--out", "--init", "--kind", "--layers", "--hidden", "--mixtures", "--window", "--groups", "--window-fn",
+            "--kappa-scale", "--eos-sign", "--optimizer", "--lr", "--clip", "--out-clip", "--batch", "--max-batch-points",
+            "--steps", "--time-limit", "--eval-every", "--save-every", "--sample-every", "--valid-lines", "--seed",
+            "--precision", "--device", "--max-steps-per-char", "--sample-text"},
+           {"--no-resume"});
+    Status s = a.parse(argc, argv, 2);
+    if (!s) { std::fprintf(stderr, "hw-train train: %s\n%s", s.message.c_str(), kTrainUsage); return 2; }
+    TrainConfig c;
+    c.data = a.get("--data");
+    c.out_dir = a.get("--out");
+    if (c.data.empty() || c.out_dir.empty()) { std::fprintf(stderr, "hw-train train: --data and --out are required\n%s", kTrainUsage); return 2; }
+    if (!(s = read_network(a, c)) || !(s = read_training(a, c))) { std::fprintf(stderr, "hw-train train: %s\n", s.message.c_str()); return 2; }
+    return run_training(c);
+}
+
+// Updates per second of the synthesis network on random data of a fixed shape: the trainer's
+// speed without the data pipeline (make bench).
+int cmd_bench(int argc, char** argv) {
+    Args a({"--batch", "--points", "--chars", "--steps", "--hidden", "--layers", "--device"}, {});
+    Status s = a.parse(argc, argv, 2);
+    if (!s) { std::fprintf(stderr, "hw-train bench: %s\n", s.message.c_str()); return 2; }
+    long long B = 128, T = 400, U = 30, steps = 10, H = 400, L = 3;
+    for (auto& [name, dst] : std::vector<std::pair<const char*, long long*>>{{"--batch", &B}, {"--points", &T}, {"--chars", &U},
+                                                                             {"--steps", &steps}, {"--hidden", &H}, {"--layers", &L}})
+        if (!(s = a.get_int(name, 1, 100000, *dst))) { std::fprintf(stderr, "hw-train bench: %s\n", s.message.c_str()); return 2; }
+    const bool cuda = torch::cuda::is_available() && a.get("--device", "auto") != "cpu";
+    const torch::Device dev = cuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+    HParams hp;
+    hp.layers = static_cast<int>(L);
+    hp.hidden = static_cast<int>(H);
+    hp.alphabet = 80;
+    HandwritingNet net(hp, Variant{});
+    net->to(dev);
+    torch::optim::Adam opt(net->parameters(), torch::optim::AdamOptions(1e-3));
+    const torch::Tensor x = torch::randn({T, B, 3}, dev), tgt = torch::randn({T, B, 3}, dev);
+    std::vector<std::vector<int>> codes(static_cast<size_t>(B), std::vector<int>(static_cast<size_t>(U), 5));
+    const torch::Tensor text = one_hot_text(codes, hp.alphabet).to(dev);
+    auto run = [&] {
+        opt.zero_grad();
+        const torch::Tensor loss = mdn_nll(net->forward(x, text).y, tgt, hp.mixtures, 1).mean();
+        loss.backward();
+        torch::nn::utils::clip_grad_norm_(net->parameters(), 10.0);
+        opt.step();
+        return loss.item<double>();
+    };
+    run();  // warm-up: cuDNN plans, allocator
+    const auto t0 = std::chrono::steady_clock::now();
+    for (long long i = 0; i < steps; ++i) run();
+    const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    nlohmann::json j = {{"device", cuda ? "cuda" : "cpu"}, {"batch", B}, {"points", T}, {"chars", U}, {"hidden", H}, {"layers", L},
+                        {"updates_per_s", steps / dt}, {"points_per_s", steps * B * T / dt}, {"s_per_update", dt / steps}};
+    std::printf("%s\n", j.dump().c_str());
+    return 0;
+}
+
+}  // namespace hw

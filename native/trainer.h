@@ -1,0 +1,39 @@
+// hw-train train: the LibTorch trainer for the three networks.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "model.h"
+
+namespace hw {
+
+struct TrainConfig {
+    std::string data;         // dataset built by `hw-train data`
+    std::string out_dir;      // checkpoints, metrics.csv, loss.svg, samples/, *.hwm
+    std::string init;         // optional .hwm to start from (fine-tuning, continuing)
+    HParams hp;               // architecture (ignored when --init or a checkpoint gives one)
+    Variant variant;
+    std::string optimizer = "adam";  // adam | rmsprop (Graves: aleph 0.95, beth 0.9, gimel 1e-4, daleth 1e-4)
+    double lr = 1e-3;
+    double clip = 10.0;       // global gradient norm
+    double out_clip = 100.0;  // Graves' clipping of the output derivatives (0: off)
+    int batch = 128;
+    int64_t max_batch_points = 160000;  // padded T*B per batch
+    long steps = 10000;       // total updates
+    double time_limit = 0;    // seconds for this run (0: none); stops cleanly with a checkpoint
+    int eval_every = 500;
+    int save_every = 250;
+    int sample_every = 1000;
+    int valid_lines = 1024;   // validation subset evaluated each time (0: all)
+    uint64_t seed = 1;
+    std::string precision = "f16";  // of the exported model
+    std::string device = "auto";    // auto | cpu | cuda
+    bool resume = true;
+    int max_steps_per_char = 60;
+    std::vector<std::string> sample_texts;
+};
+
+// Returns a process exit code (0 ok, 2 bad input, 1 internal failure); prints its own messages.
+int run_training(const TrainConfig& cfg);
+
+}  // namespace hw
