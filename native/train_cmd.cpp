@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_args.h"
+#include "graph_step.h"
 #include "nets.h"
 #include "trainer.h"
 
@@ -18,7 +19,7 @@ static const char* kTrainUsage =
     "            --init F.hwm (start from these weights; the architecture comes from the file)\n"
     "  training: --optimizer adam|rmsprop --lr 1e-3 --clip 10 --out-clip 100 --batch 128\n"
     "            --max-batch-points 160000 --steps 10000 --time-limit SECONDS --seed 1\n"
-    "            --device auto|cpu|cuda --no-resume\n"
+    "            --device auto|cpu|cuda --no-resume --no-graphs (CUDA: step eagerly)\n"
     "  output:   --eval-every 500 --save-every 250 --sample-every 1000 --valid-lines 1024\n"
     "            --precision f16|int8|f32 --max-steps-per-char 60 --sample-text \"a|b|c\"\n"
     "A run resumes from DIR's checkpoint when there is one (unless --no-resume).\n";
@@ -74,6 +75,7 @@ static Status read_training(const Args& a, TrainConfig& c) {
     c.device = a.get("--device", c.device);
     if (c.device != "auto" && c.device != "cpu" && c.device != "cuda") return Status::error("--device must be auto, cpu or cuda");
     c.resume = !a.has("--no-resume");
+    c.cuda_graphs = !a.has("--no-graphs");
     c.init = a.get("--init");
     if (a.has("--sample-text")) {
         std::stringstream ss(a.get("--sample-text"));
@@ -88,7 +90,7 @@ int cmd_train(int argc, char** argv) {
             "--kappa-scale", "--eos-sign", "--optimizer", "--lr", "--clip", "--out-clip", "--batch", "--max-batch-points",
             "--steps", "--time-limit", "--eval-every", "--save-every", "--sample-every", "--valid-lines", "--seed",
             "--precision", "--device", "--max-steps-per-char", "--sample-text"},
-           {"--no-resume"});
+           {"--no-resume", "--no-graphs"});
     Status s = a.parse(argc, argv, 2);
     if (!s) { std::fprintf(stderr, "hw-train train: %s\n%s", s.message.c_str(), kTrainUsage); return 2; }
     TrainConfig c;
@@ -102,7 +104,7 @@ int cmd_train(int argc, char** argv) {
 // Updates per second of the synthesis network on random data of a fixed shape: the trainer's
 // speed without the data pipeline (make bench).
 int cmd_bench(int argc, char** argv) {
-    Args a({"--batch", "--points", "--chars", "--steps", "--hidden", "--layers", "--device"}, {});
+    Args a({"--batch", "--points", "--chars", "--steps", "--hidden", "--layers", "--device"}, {"--graphs"});
     Status s = a.parse(argc, argv, 2);
     if (!s) { std::fprintf(stderr, "hw-train bench: %s\n", s.message.c_str()); return 2; }
     long long B = 128, T = 400, U = 30, steps = 10, H = 400, L = 3;
@@ -121,10 +123,23 @@ int cmd_bench(int argc, char** argv) {
     const torch::Tensor x = torch::randn({T, B, 3}, dev), tgt = torch::randn({T, B, 3}, dev);
     std::vector<std::vector<int>> codes(static_cast<size_t>(B), std::vector<int>(static_cast<size_t>(U), 5));
     const torch::Tensor text = one_hot_text(codes, hp.alphabet).to(dev);
+    std::unique_ptr<GraphStepper> graphs;
+    if (cuda && a.has("--graphs") && GraphStepper::available()) graphs = std::make_unique<GraphStepper>(net, B, 128, U, 100.0);
+    Batch batch;
+    batch.x = x;
+    batch.target = tgt;
+    batch.mask = torch::ones({T, B}, dev);
+    batch.text = text;
+    batch.points = T * B;
     auto run = [&] {
-        opt.zero_grad();
-        const torch::Tensor loss = mdn_nll(net->forward(x, text).y, tgt, hp.mixtures, 1).mean();
-        loss.backward();
+        torch::Tensor loss;
+        if (graphs) {
+            loss = graphs->step(batch);
+        } else {
+            opt.zero_grad();
+            loss = mdn_nll(net->forward(x, text).y, tgt, hp.mixtures, 1).mean();
+            loss.backward();
+        }
         torch::nn::utils::clip_grad_norm_(net->parameters(), 10.0);
         opt.step();
         return loss.item<double>();
@@ -134,7 +149,7 @@ int cmd_bench(int argc, char** argv) {
     for (long long i = 0; i < steps; ++i) run();
     const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     nlohmann::json j = {{"device", cuda ? "cuda" : "cpu"}, {"batch", B}, {"points", T}, {"chars", U}, {"hidden", H}, {"layers", L},
-                        {"updates_per_s", steps / dt}, {"points_per_s", steps * B * T / dt}, {"s_per_update", dt / steps}};
+                        {"graphs", graphs != nullptr}, {"updates_per_s", steps / dt}, {"points_per_s", steps * B * T / dt}, {"s_per_update", dt / steps}};
     std::printf("%s\n", j.dump().c_str());
     return 0;
 }

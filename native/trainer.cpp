@@ -13,6 +13,7 @@
 #include "exporter.h"
 #include "files.h"
 #include "generator.h"
+#include "graph_step.h"
 #include "plot.h"
 #include "render.h"
 #include "text.h"
@@ -46,6 +47,7 @@ struct Run {
     std::vector<std::vector<size_t>> order;  // this epoch's batches
     std::ofstream metrics;
     bool tty = false;
+    std::unique_ptr<GraphStepper> graphs;
 };
 
 Status pick_device(Run& r) {
@@ -127,6 +129,12 @@ Status build_network(Run& r) {
     return Status::success();
 }
 
+size_t utf8_length(const std::string& s) {
+    size_t n = 0;
+    for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+    return n;
+}
+
 void shuffle_epoch(Run& r) {
     r.order = bucket_batches(r.train, static_cast<size_t>(r.cfg.batch), r.cfg.max_batch_points);
     std::mt19937_64 g(r.cfg.seed * 1000003ULL + static_cast<uint64_t>(r.epoch));
@@ -155,21 +163,26 @@ EvalResult evaluate(Run& r) {
 
 // One update; returns the loss per point, or NaN when the batch was skipped.
 double train_step(Run& r, const Batch& b, double& grad_norm) {
-    r.opt->zero_grad();
-    NetOutput out = r.net->forward(b.x, b.text);
-    if (r.cfg.out_clip > 0) {
-        const double c = r.cfg.out_clip;
-        out.y.register_hook([c](torch::Tensor g) { return g.clamp(-c, c); });
+    torch::Tensor loss;
+    if (r.graphs) {
+        loss = r.graphs->step(b);
+    } else {
+        r.opt->zero_grad();
+        NetOutput out = r.net->forward(b.x, b.text);
+        if (r.cfg.out_clip > 0) {
+            const double c = r.cfg.out_clip;
+            out.y.register_hook([c](torch::Tensor g) { return g.clamp(-c, c); });
+        }
+        const torch::Tensor nll = mdn_nll(out.y, b.target, r.net->hparams().mixtures, r.net->variant().eos_sign) * b.mask;
+        loss = nll.sum() / static_cast<double>(b.points);
+        loss.backward();
     }
-    const torch::Tensor nll = mdn_nll(out.y, b.target, r.net->hparams().mixtures, r.net->variant().eos_sign) * b.mask;
-    const torch::Tensor loss = nll.sum() / static_cast<double>(b.points);
-    loss.backward();
     grad_norm = torch::nn::utils::clip_grad_norm_(r.net->parameters(), r.cfg.clip);
     const double l = loss.item<double>();
     if (!std::isfinite(l) || !std::isfinite(grad_norm)) {
         ++r.skipped;
         std::fprintf(stderr, "\ntrain: step %ld: non-finite loss or gradient; batch skipped (%ld so far)\n", r.step, r.skipped);
-        r.opt->zero_grad();
+        if (!r.graphs) r.opt->zero_grad();  // a graph zeroes its gradients itself
         return std::nan("");
     }
     r.opt->step();
@@ -274,6 +287,13 @@ Status prepare(Run& r) {
     r.metrics.open(r.cfg.out_dir + "/metrics.csv", fresh_metrics ? std::ios::trunc : std::ios::app);
     if (fresh_metrics) r.metrics << "step,epoch,train_nll_per_point,valid_nll_per_line,valid_nll_per_point,updates_per_s,skipped\n";
     r.tty = isatty(2);
+    if (r.device.is_cuda() && r.cfg.cuda_graphs && GraphStepper::available()) {
+        size_t chars = 1;
+        for (const auto& l : r.train) chars = std::max(chars, utf8_length(l.text));
+        for (const auto& l : r.valid) chars = std::max(chars, utf8_length(l.text));
+        r.graphs = std::make_unique<GraphStepper>(r.net, r.cfg.batch, r.cfg.graph_t_step, static_cast<int64_t>(chars), r.cfg.out_clip);
+        std::fprintf(stderr, "train: CUDA graphs on (lengths padded to multiples of %d, text to %zu characters)\n", r.cfg.graph_t_step, chars);
+    }
     std::fprintf(stderr, "train: %s %dx%d, %zu train / %zu valid lines, device %s, batch %d, %s lr %g\n",
                  kind_name(r.net->hparams().kind), r.net->hparams().layers, r.net->hparams().hidden, r.train.size(),
                  r.valid.size(), r.device.is_cuda() ? "cuda" : "cpu", r.cfg.batch, r.cfg.optimizer.c_str(), r.cfg.lr);

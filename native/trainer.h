@@ -29,6 +29,8 @@ struct TrainConfig {
     std::string precision = "f16";  // of the exported model
     std::string device = "auto";    // auto | cpu | cuda
     bool resume = true;
+    bool cuda_graphs = true;        // capture forward + backward per padded length (CUDA only)
+    int graph_t_step = 128;         // padded lengths are multiples of this
     int max_steps_per_char = 60;
     std::vector<std::string> sample_texts;
 };
