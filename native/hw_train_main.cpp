@@ -1,0 +1,24 @@
+// hw-train: the training-side command line. Each subcommand lives in its own file; the
+// LibTorch ones are added behind HW_WITH_TORCH so the data builder builds without LibTorch.
+#include <cstdio>
+#include <cstring>
+
+#include "data_cmd.h"
+// #ifdef HW_WITH_TORCH
+// #include "train_cmd.h"
+// #endif
+
+static const char* kUsage =
+    "usage: hw-train <command> [options]\n"
+    "  data    build the cached dataset (--iam DIR, --fonts, --ink FILE.jsonl; --out FILE)\n";
+
+int main(int argc, char** argv) {
+    const char* cmd = argc > 1 ? argv[1] : "";
+    if (!std::strcmp(cmd, "data")) return hw::cmd_data(argc, argv);
+    // #ifdef HW_WITH_TORCH
+    // if (!std::strcmp(cmd, "train")) return hw::cmd_train(argc, argv);
+    // #endif
+    if (!std::strcmp(cmd, "--help") || !std::strcmp(cmd, "help")) return std::fputs(kUsage, stdout), 0;
+    std::fprintf(stderr, "hw-train: unknown command \"%s\"\n%s", cmd, kUsage);
+    return 2;
+}
