@@ -8,7 +8,7 @@ PACKAGES := cmake ninja-build g++ make pkg-config libeigen3-dev nlohmann-json3-d
             libcereal-dev libpugixml-dev libtorch-dev librsvg2-bin emscripten chromium wabt \
             hershey-fonts-data fortunes fortunes-min python3
 
-.PHONY: all setup build test demo fixtures bench eval clean
+.PHONY: all setup build test demo fixtures bench eval clean corpus
 
 all: build
 
@@ -33,6 +33,15 @@ demo: build
 # Regenerates the golden fixtures from LibTorch (commit the result).
 fixtures: build
 	$(BUILD)/bin/make_fixtures tests/fixtures
+
+# The fonts corpus for training (20,000 lines unless CORPUS_LINES says otherwise); the SVG fonts
+# are fetched first when apt can (tools/fetch_svg_fonts.sh), else the Hershey .jhf fonts alone.
+CORPUS_LINES ?= 20000
+corpus: build
+	@bash tools/fetch_svg_fonts.sh .deps/svg_fonts
+	@mkdir -p $(BUILD)/corpus
+	$(BUILD)/bin/hw-train data --fonts --lines $(CORPUS_LINES) --svg-fonts .deps/svg_fonts --out $(BUILD)/corpus/fonts.hwds --preview $(BUILD)/corpus/fonts-preview.svg > $(BUILD)/corpus/fonts-summary.json
+	@echo "wrote $(BUILD)/corpus/fonts.hwds (summary: $(BUILD)/corpus/fonts-summary.json)"
 
 clean:
 	rm -rf $(BUILD)

@@ -1,25 +1,34 @@
-// hw-train: builds datasets and trains, evaluates and benchmarks the networks.
+// hw-train: the training-side command line. Each subcommand lives in its own file; the LibTorch
+// ones are compiled in when LibTorch is found (HW_WITH_TORCH), so the data builder builds without it.
 #include <cstdio>
-#include <string>
+#include <cstring>
 
+#include "data_cmd.h"
+
+#ifdef HW_WITH_TORCH
 namespace hw {
 int cmd_train(int argc, char** argv);
 int cmd_bench(int argc, char** argv);
 }  // namespace hw
+#endif
 
 static const char* kUsage =
     "usage: hw-train <command> [options]\n"
+    "  data    build the cached dataset (--iam DIR, --fonts, --ink FILE.jsonl; --out FILE)\n"
+#ifdef HW_WITH_TORCH
     "  train   train a network on a dataset (hw-train train --help)\n"
-    "  bench   updates per second of the synthesis network on random data\n";
+    "  bench   updates per second of the synthesis network on random data\n"
+#endif
+    ;
 
 int main(int argc, char** argv) {
-    const std::string cmd = argc > 1 ? argv[1] : "";
-    if (cmd == "train") return hw::cmd_train(argc, argv);
-    if (cmd == "bench") return hw::cmd_bench(argc, argv);
-    if (cmd == "help" || cmd == "--help" || cmd == "-h") {
-        std::fputs(kUsage, stdout);
-        return 0;
-    }
-    std::fprintf(stderr, "hw-train: %s\n%s", cmd.empty() ? "no command" : ("unknown command \"" + cmd + "\"").c_str(), kUsage);
+    const char* cmd = argc > 1 ? argv[1] : "";
+    if (!std::strcmp(cmd, "data")) return hw::cmd_data(argc, argv);
+#ifdef HW_WITH_TORCH
+    if (!std::strcmp(cmd, "train")) return hw::cmd_train(argc, argv);
+    if (!std::strcmp(cmd, "bench")) return hw::cmd_bench(argc, argv);
+#endif
+    if (!std::strcmp(cmd, "--help") || !std::strcmp(cmd, "help")) return std::fputs(kUsage, stdout), 0;
+    std::fprintf(stderr, "hw-train: unknown command \"%s\"\n%s", cmd, kUsage);
     return 2;
 }

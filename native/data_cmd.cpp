@@ -1,0 +1,223 @@
+// hw-train data: reads the sources asked for, merges them into one Dataset (16-bit offsets,
+// training-set statistics), writes it atomically, prints a JSON summary on standard output and
+// progress on standard error, and draws a preview sheet on request.
+#include "data_cmd.h"
+
+#include <chrono>
+#include <cstdio>
+#include <exception>
+#include <sys/stat.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cli_args.h"
+#include "data_lines.h"
+#include "data_preview.h"
+#include "dataset.h"
+#include "files.h"
+#include "font_corpus.h"
+#include "iam_reader.h"
+#include "ink_source.h"
+#include "text.h"
+#include "text_source.h"
+
+namespace hw {
+
+namespace {
+
+const char* kUsage =
+    "usage: hw-train data [--iam DIR] [--fonts [--lines N] [--seed S]] [--ink FILE.jsonl[,FILE2...]]\n"
+    "                     --out FILE [--preview OUT.svg] [--preview-lines N] [--threads N]\n"
+    "                     [--svg-fonts DIR] [--hershey-fonts DIR] [--fortunes DIR] [--max-points N]\n"
+    "Any mix of sources; prints a JSON summary; exit 2 on bad input or a source with nothing usable.\n";
+
+struct Build {
+    Dataset data;
+    SkipLog skipped;
+    nlohmann::json sources = nlohmann::json::object();
+};
+
+int fail(int code, const std::string& msg) {
+    std::fprintf(stderr, "hw-train data: %s\n", msg.c_str());
+    return code;
+}
+
+// Quantises a source's lines into the dataset, its source indices shifted past those before it.
+void add_source(Build& b, SourceLines& src, const std::string& kind, nlohmann::json info) {
+    const uint32_t base = static_cast<uint32_t>(b.data.sources.size());
+    b.data.sources.insert(b.data.sources.end(), src.sources.begin(), src.sources.end());
+    size_t kept[2] = {0, 0};
+    for (int part = 0; part < 2; ++part) {
+        auto& lines = part == 0 ? src.train : src.valid;
+        auto& dest = part == 0 ? b.data.train : b.data.valid;
+        for (auto& l : lines) {
+            DataLine d;
+            std::string why;
+            l.source += base;
+            if (!quantise_line(l, b.data.quantum, d, why)) {
+                b.skipped.add(kind + " lines: " + why, kind + ": \"" + l.text + "\": " + why);
+                continue;
+            }
+            dest.push_back(std::move(d));
+            ++kept[part];
+        }
+        std::vector<RawLine>().swap(lines);  // the raw floats are large: free them early
+    }
+    b.skipped.merge(src.skipped);
+    info["lines"] = {{"train", kept[0]}, {"valid", kept[1]}};
+    b.sources[kind] = std::move(info);
+}
+
+Status fonts_source(const Args& a, Build& b) {
+    FontsOptions opt;
+    long long lines = 20000, seed = 1, threads = 2;
+    Status s = a.get_int("--lines", 1, 10000000, lines);
+    if (s) s = a.get_int("--seed", 0, (1LL << 62), seed);
+    if (s) s = a.get_int("--threads", 1, 64, threads);
+    if (!s) return s;
+    opt.lines = static_cast<size_t>(lines);
+    opt.seed = static_cast<uint64_t>(seed);
+    opt.threads = static_cast<int>(threads);
+    opt.svg_dir = a.get("--svg-fonts", ".deps/svg_fonts");
+    opt.hershey_dir = a.get("--hershey-fonts", opt.hershey_dir);
+    opt.fortunes_dir = a.get("--fortunes", opt.fortunes_dir);
+    FontsCorpus c;
+    auto progress = [](size_t done, size_t total) {
+        if (done % 2000 == 0 || done == total) std::fprintf(stderr, "fonts: %zu/%zu lines\n", done, total);
+    };
+    if (!(s = build_fonts_corpus(opt, c, progress))) return s;
+    for (const auto& n : c.notes) std::fprintf(stderr, "hw-train data: note: %s\n", n.c_str());
+    SourceLines src{std::move(c.train), std::move(c.valid), std::move(c.sources), std::move(c.skipped)};
+    nlohmann::json info;
+    std::vector<std::string> names;
+    for (const auto& f : c.fonts) names.push_back(f.name);
+    size_t held_out = 0;
+    for (const auto& st : c.styles) held_out += st.valid;
+    info["fonts"] = names;
+    info["styles"] = {{"train", c.styles.size() - held_out}, {"valid", held_out}};
+    info["seed"] = opt.seed;
+    add_source(b, src, "fonts", info);
+    return Status::success();
+}
+
+Status iam_source(const Args& a, Build& b) {
+    IamOptions opt;
+    long long max_points = static_cast<long long>(opt.max_points);
+    Status s = a.get_int("--max-points", 10, 100000, max_points);
+    if (!s) return s;
+    opt.max_points = static_cast<size_t>(max_points);
+    SourceLines src;
+    IamInfo info;
+    std::fprintf(stderr, "iam: reading %s\n", a.get("--iam").c_str());
+    s = read_iam_source(a.get("--iam"), opt, src, info);
+    b.skipped.merge(src.skipped);
+    src.skipped = SkipLog{};
+    if (!s) return s;
+    add_source(b, src, "iam",
+               {{"forms", info.forms}, {"xml_files", info.xml_files}, {"writers", info.writers}, {"split", info.split},
+                {"data_units_per_iam_unit", info.scale}});
+    return Status::success();
+}
+
+Status ink_sources(const Args& a, Build& b) {
+    std::string list = a.get("--ink");
+    size_t pos = 0;
+    while (pos <= list.size()) {
+        size_t comma = list.find(',', pos);
+        if (comma == std::string::npos) comma = list.size();
+        const std::string path = list.substr(pos, comma - pos);
+        pos = comma + 1;
+        if (path.empty()) continue;
+        SourceLines src;
+        Status s = read_ink_source(path, src);
+        b.skipped.merge(src.skipped);
+        src.skipped = SkipLog{};
+        if (!s) return s;
+        add_source(b, src, "ink:" + path, {{"file", path}});
+    }
+    return Status::success();
+}
+
+nlohmann::json summary(const Build& b, const std::string& out, double seconds) {
+    const Dataset& d = b.data;
+    size_t points[2] = {0, 0};
+    for (const auto& l : d.train) points[0] += l.size();
+    for (const auto& l : d.valid) points[1] += l.size();
+    std::map<std::string, size_t> hist;
+    for (const auto& l : d.train) {
+        std::u32string t;
+        if (utf8_decode(l.text, t).ok)
+            for (char32_t c : t) ++hist[utf8_encode(c)];
+    }
+    std::string missing;
+    for (char c : iam_charset())
+        if (!hist.count(std::string(1, c))) missing += c;
+    struct stat st {};
+    stat(out.c_str(), &st);
+    nlohmann::json j;
+    j["out"] = out;
+    j["bytes"] = static_cast<long long>(st.st_size);
+    j["lines"] = {{"train", d.train.size()}, {"valid", d.valid.size()}};
+    j["points"] = {{"train", points[0]}, {"valid", points[1]}};
+    j["points_per_char"] = hist.empty() ? 0.0 : static_cast<double>(points[0]) / [&] {
+        size_t n = 0;
+        for (const auto& kv : hist) n += kv.second;
+        return static_cast<double>(n);
+    }();
+    j["sources"] = b.sources;
+    j["norm"] = {{"scale_x", d.norm.scale_x}, {"scale_y", d.norm.scale_y}, {"point_spacing", d.norm.point_spacing},
+                 {"line_height", d.norm.line_height}, {"quantum", d.quantum}};
+    j["alphabet"] = utf8_encode(d.alphabet);
+    j["alphabet_size"] = d.alphabet.size();
+    j["characters"] = hist;
+    j["not_covered"] = missing;  // IAM's characters that no training line has
+    j["skipped"] = b.skipped.counts;
+    j["skipped_examples"] = b.skipped.messages;
+    j["seconds"] = std::round(seconds * 10) / 10;
+    return j;
+}
+
+int run(int argc, char** argv) {
+    const auto t0 = std::chrono::steady_clock::now();
+    Args a({"--iam", "--ink", "--lines", "--seed", "--out", "--preview", "--preview-lines", "--threads", "--svg-fonts",
+            "--hershey-fonts", "--fortunes", "--max-points"},
+           {"--fonts", "--help"});
+    Status s = a.parse(argc, argv, 2);
+    if (!s) return fail(2, s.message + "\n" + kUsage);
+    if (a.has("--help")) return std::fputs(kUsage, stdout), 0;
+    if (!a.positional().empty()) return fail(2, "unexpected argument \"" + a.positional()[0] + "\"\n" + kUsage);
+    if (!a.has("--out")) return fail(2, std::string("--out FILE is required\n") + kUsage);
+    if (!a.has("--iam") && !a.has("--fonts") && !a.has("--ink")) return fail(2, std::string("no source given\n") + kUsage);
+    if (!a.has("--fonts") && (a.has("--lines") || a.has("--seed"))) return fail(2, "--lines and --seed go with --fonts");
+    long long preview_lines = 24;
+    if (!(s = a.get_int("--preview-lines", 1, 200, preview_lines))) return fail(2, s.message);
+    Build b;
+    if (a.has("--iam") && !(s = iam_source(a, b))) return fail(2, s.message);
+    if (a.has("--fonts") && !(s = fonts_source(a, b))) return fail(2, s.message);
+    if (a.has("--ink") && !(s = ink_sources(a, b))) return fail(2, s.message);
+    if (b.data.train.empty()) return fail(2, "no usable training line in the sources given");
+    b.data.norm = compute_norm(b.data.train, b.data.quantum);
+    b.data.alphabet = collect_alphabet(b.data.train);
+    if (!(s = save_dataset(b.data, a.get("--out")))) return fail(2, s.message);
+    if (a.has("--preview") && !(s = write_file_atomic(a.get("--preview"), preview_svg(b.data, static_cast<size_t>(preview_lines)))))
+        return fail(2, s.message);
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::printf("%s\n", summary(b, a.get("--out"), secs).dump().c_str());
+    return 0;
+}
+
+}  // namespace
+
+int cmd_data(int argc, char** argv) {
+    // The readers report bad input as Status; anything thrown here is an internal failure
+    // (out of memory, a bug) and must not escape as a crash.
+    try {
+        return run(argc, argv);
+    } catch (const std::exception& e) {
+        return fail(1, std::string("internal error: ") + e.what());
+    } catch (...) {
+        return fail(1, "internal error");
+    }
+}
+
+}  // namespace hw

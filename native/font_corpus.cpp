@@ -1,0 +1,369 @@
+#include "font_corpus.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstdio>
+#include <sys/stat.h>
+#include <thread>
+
+#include "files.h"
+#include "text.h"
+#include "text_source.h"
+
+namespace hw {
+
+namespace {
+
+constexpr float kPi = 3.14159265358979f;
+
+struct FontChoice {
+    const char* name;
+    float weight;   // share of styles: joined-up scripts look most like handwriting
+    bool script;    // joined-up: a glyph's exit meets the next glyph's entry
+    bool italic;    // already slanted: less extra shear
+};
+
+// .jhf fonts from hershey-fonts-data (always present), then Inkscape's SVG fonts (optional).
+const FontChoice kJhfFonts[] = {
+    {"scripts", 2.0f, true, true},   {"scriptc", 1.5f, true, true},  {"cursive", 2.0f, true, true},
+    {"futural", 1.0f, false, false}, {"futuram", 0.7f, false, false}, {"rowmans", 1.0f, false, false},
+    {"rowmand", 0.5f, false, false}, {"timesi", 1.0f, false, true},  {"timesr", 0.5f, false, false}};
+const FontChoice kSvgFonts[] = {
+    {"EMSAllure", 2.0f, true, true},         {"EMSElfin", 1.0f, false, false},
+    {"EMSFelix", 1.0f, false, false},        {"EMSNixish", 1.0f, false, false},
+    {"EMSNixishItalic", 1.0f, false, true},  {"EMSReadability", 1.0f, false, false},
+    {"EMSReadabilityItalic", 1.0f, false, true}, {"EMSTech", 0.7f, false, false},
+    {"HersheyScriptMed", 0.7f, true, true},  {"HersheySerifMedItalic", 0.5f, false, true}};
+
+float uniform(Rng& rng, float lo, float hi) { return lo + static_cast<float>(rng.uniform()) * (hi - lo); }
+float normal(Rng& rng, float sd) { return static_cast<float>(rng.normal()) * sd; }
+
+const FontChoice* choice_of(const std::string& name) {
+    for (const auto& f : kJhfFonts)
+        if (name == f.name) return &f;
+    for (const auto& f : kSvgFonts)
+        if (name == f.name) return &f;
+    return nullptr;
+}
+
+Status load_one(const std::string& path, const char* name, bool svg, std::vector<StrokeFont>& fonts,
+                std::vector<std::string>& notes) {
+    std::string text;
+    Status s = read_text_file(path, text);
+    if (!s) return s;
+    StrokeFont f;
+    f.name = name;
+    std::vector<std::string> warnings;
+    s = svg ? parse_svg_font(text, path, f, warnings) : parse_jhf(text, path, f, warnings);
+    if (s) s = measure_font(f);
+    if (!s) return s;
+    for (const auto& w : warnings) notes.push_back(w);
+    fonts.push_back(std::move(f));
+    return Status::success();
+}
+
+}  // namespace
+
+Status load_corpus_fonts(const FontsOptions& opt, std::vector<StrokeFont>& fonts, std::vector<std::string>& notes) {
+    for (const auto& c : kJhfFonts) {
+        Status s = load_one(opt.hershey_dir + "/" + c.name + ".jhf", c.name, false, fonts, notes);
+        if (!s) notes.push_back("font skipped: " + s.message);
+    }
+    if (fonts.empty())
+        return Status::error(opt.hershey_dir + ": no Hershey fonts (install the Debian package hershey-fonts-data)");
+    size_t svg = 0;
+    struct stat st;
+    if (!opt.svg_dir.empty() && stat(opt.svg_dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+        for (const auto& c : kSvgFonts) {
+            Status s = load_one(opt.svg_dir + "/" + c.name + ".svg", c.name, true, fonts, notes);
+            if (s) ++svg;
+            else notes.push_back("font skipped: " + s.message);
+        }
+    }
+    if (svg == 0)
+        notes.push_back("SVG fonts absent (" + (opt.svg_dir.empty() ? std::string("no --svg-fonts folder") : opt.svg_dir) +
+                        "): the corpus uses the Hershey .jhf fonts only; tools/fetch_svg_fonts.sh fetches them");
+    return Status::success();
+}
+
+std::string LineStyle::describe(const std::vector<StrokeFont>& fonts) const {
+    char buf[256];
+    std::snprintf(buf, sizeof buf, "fonts:%s size=%.2f slant=%.2f width=%.2f spacing=%.2f drift=%.2f%s",
+                  fonts[font].name.c_str(), size / 10.0f, slant, width, spacing, drift, valid ? " (valid)" : "");
+    return buf;
+}
+
+LineStyle draw_style(const std::vector<StrokeFont>& fonts, uint64_t seed, size_t k) {
+    Rng rng(seed * 1000003ULL + k, 0x5851F42D4C957F2DULL);
+    double total = 0;
+    for (const auto& f : fonts) total += choice_of(f.name) ? choice_of(f.name)->weight : 1.0;
+    double pick = rng.uniform() * total;
+    LineStyle st;
+    for (st.font = 0; st.font + 1 < fonts.size(); ++st.font) {
+        pick -= choice_of(fonts[st.font].name) ? choice_of(fonts[st.font].name)->weight : 1.0;
+        if (pick < 0) break;
+    }
+    const FontChoice* c = choice_of(fonts[st.font].name);
+    const bool italic = c && c->italic, script = c && c->script;
+    st.size = 10.0f * uniform(rng, 0.85f, 1.2f);
+    st.slant = std::clamp(italic ? normal(rng, 0.1f) : 0.12f + normal(rng, 0.14f), -0.25f, 0.45f);
+    st.width = uniform(rng, 0.85f, 1.15f);
+    st.spacing = script ? uniform(rng, -0.03f, 0.06f) : uniform(rng, -0.04f, 0.2f);
+    st.word_space = uniform(rng, 0.8f, 1.4f);
+    st.drift = uniform(rng, 0.0f, 0.25f);
+    st.drift_wave = uniform(rng, 6.0f, 20.0f);
+    st.jitter = uniform(rng, 0.01f, 0.045f);
+    st.distortion = uniform(rng, 0.02f, 0.08f);
+    st.speed = uniform(rng, 0.3f, 0.42f);
+    st.noise = uniform(rng, 0.004f, 0.015f);
+    // Validation: every 20th style draw, plus one whole font-and-size combination (large letters of
+    // the first .jhf print font), so validation also measures a combination never trained on.
+    st.valid = k % 20 == 19 || (fonts[st.font].name == "futural" && st.size > 11.2f);
+    return st;
+}
+
+namespace {
+
+struct Placed {
+    std::vector<InkStroke> strokes;  // data units, y down, baseline at 0
+    bool space_before = false;       // a word gap precedes this glyph: never join across it
+};
+
+// Lays the glyphs out along the baseline with per-glyph jitter (offset and scale).
+bool layout(const StrokeFont& font, const LineStyle& st, const std::u32string& text, Rng& rng, std::vector<Placed>& out) {
+    const float s = st.size / font.x_height;
+    float cursor = 0;
+    bool gap = false;
+    for (char32_t c : text) {
+        auto it = font.glyphs.find(c);
+        if (it == font.glyphs.end()) return false;
+        const Glyph& g = it->second;
+        const float advance = (g.right - g.left) * s * st.width;
+        if (c == U' ') {
+            cursor += advance * st.word_space;
+            gap = true;
+            continue;
+        }
+        const float jx = normal(rng, st.jitter * st.size), jy = normal(rng, st.jitter * st.size);
+        const float js = 1.0f + normal(rng, 0.03f);
+        Placed p;
+        p.space_before = gap;
+        gap = false;
+        for (const auto& stroke : g.strokes) {
+            InkStroke o;
+            for (size_t i = 0; i < stroke.x.size(); ++i) {
+                o.x.push_back(cursor + jx + (stroke.x[i] - g.left) * s * st.width * js);
+                o.y.push_back(jy + (stroke.y[i] - font.baseline) * s * js);
+            }
+            p.strokes.push_back(std::move(o));
+        }
+        out.push_back(std::move(p));
+        cursor += advance + st.spacing * st.size;
+    }
+    return true;
+}
+
+// A smooth random displacement field: a few plane waves of 2-6 x-heights wavelength.
+struct Elastic {
+    float kx[3], ky[3], phase[3], ax[3], ay[3];
+    Elastic(Rng& rng, const LineStyle& st) {
+        for (int i = 0; i < 3; ++i) {
+            const float angle = uniform(rng, 0, 2 * kPi), wave = uniform(rng, 2.0f, 6.0f) * st.size;
+            kx[i] = std::cos(angle) * 2 * kPi / wave;
+            ky[i] = std::sin(angle) * 2 * kPi / wave;
+            phase[i] = uniform(rng, 0, 2 * kPi);
+            ax[i] = normal(rng, st.distortion * st.size);
+            ay[i] = normal(rng, st.distortion * st.size);
+        }
+    }
+    void apply(float& x, float& y) const {
+        float dx = 0, dy = 0;
+        for (int i = 0; i < 3; ++i) {
+            const float w = std::sin(kx[i] * x + ky[i] * y + phase[i]);
+            dx += ax[i] * w;
+            dy += ay[i] * w;
+        }
+        x += dx;
+        y += dy;
+    }
+};
+
+// Slant, baseline drift and the elastic field, applied to every point of the line.
+void warp(std::vector<Placed>& glyphs, const LineStyle& st, Rng& rng) {
+    const Elastic field(rng, st);
+    const float phase = uniform(rng, 0, 2 * kPi), tilt = normal(rng, 0.015f);
+    const float k = 2 * kPi / (st.drift_wave * st.size);
+    for (auto& g : glyphs)
+        for (auto& s : g.strokes)
+            for (size_t i = 0; i < s.x.size(); ++i) {
+                float x = s.x[i] - st.slant * s.y[i];
+                float y = s.y[i] + st.drift * st.size * std::sin(k * x + phase) + tilt * x;
+                field.apply(x, y);
+                s.x[i] = x;
+                s.y[i] = y;
+            }
+}
+
+float gap_between(const InkStroke& a, const InkStroke& b) {
+    return std::hypot(b.x.front() - a.x.back(), b.y.front() - a.y.back());
+}
+
+void append(InkStroke& a, const InkStroke& b) {
+    a.x.insert(a.x.end(), b.x.begin(), b.x.end());
+    a.y.insert(a.y.end(), b.y.begin(), b.y.end());
+}
+
+// One polyline per pen-down stroke: strokes that end where the next begins are drawn without
+// lifting the pen, and joined-up scripts run on from one letter into the next (not across words).
+std::vector<InkStroke> pen_strokes(const std::vector<Placed>& glyphs, const LineStyle& st, bool script) {
+    std::vector<InkStroke> out;
+    const float touch = 0.06f * st.size, join = 0.4f * st.size;
+    for (const auto& g : glyphs) {
+        for (size_t i = 0; i < g.strokes.size(); ++i) {
+            const InkStroke& s = g.strokes[i];
+            const bool across = i == 0;
+            const float limit = across ? (script && !g.space_before ? join : (g.space_before ? 0.0f : touch)) : touch;
+            if (!out.empty() && gap_between(out.back(), s) < limit) append(out.back(), s);
+            else out.push_back(s);
+        }
+    }
+    return out;
+}
+
+// Samples a stroke as a pen sampled at a fixed rate would: the step is `speed` on straights and
+// shrinks in curves and near the stroke's ends, where a writer slows down.
+InkStroke sample_stroke(const InkStroke& path, const LineStyle& st) {
+    const float h = 0.05f * st.size;  // dense spacing, far finer than any step
+    const InkStroke d = resample_uniform(path, h);
+    const size_t n = d.x.size();
+    if (n < 3) return d;
+    std::vector<float> turn(n, 0.0f), slow(n, 0.0f);
+    for (size_t i = 1; i + 1 < n; ++i) {
+        const float a1 = std::atan2(d.y[i] - d.y[i - 1], d.x[i] - d.x[i - 1]);
+        const float a2 = std::atan2(d.y[i + 1] - d.y[i], d.x[i + 1] - d.x[i]);
+        float t = std::fabs(a2 - a1);
+        if (t > kPi) t = 2 * kPi - t;
+        turn[i] = t / 0.05f;  // radians per x-height
+    }
+    for (size_t i = 0; i < n; ++i) {
+        float sum = 0;
+        int cnt = 0;
+        for (size_t j = i >= 3 ? i - 3 : 0; j <= std::min(n - 1, i + 3); ++j) sum += turn[j], ++cnt;
+        const float curv = sum / static_cast<float>(cnt);
+        const float ends = std::min(i, n - 1 - i) * 0.05f;  // x-heights from the nearer end
+        slow[i] = (0.35f + 0.65f / (1.0f + 0.8f * curv)) * std::min(1.0f, 0.45f + 0.55f * ends / 0.3f);
+    }
+    InkStroke out;
+    float pos = 0;  // in dense samples
+    const float last = static_cast<float>(n - 1);
+    while (pos < last) {
+        const size_t i = static_cast<size_t>(pos);
+        const float f = pos - static_cast<float>(i);
+        out.x.push_back(d.x[i] + (d.x[std::min(i + 1, n - 1)] - d.x[i]) * f);
+        out.y.push_back(d.y[i] + (d.y[std::min(i + 1, n - 1)] - d.y[i]) * f);
+        pos += std::max(0.2f, st.speed / 0.05f * slow[i]);
+    }
+    out.x.push_back(d.x.back());
+    out.y.push_back(d.y.back());
+    return out;
+}
+
+}  // namespace
+
+bool write_line(const StrokeFont& font, const LineStyle& st, const std::u32string& text, Rng& rng, RawLine& out) {
+    std::vector<Placed> glyphs;
+    if (!layout(font, st, text, rng, glyphs)) return false;
+    warp(glyphs, st, rng);
+    const FontChoice* c = choice_of(font.name);
+    out.strokes.clear();
+    for (const auto& s : pen_strokes(glyphs, st, c && c->script)) {
+        InkStroke p = sample_stroke(s, st);
+        for (size_t i = 0; i < p.x.size(); ++i) {
+            p.x[i] += normal(rng, st.noise * st.size);
+            p.y[i] += normal(rng, st.noise * st.size);
+        }
+        out.strokes.push_back(std::move(p));
+    }
+    out.text = utf8_encode(text);
+    return !out.strokes.empty();
+}
+
+namespace {
+
+struct Job {
+    std::vector<std::string> texts;  // one per line
+    std::vector<RawLine> lines;
+    std::vector<int> status;         // 0 written, 1 no style's font could write it
+};
+
+// Line i: its own generator, a style drawn from the seed, and when that style's font lacks a
+// glyph, the next styles of the same split (train or valid) in turn.
+void write_job_line(const FontsCorpus& c, uint64_t seed, size_t i, Job& job) {
+    Rng rng(seed, 2 * static_cast<uint64_t>(i) + 1);
+    std::u32string text;
+    if (!utf8_decode(job.texts[i], text).ok) return void(job.status[i] = 1);
+    const size_t n = c.styles.size();
+    const size_t first = rng.next_u32() % n;
+    for (size_t t = 0; t < n && t < 64; ++t) {
+        const size_t k = (first + t) % n;
+        if (c.styles[k].valid != c.styles[first].valid) continue;
+        RawLine& out = job.lines[i];
+        out.source = static_cast<uint32_t>(k);
+        if (write_line(c.fonts[c.styles[k].font], c.styles[k], text, rng, out)) return void(job.status[i] = 0);
+    }
+    job.status[i] = 1;
+}
+
+void run_jobs(const FontsCorpus& c, const FontsOptions& opt, Job& job, const Progress& progress) {
+    const size_t total = job.texts.size();
+    std::atomic<size_t> done{0};
+    auto work = [&](size_t first, size_t step, bool report) {
+        for (size_t i = first; i < total; i += step) {
+            write_job_line(c, opt.seed, i, job);
+            const size_t d = ++done;
+            if (report && progress && d < total) progress(d, total);
+        }
+    };
+    const size_t threads = static_cast<size_t>(std::clamp(opt.threads, 1, 64));
+    std::vector<std::thread> pool;
+    for (size_t t = 1; t < threads; ++t) pool.emplace_back(work, t, threads, false);
+    work(0, threads, true);
+    for (auto& th : pool) th.join();
+    if (progress) progress(total, total);
+}
+
+}  // namespace
+
+Status build_fonts_corpus(const FontsOptions& opt, FontsCorpus& c, const Progress& progress) {
+    Status s = load_corpus_fonts(opt, c.fonts, c.notes);
+    if (!s) return s;
+    Rng text_rng(opt.seed, 7);
+    std::vector<std::string> fortunes;
+    if (!(s = load_fortunes(opt.fortunes_dir, text_rng, fortunes, c.skipped))) return s;
+    const size_t n_styles = std::max<size_t>(40, opt.lines / 25);
+    for (size_t k = 0; k < n_styles; ++k) {
+        c.styles.push_back(draw_style(c.fonts, opt.seed, k));
+        c.sources.push_back(c.styles.back().describe(c.fonts));
+    }
+    Job job;
+    for (size_t i = 0; i < opt.lines; ++i) {
+        if (text_rng.uniform() < opt.generated_share) job.texts.push_back(generated_line(text_rng));
+        else job.texts.push_back(fortunes[text_rng.next_u32() % fortunes.size()]);
+    }
+    job.lines.resize(opt.lines);
+    job.status.assign(opt.lines, 1);
+    run_jobs(c, opt, job, progress);
+    for (size_t i = 0; i < opt.lines; ++i) {
+        if (job.status[i] != 0) {
+            c.skipped.add("fonts lines no font could write", "fonts line " + std::to_string(i) + ": \"" + job.texts[i] +
+                                                               "\" needs a glyph the fonts lack");
+            continue;
+        }
+        (c.styles[job.lines[i].source].valid ? c.valid : c.train).push_back(std::move(job.lines[i]));
+    }
+    if (c.train.empty()) return Status::error("fonts corpus: no line could be written");
+    return Status::success();
+}
+
+}  // namespace hw

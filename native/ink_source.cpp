@@ -1,0 +1,63 @@
+#include "ink_source.h"
+
+#include <map>
+
+#include "ink.h"
+#include "text.h"
+
+namespace hw {
+
+namespace {
+
+std::string base_name(const std::string& path) {
+    const size_t slash = path.find_last_of('/');
+    return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+uint32_t source_index(SourceLines& out, std::map<std::string, uint32_t>& index, const std::string& name) {
+    auto it = index.find(name);
+    if (it != index.end()) return it->second;
+    out.sources.push_back(name);
+    return index[name] = static_cast<uint32_t>(out.sources.size() - 1);
+}
+
+}  // namespace
+
+Status read_ink_source(const std::string& path, SourceLines& out) {
+    std::vector<InkLine> ink;
+    InkReadReport report;
+    Status s = read_ink_file(path, ink, report);
+    for (const auto& m : report.skipped) out.skipped.add("ink records malformed", m);
+    if (!s) return s;
+    std::vector<RawLine> lines;
+    std::map<std::string, uint32_t> index;
+    for (size_t i = 0; i < ink.size(); ++i) {
+        RawLine l;
+        std::u32string t;
+        if (ink[i].text.empty() || !utf8_decode(ink[i].text, t).ok) {
+            out.skipped.add("ink records without text", path + ": record " + std::to_string(i + 1) + ": no text");
+            continue;
+        }
+        l.text = utf8_encode(normalise_typography(t));
+        for (const auto& st : ink[i].strokes)
+            if (!st.x.empty()) l.strokes.push_back(st);
+        if (l.strokes.empty()) {
+            out.skipped.add("ink records without points", path + ": record " + std::to_string(i + 1) + ": no points");
+            continue;
+        }
+        const std::string who = ink[i].writer.empty() ? "" : "/" + ink[i].writer;
+        l.source = source_index(out, index, "ink:" + base_name(path) + who);
+        lines.push_back(std::move(l));
+    }
+    const float h = median_line_height(lines);
+    if (lines.empty() || !(h > 0)) return Status::error(path + ": no ink line with a height to scale by");
+    scale_lines(lines, kTargetLineHeight / h);
+    for (size_t i = 0; i < lines.size(); ++i) {
+        for (auto& st : lines[i].strokes) st = resample_uniform(st, kInkPointSpacing);
+        const bool valid = lines.size() >= 10 && i % 10 == 9;
+        (valid ? out.valid : out.train).push_back(std::move(lines[i]));
+    }
+    return Status::success();
+}
+
+}  // namespace hw

@@ -1,0 +1,14 @@
+// User ink (docs/INK.md, read by ink.h) as a data source: for fine-tuning on your own handwriting.
+#pragma once
+#include <string>
+
+#include "data_lines.h"
+
+namespace hw {
+
+// Reads one JSONL file: bad records are skipped with their path:line; the file is scaled so its
+// median line height is kTargetLineHeight and re-sampled to kInkPointSpacing (devices sample at
+// very different rates). One line in ten goes to validation when there are at least ten.
+Status read_ink_source(const std::string& path, SourceLines& out);
+
+}  // namespace hw
