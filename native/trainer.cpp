@@ -50,6 +50,24 @@ struct Run {
     std::unique_ptr<GraphStepper> graphs;
 };
 
+Status config_from_info(const json& info, HParams& hp, Variant& v) {
+    if (!info.contains("model") || !info["model"].is_object()) return Status::error("no model configuration");
+    const json& m = info["model"];
+    if (!parse_kind(m.value("kind", std::string()), hp.kind)) return Status::error("unknown model kind");
+    const json& p = m.value("hparams", json::object());
+    hp.layers = p.value("layers", 0);
+    hp.hidden = p.value("hidden", 0);
+    hp.mixtures = p.value("mixtures", 0);
+    hp.window = p.value("window", 0);
+    hp.alphabet = p.value("alphabet", 0);
+    hp.groups = p.value("groups", 0);
+    const json& var = m.value("variant", json::object());
+    v.window_fn = var.value("window_fn", std::string("exp")) == "softplus" ? WindowFn::Softplus : WindowFn::Exp;
+    v.kappa_scale = var.value("kappa_scale", 0.05f);
+    v.eos_sign = var.value("eos_sign", 1);
+    return validate_hparams(hp);
+}
+
 Status pick_device(Run& r) {
     const bool cuda = torch::cuda::is_available();
     if (r.cfg.device == "cuda" && !cuda) return Status::error("--device cuda: no CUDA device is available");
@@ -88,9 +106,7 @@ Status build_network(Run& r) {
     if (resuming) {
         Status s = read_checkpoint_info(r.cfg.out_dir, ck);
         if (!s) return s;
-        std::vector<uint8_t> b;
-        if (!(s = read_file(r.cfg.out_dir + "/last.hwm", b))) return Status::error("resume: " + s.message);
-        if (!(s = model_config_from_hwm(b, hp, v))) return Status::error("resume: last.hwm: " + s.message);
+        if (!(s = config_from_info(ck, hp, v))) return Status::error(r.cfg.out_dir + "/checkpoint.json: " + s.message);
     } else if (!r.cfg.init.empty()) {
         Status s = read_file(r.cfg.init, init_bytes);
         if (!s) return s;
@@ -119,11 +135,9 @@ Status build_network(Run& r) {
         r.batch_in_epoch = ck.value("batch_in_epoch", 0L);
         r.best_valid = ck.value("best_valid", 1e30);
         r.skipped = ck.value("skipped", 0L);
-        std::vector<uint8_t> b;
-        read_file(r.cfg.out_dir + "/last.hwm", b);
-        ExportInfo from;
-        Model m;
-        if (load_model(b.data(), b.size(), m).ok) r.info.alphabet = m.alphabet;
+        std::u32string alphabet;
+        utf8_decode(ck["model"].value("alphabet", std::string()), alphabet);
+        r.info.alphabet = alphabet;
         std::fprintf(stderr, "train: resumed from %s at step %ld (epoch %ld)\n", r.cfg.out_dir.c_str(), r.step, r.epoch);
     }
     return Status::success();
@@ -196,14 +210,22 @@ Status export_to(Run& r, const std::string& path, Precision p, const json& extra
 }
 
 json position(const Run& r) {
-    return {{"step", r.step}, {"epoch", r.epoch}, {"batch_in_epoch", r.batch_in_epoch}, {"best_valid", r.best_valid},
-            {"skipped", r.skipped}, {"data", r.cfg.data}};
+    json j = {{"step", r.step}, {"epoch", r.epoch}, {"batch_in_epoch", r.batch_in_epoch}, {"best_valid", r.best_valid},
+              {"skipped", r.skipped}, {"data", r.cfg.data}};
+    return j;
+}
+
+// The checkpoint index carries the architecture, so a run resumes from the index and its parts.
+json model_config(const Run& r) {
+    const HParams& hp = r.net->hparams();
+    return make_header(hp, r.net->variant(), r.info.norm, r.info.alphabet, r.info.max_steps_per_char, json::object());
 }
 
 Status save_all(Run& r) {
     json meta = position(r);
     Status s = export_to(r, r.cfg.out_dir + "/last.hwm", Precision::F32, meta);
     if (!s) return s;
+    meta["model"] = model_config(r);
     return save_checkpoint(r.cfg.out_dir, *r.net, *r.opt, meta);
 }
 

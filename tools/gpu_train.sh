@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# One resumable chunk of training the shipped models on the GPU machine (LibTorch from PyTorch,
+# no apt there). Builds hw-train if missing, builds the fonts corpus there if missing (from the
+# fonts and fortunes carried in .deps/), then trains the synthesis network (CUDA graphs) and, beside
+# it on the same GPU, the unconditional network, each stopping cleanly before LIMIT seconds.
+# Runs resume from their checkpoints in .train/; outputs worth keeping are copied to $OUT.
+#   LIMIT=480 STEPS=20000 MODE=normal|final bash tools/gpu_train.sh
+set -euo pipefail
+LIMIT=${LIMIT:-480}
+STEPS=${STEPS:-20000}
+LINES=${LINES:-100000}
+BATCH=${BATCH:-256}
+MODE=${MODE:-normal}
+OUT=${OUT:-/tmp/out}
+DATA=.gpu-data/fonts.hwds
+SYN=.train/synthesis
+UNC=.train/unconditional
+mkdir -p .gpu-data .train "$OUT"
+
+if [ ! -x build-gpu/bin/hw-train ]; then
+  TP=$(python3 -c 'import torch;print(torch.utils.cmake_prefix_path)')
+  cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYPE=Release -DHW_TESTS=OFF \
+    -DCMAKE_PREFIX_PATH="$TP;$PWD/.deps/root/usr" >build-gpu.log 2>&1 || { tail -30 build-gpu.log; exit 1; }
+  ninja -C build-gpu hw-train >>build-gpu.log 2>&1 || { tail -30 build-gpu.log; exit 1; }
+  echo "built hw-train"
+fi
+export LD_LIBRARY_PATH=$PWD/.deps/root/usr/lib/x86_64-linux-gnu:${LD_LIBRARY_PATH:-}
+if [ ! -f $DATA ]; then
+  build-gpu/bin/hw-train data --fonts --lines "$LINES" --seed 1 --threads 16 --hershey-fonts .deps/hershey \
+    --fortunes .deps/fortunes --svg-fonts .deps/svg_fonts --out $DATA >$DATA.json 2>.gpu-data/data.log
+  head -c 400 $DATA.json; echo
+fi
+
+common=(--data $DATA --steps "$STEPS" --time-limit "$LIMIT" --eval-every 500 --save-every 500 --sample-every 1000
+        --valid-lines 1024 --lr 1e-3 --clip 10 --precision f16)
+build-gpu/bin/hw-train train --kind unconditional --layers 3 --hidden 400 --mixtures 20 --batch 64 --no-graphs \
+  --out $UNC "${common[@]}" >.train/unconditional.log 2>&1 &
+unc=$!
+build-gpu/bin/hw-train train --kind synthesis --layers 3 --hidden 400 --mixtures 20 --window 10 --batch "$BATCH" \
+  --max-batch-points 400000 --sample-text "hello world|The quick brown fox jumps over the lazy dog.|Handwriting 2026" \
+  --out $SYN "${common[@]}" 2>&1 | tr '\r' '\n' | grep -v '^\[' | tail -n 25
+wait $unc || echo "unconditional run failed"
+grep -E "eval step|updates in|error" .train/unconditional.log | tail -n 4 || true
+
+cp $SYN/metrics.csv "$OUT/syn-metrics.csv"
+cp $UNC/best.hwm "$OUT/unc-best.hwm" 2>/dev/null || true
+sample=$(ls -1 $SYN/samples/*.svg 2>/dev/null | tail -n 1 || true)
+[ -n "$sample" ] && cp "$sample" "$OUT/syn-sample.svg"
+if [ "$MODE" = final ]; then
+  cp $SYN/checkpoint.json "$OUT/"
+  cp $SYN/ckpt-g*.part* "$OUT/"
+else
+  cp $SYN/best.hwm "$OUT/syn-best.hwm"
+  cp $SYN/loss.svg "$OUT/syn-loss.svg"
+  cp $UNC/metrics.csv "$OUT/unc-metrics.csv"
+fi
+ls -la "$OUT"
