@@ -38,7 +38,8 @@ build-gpu/bin/hw-train train --kind unconditional --layers 3 --hidden 400 --mixt
 unc=$!
 build-gpu/bin/hw-train train --kind synthesis --layers 3 --hidden 400 --mixtures 20 --window 10 --batch "$BATCH" \
   --max-batch-points 400000 --sample-text "hello world|The quick brown fox jumps over the lazy dog.|Handwriting 2026" \
-  --out $SYN "${common[@]}" 2>&1 | tr '\r' '\n' | grep -v '^\[' | tail -n 25
+  --out $SYN "${common[@]}" >.train/synthesis.log 2>&1 || echo "synthesis run failed: $?"
+grep -vE '^step ' .train/synthesis.log | tail -n 30; grep -E '^step ' .train/synthesis.log | tail -n 2
 wait $unc || echo "unconditional run failed"
 grep -E "eval step|updates in|error" .train/unconditional.log | tail -n 4 || true
 
