@@ -4,6 +4,7 @@
 #include <ATen/cuda/CUDAGraph.h>
 #include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
+#include <c10/cuda/CUDACachingAllocator.h>
 #endif
 
 namespace hw {
@@ -55,6 +56,9 @@ struct GraphStepper::Impl {
             body(c);  // warm-up: cuDNN plans, gradient buffers, workspaces
             body(c);
             stream.synchronize();
+            // The eager warm-ups leave cached blocks outside the graph pool; give them back so a
+            // long capture does not need twice the memory.
+            c10::cuda::CUDACachingAllocator::emptyCache();
             c.graph = std::make_unique<at::cuda::CUDAGraph>();
             c.graph->capture_begin(pool);
             body(c);

@@ -9,7 +9,7 @@ set -euo pipefail
 LIMIT=${LIMIT:-480}
 STEPS=${STEPS:-20000}
 LINES=${LINES:-100000}
-BATCH=${BATCH:-256}
+BATCH=${BATCH:-128}
 MODE=${MODE:-normal}
 OUT=${OUT:-/tmp/out}
 DATA=.gpu-data/fonts.hwds
@@ -33,11 +33,13 @@ fi
 
 common=(--data $DATA --steps "$STEPS" --time-limit "$LIMIT" --eval-every 500 --save-every 500 --sample-every 1000
         --valid-lines 1024 --lr 1e-3 --clip 10 --precision f16)
-build-gpu/bin/hw-train train --kind unconditional --layers 3 --hidden 400 --mixtures 20 --batch 64 --no-graphs \
+unc_init=()
+[ -f .deps/unc-init.hwm ] && unc_init=(--init .deps/unc-init.hwm)
+build-gpu/bin/hw-train train "${unc_init[@]}" --kind unconditional --layers 3 --hidden 400 --mixtures 20 --batch 64 --no-graphs \
   --out $UNC "${common[@]}" >.train/unconditional.log 2>&1 &
 unc=$!
 build-gpu/bin/hw-train train --kind synthesis --layers 3 --hidden 400 --mixtures 20 --window 10 --batch "$BATCH" \
-  --max-batch-points 400000 --sample-text "hello world|The quick brown fox jumps over the lazy dog.|Handwriting 2026" \
+  --max-batch-points 200000 --sample-text "hello world|The quick brown fox jumps over the lazy dog.|Handwriting 2026" \
   --out $SYN "${common[@]}" >.train/synthesis.log 2>&1 || echo "synthesis run failed: $?"
 grep -vE '^step ' .train/synthesis.log | tail -n 30; grep -E '^step ' .train/synthesis.log | tail -n 2
 wait $unc || echo "unconditional run failed"
