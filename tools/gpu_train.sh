@@ -11,6 +11,8 @@ STEPS=${STEPS:-20000}
 LINES=${LINES:-100000}
 BATCH=${BATCH:-128}
 MODE=${MODE:-normal}
+LR=${LR:-1e-3}
+UNCOND=${UNCOND:-0}   # 1: also train the unconditional network beside it (slows the synthesis run)
 OUT=${OUT:-/tmp/out}
 DATA=.gpu-data/fonts.hwds
 SYN=.train/synthesis
@@ -32,18 +34,21 @@ if [ ! -f $DATA ]; then
 fi
 
 common=(--data $DATA --steps "$STEPS" --time-limit "$LIMIT" --eval-every 500 --save-every 500 --sample-every 1000
-        --valid-lines 1024 --lr 1e-3 --clip 10 --precision f16)
-unc_init=()
+        --valid-lines 1024 --lr "$LR" --clip 10 --precision f16)
+unc_init=() syn_init=()
 [ -f .deps/unc-init.hwm ] && unc_init=(--init .deps/unc-init.hwm)
-build-gpu/bin/hw-train train "${unc_init[@]}" --kind unconditional --layers 3 --hidden 400 --mixtures 20 --batch 64 --no-graphs \
-  --out $UNC "${common[@]}" >.train/unconditional.log 2>&1 &
-unc=$!
-build-gpu/bin/hw-train train --kind synthesis --layers 3 --hidden 400 --mixtures 20 --window 10 --batch "$BATCH" \
+[ -f .deps/syn-init.hwm ] && syn_init=(--init .deps/syn-init.hwm)
+unc=
+[ "$UNCOND" = 1 ] && { build-gpu/bin/hw-train train "${unc_init[@]}" --kind unconditional --layers 3 --hidden 400 --mixtures 20 --batch 64 --no-graphs \
+  --out $UNC "${common[@]}" >.train/unconditional.log 2>&1 & unc=$!; }
+build-gpu/bin/hw-train train "${syn_init[@]}" --kind synthesis --layers 3 --hidden 400 --mixtures 20 --window 10 --batch "$BATCH" \
   --max-batch-points 200000 --sample-text "hello world|The quick brown fox jumps over the lazy dog.|Handwriting 2026" \
   --out $SYN "${common[@]}" >.train/synthesis.log 2>&1 || echo "synthesis run failed: $?"
 grep -vE '^step ' .train/synthesis.log | tail -n 30; grep -E '^step ' .train/synthesis.log | tail -n 2
-wait $unc || echo "unconditional run failed"
-grep -E "eval step|updates in|error" .train/unconditional.log | tail -n 4 || true
+if [ -n "$unc" ]; then
+  wait $unc || echo "unconditional run failed"
+  grep -E "eval step|updates in|error" .train/unconditional.log | tail -n 4 || true
+fi
 
 cp $SYN/metrics.csv "$OUT/syn-metrics.csv"
 cp $UNC/best.hwm "$OUT/unc-best.hwm" 2>/dev/null || true
@@ -55,6 +60,6 @@ if [ "$MODE" = final ]; then
 else
   cp $SYN/best.hwm "$OUT/syn-best.hwm"
   cp $SYN/loss.svg "$OUT/syn-loss.svg"
-  cp $UNC/metrics.csv "$OUT/unc-metrics.csv"
+  cp $UNC/metrics.csv "$OUT/unc-metrics.csv" 2>/dev/null || true
 fi
 ls -la "$OUT"
