@@ -1,6 +1,7 @@
 // hw: the native command-line front end of the inference core.
 //   hw sample --model F --text "..." [options] -o OUT
 //   hw info F
+//   hw convert IN.hwm OUT.hwm [--precision f32|f16|int8] [--meta KEY=JSON]...
 #include <cstdio>
 #include <string>
 
@@ -9,6 +10,7 @@
 #include "cli_args.h"
 #include "files.h"
 #include "generator.h"
+#include "hwm_format.h"
 #include "ink.h"
 #include "model.h"
 #include "render.h"
@@ -23,6 +25,7 @@ static const char* kUsage =
     "            [--prime-ink F.jsonl [--prime-index I] [--prime-text \"...\"]]\n"
     "            [--stroke-width W] [--height PX] [--diagnostics]\n"
     "  hw info F.hwm\n"
+    "  hw convert IN.hwm OUT.hwm [--precision f32|f16|int8] [--meta KEY=JSON[,KEY=JSON...]]\n"
     "Without --format, the extension of -o decides; without -o, JSON goes to standard output.\n";
 
 static int fail(int code, const std::string& msg) {
@@ -48,6 +51,46 @@ static int cmd_info(int argc, char** argv) {
     if (!(s = load(args.positional()[0], m))) return fail(2, s.message);
     nlohmann::json h = nlohmann::json::parse(m.header_json);
     std::printf("%s\n", h.dump(2).c_str());
+    return 0;
+}
+
+// Re-stores a model's weights at another precision and/or adds entries to its header's "meta"
+// (for example points_per_second, the pace the page draws at). The result is checked by loading it.
+static int cmd_convert(int argc, char** argv) {
+    Args args({"--precision", "--meta"}, {});
+    Status s = args.parse(argc, argv, 2);
+    if (!s) return fail(2, s.message);
+    if (args.positional().size() != 2) return fail(2, std::string("convert needs an input and an output file\n") + kUsage);
+    const std::string in = args.positional()[0], out = args.positional()[1];
+    Precision precision = Precision::F16;
+    if (args.has("--precision") && !parse_precision(args.get("--precision"), precision))
+        return fail(2, "--precision must be f32, f16 or int8, not \"" + args.get("--precision") + "\"");
+    std::vector<uint8_t> bytes;
+    if (!(s = read_file(in, bytes))) return fail(2, s.message);
+    Model check;
+    if (!(s = load_model(bytes.data(), bytes.size(), check))) return fail(2, in + ": " + s.message);
+    HwmFile f;
+    if (!(s = read_hwm(bytes.data(), bytes.size(), f))) return fail(2, in + ": " + s.message);
+    if (!f.header.contains("meta") || !f.header["meta"].is_object()) f.header["meta"] = nlohmann::json::object();
+    std::string list = args.get("--meta");
+    size_t start = 0;
+    while (start < list.size()) {
+        size_t end = list.find(',', start);
+        if (end == std::string::npos) end = list.size();
+        const std::string item = list.substr(start, end - start);
+        start = end + 1;
+        const size_t eq = item.find('=');
+        if (eq == std::string::npos || eq == 0) return fail(2, "--meta: \"" + item + "\" is not KEY=JSON");
+        nlohmann::json v = nlohmann::json::parse(item.substr(eq + 1), nullptr, false);
+        if (v.is_discarded()) v = item.substr(eq + 1);  // a bare word is taken as a string
+        f.header["meta"][item.substr(0, eq)] = v;
+    }
+    std::vector<uint8_t> result;
+    if (!(s = write_hwm(f.header, f.tensors, precision, result))) return fail(2, in + ": " + s.message);
+    Model reloaded;
+    if (!(s = load_model(result.data(), result.size(), reloaded))) return fail(2, "converted model does not load: " + s.message);
+    if (!(s = write_file_atomic(out, result.data(), result.size()))) return fail(2, s.message);
+    std::fprintf(stderr, "hw: wrote %s (%s, %zu bytes)\n", out.c_str(), args.get("--precision", "f16").c_str(), result.size());
     return 0;
 }
 
@@ -176,6 +219,7 @@ int main(int argc, char** argv) {
     const std::string cmd = argv[1];
     if (cmd == "sample") return cmd_sample(argc, argv);
     if (cmd == "info") return cmd_info(argc, argv);
+    if (cmd == "convert") return cmd_convert(argc, argv);
     if (cmd == "--help" || cmd == "-h" || cmd == "help") {
         std::fputs(kUsage, stdout);
         return 0;
