@@ -65,6 +65,9 @@ static Status read_training(const Args& a, TrainConfig& c) {
     if (!(s = a.get_int("--seed", 0, 1LL << 53, v))) return s;
     c.seed = static_cast<uint64_t>(v);
     if (!(s = a.get_float("--lr", 1e-7, 1, c.lr))) return s;
+    if (!(s = a.get_float("--diverge-margin", 0, 1e6, c.diverge_margin))) return s;
+    if (a.has("--debug-corrupt-at") && !(s = a.get_int("--debug-corrupt-at", 1, 1LL << 40, v))) return s;
+    if (a.has("--debug-corrupt-at")) c.debug_corrupt_at = static_cast<long>(v);
     if (!(s = a.get_float("--clip", 1e-3, 1e6, c.clip))) return s;
     if (!(s = a.get_float("--out-clip", 0, 1e6, c.out_clip))) return s;
     if (!(s = a.get_float("--time-limit", 0, 1e7, c.time_limit))) return s;
@@ -89,7 +92,7 @@ int cmd_train(int argc, char** argv) {
     Args a({"--data", "--out", "--init", "--kind", "--layers", "--hidden", "--mixtures", "--window", "--groups", "--window-fn",
             "--kappa-scale", "--eos-sign", "--optimizer", "--lr", "--clip", "--out-clip", "--batch", "--max-batch-points",
             "--steps", "--time-limit", "--eval-every", "--save-every", "--sample-every", "--valid-lines", "--seed",
-            "--precision", "--device", "--max-steps-per-char", "--sample-text"},
+            "--precision", "--device", "--max-steps-per-char", "--sample-text", "--diverge-margin", "--debug-corrupt-at"},
            {"--no-resume", "--no-graphs"});
     Status s = a.parse(argc, argv, 2);
     if (!s) { std::fprintf(stderr, "hw-train train: %s\n%s", s.message.c_str(), kTrainUsage); return 2; }

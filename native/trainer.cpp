@@ -43,7 +43,9 @@ struct Run {
     ExportInfo info;
     BatchMaker maker;
     long step = 0, epoch = 0, batch_in_epoch = 0, skipped = 0;
+    long rollbacks = 0;       // times the run was rolled back to best.hwm after diverging
     double best_valid = 1e30;
+    double lr = 0;            // current learning rate (halved at each rollback)
     std::vector<std::vector<size_t>> order;  // this epoch's batches
     std::ofstream metrics;
     bool tty = false;
@@ -97,6 +99,14 @@ std::unique_ptr<torch::optim::Optimizer> make_optimizer(const TrainConfig& c, Ha
     return std::make_unique<torch::optim::Adam>(net->parameters(), torch::optim::AdamOptions(c.lr));
 }
 
+void set_lr(Run& r, double lr) {
+    r.lr = lr;
+    for (auto& g : r.opt->param_groups()) {
+        if (auto* a = dynamic_cast<torch::optim::AdamOptions*>(&g.options())) a->lr(lr);
+        if (auto* m = dynamic_cast<torch::optim::RMSpropOptions*>(&g.options())) m->lr(lr);
+    }
+}
+
 Status build_network(Run& r) {
     HParams hp = r.cfg.hp;
     Variant v = r.cfg.variant;
@@ -128,6 +138,7 @@ Status build_network(Run& r) {
     }
     r.net->to(r.device);
     r.opt = make_optimizer(r.cfg, r.net);
+    r.lr = r.cfg.lr;
     if (resuming) {
         if (!(s = load_checkpoint(r.cfg.out_dir, *r.net, *r.opt, ck))) return s;
         r.step = ck.value("step", 0L);
@@ -135,6 +146,9 @@ Status build_network(Run& r) {
         r.batch_in_epoch = ck.value("batch_in_epoch", 0L);
         r.best_valid = ck.value("best_valid", 1e30);
         r.skipped = ck.value("skipped", 0L);
+        r.rollbacks = ck.value("rollbacks", 0L);
+        // A learning rate halved by rollbacks stays halved; --lr can lower it further, not raise it.
+        set_lr(r, std::min(r.cfg.lr, ck.contains("lr") && ck["lr"].is_number() ? ck["lr"].get<double>() : r.cfg.lr));
         std::u32string alphabet;
         utf8_decode(ck["model"].value("alphabet", std::string()), alphabet);
         r.info.alphabet = alphabet;
@@ -211,7 +225,8 @@ Status export_to(Run& r, const std::string& path, Precision p, const json& extra
 
 json position(const Run& r) {
     json j = {{"step", r.step}, {"epoch", r.epoch}, {"batch_in_epoch", r.batch_in_epoch}, {"best_valid", r.best_valid},
-              {"skipped", r.skipped}, {"data", r.cfg.data}};
+              {"skipped", r.skipped}, {"data", r.cfg.data},
+              {"lr", r.lr}, {"rollbacks", r.rollbacks}};
     return j;
 }
 
@@ -322,10 +337,33 @@ Status prepare(Run& r) {
     return Status::success();
 }
 
+// A run whose loss has blown up (Adam can take a destructive step even with clipped gradients)
+// goes back to the weights of its best validation, with fresh optimizer state and half the
+// learning rate, instead of spending the rest of its updates on a broken network.
+Status roll_back(Run& r, const std::string& why) {
+    std::vector<uint8_t> best;
+    if (!read_file(r.cfg.out_dir + "/best.hwm", best).ok)
+        return Status::error("the loss diverged (" + why + ") before the first evaluation; try a lower --lr");
+    if (++r.rollbacks > r.cfg.max_rollbacks)
+        return Status::error("the loss diverged again (" + why + ") after " + std::to_string(r.cfg.max_rollbacks) +
+                             " rollbacks; try a lower --lr or a smaller --clip");
+    ExportInfo info;
+    Status s = import_hwm(best, r.net, info);
+    if (!s) return Status::error(r.cfg.out_dir + "/best.hwm: " + s.message);
+    r.opt = make_optimizer(r.cfg, r.net);
+    set_lr(r, r.lr * 0.5);
+    std::fprintf(stderr, "\ntrain: step %ld: the loss diverged (%s); restored best.hwm, fresh optimizer state, lr now %g (rollback %ld)\n",
+                 r.step, why.c_str(), r.lr, r.rollbacks);
+    return Status::success();
+}
+
 Status loop(Run& r) {
     const auto t0 = Clock::now();
     double avg_step = 0, last_loss = 0, gnorm = 0, pts_rate = 0;
     long steps_here = 0;
+    // Divergence watch: a smoothed training loss against the best it has been, and skipped batches.
+    double smooth = std::nan(""), best_smooth = 1e30;
+    long finite_steps = 0, window_skips = 0;
     shuffle_epoch(r);
     while (r.step < r.cfg.steps) {
         if (r.cfg.time_limit > 0 && seconds_since(t0) + 2.5 * avg_step + 20 > r.cfg.time_limit) {
@@ -339,9 +377,35 @@ Status loop(Run& r) {
         }
         const auto ts = Clock::now();
         const Batch b = r.maker.make(r.train, r.order[static_cast<size_t>(r.batch_in_epoch++)]).to(r.device);
+        if (r.cfg.debug_corrupt_at > 0 && r.step == r.cfg.debug_corrupt_at) {  // test hook: wreck the weights
+            torch::NoGradGuard ng;
+            for (auto& p : r.net->parameters()) p.mul_(40.0);
+        }
         const double l = train_step(r, b, gnorm);
-        if (std::isfinite(l)) last_loss = l;
+        if (std::isfinite(l)) {
+            last_loss = l;
+            smooth = std::isnan(smooth) ? l : 0.95 * smooth + 0.05 * l;
+            if (++finite_steps >= 50) best_smooth = std::min(best_smooth, smooth);
+        } else {
+            ++window_skips;
+        }
         ++r.step;
+        if (r.step % 100 == 0) window_skips = 0;
+        std::string why;
+        if (r.cfg.diverge_margin > 0 && finite_steps >= 50 && smooth > best_smooth + r.cfg.diverge_margin) {
+            char buf[96];
+            std::snprintf(buf, sizeof buf, "smoothed loss %.3f/pt against a best of %.3f", smooth, best_smooth);
+            why = buf;
+        } else if (r.cfg.diverge_margin > 0 && window_skips >= 20) {
+            why = std::to_string(window_skips) + " skipped batches within 100 updates";
+        }
+        if (!why.empty()) {
+            Status s = roll_back(r, why);
+            if (!s) return s;
+            smooth = std::nan("");
+            finite_steps = 0;
+            window_skips = 0;
+        }
         ++steps_here;
         const double dt = seconds_since(ts);
         avg_step = steps_here == 1 ? dt : 0.95 * avg_step + 0.05 * dt;

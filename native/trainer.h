@@ -15,6 +15,9 @@ struct TrainConfig {
     Variant variant;
     std::string optimizer = "adam";  // adam | rmsprop (Graves: aleph 0.95, beth 0.9, gimel 1e-4, daleth 1e-4)
     double lr = 1e-3;
+    double diverge_margin = 1.0;  // roll back when the smoothed loss rises this far (nats/point) above its best (0: off)
+    int max_rollbacks = 6;
+    long debug_corrupt_at = 0;    // tests only: scale the weights up at this step to force a divergence
     double clip = 10.0;       // global gradient norm
     double out_clip = 100.0;  // Graves' clipping of the output derivatives (0: off)
     int batch = 128;

@@ -1,10 +1,13 @@
 // Parity: randomly initialised LibTorch networks, exported, teacher-forced for 300+ steps; the
 // core must reproduce LibTorch's mixture parameters, phi and kappa.
-#include <doctest/doctest.h>
 
 #include <set>
 
 #include "torch_trace.h"
+
+// After LibTorch: its glog headers define a CHECK of their own, which doctest's must replace.
+#undef CHECK
+#include <doctest/doctest.h>
 
 using namespace hw;
 

@@ -1,7 +1,5 @@
 // The trainer on CPU: a tiny network on a tiny synthetic corpus learns (validation NLL falls),
 // continues from its checkpoint, and exports a model the core loads and samples from.
-#include <doctest/doctest.h>
-
 #include <cmath>
 #include <fstream>
 #include <random>
@@ -13,6 +11,10 @@
 #include "files.h"
 #include "generator.h"
 #include "trainer.h"
+
+// After LibTorch: its glog headers define a CHECK of their own, which doctest's must replace.
+#undef CHECK
+#include <doctest/doctest.h>
 
 using namespace hw;
 
@@ -144,4 +146,35 @@ TEST_CASE("trainer: learns a tiny corpus, resumes from its checkpoint, exports a
 TEST_CASE("trainer: bad input is refused with exit code 2") {
     TrainConfig c = tiny_config("/nonexistent/data.hwds", "/tmp/hw_train_none");
     CHECK(run_training(c) == 2);
+}
+
+TEST_CASE("trainer: a diverging run goes back to its best weights with half the learning rate") {
+    char tmpl[] = "/tmp/hw_train_XXXXXX";
+    REQUIRE(mkdtemp(tmpl) != nullptr);
+    const std::string dir = tmpl, data = dir + "/tiny.hwds", out = dir + "/run";
+    REQUIRE(save_dataset(tiny_corpus(), data).ok);
+    TrainConfig c = tiny_config(data, out);
+    c.steps = 120;
+    c.debug_corrupt_at = 70;  // after the evaluations at 20, 40 and 60 wrote best.hwm
+    REQUIRE(run_training(c) == 0);
+    nlohmann::json info;
+    REQUIRE(read_checkpoint_info(out, info).ok);
+    CHECK(info["rollbacks"].get<long>() >= 1);
+    CHECK(info["lr"].get<double>() < c.lr * 0.75);
+    auto rows = read_metrics(out + "/metrics.csv");
+    REQUIRE(rows.size() == 6);
+    // After the rollback the validation loss is back near the best reached before the damage.
+    const double best_before = std::min({rows[0][4], rows[1][4], rows[2][4]});
+    INFO("best before: ", best_before, ", at 120: ", rows[5][4]);
+    CHECK(rows[5][4] < best_before + 0.5);
+
+    // Without the guard the same damage leaves the network broken.
+    const std::string out2 = dir + "/run2";
+    c.out_dir = out2;
+    c.diverge_margin = 0;
+    REQUIRE(run_training(c) == 0);
+    auto rows2 = read_metrics(out2 + "/metrics.csv");
+    REQUIRE(rows2.size() == 6);
+    CHECK_FALSE(rows2[3][4] <= rows[5][4]);  // NaN counts as broken too
+    std::system(("rm -rf " + dir).c_str());
 }
