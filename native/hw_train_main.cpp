@@ -15,6 +15,7 @@ int cmd_bench(int argc, char** argv);
 static const char* kUsage =
     "usage: hw-train <command> [options]\n"
     "  data    build the cached dataset (--iam DIR, --fonts, --ink FILE.jsonl; --out FILE)\n"
+    "  styles  held-out lines of a dataset as the page's style presets (--data D --out F.styles.json)\n"
 #ifdef HW_WITH_TORCH
     "  train   train a network on a dataset (hw-train train --help)\n"
     "  bench   updates per second of the synthesis network on random data\n"
@@ -24,6 +25,7 @@ static const char* kUsage =
 int main(int argc, char** argv) {
     const char* cmd = argc > 1 ? argv[1] : "";
     if (!std::strcmp(cmd, "data")) return hw::cmd_data(argc, argv);
+    if (!std::strcmp(cmd, "styles")) return hw::cmd_styles(argc, argv);
 #ifdef HW_WITH_TORCH
     if (!std::strcmp(cmd, "train")) return hw::cmd_train(argc, argv);
     if (!std::strcmp(cmd, "bench")) return hw::cmd_bench(argc, argv);

@@ -1,0 +1,134 @@
+// `hw-train styles`: picks held-out validation lines of a dataset, one per writer or font, and
+// writes them as the page's style presets (MODEL.styles.json) and optionally as ink (JSON Lines).
+// Priming the synthesis network with one of them makes it continue in that hand.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cli_args.h"
+#include "data_cmd.h"
+#include "dataset.h"
+#include "files.h"
+
+namespace hw {
+
+namespace {
+
+const char* kStylesUsage =
+    "usage: hw-train styles --data D.hwds --out MODEL.styles.json [--ink OUT.jsonl]\n"
+    "                       [--count 8] [--min-chars 14] [--max-chars 40]\n"
+    "Picks one validation line per source (font style or writer), longest text first within the\n"
+    "length range, and writes it as a style preset for the page (strokes in dataset units, y down).\n";
+
+int fail(int code, const std::string& msg) {
+    std::fprintf(stderr, "hw-train styles: %s\n", msg.c_str());
+    return code;
+}
+
+// "fonts:scripts size=1.00 slant=0.20 ... (valid)" -> "scripts, slant 0.20"; "iam:writer 10023" -> "writer 10023".
+std::string style_name(const std::string& source) {
+    std::string s = source;
+    const size_t colon = s.find(':');
+    if (colon != std::string::npos) s = s.substr(colon + 1);
+    const size_t sp = s.find(' ');
+    std::string name = s.substr(0, sp);
+    const size_t slant = s.find("slant=");
+    if (source.rfind("fonts:", 0) == 0 && slant != std::string::npos) {
+        const double v = std::atof(s.c_str() + slant + 6);
+        char buf[48];
+        std::snprintf(buf, sizeof buf, ", slant %.2f", v);
+        name += buf;
+    } else if (sp != std::string::npos && source.rfind("fonts:", 0) != 0) {
+        name = s;
+    }
+    return name;
+}
+
+// The font (or writer) a source belongs to, so that two slants of one font count once.
+std::string family(const std::string& source) {
+    const size_t sp = source.find(' ');
+    return source.rfind("fonts:", 0) == 0 ? source.substr(0, sp) : source;
+}
+
+nlohmann::json strokes_of(const Dataset& d, const DataLine& l) {
+    nlohmann::json strokes = nlohmann::json::array(), cur = nlohmann::json::array();
+    double x = 0, y = 0;
+    for (size_t k = 0; k < l.size(); ++k) {
+        x += l.dx[k] * d.quantum;
+        y += l.dy[k] * d.quantum;
+        cur.push_back({std::round(x * 100) / 100, std::round(y * 100) / 100});
+        if (l.pen_up[k] || k + 1 == l.size()) {
+            strokes.push_back(cur);
+            cur = nlohmann::json::array();
+        }
+    }
+    return strokes;
+}
+
+size_t chars_of(const std::string& s) {
+    size_t n = 0;
+    for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+    return n;
+}
+
+}  // namespace
+
+int cmd_styles(int argc, char** argv) {
+    Args a({"--data", "--out", "--ink", "--count", "--min-chars", "--max-chars"}, {"--help"});
+    Status s = a.parse(argc, argv, 2);
+    if (!s) return fail(2, s.message + "\n" + kStylesUsage);
+    if (a.has("--help")) return std::fputs(kStylesUsage, stdout), 0;
+    if (!a.has("--data") || !a.has("--out")) return fail(2, std::string("--data and --out are required\n") + kStylesUsage);
+    long long count = 8, min_chars = 14, max_chars = 40;
+    if (!(s = a.get_int("--count", 1, 100, count)) || !(s = a.get_int("--min-chars", 1, 1000, min_chars)) ||
+        !(s = a.get_int("--max-chars", min_chars, 1000, max_chars)))
+        return fail(2, s.message);
+    Dataset d;
+    if (!(s = load_dataset(a.get("--data"), d))) return fail(2, s.message);
+    const std::vector<DataLine>& pool = d.valid.empty() ? d.train : d.valid;
+    if (d.valid.empty()) std::fprintf(stderr, "hw-train styles: %s has no validation lines; using training lines\n", a.get("--data").c_str());
+
+    // Per family, the best line: the longest text within the range (ties: the earliest).
+    std::map<std::string, size_t> pick;
+    std::vector<std::string> order;
+    for (size_t i = 0; i < pool.size(); ++i) {
+        const DataLine& l = pool[i];
+        const size_t n = chars_of(l.text);
+        if (n < static_cast<size_t>(min_chars) || n > static_cast<size_t>(max_chars) || l.size() < 2) continue;
+        const std::string src = l.source < d.sources.size() ? d.sources[l.source] : "unknown";
+        const std::string fam = family(src);
+        auto it = pick.find(fam);
+        if (it == pick.end()) {
+            pick[fam] = i;
+            order.push_back(fam);
+        } else if (n > chars_of(pool[it->second].text)) {
+            it->second = i;
+        }
+    }
+    if (pick.empty())
+        return fail(2, a.get("--data") + ": no line with " + std::to_string(min_chars) + " to " + std::to_string(max_chars) + " characters");
+    if (order.size() > static_cast<size_t>(count)) order.resize(static_cast<size_t>(count));
+
+    nlohmann::json styles = nlohmann::json::array();
+    std::string ink;
+    for (const auto& fam : order) {
+        const DataLine& l = pool[pick[fam]];
+        const std::string src = l.source < d.sources.size() ? d.sources[l.source] : "unknown";
+        nlohmann::json st = {{"name", style_name(src)}, {"text", l.text}, {"source", src}, {"strokes", strokes_of(d, l)}};
+        ink += nlohmann::json({{"text", l.text}, {"strokes", st["strokes"]}, {"writer", st["name"]}}).dump() + "\n";
+        styles.push_back(std::move(st));
+    }
+    nlohmann::json out = {{"note", "Held-out validation lines of " + a.get("--data") + ", one per font or writer (hw-train styles)."},
+                          {"styles", styles}};
+    if (!(s = write_file_atomic(a.get("--out"), out.dump() + "\n"))) return fail(1, s.message);
+    if (a.has("--ink") && !(s = write_file_atomic(a.get("--ink"), ink))) return fail(1, s.message);
+    std::fprintf(stderr, "hw-train styles: wrote %zu styles to %s\n", styles.size(), a.get("--out").c_str());
+    return 0;
+}
+
+}  // namespace hw
