@@ -6,7 +6,7 @@ CMAKE_FLAGS ?=
 # Debian packages the build, the tests and the demo need (installed with --no-install-recommends).
 PACKAGES := cmake ninja-build g++ make pkg-config libeigen3-dev nlohmann-json3-dev doctest-dev \
             libcereal-dev libpugixml-dev libtorch-dev librsvg2-bin emscripten chromium wabt \
-            hershey-fonts-data fortunes fortunes-min python3
+            hershey-fonts-data fortunes fortunes-min python3 tesseract-ocr tesseract-ocr-eng
 
 .PHONY: all setup build test demo fixtures bench eval clean corpus
 
@@ -29,6 +29,18 @@ demo: build
 	@mkdir -p $(BUILD)/demo
 	$(BUILD)/bin/hw sample --model tests/fixtures/synthesis_small.hwm --text "hello world" --seed 1 -o $(BUILD)/demo/hello.svg
 	@echo "wrote $(BUILD)/demo/hello.svg"
+
+# Legibility of a model: OCR character error rate of its writing beside that of the dataset's own
+# ink (slow, so not part of `make test`). The JSON goes to $(BUILD)/eval/eval.json.
+MODEL      ?= web/models/default.hwm
+DATA       ?= $(BUILD)/corpus/fonts.hwds
+EVAL_LINES ?= 100
+eval: build
+	@test -f $(MODEL) || { echo "eval: no model $(MODEL) (give MODEL=path.hwm)" >&2; exit 2; }
+	@test -f $(DATA) || { echo "eval: no dataset $(DATA) (build the fonts corpus, or give DATA=path.hwds)" >&2; exit 2; }
+	@mkdir -p $(BUILD)/eval
+	$(BUILD)/bin/hw-train eval --model $(MODEL) --data $(DATA) --lines $(EVAL_LINES) --out $(BUILD)/eval > /dev/null
+	@cat $(BUILD)/eval/eval.md
 
 # Regenerates the golden fixtures from LibTorch (commit the result).
 fixtures: build
