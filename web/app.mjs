@@ -260,6 +260,5 @@ addEventListener('hashchange', () => {
   applySettings(new URLSearchParams(location.hash.slice(1)));
   write();
 });
-addEventListener('resize', () => view.setStyle({}));
 
 start();

@@ -115,7 +115,9 @@ class HandwritingSynth extends HTMLElement {
     const seed = number('seed', 1) >>> 0;
     this.view.setModel({ scale: info.scale, lineHeight: info.lineHeight, pointsPerSecond: info.pointsPerSecond, maxLineChars: MAX_LINE_CHARS });
     this.view.setStyle({ color: this.getAttribute('color') || getComputedStyle(this).color || '#222', width: number('stroke-width', 2) });
-    this.view.setSpeed(reducedMotion() || speed === 'instant' ? Infinity : number('speed', 1) > 0 ? number('speed', 1) : 1);
+    const instant = reducedMotion() || speed === 'instant';
+    this.view.setSpeed(instant ? Infinity : number('speed', 1) > 0 ? number('speed', 1) : 1);
+    this.dataset.pen = instant ? 'instant' : 'animated';  // how it draws, for styling and tests
     this.view.reset(plan.lines.length);
     this.dataset.state = 'writing';
     const lines = plan.lines.map((t, i) => ({ text: t, seed: lineSeed(seed, i) }));

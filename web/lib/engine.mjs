@@ -14,7 +14,10 @@ function getWorker() {
     // A worker that cannot start (module error, blocked by CSP) fails every request with the reason.
     const message = `the handwriting engine could not start${e.message ? `: ${e.message}` : ''}`;
     for (const m of models.values()) m.reject?.(new Error(message));
-    for (const [id, j] of jobs) j.onError?.(message), jobs.delete(id);
+    for (const [id, j] of jobs) {
+      jobs.delete(id);
+      j.onError?.(message);
+    }
     e.preventDefault?.();
   };
   return worker;

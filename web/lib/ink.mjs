@@ -53,6 +53,14 @@ export class InkView {
     this.onFrame = null;  // called after each animation frame with {drawn, total}
     this.setModel(opts);
     this.reset(0);
+    // A new width (window, column, container) refits the drawing; the height we set ourselves
+    // changes only when the fit does, so this cannot loop.
+    if (typeof ResizeObserver === 'function') {
+      new ResizeObserver(() => {
+        this.dirty = true;
+        this.schedule();
+      }).observe(canvas);
+    }
   }
 
   setModel({ scale = [1, 1], lineHeight = 1, pointsPerSecond = 0, maxLineChars = 40 } = {}) {
@@ -120,7 +128,7 @@ export class InkView {
 
   frame(t) {
     this.raf = 0;
-    const dt = this.last ? Math.min(0.1, (t - this.last) / 1000) : 1 / 60;
+    const dt = this.last ? Math.min(0.25, (t - this.last) / 1000) : 1 / 60;  // no jump after a hidden tab
     this.last = t;
     if (this.resizeIfNeeded()) this.dirty = true;
     const start = { ...this.cursor };
