@@ -9,7 +9,7 @@ PACKAGES := cmake ninja-build g++ make pkg-config libeigen3-dev nlohmann-json3-d
             hershey-fonts-data fortunes fortunes-min python3
 
 .PHONY: all setup build test demo fixtures bench eval clean
-.PHONY: wasm test-web node-deps
+.PHONY: wasm test-web node-deps bench-web
 
 all: build
 
@@ -53,6 +53,9 @@ node-deps:
 test-web: node-deps
 	node --test tests/web/*.test.mjs
 	node --test tests/web/browser.spec.mjs
+# Steps per second of the WASM core (SIMD and scalar) on a Graves-size model; reports, never fails.
+bench-web: web/dist/hw.mjs
+	node tests/web/bench.mjs
 
 clean:
 	rm -rf $(BUILD) $(WASM_BUILD) web/dist

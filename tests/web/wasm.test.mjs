@@ -161,3 +161,17 @@ test('priming with style ink changes the writing and keeps the text', async () =
   g.delete();
   model.delete();
 });
+
+test('the SIMD build uses v128 arithmetic, the scalar build none', () => {
+  // f32x4.mul is 0xfd 0xe6 0x01 and v128.load is 0xfd 0x00 in the code section; wasm-objdump -d
+  // shows them in the matvec loop. A byte search is a cheap guard against losing -msimd128.
+  const count = (bytes, seq) => {
+    let n = 0;
+    for (let i = bytes.indexOf(seq[0]); i >= 0; i = bytes.indexOf(seq[0], i + 1)) n += seq.every((b, k) => bytes[i + k] === b);
+    return n;
+  };
+  const simd = readRequired(path.join(ROOT, 'web/dist/hw.wasm'));
+  const scalar = readRequired(path.join(ROOT, 'web/dist/hw-scalar.wasm'));
+  assert.ok(count(simd, [0xfd, 0xe6, 0x01]) >= 4, 'f32x4.mul in hw.wasm');
+  assert.equal(count(scalar, [0xfd, 0xe6, 0x01]), 0, 'no f32x4.mul in hw-scalar.wasm');
+});
