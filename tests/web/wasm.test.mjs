@@ -2,7 +2,9 @@
 // points against the native CLI, SIMD against scalar, and the errors a page must be able to show.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { loadModule, loadModel, generate, readRequired, FIXTURES, ROOT } from './wasm_util.mjs';
 
@@ -123,7 +125,13 @@ test('a broken model file gives the reader\'s message', async () => {
   const bytes = fixture('synthesis_small.hwm');
   const m = new hw.Model();
   const truncated = m.load(bytes.subarray(0, bytes.length - 1000));
-  assert.match(truncated, /\S/, 'a truncated file is refused with a message');
+  assert.match(truncated, /truncated/, 'a truncated file is refused with a message');
+  // The same words as the native reader (hw info prints "hw: FILE: message").
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'hw-')), 'truncated.hwm');
+  writeFileSync(file, bytes.subarray(0, bytes.length - 1000));
+  const native = spawnSync(path.join(ROOT, 'build/bin/hw'), ['info', file], { encoding: 'utf8' });
+  assert.equal(native.status, 2);
+  assert.ok(native.stderr.includes(truncated), `native: ${native.stderr}`);
   assert.equal(m.loaded(), false);
   const junk = m.load(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]));
   assert.match(junk, /magic/i);
