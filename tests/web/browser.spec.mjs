@@ -95,6 +95,7 @@ test('the page writes typed text in real time; ink on the canvas, paths in the S
   await page.fill('#text', 'hello world');
   await page.click('#write');
   await page.waitForFunction(() => document.body.dataset.state === 'writing');
+  await page.screenshot({ path: path.join(SHOTS, 'page-writing.png') });  // the pen mid-way (no assertion)
   await waitState(page, ['done']);
   const ink = await inkPixels(page, '#ink');
   assert.ok(ink.n > 200, `ink on the canvas (${ink.n} pixels)`);
