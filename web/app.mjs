@@ -146,8 +146,7 @@ function write() {
     },
     onDone: () => {
       job = null;
-      el.stop.disabled = true;
-      view.end();
+      view.end();  // Stop stays available until the pen has caught up
     },
     onError: (message) => {
       job = null;
@@ -160,6 +159,7 @@ function write() {
   job = current;
   view.onDrawn = () => {
     if (job && job !== current) return;
+    el.stop.disabled = true;
     el.svg.disabled = el.png.disabled = false;
     const n = view.total();
     setState('done', `Done: ${lines.length} line${lines.length > 1 ? 's' : ''}, ${n} points.`);
@@ -168,7 +168,7 @@ function write() {
 
 function stop() {
   cancel();
-  view.end();
+  view.halt();
   setState('done', 'Stopped.');
   el.svg.disabled = el.png.disabled = false;
 }

@@ -187,6 +187,15 @@ test('a new request cancels the previous generation cleanly', async () => {
   await waitState(page, ['done']);
   assert.match(await page.textContent('#status'), /Done: 1 line,/);
   assert.equal(await page.getAttribute('#ink', 'aria-label'), 'Handwritten: second');
+  // Stop halts the pen where it is and says so.
+  await page.fill('#text', 'another long request that the stop button interrupts');
+  await page.click('#write');
+  await page.waitForFunction(() => document.body.dataset.state === 'writing');
+  await page.click('#stop');
+  await waitState(page, ['done']);
+  await page.waitForTimeout(300);  // a late frame must not turn "Stopped." into "Done"
+  assert.equal(await page.textContent('#status'), 'Stopped.');
+  assert.equal(await page.isDisabled('#stop'), true);
   assert.deepEqual(page.errors, []);
   await page.close();
 });

@@ -94,6 +94,16 @@ export class InkView {
     this.schedule();
   }
 
+  // Stops the pen where it is: points not yet drawn are dropped.
+  halt() {
+    this.lines.forEach((l, i) => {
+      const keep = i < this.cursor.line ? l.x.length : i === this.cursor.line ? this.cursor.index : 0;
+      l.x.length = l.y.length = l.up.length = keep;
+    });
+    this.announced = true;  // a halted drawing is not "drawn"
+    this.complete = true;
+  }
+
   setStyle({ color, width } = {}) {
     if (color) this.color = color;
     if (width) this.width = width;
