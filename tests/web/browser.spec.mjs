@@ -200,7 +200,7 @@ test('a new request cancels the previous generation cleanly', async () => {
   await page.close();
 });
 
-test('the widget writes inside the blog example (shadow DOM, label, high-DPI, shared worker)', async () => {
+test('the widget writes inside the blog example (strict CSP, shadow DOM, label, high-DPI, shared worker)', async () => {
   const fetched = [];
   const count = (r) => /\/(worker\.mjs|default\.hwm|hw\.wasm)$/.test(r.url()) && fetched.push(r.url().split('/').pop());
   context.on('request', count);
