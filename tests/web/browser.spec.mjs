@@ -248,5 +248,19 @@ test('a broken model file shows the reader\'s message', async () => {
   await page.goto(`${base}?model=models/missing.hwm`);
   await page.waitForFunction(() => document.body.dataset.state === 'error');
   assert.match(await page.textContent('#error'), /404/);
+  // The widget says so too, inside its own box.
+  await page.goto(`${base}embed-example.html`);
+  const widgetMessage = await page.evaluate(async () => {
+    const el = document.createElement('handwriting-synth');
+    el.setAttribute('text', 'hello');
+    el.setAttribute('model', 'models/broken.hwm');
+    document.body.prepend(el);
+    await new Promise((resolve) => {
+      const poll = () => (el.dataset.state === 'error' ? resolve() : setTimeout(poll, 50));
+      poll();
+    });
+    return el.shadowRoot.querySelector('.msg').textContent;
+  });
+  assert.ok(widgetMessage.includes(message), widgetMessage);
   await page.close();
 });
