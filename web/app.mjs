@@ -130,6 +130,11 @@ function write() {
   const style = styles.find((st) => st.name === s.style);
   const lines = plan.lines.map((text, i) => ({ text, seed: lineSeed(s.seed, i) }));
   let linesDone = 0;
+  let generated = 0;  // share of the generation done, 0..1
+  // The bar follows the pen: the generated share times the share of it already drawn.
+  view.onFrame = ({ drawn, total }) => {
+    el.progress.value = total ? generated * (drawn / total) : 0;
+  };
   setState('writing', lines.length > 1 ? `Writing line 1 of ${lines.length}…` : 'Writing…');
   const current = generate(MODEL_URL, { lines, bias: s.bias, prime: primeFromStyle(style) }, {
     onLine: (d) => {
@@ -138,11 +143,11 @@ function write() {
     },
     onPoints: (d) => {
       view.addPoints(d.line, d.points);
-      el.progress.value = (linesDone + Math.min(1, d.steps / Math.max(1, d.maxSteps))) / lines.length;
+      generated = (linesDone + Math.min(1, d.steps / Math.max(1, d.maxSteps))) / lines.length;
     },
     onLineEnd: () => {
       ++linesDone;
-      el.progress.value = linesDone / lines.length;
+      generated = linesDone / lines.length;
     },
     onDone: () => {
       job = null;
