@@ -97,6 +97,7 @@ public:
         opt.seed = static_cast<uint64_t>(number_or(opts, "seed", 0.0));
         opt.max_steps = static_cast<int>(number_or(opts, "maxSteps", 0.0));
         opt.greedy = opts["greedy"].isTrue();
+        track_attention_ = opts["attention"].isTrue();
         char32_t replacement = 0;
         const val r = opts["replacement"];
         if (r.isString()) {
@@ -115,10 +116,17 @@ public:
         return s ? "" : s.message;
     }
 
-    // Produces up to n points; their (dx, dy, pen_up) triples are then in points().
+    // Produces up to n points; their (dx, dy, pen_up) triples are then in points(), and with
+    // {attention: true} the character each was written at in attention().
     int run(int n) {
         pts_.clear();
-        const int got = gen_.done() ? 0 : gen_.run(n, pts_);
+        attention_.clear();
+        int got = 0;
+        if (!track_attention_) got = gen_.done() ? 0 : gen_.run(n, pts_);
+        while (track_attention_ && got < n && !gen_.done()) {
+            got += gen_.run(1, pts_);  // one step at a time: phi of that step is in the state
+            attention_.push_back(attention_peak());
+        }
         points_.resize(3 * pts_.size());
         for (size_t i = 0; i < pts_.size(); ++i) {
             points_[3 * i] = pts_[i].dx;
@@ -129,6 +137,8 @@ public:
     }
     // A view of the last run's points: copy it (slice) before calling into the module again.
     val points() const { return val(emscripten::typed_memory_view(points_.size(), points_.data())); }
+    // Per point of the last run: the index in text() where the window weights peaked (U: past the end).
+    val attention() const { return val(emscripten::typed_memory_view(attention_.size(), attention_.data())); }
     // The window weights over the text after the last step (U + 1 values), for a live view.
     val phi() const {
         const Vector& p = gen_.state().phi;
@@ -153,6 +163,13 @@ public:
     }
 
 private:
+    int attention_peak() const {
+        const Vector& p = gen_.state().phi;
+        Eigen::Index best = 0;
+        for (Eigen::Index u = 1; u < p.size(); ++u)
+            if (p[u] > p[best]) best = u;
+        return static_cast<int>(best);
+    }
     static double number_or(const val& o, const char* key, double fallback) {
         const val v = o[key];
         return v.isNumber() ? v.as<double>() : fallback;
@@ -166,6 +183,8 @@ private:
     Generator gen_;
     std::vector<Point> pts_;
     std::vector<float> points_;
+    std::vector<int> attention_;
+    bool track_attention_ = false;
 };
 
 // Teacher-forced stepping for tests and diagnostics: feed given points, read the mixture.
@@ -224,6 +243,7 @@ EMSCRIPTEN_BINDINGS(hw_core) {
         .function("run", &WasmGenerator::run)
         .function("points", &WasmGenerator::points)
         .function("phi", &WasmGenerator::phi)
+        .function("attention", &WasmGenerator::attention)
         .function("done", &WasmGenerator::done)
         .function("finished", &WasmGenerator::finished)
         .function("steps", &WasmGenerator::steps)

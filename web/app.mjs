@@ -7,7 +7,7 @@ import { planText, describeMarks, lineSeed, MAX_LINE_CHARS } from './lib/text.mj
 const $ = (id) => document.getElementById(id);
 const el = {
   form: $('form'), text: $('text'), marks: $('marks'), write: $('write'), stop: $('stop'), error: $('error'),
-  canvas: $('ink'), progress: $('progress'), status: $('status'), svg: $('svg'), png: $('png'), link: $('link'),
+  canvas: $('ink'), attention: $('attention'), progress: $('progress'), status: $('status'), svg: $('svg'), png: $('png'), link: $('link'),
   bias: $('bias'), biasOut: $('bias-out'), style: $('style'), speed: $('speed'), width: $('width'),
   widthOut: $('width-out'), color: $('color'), seed: $('seed'), dice: $('dice'), about: $('about'),
 };
@@ -132,17 +132,21 @@ function write() {
   let linesDone = 0;
   let generated = 0;  // share of the generation done, 0..1
   // The bar follows the pen: the generated share times the share of it already drawn.
-  view.onFrame = ({ drawn, total }) => {
+  const lineTexts = [];  // per line: [the text the model saw, code points of priming text before it]
+  view.onFrame = ({ drawn, total, at }) => {
     el.progress.value = total ? generated * (drawn / total) : 0;
+    showAttention(at && lineTexts[at.line], at);
   };
   setState('writing', lines.length > 1 ? `Writing line 1 of ${lines.length}…` : 'Writing…');
-  const current = generate(MODEL_URL, { lines, bias: s.bias, prime: primeFromStyle(style) }, {
+  el.attention.textContent = '';
+  const current = generate(MODEL_URL, { lines, bias: s.bias, prime: primeFromStyle(style), attention: true }, {
     onLine: (d) => {
+      lineTexts[d.line] = [[...d.text], [...d.text].length - [...lines[d.line].text].length];
       if (lines.length > 1) el.status.textContent = `Writing line ${d.line + 1} of ${lines.length}…`;
       if (d.replaced.length) showMarks(s.text, plan.marks, `The model replaced ${d.replaced.length} more character(s) with spaces.`);
     },
     onPoints: (d) => {
-      view.addPoints(d.line, d.points);
+      view.addPoints(d.line, d.points, d.attention);
       generated = (linesDone + Math.min(1, d.steps / Math.max(1, d.maxSteps))) / lines.length;
     },
     onLineEnd: () => {
@@ -169,6 +173,22 @@ function write() {
     const n = view.total();
     setState('done', `Done: ${lines.length} line${lines.length > 1 ? 's' : ''}, ${n} points.`);
   };
+}
+
+// The line being written with the character under the attention window's peak marked: a live
+// view of what the network is "reading" as it writes (the priming text is not shown).
+let shownAttention = '';
+function showAttention(line, at) {
+  if (!line) return;
+  const [chars, offset] = line;
+  const u = at.index - offset;
+  const key = `${at.line}:${u}`;
+  if (key === shownAttention) return;
+  shownAttention = key;
+  const own = chars.slice(offset);
+  const b = document.createElement('b');
+  b.textContent = u >= 0 && u < own.length ? own[u] : ' ';
+  el.attention.replaceChildren(own.slice(0, Math.max(0, u)).join(''), b, own.slice(Math.max(0, u + 1)).join(''));
 }
 
 function stop() {

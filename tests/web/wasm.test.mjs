@@ -183,3 +183,22 @@ test('the SIMD build uses v128 arithmetic, the scalar build none', () => {
   assert.ok(count(simd, [0xfd, 0xe6, 0x01]) >= 4, 'f32x4.mul in hw.wasm');
   assert.equal(count(scalar, [0xfd, 0xe6, 0x01]), 0, 'no f32x4.mul in hw-scalar.wasm');
 });
+
+test('attention tracking: one peak per point, inside the text, and the same points', async () => {
+  const hw = await module('hw');
+  const model = loadModel(hw, fixture('synthesis_small.hwm'));
+  const plain = generate(hw, model, 'hello world', { seed: 11, bias: 0.5 });
+  const g = new hw.Generator(model);
+  assert.equal(g.start('hello world', { seed: 11, bias: 0.5, attention: true }), '');
+  const pts = [], peaks = [];
+  while (!g.done()) {
+    g.run(40);
+    pts.push(...g.points());
+    peaks.push(...g.attention());
+  }
+  g.delete();
+  model.delete();
+  assert.deepEqual(Float32Array.from(pts), plain.points);
+  assert.equal(peaks.length, pts.length / 3);
+  for (const u of peaks) assert.ok(Number.isInteger(u) && u >= 0 && u <= 'hello world'.length);
+});

@@ -12,6 +12,7 @@ class Line {
     this.x = [];
     this.y = [];
     this.up = [];
+    this.attention = [];  // per point, when the worker sends it: where the window peaked
     this.cx = 0;
     this.cy = 0;
     // The frame (data units) this line is fitted by; it grows with slack when ink leaves it.
@@ -83,7 +84,8 @@ export class InkView {
     this.schedule();
   }
 
-  addPoints(line, points) {
+  addPoints(line, points, attention = null) {
+    if (attention) this.lines[line]?.attention.push(...attention);
     this.lines[line]?.add(points, this.sx, this.sy);
     this.schedule();
   }
@@ -146,7 +148,7 @@ export class InkView {
     if (this.refit(start)) this.dirty = true;
     if (this.dirty) this.redraw();
     else this.drawSegments(start, this.cursor);
-    this.onFrame?.({ drawn: this.total() - this.pending(), total: this.total(), complete: this.drawnAll });
+    this.onFrame?.({ drawn: this.total() - this.pending(), total: this.total(), complete: this.drawnAll, at: this.attentionAt() });
     if (this.pending() > 0) this.schedule();
     else {
       this.last = 0;
@@ -174,6 +176,13 @@ export class InkView {
       } else break;
     }
     if (this.speed !== Infinity && this.pending() === 0) this.budget = 0;
+  }
+
+  // {line, index}: the character the window peaked at for the last point drawn, or null.
+  attentionAt() {
+    const l = this.lines[this.cursor.line];
+    const i = this.cursor.index - 1;
+    return l && i >= 0 && i < l.attention.length ? { line: this.cursor.line, index: l.attention[i] } : null;
   }
 
   lineDone(i) {

@@ -5,12 +5,13 @@
 // Requests (main -> worker):
 //   {type: 'load', key, url}                 fetch + load a model (progress reported)
 //   {type: 'generate', job, key, lines: [{text, seed}], bias, prime: {ink, text} | null,
-//    greedy, maxSteps, chunk}
+//    greedy, maxSteps, chunk, attention}
 //   {type: 'cancel', job}
 // Replies (worker -> main):
 //   {type: 'load-progress', key, loaded, total}  {type: 'loaded', key, info}  {type: 'load-error', key, message}
 //   {type: 'line', job, line, text, maxSteps, replaced}   a line starts
-//   {type: 'points', job, line, points (Float32Array of dx, dy, pen), steps, maxSteps}
+//   {type: 'points', job, line, points (Float32Array of dx, dy, pen), steps, maxSteps,
+//    attention (Int32Array: text index the window peaked at per point; when asked for)}
 //   {type: 'line-end', job, line, finished, steps}   {type: 'done', job}   {type: 'error', job, message}
 import createHwModule from '../dist/hw.mjs';
 
@@ -96,7 +97,7 @@ function nextLine(j) {
   if (++j.line >= j.req.lines.length) return false;
   const { text, seed } = j.req.lines[j.line];
   const g = new j.hw.Generator(j.model);
-  const opts = { bias: j.req.bias, seed, replacement: ' ', greedy: !!j.req.greedy };
+  const opts = { bias: j.req.bias, seed, replacement: ' ', greedy: !!j.req.greedy, attention: !!j.req.attention };
   if (j.req.maxSteps) opts.maxSteps = j.req.maxSteps;
   if (j.req.prime) Object.assign(opts, { primeInk: j.req.prime.ink, primeText: j.req.prime.text });
   const err = g.start(text, opts);
@@ -116,7 +117,9 @@ function runChunk(j) {
   const n = j.gen.run(j.sent === 0 ? FIRST_CHUNK : j.req.chunk || CHUNK);
   j.sent += n;
   const points = j.gen.points().slice();  // copy out of WASM memory before anything else runs
-  postMessage({ type: 'points', job: j.req.job, line: j.line, points, steps: j.gen.steps(), maxSteps: j.gen.maxSteps() }, [points.buffer]);
+  const msg = { type: 'points', job: j.req.job, line: j.line, points, steps: j.gen.steps(), maxSteps: j.gen.maxSteps() };
+  if (j.req.attention) msg.attention = j.gen.attention().slice();
+  postMessage(msg, msg.attention ? [points.buffer, msg.attention.buffer] : [points.buffer]);
   if (j.gen.done()) {
     postMessage({ type: 'line-end', job: j.req.job, line: j.line, finished: j.gen.finished(), steps: j.gen.steps() });
     return nextLine(j);
