@@ -101,6 +101,8 @@ test('the page writes typed text in real time; ink on the canvas, paths in the S
   assert.ok(ink.n > 200, `ink on the canvas (${ink.n} pixels)`);
   assert.equal(ink.width, 2 * ink.cssWidth, 'canvas backing store follows devicePixelRatio');
   assert.match(await page.getAttribute('#ink', 'aria-label'), /hello world/);
+  assert.match(await page.textContent('#attention'), /^hello world ?$/, 'the attention strip shows the line');
+  assert.equal(await page.locator('#attention b').count(), 1);
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#svg')]);
   const svg = readFileSync(await download.path(), 'utf8');
   assert.match(svg, /^<\?xml/);
