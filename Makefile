@@ -9,6 +9,7 @@ PACKAGES := cmake ninja-build g++ make pkg-config libeigen3-dev nlohmann-json3-d
             hershey-fonts-data fortunes fortunes-min python3 tesseract-ocr tesseract-ocr-eng
 
 .PHONY: all setup build test demo fixtures bench eval clean corpus
+.PHONY: wasm test-web node-deps bench-web
 
 all: build
 
@@ -22,13 +23,13 @@ build: setup $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
 
 test: build
+	$(MAKE) wasm
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	$(MAKE) test-web
 
-# Until the page exists, the main job writes a sample with the CLI.
-demo: build
-	@mkdir -p $(BUILD)/demo
-	$(BUILD)/bin/hw sample --model tests/fixtures/synthesis_small.hwm --text "hello world" --seed 1 -o $(BUILD)/demo/hello.svg
-	@echo "wrote $(BUILD)/demo/hello.svg"
+# The page: builds the WASM modules if missing, then serves web/ on 127.0.0.1:8080 (PORT=...).
+demo: setup web/dist/hw.mjs
+	node tools/serve.mjs web
 
 # Legibility of a model: OCR character error rate of its writing beside that of the dataset's own
 # ink (slow, so not part of `make test`). The JSON goes to $(BUILD)/eval/eval.json.
@@ -55,5 +56,27 @@ corpus: build
 	$(BUILD)/bin/hw-train data --fonts --lines $(CORPUS_LINES) --svg-fonts .deps/svg_fonts --out $(BUILD)/corpus/fonts.hwds --preview $(BUILD)/corpus/fonts-preview.svg > $(BUILD)/corpus/fonts-summary.json
 	@echo "wrote $(BUILD)/corpus/fonts.hwds (summary: $(BUILD)/corpus/fonts-summary.json)"
 
+# ---- WebAssembly (wasm/): the core as ES modules in web/dist/ (SIMD and scalar) ----
+WASM_BUILD ?= build-wasm
+export NODE_PATH ?= /usr/share/nodejs
+$(WASM_BUILD)/build.ninja:
+	emcmake cmake -S . -B $(WASM_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DHW_TESTS=OFF \
+	  -DCMAKE_CROSSCOMPILING_EMULATOR="/usr/bin/node;--no-experimental-fetch" \
+	  -DEigen3_DIR=/usr/share/eigen3/cmake -Dnlohmann_json_DIR=$(CURDIR)/wasm/cmake
+wasm: setup $(WASM_BUILD)/build.ninja
+	cmake --build $(WASM_BUILD) -j $(JOBS)
+web/dist/hw.mjs:
+	$(MAKE) wasm
+
+# Node tests of the WASM build, then browser tests (Chromium via playwright-core, installed if missing).
+node-deps:
+	@[ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund
+test-web: node-deps
+	node --test tests/web/*.test.mjs
+	node --test tests/web/browser.spec.mjs
+# Steps per second of the WASM core (SIMD and scalar) on a Graves-size model; reports, never fails.
+bench-web: web/dist/hw.mjs
+	node tests/web/bench.mjs
+
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(WASM_BUILD) web/dist
