@@ -78,5 +78,16 @@ test-web: node-deps
 bench-web: web/dist/hw.mjs
 	node tests/web/bench.mjs
 
+# All the benchmarks (they report numbers and never fail on time; not part of `make test`):
+# the trainer's updates per second on random data (CPU LibTorch; a short run of a small batch,
+# since one full-size update, batch 128 x 400 points, takes minutes on a CPU), then the WASM core.
+# Override the trainer's shape with TRAIN_BENCH_ARGS, e.g. "--batch 128 --points 400 --steps 2".
+TRAIN_BENCH_ARGS ?= --device cpu --batch 8 --points 100 --chars 10 --steps 3
+bench: build web/dist/hw.mjs
+	@if $(BUILD)/bin/hw-train --help | grep -q '^  bench'; then \
+	  echo "hw-train bench $(TRAIN_BENCH_ARGS)"; $(BUILD)/bin/hw-train bench $(TRAIN_BENCH_ARGS); \
+	else echo "bench: hw-train was built without LibTorch: no trainer benchmark"; fi
+	$(MAKE) bench-web
+
 clean:
 	rm -rf $(BUILD) $(WASM_BUILD) web/dist
