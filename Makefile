@@ -6,9 +6,10 @@ CMAKE_FLAGS ?=
 # Debian packages the build, the tests and the demo need (installed with --no-install-recommends).
 PACKAGES := cmake ninja-build g++ make pkg-config libeigen3-dev nlohmann-json3-dev doctest-dev \
             libcereal-dev libpugixml-dev libtorch-dev librsvg2-bin emscripten chromium wabt \
-            hershey-fonts-data fortunes fortunes-min python3
+            hershey-fonts-data fortunes fortunes-min python3 tesseract-ocr tesseract-ocr-eng
 
 .PHONY: all setup build test demo fixtures bench eval clean corpus
+.PHONY: wasm test-web node-deps bench-web
 
 all: build
 
@@ -22,13 +23,25 @@ build: setup $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
 
 test: build
+	$(MAKE) wasm
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	$(MAKE) test-web
 
-# Until the page exists, the main job writes a sample with the CLI.
-demo: build
-	@mkdir -p $(BUILD)/demo
-	$(BUILD)/bin/hw sample --model tests/fixtures/synthesis_small.hwm --text "hello world" --seed 1 -o $(BUILD)/demo/hello.svg
-	@echo "wrote $(BUILD)/demo/hello.svg"
+# The page: builds the WASM modules if missing, then serves web/ on 127.0.0.1:8080 (PORT=...).
+demo: setup web/dist/hw.mjs
+	node tools/serve.mjs web
+
+# Legibility of a model: OCR character error rate of its writing beside that of the dataset's own
+# ink (slow, so not part of `make test`). The JSON goes to $(BUILD)/eval/eval.json.
+MODEL      ?= web/models/default.hwm
+DATA       ?= $(BUILD)/corpus/fonts.hwds
+EVAL_LINES ?= 100
+eval: build
+	@test -f $(MODEL) || { echo "eval: no model $(MODEL) (give MODEL=path.hwm)" >&2; exit 2; }
+	@test -f $(DATA) || { echo "eval: no dataset $(DATA) (build the fonts corpus, or give DATA=path.hwds)" >&2; exit 2; }
+	@mkdir -p $(BUILD)/eval
+	$(BUILD)/bin/hw-train eval --model $(MODEL) --data $(DATA) --lines $(EVAL_LINES) --out $(BUILD)/eval > /dev/null
+	@cat $(BUILD)/eval/eval.md
 
 # Regenerates the golden fixtures from LibTorch (commit the result).
 fixtures: build
@@ -43,5 +56,38 @@ corpus: build
 	$(BUILD)/bin/hw-train data --fonts --lines $(CORPUS_LINES) --svg-fonts .deps/svg_fonts --out $(BUILD)/corpus/fonts.hwds --preview $(BUILD)/corpus/fonts-preview.svg > $(BUILD)/corpus/fonts-summary.json
 	@echo "wrote $(BUILD)/corpus/fonts.hwds (summary: $(BUILD)/corpus/fonts-summary.json)"
 
+# ---- WebAssembly (wasm/): the core as ES modules in web/dist/ (SIMD and scalar) ----
+WASM_BUILD ?= build-wasm
+export NODE_PATH ?= /usr/share/nodejs
+$(WASM_BUILD)/build.ninja:
+	emcmake cmake -S . -B $(WASM_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DHW_TESTS=OFF \
+	  -DCMAKE_CROSSCOMPILING_EMULATOR="/usr/bin/node;--no-experimental-fetch" \
+	  -DEigen3_DIR=/usr/share/eigen3/cmake -Dnlohmann_json_DIR=$(CURDIR)/wasm/cmake
+wasm: setup $(WASM_BUILD)/build.ninja
+	cmake --build $(WASM_BUILD) -j $(JOBS)
+web/dist/hw.mjs:
+	$(MAKE) wasm
+
+# Node tests of the WASM build, then browser tests (Chromium via playwright-core, installed if missing).
+node-deps:
+	@[ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund
+test-web: node-deps
+	node --test tests/web/*.test.mjs
+	node --test tests/web/browser.spec.mjs
+# Steps per second of the WASM core (SIMD and scalar) on a Graves-size model; reports, never fails.
+bench-web: web/dist/hw.mjs
+	node tests/web/bench.mjs
+
+# All the benchmarks (they report numbers and never fail on time; not part of `make test`):
+# the trainer's updates per second on random data (CPU LibTorch; a short run of a small batch,
+# since one full-size update, batch 128 x 400 points, takes minutes on a CPU), then the WASM core.
+# Override the trainer's shape with TRAIN_BENCH_ARGS, e.g. "--batch 128 --points 400 --steps 2".
+TRAIN_BENCH_ARGS ?= --device cpu --batch 8 --points 100 --chars 10 --steps 3
+bench: build web/dist/hw.mjs
+	@if $(BUILD)/bin/hw-train --help | grep -q '^  bench'; then \
+	  echo "hw-train bench $(TRAIN_BENCH_ARGS)"; $(BUILD)/bin/hw-train bench $(TRAIN_BENCH_ARGS); \
+	else echo "bench: hw-train was built without LibTorch: no trainer benchmark"; fi
+	$(MAKE) bench-web
+
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(WASM_BUILD) web/dist

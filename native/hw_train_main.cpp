@@ -1,9 +1,11 @@
 // hw-train: the training-side command line. Each subcommand lives in its own file; the LibTorch
-// ones are compiled in when LibTorch is found (HW_WITH_TORCH), so the data builder builds without it.
+// ones are compiled in when LibTorch is found (HW_WITH_TORCH), so the data builder and the eval
+// build without it.
 #include <cstdio>
 #include <cstring>
 
 #include "data_cmd.h"
+#include "eval_cmd.h"
 
 #ifdef HW_WITH_TORCH
 namespace hw {
@@ -20,7 +22,7 @@ static const char* kUsage =
     "  train   train a network on a dataset (hw-train train --help)\n"
     "  bench   updates per second of the synthesis network on random data\n"
 #endif
-    ;
+    "  eval    legibility: OCR character error rate of samples vs the ground truth (hw-train eval --help)\n";
 
 int main(int argc, char** argv) {
     const char* cmd = argc > 1 ? argv[1] : "";
@@ -30,7 +32,10 @@ int main(int argc, char** argv) {
     if (!std::strcmp(cmd, "train")) return hw::cmd_train(argc, argv);
     if (!std::strcmp(cmd, "bench")) return hw::cmd_bench(argc, argv);
 #endif
-    if (!std::strcmp(cmd, "--help") || !std::strcmp(cmd, "help")) return std::fputs(kUsage, stdout), 0;
-    std::fprintf(stderr, "hw-train: unknown command \"%s\"\n%s", cmd, kUsage);
+    if (!std::strcmp(cmd, "eval")) return hw::cmd_eval(argc, argv);
+    if (!std::strcmp(cmd, "--help") || !std::strcmp(cmd, "help") || !std::strcmp(cmd, "-h"))
+        return std::fputs(kUsage, stdout), 0;
+    if (!*cmd) std::fprintf(stderr, "hw-train: no command\n%s", kUsage);
+    else std::fprintf(stderr, "hw-train: unknown command \"%s\"\n%s", cmd, kUsage);
     return 2;
 }

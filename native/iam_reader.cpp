@@ -187,7 +187,11 @@ bool is_valid_line(const std::map<std::string, char>& split, const std::string& 
 
 namespace {
 
-using Transcriptions = std::map<std::string, std::vector<std::string>>;
+struct Transcription {
+    std::string path;
+    std::vector<std::string> lines;
+};
+using Transcriptions = std::map<std::string, Transcription>;
 
 Transcriptions read_transcriptions(const std::vector<std::string>& files, SkipLog& skipped) {
     Transcriptions out;
@@ -199,7 +203,7 @@ Transcriptions read_transcriptions(const std::vector<std::string>& files, SkipLo
         }
         auto lines = parse_iam_transcription(text);
         if (lines.empty()) skipped.add("iam transcription files without CSR: lines", f + ": no lines after CSR:");
-        else out[stem(f)] = std::move(lines);
+        else out[stem(f)] = Transcription{f, std::move(lines)};
     }
     return out;
 }
@@ -258,7 +262,7 @@ Status read_iam_source(const std::string& dir, const IamOptions& opt, SourceLine
         }
         inked[form].insert(number);
         auto t = tr.find(form);
-        if (t == tr.end() || static_cast<size_t>(number) > t->second.size()) {
+        if (t == tr.end() || static_cast<size_t>(number) > t->second.lines.size()) {
             out.skipped.add("iam ink without a transcription", path + ": no line " + std::to_string(number) + " in the transcription of " + form);
             continue;
         }
@@ -266,12 +270,12 @@ Status read_iam_source(const std::string& dir, const IamOptions& opt, SourceLine
         Status s = read_text_file(path, xml);
         if (s) s = parse_iam_strokes(xml, path, l.strokes, out.skipped);
         std::u32string text;
-        if (s && !utf8_decode(t->second[number - 1], text).ok) s = Status::error(path + ": transcription is not UTF-8");
+        if (s && !utf8_decode(t->second.lines[number - 1], text).ok) s = Status::error(path + ": transcription is not UTF-8");
         if (!s) {
             out.skipped.add("iam malformed stroke files", s.message);
             continue;
         }
-        l.text = t->second[number - 1];
+        l.text = t->second.lines[number - 1];
         const std::string w = writer_of(writers, form);
         if (!w.empty()) writer_ids.insert(w);
         l.source = source_for(out, index, w);
@@ -279,9 +283,11 @@ Status read_iam_source(const std::string& dir, const IamOptions& opt, SourceLine
         valid.push_back(is_valid_line(split, stem(path), form));
     }
     for (const auto& f : tr)
-        for (size_t k = 1; k <= f.second.size(); ++k)
+        for (size_t k = 1; k <= f.second.lines.size(); ++k)
             if (!inked[f.first].count(static_cast<int>(k)))
-                out.skipped.add("iam transcription lines without ink", f.first + ": line " + std::to_string(k) + " has no stroke file");
+                out.skipped.add("iam transcription lines without ink",
+                                f.second.path + ": line " + std::to_string(k) + " after CSR: has no " + f.first + "-" +
+                                    (k < 10 ? "0" : "") + std::to_string(k) + ".xml");
     info.writers = writer_ids.size();
     const float h = median_line_height(lines);
     if (lines.empty() || !(h > 0)) return Status::error(dir + ": no usable IAM-OnDB line");

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# hw-train data on the command line: the fonts corpus, the IAM fixture, user ink, the JSON
+# summary, the preview, and the exit codes for bad input.
+set -u
+hwt=$1
+fx=$2
+[ -d "$fx/iam/lineStrokes" ] || { echo "FAIL: fixture $fx/iam is missing"; exit 1; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+expect_exit() {  # code, description, command...
+  local want=$1 what=$2; shift 2
+  "$@" >"$tmp/out" 2>"$tmp/err"; local rc=$?
+  if [ "$rc" = "$want" ]; then ok; else bad "$what: exit $rc, wanted $want ($(head -c 300 "$tmp/err"))"; fi
+}
+json_check() {  # description, python expression over j (the summary)
+  if python3 -c "import json,sys; j=json.load(open('$tmp/out')); sys.exit(0 if ($2) else 1)"; then ok; else bad "$1: $(head -c 400 "$tmp/out")"; fi
+}
+
+expect_exit 0 "fonts 200" "$hwt" data --fonts --lines 200 --seed 4 --out "$tmp/f.hwds" --preview "$tmp/f.svg"
+json_check "fonts lines" "j['lines']['train'] + j['lines']['valid'] == 200 and j['lines']['valid'] > 0"
+json_check "fonts keys" "all(k in j for k in ['points','characters','not_covered','skipped','sources','norm','alphabet'])"
+json_check "fonts styles" "j['sources']['fonts']['styles']['valid'] > 0 and len(j['sources']['fonts']['fonts']) >= 9"
+json_check "fonts bytes" "j['bytes'] > 1000 and j['norm']['line_height'] > 5"
+if grep -q '<svg' "$tmp/f.svg" && grep -q '<path d="M' "$tmp/f.svg" && grep -q '<text' "$tmp/f.svg"; then ok; else bad "preview content"; fi
+if command -v rsvg-convert >/dev/null; then
+  if rsvg-convert "$tmp/f.svg" -o "$tmp/f.png" && [ -s "$tmp/f.png" ]; then ok; else bad "rsvg-convert rejects the preview"; fi
+fi
+grep -q "fonts: 200/200 lines" "$tmp/err" && ok || bad "no progress on stderr"
+expect_exit 0 "fonts again" "$hwt" data --fonts --lines 200 --seed 4 --out "$tmp/g.hwds"
+cmp -s "$tmp/f.hwds" "$tmp/g.hwds" && ok || bad "same seed gave different dataset bytes"
+expect_exit 0 "fonts without SVG fonts" "$hwt" data --fonts --lines 50 --svg-fonts "$tmp/none" --out "$tmp/h.hwds"
+grep -q "SVG fonts absent" "$tmp/err" && ok || bad "no note about absent SVG fonts"
+
+expect_exit 0 "iam fixture" "$hwt" data --iam "$fx/iam" --out "$tmp/i.hwds"
+json_check "iam lines" "j['lines'] == {'train': 2, 'valid': 1} and j['sources']['iam']['writers'] == 1"
+json_check "iam skipped" "j['skipped'].get('iam malformed stroke files') == 1 and j['skipped'].get('iam transcription lines without ink') == 1"
+json_check "iam messages name file and line" "any('a01-001w-01.xml:20:' in m for m in j['skipped_examples'])"
+
+printf '{"text": "hello", "strokes": [[[0,0],[5,9],[10,0]],[[12,0],[12,10]]]}\nnot json\n' >"$tmp/ink.jsonl"
+expect_exit 0 "ink" "$hwt" data --ink "$tmp/ink.jsonl" --out "$tmp/k.hwds"
+json_check "ink lines" "j['lines']['train'] == 1 and j['skipped'].get('ink records malformed') == 1"
+expect_exit 0 "mixed" "$hwt" data --iam "$fx/iam" --fonts --lines 30 --ink "$tmp/ink.jsonl" --out "$tmp/m.hwds"
+json_check "mixed sources" "set(j['sources']) == {'iam', 'fonts', 'ink:$tmp/ink.jsonl'} and j['lines']['train'] + j['lines']['valid'] == 34"
+
+expect_exit 2 "no source" "$hwt" data --out "$tmp/x.hwds"
+expect_exit 2 "no --out" "$hwt" data --fonts
+expect_exit 2 "missing iam" "$hwt" data --iam "$tmp/nothing" --out "$tmp/x.hwds"
+printf 'garbage\n' >"$tmp/bad.jsonl"
+expect_exit 2 "unusable ink" "$hwt" data --ink "$tmp/bad.jsonl" --out "$tmp/x.hwds"
+grep -q "bad.jsonl" "$tmp/err" && ok || bad "error does not name the file"
+expect_exit 2 "bad --lines" "$hwt" data --fonts --lines 0 --out "$tmp/x.hwds"
+expect_exit 2 "unknown option" "$hwt" data --fonts --bogus --out "$tmp/x.hwds"
+expect_exit 2 "unknown command" "$hwt" frobnicate
+[ ! -e "$tmp/x.hwds" ] && ok || bad "a failed run left an output file"
+
+echo "data cli: $pass passed, $fail failed"
+[ "$fail" = 0 ]

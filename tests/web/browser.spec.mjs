@@ -1,0 +1,268 @@
+// Browser tests: Debian's headless Chromium driven by playwright-core (launch options as in
+// TOOLCHAIN.md). The page writes typed text, downloads hold SVG paths, the URL hash reproduces a
+// drawing, the worker in Chromium writes the same bits as node, the widget renders inside the
+// blog example, and a broken model shows the reader's message. Screenshots go to build/screenshots/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT, FIXTURES, readRequired, loadModule, loadModel, generate } from './wasm_util.mjs';
+
+const SHOTS = path.join(ROOT, 'build/screenshots');
+const CHROMIUM = '/usr/bin/chromium';
+let server, base, context, profile;
+
+async function playwright() {
+  if (!existsSync(path.join(ROOT, 'node_modules/playwright-core'))) {
+    execSync('npm ci --no-audit --no-fund', { cwd: ROOT, stdio: 'inherit' });
+  }
+  return import('playwright-core');
+}
+
+// Starts tools/serve.mjs on a free port and resolves with its URL.
+function serve() {
+  return new Promise((resolve, reject) => {
+    server = spawn(process.execPath, [path.join(ROOT, 'tools/serve.mjs'), path.join(ROOT, 'web')], {
+      env: { ...process.env, PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    server.stdout.on('data', (b) => {
+      out += b;
+      const m = out.match(/http:\/\/127\.0\.0\.1:\d+\//);
+      if (m) resolve(m[0]);
+    });
+    server.on('exit', (code) => reject(new Error(`server exited (${code})`)));
+  });
+}
+
+before(async () => {
+  readRequired(path.join(ROOT, 'web/dist/hw.mjs'));
+  readRequired(path.join(ROOT, 'web/dist/hw.wasm'));
+  readRequired(path.join(ROOT, 'web/models/default.hwm'));
+  readRequired(CHROMIUM);
+  mkdirSync(SHOTS, { recursive: true });
+  const { chromium } = await playwright();
+  base = await serve();
+  profile = mkdtempSync(path.join(os.tmpdir(), 'hw-chromium-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1200, height: 860 },
+    deviceScaleFactor: 2,
+    acceptDownloads: true,
+  });
+});
+
+after(async () => {
+  await context?.close();
+  server?.kill();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+// A page that fails the test on any uncaught error or console error.
+async function open(url, { reducedMotion = null } = {}) {
+  const page = await context.newPage();
+  if (reducedMotion) await page.emulateMedia({ reducedMotion });
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && page.errors.push(m.text()));
+  await page.goto(base + url);
+  return page;
+}
+
+const waitState = (page, states, timeout = 30000) =>
+  page.waitForFunction((s) => s.includes(document.body.dataset.state), states, { timeout });
+
+// Counts painted pixels of a canvas (in the page or inside a widget's shadow root).
+function inkPixels(page, selector, shadow = false) {
+  return page.evaluate(([sel, sh]) => {
+    const host = document.querySelector(sel);
+    const c = sh ? host.shadowRoot.querySelector('canvas') : host;
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 3; i < d.length; i += 4) n += d[i] > 0;
+    return { n, width: c.width, cssWidth: c.clientWidth };
+  }, [selector, shadow]);
+}
+
+test('the page writes typed text in real time; ink on the canvas, paths in the SVG download', async () => {
+  const page = await open('#text=hi');
+  await waitState(page, ['done']);
+  await page.fill('#text', 'hello world');
+  await page.click('#write');
+  await page.waitForFunction(() => document.body.dataset.state === 'writing');
+  await page.screenshot({ path: path.join(SHOTS, 'page-writing.png') });  // the pen mid-way (no assertion)
+  await waitState(page, ['done']);
+  const ink = await inkPixels(page, '#ink');
+  assert.ok(ink.n > 200, `ink on the canvas (${ink.n} pixels)`);
+  assert.equal(ink.width, 2 * ink.cssWidth, 'canvas backing store follows devicePixelRatio');
+  assert.match(await page.getAttribute('#ink', 'aria-label'), /hello world/);
+  assert.match(await page.textContent('#attention'), /^hello world ?$/, 'the attention strip shows the line');
+  assert.equal(await page.locator('#attention b').count(), 1);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#svg')]);
+  const svg = readFileSync(await download.path(), 'utf8');
+  assert.match(svg, /^<\?xml/);
+  assert.ok((svg.match(/<path d="M/g) || []).length >= 3, 'SVG holds stroke paths');
+  const [png] = await Promise.all([page.waitForEvent('download'), page.click('#png')]);
+  assert.equal(readFileSync(await png.path()).subarray(1, 4).toString(), 'PNG');
+  await page.screenshot({ path: path.join(SHOTS, 'page.png'), fullPage: true });
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('unknown characters are highlighted and replaced or skipped; over-long text is refused', async () => {
+  const page = await open('#speed=instant&text=x');
+  await waitState(page, ['done']);
+  await page.fill('#text', 'Hello w\u00f6rld');
+  await page.click('#write');
+  await waitState(page, ['done']);
+  const marks = await page.$$eval('#marks mark', (ms) => ms.map((m) => `${m.className}:${m.textContent}`));
+  assert.deepEqual(marks, ['replaced:H', 'skipped:\u00f6']);
+  assert.match(await page.textContent('#marks'), /replaced .H. with .h.; skipped .\u00f6./);
+  await page.screenshot({ path: path.join(SHOTS, 'unknown-chars.png') });
+  await page.fill('#text', 'word '.repeat(200));
+  await page.click('#write');
+  await waitState(page, ['refused']);
+  assert.match(await page.textContent('#marks'), /limit is 600/);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+// The first style preset of the shipped model, or "random" when it has none.
+function firstStyle() {
+  const file = path.join(ROOT, 'web/models/default.styles.json');
+  if (!existsSync(file)) return 'random';
+  return JSON.parse(readFileSync(file, 'utf8')).styles?.[0]?.name ?? 'random';
+}
+
+test('the URL hash reproduces the same drawing', async () => {
+  const style = firstStyle();
+  const hash = `#text=the+quick+brown+fox+jumps+over+the+lazy+dog+again&bias=1.2&style=${encodeURIComponent(style)}&seed=42&speed=instant&width=3&color=%23a02040`;
+  const shots = [];
+  for (let i = 0; i < 2; ++i) {
+    const page = await open(hash);
+    await waitState(page, ['done']);
+    assert.equal(await page.inputValue('#style'), style);
+    assert.equal(await page.inputValue('#seed'), '42');
+    shots.push(await page.evaluate(() => document.getElementById('ink').toDataURL()));
+    if (i === 0) await page.screenshot({ path: path.join(SHOTS, 'hash-two-lines.png'), fullPage: true });
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  }
+  assert.ok(shots[0].length > 1000);
+  assert.equal(shots[0], shots[1]);
+});
+
+test('same seed: the worker in Chromium writes the same bits as node', async () => {
+  const hw = await loadModule('hw');
+  const model = loadModel(hw, readRequired(path.join(ROOT, 'web/models/default.hwm')));
+  const want = Array.from(generate(hw, model, 'hello world', { seed: 7, bias: 0.5 }).points);
+  model.delete();
+  const page = await open('#speed=instant&text=x');
+  await waitState(page, ['done']);
+  const got = await page.evaluate(async () => {
+    const engine = await import('./lib/engine.mjs');
+    await engine.loadModel('models/default.hwm');
+    const parts = [];
+    await new Promise((resolve, reject) => engine.generate('models/default.hwm',
+      { lines: [{ text: 'hello world', seed: 7 }], bias: 0.5 },
+      { onPoints: (d) => parts.push(...d.points), onDone: resolve, onError: reject }));
+    return parts;
+  });
+  assert.equal(got.length, want.length);
+  assert.deepEqual(got, want);
+  await page.close();
+});
+
+test('a new request cancels the previous generation cleanly', async () => {
+  const page = await open('#text=x');
+  await waitState(page, ['done']);
+  await page.selectOption('#speed', '1');
+  await page.fill('#text', 'a long first request that should never finish writing here');
+  await page.click('#write');
+  await page.fill('#text', 'second');
+  await page.click('#write');
+  await waitState(page, ['done']);
+  assert.match(await page.textContent('#status'), /Done: 1 line,/);
+  assert.equal(await page.getAttribute('#ink', 'aria-label'), 'Handwritten: second');
+  // Stop halts the pen where it is and says so.
+  await page.fill('#text', 'another long request that the stop button interrupts');
+  await page.click('#write');
+  await page.waitForFunction(() => document.body.dataset.state === 'writing');
+  await page.click('#stop');
+  await waitState(page, ['done']);
+  await page.waitForTimeout(300);  // a late frame must not turn "Stopped." into "Done"
+  assert.equal(await page.textContent('#status'), 'Stopped.');
+  assert.equal(await page.isDisabled('#stop'), true);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('the widget writes inside the blog example (strict CSP, shadow DOM, label, high-DPI, shared worker)', async () => {
+  const fetched = [];
+  const count = (r) => /\/(worker\.mjs|default\.hwm|hw\.wasm)$/.test(r.url()) && fetched.push(r.url().split('/').pop());
+  context.on('request', count);
+  // Under prefers-reduced-motion the widgets draw at once (the example writes in real time otherwise).
+  const page = await open('embed-example.html', { reducedMotion: 'reduce' });
+  await page.waitForFunction(() => [...document.querySelectorAll('handwriting-synth')].every((e) => e.dataset.state === 'done'), null, { timeout: 30000 });
+  assert.deepEqual(await page.$$eval('handwriting-synth', (es) => es.map((e) => e.dataset.pen)), ['instant', 'instant'],
+    'reduced motion: no animation');
+  for (const id of ['#first', '#second']) {
+    const ink = await inkPixels(page, id, true);
+    assert.ok(ink.n > 100, `${id}: ink (${ink.n} pixels)`);
+    assert.equal(ink.width, 2 * ink.cssWidth);
+  }
+  assert.equal(await page.evaluate(() => document.querySelector('#first').shadowRoot.querySelector('canvas').getAttribute('aria-label')),
+    'hello world, from a neural network');
+  context.off('request', count);
+  assert.deepEqual(fetched.sort(), ['default.hwm', 'hw.wasm', 'worker.mjs'], 'one worker, one module, one model for two widgets');
+  const blank = await context.newPage();
+  await blank.goto(`${base}no-such-page`);  // same origin, no scripts: the browser's own globals
+  const baseline = new Set(await blank.evaluate(() => Object.keys(window)));
+  await blank.close();
+  const leaked = (await page.evaluate(() => Object.keys(window))).filter((k) => !baseline.has(k));
+  assert.deepEqual(leaked, [], 'the widget leaves no globals');
+  await page.screenshot({ path: path.join(SHOTS, 'embed-example.png'), fullPage: true });
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('a broken model file shows the reader\'s message', async () => {
+  const bytes = readRequired(path.join(FIXTURES, 'synthesis_small.hwm'));
+  const truncated = bytes.subarray(0, bytes.length - 5000);
+  const hw = await loadModule('hw');
+  const m = new hw.Model();
+  const message = m.load(truncated);
+  m.delete();
+  assert.ok(message.length > 0);
+  const page = await context.newPage();
+  await page.route('**/models/broken.hwm', (route) => route.fulfill({ status: 200, contentType: 'application/octet-stream', body: Buffer.from(truncated) }));
+  await page.goto(`${base}?model=models/broken.hwm`);
+  await page.waitForFunction(() => document.body.dataset.state === 'error');
+  const shown = await page.textContent('#error');
+  assert.ok(shown.includes(message), `"${shown}" shows "${message}"`);
+  assert.equal(await page.isDisabled('#write'), true);
+  await page.screenshot({ path: path.join(SHOTS, 'broken-model.png') });
+  await page.goto(`${base}?model=models/missing.hwm`);
+  await page.waitForFunction(() => document.body.dataset.state === 'error');
+  assert.match(await page.textContent('#error'), /404/);
+  // The widget says so too, inside its own box.
+  await page.goto(`${base}embed-example.html`);
+  const widgetMessage = await page.evaluate(async () => {
+    const el = document.createElement('handwriting-synth');
+    el.setAttribute('text', 'hello');
+    el.setAttribute('model', 'models/broken.hwm');
+    document.body.prepend(el);
+    await new Promise((resolve) => {
+      const poll = () => (el.dataset.state === 'error' ? resolve() : setTimeout(poll, 50));
+      poll();
+    });
+    return el.shadowRoot.querySelector('.msg').textContent;
+  });
+  assert.ok(widgetMessage.includes(message), widgetMessage);
+  await page.close();
+});

@@ -1,0 +1,204 @@
+// Node tests of the WASM build (web/dist/hw*.mjs): the spine's golden fixtures, bit-identical
+// points against the native CLI, SIMD against scalar, and the errors a page must be able to show.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadModule, loadModel, generate, readRequired, FIXTURES, ROOT } from './wasm_util.mjs';
+
+const BUILDS = ['hw', 'hw-scalar'];
+const modules = {};
+async function module(name) {
+  modules[name] ??= await loadModule(name);
+  return modules[name];
+}
+const fixture = (name) => readRequired(path.join(FIXTURES, name));
+const NAMES = ['eos', 'pi', 'mu1', 'mu2', 'sigma1', 'sigma2', 'rho', 'phi', 'kappa'];
+
+// Splits the Stepper's flat mixture into the fixture's named rows.
+function split(flat, M, U, K) {
+  const sizes = [1, M, M, M, M, M, M, U, K];
+  const out = {};
+  let k = 0;
+  NAMES.forEach((n, i) => {
+    out[n] = Array.from(flat.subarray(k, k + sizes[i]));
+    k += sizes[i];
+  });
+  return out;
+}
+
+// Teacher-forced run over the fixture inputs; returns the count of values outside tolerance.
+function compareTrace(hw, model, fx) {
+  const hp = JSON.parse(model.headerJson()).hparams;
+  const synth = model.kind() === 'synthesis';
+  const stepper = new hw.Stepper(model, fx.codes);
+  let bad = 0, worst = 0, first = '';
+  fx.inputs.forEach((x, t) => {
+    stepper.step(x[0], x[1], x[2], 0);
+    const got = split(stepper.mixture(), hp.mixtures, synth ? fx.codes.length + 1 : 0, synth ? hp.window : 0);
+    for (const n of NAMES) {
+      const want = fx.expected[n][t];
+      assert.equal(got[n].length, want.length, `${n} size at step ${t}`);
+      want.forEach((w, k) => {
+        const d = Math.abs(w - got[n][k]);
+        worst = Math.max(worst, d);
+        if (d > 1e-5 && d / Math.max(1e-30, Math.abs(w)) > 1e-4 && !bad++) first = `${n}[${k}] at step ${t}: ${w} vs ${got[n][k]}`;
+      });
+    }
+  });
+  stepper.delete();
+  return { bad, worst, first };
+}
+
+for (const build of BUILDS) {
+  test(`${build}: golden fixtures (teacher-forced mixtures and pinned samples)`, async () => {
+    const hw = await module(build);
+    const index = JSON.parse(fixture('index.json'));
+    assert.ok(index.length >= 3, 'index.json lists the three network kinds');
+    for (const name of index) {
+      const fx = JSON.parse(fixture(`${name}.json`));
+      const model = loadModel(hw, fixture(fx.model));
+      assert.ok(fx.inputs.length >= 300, `${name}: inputs`);
+      const r = compareTrace(hw, model, fx);
+      assert.equal(r.bad, 0, `${name}: ${r.first} (worst abs ${r.worst})`);
+      const s = fx.sample;
+      const got = generate(hw, model, s.text, { seed: s.seed, bias: s.bias, maxSteps: s.max_steps });
+      assert.equal(got.points.length, s.points.length * 3, `${name}: sample length`);
+      let differ = 0;
+      s.points.forEach((p, i) => {
+        for (let k = 0; k < 3; ++k) differ += Math.fround(p[k]) !== got.points[3 * i + k];
+      });
+      assert.equal(differ, 0, `${name}: sampled points differ from the pinned trajectory`);
+      assert.equal(got.finished, s.finished, `${name}: finished flag`);
+      model.delete();
+    }
+  });
+}
+
+test('SIMD and scalar builds write the same bits', async () => {
+  const runs = [];
+  for (const build of BUILDS) {
+    const hw = await module(build);
+    const model = loadModel(hw, fixture('synthesis_small.hwm'));
+    runs.push(generate(hw, model, 'the quick brown fox', { seed: 99, bias: 1 }).points);
+    model.delete();
+  }
+  assert.ok(runs[0].length > 30);
+  assert.deepEqual(runs[0], runs[1]);
+});
+
+test('same seed: bit-identical points to the native CLI (build/bin/hw)', async () => {
+  const cli = path.join(ROOT, 'build/bin/hw');
+  readRequired(cli);
+  const args = ['sample', '--model', path.join(FIXTURES, 'synthesis_small.hwm'), '--text', 'hello world',
+    '--seed', '7', '--bias', '0.5', '--format', 'json'];
+  const native = JSON.parse(execFileSync(cli, args, { encoding: 'utf8' }));
+  assert.ok(native.points.length > 20);
+  for (const build of BUILDS) {
+    const hw = await module(build);
+    const model = loadModel(hw, fixture('synthesis_small.hwm'));
+    const got = generate(hw, model, 'hello world', { seed: 7, bias: 0.5 }, 37);
+    model.delete();
+    assert.equal(got.points.length, native.points.length * 3, `${build}: point count`);
+    let differ = 0;
+    native.points.forEach((p, i) => {
+      for (let k = 0; k < 3; ++k) differ += Math.fround(p[k]) !== got.points[3 * i + k];
+    });
+    assert.equal(differ, 0, `${build}: values differ from native`);
+    assert.equal(got.finished, native.finished);
+  }
+});
+
+test('chunking does not change the points', async () => {
+  const hw = await module('hw');
+  const model = loadModel(hw, fixture('synthesis_small.hwm'));
+  const a = generate(hw, model, 'chunks', { seed: 3, bias: 0.2 }, 1);
+  const b = generate(hw, model, 'chunks', { seed: 3, bias: 0.2 }, 1000);
+  model.delete();
+  assert.deepEqual(a.points, b.points);
+});
+
+test('a broken model file gives the reader\'s message', async () => {
+  const hw = await module('hw');
+  const bytes = fixture('synthesis_small.hwm');
+  const m = new hw.Model();
+  const truncated = m.load(bytes.subarray(0, bytes.length - 1000));
+  assert.match(truncated, /truncated/, 'a truncated file is refused with a message');
+  // The same words as the native reader (hw info prints "hw: FILE: message").
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'hw-')), 'truncated.hwm');
+  writeFileSync(file, bytes.subarray(0, bytes.length - 1000));
+  const native = spawnSync(path.join(ROOT, 'build/bin/hw'), ['info', file], { encoding: 'utf8' });
+  assert.equal(native.status, 2);
+  assert.ok(native.stderr.includes(truncated), `native: ${native.stderr}`);
+  assert.equal(m.loaded(), false);
+  const junk = m.load(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]));
+  assert.match(junk, /magic/i);
+  assert.equal(m.load(bytes), '');
+  assert.equal(m.loaded(), true);
+  m.delete();
+});
+
+test('unknown characters are reported, refused or replaced, never dropped', async () => {
+  const hw = await module('hw');
+  const model = loadModel(hw, fixture('synthesis_small.hwm'));
+  assert.deepEqual(model.unknownChars('Hello w\u00f6rld \u2019ok\u2019'), [[0, 'H'], [7, '\u00f6']]);
+  const g = new hw.Generator(model);
+  assert.match(g.start('Hello', { seed: 1 }), /'H'/);
+  assert.equal(g.start('Hello', { seed: 1, replacement: ' ' }), '');
+  assert.deepEqual(g.replaced(), [[0, 'H']]);
+  assert.equal(g.text(), ' ello');
+  assert.match(g.start('hello', { seed: 1, bias: -2 }), /bias/);
+  assert.match(g.start('a'.repeat(model.maxTextChars() + 1), { seed: 1 }), /limit/);
+  g.delete();
+  model.delete();
+});
+
+test('priming with style ink changes the writing and keeps the text', async () => {
+  const hw = await module('hw');
+  const model = loadModel(hw, fixture('synthesis_small.hwm'));
+  const ink = [];
+  for (let i = 0; i <= 30; ++i) ink.push(i * 6, (i % 2) * 20, i === 30 ? 1 : 0);
+  const plain = generate(hw, model, 'hello', { seed: 5, bias: 0.5 });
+  const primed = generate(hw, model, 'hello', { seed: 5, bias: 0.5, primeInk: new Float32Array(ink), primeText: 'mm' });
+  assert.equal(primed.text, 'mm hello');
+  assert.notDeepEqual(plain.points, primed.points);
+  const g = new hw.Generator(model);
+  assert.match(g.start('hello', { primeInk: new Float32Array([0, 0, 0, 1, 0, 1]), primeText: 'a' }), /height/);
+  g.delete();
+  model.delete();
+});
+
+test('the SIMD build uses v128 arithmetic, the scalar build none', () => {
+  // f32x4.mul is 0xfd 0xe6 0x01 and v128.load is 0xfd 0x00 in the code section; wasm-objdump -d
+  // shows them in the matvec loop. A byte search is a cheap guard against losing -msimd128.
+  const count = (bytes, seq) => {
+    let n = 0;
+    for (let i = bytes.indexOf(seq[0]); i >= 0; i = bytes.indexOf(seq[0], i + 1)) n += seq.every((b, k) => bytes[i + k] === b);
+    return n;
+  };
+  const simd = readRequired(path.join(ROOT, 'web/dist/hw.wasm'));
+  const scalar = readRequired(path.join(ROOT, 'web/dist/hw-scalar.wasm'));
+  assert.ok(count(simd, [0xfd, 0xe6, 0x01]) >= 4, 'f32x4.mul in hw.wasm');
+  assert.equal(count(scalar, [0xfd, 0xe6, 0x01]), 0, 'no f32x4.mul in hw-scalar.wasm');
+});
+
+test('attention tracking: one peak per point, inside the text, and the same points', async () => {
+  const hw = await module('hw');
+  const model = loadModel(hw, fixture('synthesis_small.hwm'));
+  const plain = generate(hw, model, 'hello world', { seed: 11, bias: 0.5 });
+  const g = new hw.Generator(model);
+  assert.equal(g.start('hello world', { seed: 11, bias: 0.5, attention: true }), '');
+  const pts = [], peaks = [];
+  while (!g.done()) {
+    g.run(40);
+    pts.push(...g.points());
+    peaks.push(...g.attention());
+  }
+  g.delete();
+  model.delete();
+  assert.deepEqual(Float32Array.from(pts), plain.points);
+  assert.equal(peaks.length, pts.length / 3);
+  for (const u of peaks) assert.ok(Number.isInteger(u) && u >= 0 && u <= 'hello world'.length);
+});

@@ -1,0 +1,257 @@
+// The WebAssembly binding: a thin embind layer over the core. JavaScript owns every object
+// (Model, Generator, Stepper) through handles and frees them with .delete(); nothing here is
+// global. Points leave through typed-array views of WASM memory that the caller copies at once
+// (a view dies when memory grows).
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include <string>
+#include <vector>
+
+#include "generator.h"
+#include "model.h"
+#include "text.h"
+
+namespace hw {
+namespace {
+
+using emscripten::val;
+
+std::string utf8_of(char32_t c) { return utf8_encode(c); }
+
+// An immutable loaded model. load() returns "" or the reader's message.
+class WasmModel {
+public:
+    std::string load(const std::string& bytes) {
+        Model m;
+        const Status s = load_model(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), m);
+        if (!s) return s.message;
+        model_ = std::move(m);
+        loaded_ = true;
+        return "";
+    }
+    bool loaded() const { return loaded_; }
+    std::string header_json() const { return model_.header_json; }
+    std::string alphabet() const { return utf8_encode(model_.alphabet); }
+    std::string kind() const { return kind_name(model_.hp.kind); }
+    float scale_x() const { return model_.norm.scale_x; }
+    float scale_y() const { return model_.norm.scale_y; }
+    float line_height() const { return model_.norm.line_height; }
+    int max_steps_per_char() const { return model_.max_steps_per_char; }
+    int max_text_chars() const { return static_cast<int>(kMaxTextChars); }
+
+    // Characters of `text` (indices in code points of the text as given) that the model cannot
+    // write even after the core's typography mapping: [[index, "c"], ...]. Lets a page highlight
+    // them before it asks for generation.
+    val unknown_chars(const std::string& text) const {
+        val out = val::array();
+        std::u32string cps;
+        if (!utf8_decode(text, cps)) return out;
+        for (size_t i = 0; i < cps.size(); ++i) {
+            const std::u32string mapped = normalise_typography(std::u32string(1, cps[i]));
+            bool ok = !mapped.empty();
+            for (char32_t c : mapped) ok = ok && model_.alphabet.find(c) != std::u32string::npos;
+            if (ok) continue;
+            val item = val::array();
+            item.call<void>("push", static_cast<double>(i));
+            item.call<void>("push", utf8_of(cps[i]));
+            out.call<void>("push", item);
+        }
+        return out;
+    }
+
+    const Model& model() const { return model_; }
+
+private:
+    Model model_;
+    bool loaded_ = false;
+};
+
+// Reads priming ink given as a flat Float32Array of (x, y, end_of_stroke) triples.
+Status priming_from(const Model& m, const val& ink, const std::string& text, Priming& out) {
+    const std::vector<float> flat = emscripten::convertJSArrayToNumberVector<float>(ink);
+    if (flat.size() % 3 != 0) return Status::error("priming ink must be (x, y, end) triples");
+    std::vector<InkStroke> strokes(1);
+    for (size_t i = 0; i + 2 < flat.size(); i += 3) {
+        strokes.back().x.push_back(flat[i]);
+        strokes.back().y.push_back(flat[i + 1]);
+        if (flat[i + 2] > 0.5f && i + 3 < flat.size()) strokes.emplace_back();
+    }
+    Status s = prepare_ink(m, strokes, out.points);
+    if (!s) return Status::error("priming ink: " + s.message);
+    out.text = text;
+    return s;
+}
+
+// One generation: start() with an options object, then run(n) repeatedly until done().
+class WasmGenerator {
+public:
+    explicit WasmGenerator(const WasmModel& m) : model_(&m) {}
+
+    // opts: {bias, seed, maxSteps, greedy, replacement, primeInk (Float32Array), primeText}.
+    // Returns "" or the core's message (unknown characters, bad bias, bad ink...).
+    std::string start(const std::string& text, const val& opts) {
+        if (!model_->loaded()) return "no model loaded";
+        GenerateOptions opt;
+        opt.bias = number_or(opts, "bias", 0.0);
+        opt.seed = static_cast<uint64_t>(number_or(opts, "seed", 0.0));
+        opt.max_steps = static_cast<int>(number_or(opts, "maxSteps", 0.0));
+        opt.greedy = opts["greedy"].isTrue();
+        track_attention_ = opts["attention"].isTrue();
+        char32_t replacement = 0;
+        const val r = opts["replacement"];
+        if (r.isString()) {
+            std::u32string rc;
+            if (!utf8_decode(r.as<std::string>(), rc) || rc.size() != 1) return "replacement must be one character";
+            replacement = rc[0];
+        }
+        Priming prime;
+        const bool primed = !opts["primeInk"].isUndefined() && !opts["primeInk"].isNull();
+        if (primed) {
+            const Status s = priming_from(model_->model(), opts["primeInk"], string_or(opts, "primeText"), prime);
+            if (!s) return s.message;
+        }
+        points_.clear();
+        const Status s = gen_.start(model_->model(), text, opt, primed ? &prime : nullptr, replacement);
+        return s ? "" : s.message;
+    }
+
+    // Produces up to n points; their (dx, dy, pen_up) triples are then in points(), and with
+    // {attention: true} the character each was written at in attention().
+    int run(int n) {
+        pts_.clear();
+        attention_.clear();
+        int got = 0;
+        if (!track_attention_) got = gen_.done() ? 0 : gen_.run(n, pts_);
+        while (track_attention_ && got < n && !gen_.done()) {
+            got += gen_.run(1, pts_);  // one step at a time: phi of that step is in the state
+            attention_.push_back(attention_peak());
+        }
+        points_.resize(3 * pts_.size());
+        for (size_t i = 0; i < pts_.size(); ++i) {
+            points_[3 * i] = pts_[i].dx;
+            points_[3 * i + 1] = pts_[i].dy;
+            points_[3 * i + 2] = pts_[i].pen_up;
+        }
+        return got;
+    }
+    // A view of the last run's points: copy it (slice) before calling into the module again.
+    val points() const { return val(emscripten::typed_memory_view(points_.size(), points_.data())); }
+    // Per point of the last run: the index in text() where the window weights peaked (U: past the end).
+    val attention() const { return val(emscripten::typed_memory_view(attention_.size(), attention_.data())); }
+    // The window weights over the text after the last step (U + 1 values), for a live view.
+    val phi() const {
+        const Vector& p = gen_.state().phi;
+        return val(emscripten::typed_memory_view(static_cast<size_t>(p.size()), p.data()));
+    }
+
+    bool done() const { return gen_.done(); }
+    bool finished() const { return gen_.finished(); }
+    int steps() const { return gen_.steps(); }
+    int max_steps() const { return gen_.max_steps(); }
+    std::string text() const { return utf8_encode(gen_.text()); }
+    // [[position, "c"], ...] for characters replaced by the replacement character.
+    val replaced() const {
+        val out = val::array();
+        for (const auto& r : gen_.replaced()) {
+            val item = val::array();
+            item.call<void>("push", static_cast<double>(r.first));
+            item.call<void>("push", utf8_of(r.second));
+            out.call<void>("push", item);
+        }
+        return out;
+    }
+
+private:
+    int attention_peak() const {
+        const Vector& p = gen_.state().phi;
+        Eigen::Index best = 0;
+        for (Eigen::Index u = 1; u < p.size(); ++u)
+            if (p[u] > p[best]) best = u;
+        return static_cast<int>(best);
+    }
+    static double number_or(const val& o, const char* key, double fallback) {
+        const val v = o[key];
+        return v.isNumber() ? v.as<double>() : fallback;
+    }
+    static std::string string_or(const val& o, const char* key) {
+        const val v = o[key];
+        return v.isString() ? v.as<std::string>() : std::string();
+    }
+
+    const WasmModel* model_;
+    Generator gen_;
+    std::vector<Point> pts_;
+    std::vector<float> points_;
+    std::vector<int> attention_;
+    bool track_attention_ = false;
+};
+
+// Teacher-forced stepping for tests and diagnostics: feed given points, read the mixture.
+class WasmStepper {
+public:
+    WasmStepper(const WasmModel& m, const val& codes)
+        : model_(&m), state_(make_state(m.model(), emscripten::convertJSArrayToNumberVector<int>(codes))) {}
+
+    // One step with input (dx, dy, pen_up); the mixture (bias 0) is then in mixture():
+    // [eos, pi (M), mu1 (M), mu2 (M), sigma1 (M), sigma2 (M), rho (M), phi (U+1 or 0), kappa (K or 0)].
+    void step(float dx, float dy, float pen_up, float bias) {
+        const Model& m = model_->model();
+        hw::step(m, state_, Point{dx, dy, pen_up});
+        mixture_from_output(m, state_.y, bias, mix_);
+        out_.assign(1, mix_.eos);
+        for (const auto* v : {&mix_.pi, &mix_.mu1, &mix_.mu2, &mix_.sigma1, &mix_.sigma2, &mix_.rho})
+            out_.insert(out_.end(), v->begin(), v->end());
+        if (m.hp.kind == ModelKind::Synthesis) {
+            out_.insert(out_.end(), state_.phi.data(), state_.phi.data() + state_.phi.size());
+            out_.insert(out_.end(), state_.kappa.data(), state_.kappa.data() + state_.kappa.size());
+        }
+    }
+    val mixture() const { return val(emscripten::typed_memory_view(out_.size(), out_.data())); }
+
+private:
+    const WasmModel* model_;
+    State state_;
+    Mixture mix_;
+    std::vector<float> out_;
+};
+
+}  // namespace
+}  // namespace hw
+
+EMSCRIPTEN_BINDINGS(hw_core) {
+    using namespace emscripten;
+    using hw::WasmGenerator;
+    using hw::WasmModel;
+    using hw::WasmStepper;
+    class_<WasmModel>("Model")
+        .constructor<>()
+        .function("load", &WasmModel::load)
+        .function("loaded", &WasmModel::loaded)
+        .function("headerJson", &WasmModel::header_json)
+        .function("alphabet", &WasmModel::alphabet)
+        .function("kind", &WasmModel::kind)
+        .function("scaleX", &WasmModel::scale_x)
+        .function("scaleY", &WasmModel::scale_y)
+        .function("lineHeight", &WasmModel::line_height)
+        .function("maxStepsPerChar", &WasmModel::max_steps_per_char)
+        .function("maxTextChars", &WasmModel::max_text_chars)
+        .function("unknownChars", &WasmModel::unknown_chars);
+    class_<WasmGenerator>("Generator")
+        .constructor<const WasmModel&>()
+        .function("start", &WasmGenerator::start)
+        .function("run", &WasmGenerator::run)
+        .function("points", &WasmGenerator::points)
+        .function("phi", &WasmGenerator::phi)
+        .function("attention", &WasmGenerator::attention)
+        .function("done", &WasmGenerator::done)
+        .function("finished", &WasmGenerator::finished)
+        .function("steps", &WasmGenerator::steps)
+        .function("maxSteps", &WasmGenerator::max_steps)
+        .function("text", &WasmGenerator::text)
+        .function("replaced", &WasmGenerator::replaced);
+    class_<WasmStepper>("Stepper")
+        .constructor<const WasmModel&, const val&>()
+        .function("step", &WasmStepper::step)
+        .function("mixture", &WasmStepper::mixture);
+}

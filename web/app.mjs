@@ -1,0 +1,289 @@
+// The page: text in, handwriting out. Generation runs in the shared worker (lib/engine.mjs), the
+// drawing in lib/ink.mjs; this file wires the controls, the URL hash and the messages together.
+import { loadModel, generate, loadStyles, primeFromStyle } from './lib/engine.mjs';
+import { InkView } from './lib/ink.mjs';
+import { planText, describeMarks, lineSeed, MAX_LINE_CHARS } from './lib/text.mjs';
+
+const $ = (id) => document.getElementById(id);
+const el = {
+  form: $('form'), text: $('text'), marks: $('marks'), write: $('write'), stop: $('stop'), error: $('error'),
+  canvas: $('ink'), attention: $('attention'), progress: $('progress'), status: $('status'), svg: $('svg'), png: $('png'), link: $('link'),
+  bias: $('bias'), biasOut: $('bias-out'), style: $('style'), speed: $('speed'), width: $('width'),
+  widthOut: $('width-out'), color: $('color'), seed: $('seed'), dice: $('dice'), about: $('about'),
+};
+
+const query = new URLSearchParams(location.search);
+const MODEL_URL = query.get('model') || 'models/default.hwm';
+const STYLES_URL = `${MODEL_URL.replace(/\.hwm$/i, '')}.styles.json`;
+
+const view = new InkView(el.canvas, { maxLineChars: MAX_LINE_CHARS });
+let info = null;      // the model's info once loaded
+let styles = [];      // style presets (may be empty: only "random")
+let job = null;       // the generation in progress
+let lastText = '';    // the text of the current drawing (its accessible label)
+let lastHash = '';
+
+function setState(state, message) {
+  document.body.dataset.state = state;
+  if (message !== undefined) el.status.textContent = message;
+}
+
+function showError(message) {
+  el.error.hidden = !message;
+  el.error.textContent = message || '';
+}
+
+// ---- settings <-> URL hash ----
+function settings() {
+  return {
+    text: el.text.value, bias: Number(el.bias.value), style: el.style.value, seed: Number(el.seed.value) >>> 0,
+    speed: el.speed.value, width: Number(el.width.value), color: el.color.value,
+  };
+}
+
+function applySettings(p) {
+  if (p.has('text')) el.text.value = p.get('text');
+  if (p.has('bias') && Number.isFinite(Number(p.get('bias')))) el.bias.value = p.get('bias');
+  if (p.has('seed') && Number.isFinite(Number(p.get('seed')))) el.seed.value = Number(p.get('seed')) >>> 0;
+  if (p.has('speed') && [...el.speed.options].some((o) => o.value === p.get('speed'))) el.speed.value = p.get('speed');
+  if (p.has('width') && Number.isFinite(Number(p.get('width')))) el.width.value = p.get('width');
+  if (p.has('color') && /^#[0-9a-f]{6}$/i.test(p.get('color'))) el.color.value = p.get('color');
+  if (p.has('style')) el.style.dataset.wanted = p.get('style');
+  selectWantedStyle();
+  syncOutputs();
+}
+
+function selectWantedStyle() {
+  const want = el.style.dataset.wanted;
+  if (want && [...el.style.options].some((o) => o.value === want)) el.style.value = want;
+}
+
+function hashOf(s) {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(s)) p.set(k, String(v));
+  return `#${p.toString()}`;
+}
+
+function updateHash() {
+  lastHash = hashOf(settings());
+  if (location.hash !== lastHash) history.replaceState(null, '', lastHash);
+}
+
+function syncOutputs() {
+  el.biasOut.textContent = Number(el.bias.value).toFixed(2);
+  el.widthOut.textContent = `${Number(el.width.value)} px`;
+  view.setStyle({ color: el.color.value, width: Number(el.width.value) });
+  view.setSpeed(el.speed.value === 'instant' || matchMedia('(prefers-reduced-motion: reduce)').matches ? Infinity : Number(el.speed.value));
+}
+
+// ---- characters the model cannot write ----
+function showMarks(text, marks, extra = '') {
+  el.marks.replaceChildren();
+  if (!marks.length && !extra) {
+    el.marks.hidden = true;
+    return;
+  }
+  el.marks.hidden = false;
+  if (marks.length) {
+    el.marks.append(describeMarks(marks));
+    const preview = document.createElement('span');
+    preview.className = 'preview';
+    const at = new Map(marks.map((m) => [m.index, m]));
+    [...text].forEach((ch, i) => {
+      const m = at.get(i);
+      if (!m) return preview.append(ch);
+      const mark = document.createElement('mark');
+      mark.className = m.action;
+      mark.textContent = ch;
+      mark.title = m.action === 'replaced' ? `written as “${m.with}”` : 'skipped: the model cannot write it';
+      preview.append(mark);
+    });
+    el.marks.append(preview);
+  }
+  if (extra) el.marks.append(document.createTextNode(` ${extra}`));
+}
+
+// ---- writing ----
+function cancel() {
+  if (job) job.cancel();
+  job = null;
+  el.stop.disabled = true;
+}
+
+function write() {
+  if (!info) return;
+  cancel();
+  showError('');
+  const s = settings();
+  updateHash();
+  const plan = planText(s.text, info.alphabet, MAX_LINE_CHARS);
+  showMarks(s.text, plan.marks, plan.error);
+  if (plan.error) {
+    setState('refused', plan.error);
+    return;
+  }
+  lastText = plan.lines.join(' ');
+  el.canvas.setAttribute('aria-label', `Handwritten: ${lastText}`);
+  view.reset(plan.lines.length);
+  el.svg.disabled = el.png.disabled = true;
+  el.stop.disabled = false;
+  const style = styles.find((st) => st.name === s.style);
+  const lines = plan.lines.map((text, i) => ({ text, seed: lineSeed(s.seed, i) }));
+  let linesDone = 0;
+  let generated = 0;  // share of the generation done, 0..1
+  // The bar follows the pen: the generated share times the share of it already drawn.
+  const lineTexts = [];  // per line: [the text the model saw, code points of priming text before it]
+  view.onFrame = ({ drawn, total, at }) => {
+    el.progress.value = total ? generated * (drawn / total) : 0;
+    showAttention(at && lineTexts[at.line], at);
+  };
+  setState('writing', lines.length > 1 ? `Writing line 1 of ${lines.length}…` : 'Writing…');
+  el.attention.textContent = '';
+  const current = generate(MODEL_URL, { lines, bias: s.bias, prime: primeFromStyle(style), attention: true }, {
+    onLine: (d) => {
+      lineTexts[d.line] = [[...d.text], [...d.text].length - [...lines[d.line].text].length];
+      if (lines.length > 1) el.status.textContent = `Writing line ${d.line + 1} of ${lines.length}…`;
+      if (d.replaced.length) showMarks(s.text, plan.marks, `The model replaced ${d.replaced.length} more character(s) with spaces.`);
+    },
+    onPoints: (d) => {
+      view.addPoints(d.line, d.points, d.attention);
+      generated = (linesDone + Math.min(1, d.steps / Math.max(1, d.maxSteps))) / lines.length;
+    },
+    onLineEnd: () => {
+      ++linesDone;
+      generated = linesDone / lines.length;
+    },
+    onDone: () => {
+      job = null;
+      view.end();  // Stop stays available until the pen has caught up
+    },
+    onError: (message) => {
+      job = null;
+      el.stop.disabled = true;
+      view.end();
+      showError(`Writing failed: ${message}`);
+      setState('error', 'Writing failed.');
+    },
+  });
+  job = current;
+  view.onDrawn = () => {
+    if (job && job !== current) return;
+    el.stop.disabled = true;
+    el.svg.disabled = el.png.disabled = false;
+    const n = view.total();
+    setState('done', `Done: ${lines.length} line${lines.length > 1 ? 's' : ''}, ${n} points.`);
+  };
+}
+
+// The line being written with the character under the attention window's peak marked: a live
+// view of what the network is "reading" as it writes (the priming text is not shown).
+let shownAttention = '';
+function showAttention(line, at) {
+  if (!line) return;
+  const [chars, offset] = line;
+  const u = at.index - offset;
+  const key = `${at.line}:${u}`;
+  if (key === shownAttention) return;
+  shownAttention = key;
+  const own = chars.slice(offset);
+  const b = document.createElement('b');
+  b.textContent = u >= 0 && u < own.length ? own[u] : ' ';
+  el.attention.replaceChildren(own.slice(0, Math.max(0, u)).join(''), b, own.slice(Math.max(0, u + 1)).join(''));
+}
+
+function stop() {
+  cancel();
+  view.halt();
+  setState('done', 'Stopped.');
+  el.svg.disabled = el.png.disabled = false;
+}
+
+// ---- downloads ----
+function download(blob, name) {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+}
+
+async function copyLink() {
+  updateHash();
+  try {
+    await navigator.clipboard.writeText(location.href);
+    el.status.textContent = 'Link copied: it reproduces this drawing.';
+  } catch {
+    el.status.textContent = `Link: ${location.href}`;
+  }
+}
+
+// ---- start-up ----
+function describeModel(i) {
+  const hp = i.header.hparams || {};
+  const size = i.kind === 'synthesis' ? `${hp.layers}×${hp.hidden} LSTM, window ${hp.window}, ${hp.mixtures} mixtures` : i.kind;
+  return `Model: ${size}; writes ${[...i.alphabet].length} characters: ${i.alphabet.trim()}`;
+}
+
+async function start() {
+  applySettings(new URLSearchParams(location.hash.slice(1)));
+  setState('loading', 'Loading the model…');
+  el.progress.removeAttribute('value');
+  const stylesPromise = loadStyles(STYLES_URL);
+  try {
+    info = await loadModel(MODEL_URL, (loaded, total) => {
+      if (total) el.progress.value = loaded / total;
+      el.status.textContent = total ? `Loading the model… ${Math.round((100 * loaded) / total)}%` : `Loading the model… ${Math.round(loaded / 1024)} KB`;
+    });
+  } catch (e) {
+    el.progress.value = 0;
+    showError(`The model could not be loaded: ${e.message}`);
+    setState('error', 'No model.');
+    return;
+  }
+  view.setModel({ scale: info.scale, lineHeight: info.lineHeight, pointsPerSecond: info.pointsPerSecond, maxLineChars: MAX_LINE_CHARS });
+  styles = await stylesPromise;
+  for (const st of styles) el.style.append(new Option(st.name, st.name));
+  selectWantedStyle();
+  el.about.textContent = describeModel(info);
+  el.write.disabled = false;
+  write();
+}
+
+el.form.addEventListener('submit', (e) => {
+  e.preventDefault();
+  write();
+});
+el.text.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+    e.preventDefault();
+    write();
+  }
+});
+el.text.addEventListener('input', () => {
+  if (info) showMarks(el.text.value, planText(el.text.value, info.alphabet).marks, planText(el.text.value, info.alphabet).error);
+});
+el.stop.addEventListener('click', stop);
+for (const input of [el.bias, el.style, el.seed]) input.addEventListener('change', () => info && write());
+el.bias.addEventListener('input', syncOutputs);
+for (const input of [el.speed, el.width, el.color]) {
+  input.addEventListener('input', () => {
+    syncOutputs();
+    updateHash();
+  });
+}
+el.dice.addEventListener('click', () => {
+  el.seed.value = crypto.getRandomValues(new Uint32Array(1))[0];
+  write();
+});
+el.svg.addEventListener('click', () => download(new Blob([view.toSVG(lastText)], { type: 'image/svg+xml' }), 'handwriting.svg'));
+el.png.addEventListener('click', async () => download(await view.toPNG(2), 'handwriting.png'));
+el.link.addEventListener('click', copyLink);
+addEventListener('hashchange', () => {
+  if (location.hash === lastHash) return;
+  applySettings(new URLSearchParams(location.hash.slice(1)));
+  write();
+});
+
+start();

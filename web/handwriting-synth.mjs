@@ -1,0 +1,150 @@
+// <handwriting-synth text="…" bias="…" hand="…" seed="…" speed="…">: a neural network writes the
+// text by hand when the element scrolls into view. One <script type="module"> tag loads it; the
+// model (models/default.hwm beside this file, or the `model` attribute) is fetched only when the
+// first element becomes visible, and every element on the page shares one worker and one model.
+// Attributes: text, bias (legibility, default 0.75), hand (a style name from the model's
+// .styles.json, or "random"), seed (default 1), speed (multiple of real time, or "instant"),
+// color (default: the surrounding text colour), stroke-width (CSS px), model (URL of a .hwm).
+import { loadModel, generate, loadStyles, primeFromStyle } from './lib/engine.mjs';
+import { InkView } from './lib/ink.mjs';
+import { planText, lineSeed, describeMarks, MAX_LINE_CHARS } from './lib/text.mjs';
+
+const DEFAULT_MODEL = new URL('models/default.hwm', import.meta.url).href;
+
+const STYLE = `
+:host { display: block; position: relative; min-height: 3em; contain: content; }
+:host([hidden]) { display: none; }
+canvas { display: block; width: 100%; height: 72px; }
+.msg { margin: 0; font: 0.85em/1.4 system-ui, sans-serif; color: #9b1c1c; }
+.bar { position: absolute; left: 0; bottom: 0; height: 2px; width: 0; background: currentColor; opacity: .35; transition: width .2s; }
+.sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+`;
+
+function reducedMotion() {
+  return typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
+}
+
+class HandwritingSynth extends HTMLElement {
+  static get observedAttributes() {
+    return ['text', 'bias', 'hand', 'seed', 'speed', 'color', 'stroke-width', 'model'];
+  }
+
+  constructor() {
+    super();
+    const root = this.attachShadow({ mode: 'open' });
+    root.innerHTML = `<style>${STYLE}</style><canvas part="canvas" role="img"></canvas><p class="msg" role="status" hidden></p><div class="bar" part="progress"></div>`;
+    this.canvas = root.querySelector('canvas');
+    this.msg = root.querySelector('.msg');
+    this.bar = root.querySelector('.bar');
+    this.view = new InkView(this.canvas, { maxLineChars: MAX_LINE_CHARS });
+    this.view.minHeight = 48;
+    this.visible = false;
+    this.job = null;
+  }
+
+  connectedCallback() {
+    this.label();
+    if (this.observer) return;
+    this.observer = new IntersectionObserver((entries) => {
+      if (!entries.some((e) => e.isIntersecting)) return;
+      this.observer.disconnect();
+      this.visible = true;
+      this.write();
+    }, { rootMargin: '0px 0px -10% 0px' });
+    this.observer.observe(this);
+  }
+
+  disconnectedCallback() {
+    this.observer?.disconnect();
+    this.observer = null;
+    this.job?.cancel();
+    this.job = null;
+  }
+
+  attributeChangedCallback() {
+    this.label();
+    if (!this.visible || this.queued) return;
+    this.queued = true;  // several attributes set together: write once
+    queueMicrotask(() => {
+      this.queued = false;
+      this.write();
+    });
+  }
+
+  label() {
+    this.canvas.setAttribute('aria-label', this.getAttribute('text') || 'handwriting');
+  }
+
+  status(message) {
+    this.msg.hidden = !message;
+    this.msg.textContent = message || '';
+  }
+
+  async write() {
+    this.job?.cancel();
+    this.job = null;
+    const url = this.getAttribute('model') ? new URL(this.getAttribute('model'), document.baseURI).href : DEFAULT_MODEL;
+    let info, styles;
+    try {
+      this.bar.style.width = '5%';
+      [info, styles] = await Promise.all([
+        loadModel(url, (loaded, total) => total && (this.bar.style.width = `${(50 * loaded) / total}%`)),
+        loadStyles(url.replace(/\.hwm$/i, '.styles.json')),
+      ]);
+    } catch (e) {
+      this.bar.style.width = '0';
+      this.status(`Handwriting unavailable: ${e.message}`);
+      this.dataset.state = 'error';
+      return;
+    }
+    this.start(url, info, styles);
+  }
+
+  start(url, info, styles) {
+    const text = this.getAttribute('text') || '';
+    const plan = planText(text, info.alphabet, MAX_LINE_CHARS);
+    this.status(plan.error || describeMarks(plan.marks));
+    if (plan.error) {
+      this.dataset.state = 'refused';
+      return;
+    }
+    const number = (name, fallback) => (Number.isFinite(parseFloat(this.getAttribute(name))) ? parseFloat(this.getAttribute(name)) : fallback);
+    const speed = this.getAttribute('speed');
+    const hand = this.getAttribute('hand') || 'random';
+    const style = styles.find((s) => s.name.toLowerCase() === hand.toLowerCase());
+    const seed = number('seed', 1) >>> 0;
+    this.view.setModel({ scale: info.scale, lineHeight: info.lineHeight, pointsPerSecond: info.pointsPerSecond, maxLineChars: MAX_LINE_CHARS });
+    this.view.setStyle({ color: this.getAttribute('color') || getComputedStyle(this).color || '#222', width: number('stroke-width', 2) });
+    const instant = reducedMotion() || speed === 'instant';
+    this.view.setSpeed(instant ? Infinity : number('speed', 1) > 0 ? number('speed', 1) : 1);
+    this.dataset.pen = instant ? 'instant' : 'animated';  // how it draws, for styling and tests
+    this.view.reset(plan.lines.length);
+    this.dataset.state = 'writing';
+    const lines = plan.lines.map((t, i) => ({ text: t, seed: lineSeed(seed, i) }));
+    let done = 0;
+    const job = generate(url, { lines, bias: number('bias', 0.75), prime: primeFromStyle(style) }, {
+      onPoints: (d) => {
+        this.view.addPoints(d.line, d.points);
+        this.bar.style.width = `${50 + (50 * (done + d.steps / Math.max(1, d.maxSteps))) / lines.length}%`;
+      },
+      onLineEnd: () => ++done,
+      onDone: () => this.view.end(),
+      onError: (message) => {
+        this.view.end();
+        this.status(`Handwriting failed: ${message}`);
+        this.dataset.state = 'error';
+      },
+    });
+    this.job = job;
+    this.view.onDrawn = () => {
+      if (this.job !== job && this.job !== null) return;
+      this.job = null;
+      this.bar.style.width = '0';
+      this.dataset.state = 'done';
+      this.dispatchEvent(new CustomEvent('written', { detail: { lines: lines.length, points: this.view.total() } }));
+    };
+  }
+}
+
+if (!customElements.get('handwriting-synth')) customElements.define('handwriting-synth', HandwritingSynth);
+export { HandwritingSynth };

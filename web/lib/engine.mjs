@@ -1,0 +1,107 @@
+// The main-thread side of the generation worker. One worker and one copy of each model per page:
+// the page and every <handwriting-synth> on it share them through this module's cache (module
+// scope, not window globals).
+let worker = null;
+const models = new Map();    // absolute model URL -> {promise, listeners}
+const jobs = new Map();      // job id -> callbacks
+let nextJob = 1;
+
+function getWorker() {
+  if (worker) return worker;
+  worker = new Worker(new URL('./worker.mjs', import.meta.url), { type: 'module', name: 'handwriting-synth' });
+  worker.onmessage = ({ data }) => (data.job !== undefined ? onJobMessage(data) : onModelMessage(data));
+  worker.onerror = (e) => {
+    // A worker that cannot start (module error, blocked by CSP) fails every request with the reason.
+    const message = `the handwriting engine could not start${e.message ? `: ${e.message}` : ''}`;
+    for (const m of models.values()) m.reject?.(new Error(message));
+    for (const [id, j] of jobs) {
+      jobs.delete(id);
+      j.onError?.(message);
+    }
+    e.preventDefault?.();
+  };
+  return worker;
+}
+
+function onModelMessage(d) {
+  const m = models.get(d.key);
+  if (!m) return;
+  if (d.type === 'load-progress') m.listeners.forEach((f) => f(d.loaded, d.total));
+  else if (d.type === 'loaded') m.resolve(d.info);
+  else if (d.type === 'load-error') {
+    models.delete(d.key);  // let a later call retry
+    m.reject(new Error(d.message));
+  }
+}
+
+function onJobMessage(d) {
+  const j = jobs.get(d.job);
+  if (!j) return;  // cancelled: late messages are dropped here
+  if (d.type === 'line') j.onLine?.(d);
+  else if (d.type === 'points') j.onPoints?.(d);
+  else if (d.type === 'line-end') j.onLineEnd?.(d);
+  else if (d.type === 'done') {
+    jobs.delete(d.job);
+    j.onDone?.();
+  } else if (d.type === 'error') {
+    jobs.delete(d.job);
+    j.onError?.(d.message);
+  }
+}
+
+// Loads (once per URL) a model in the worker; resolves with its info, rejects with the reader's message.
+export function loadModel(url, onProgress) {
+  const key = new URL(url, document.baseURI).href;
+  let m = models.get(key);
+  if (!m) {
+    m = { listeners: new Set() };
+    m.promise = new Promise((resolve, reject) => Object.assign(m, { resolve, reject }));
+    models.set(key, m);
+    getWorker().postMessage({ type: 'load', key, url: key });
+  }
+  if (onProgress) m.listeners.add(onProgress);
+  return m.promise.finally(() => onProgress && m.listeners.delete(onProgress));
+}
+
+// Starts writing lines [{text, seed}] with a loaded model. Callbacks: onLine, onPoints, onLineEnd,
+// onDone, onError. Returns {cancel()}; after cancel no callback fires.
+export function generate(url, request, callbacks) {
+  const key = new URL(url, document.baseURI).href;
+  const job = nextJob++;
+  jobs.set(job, callbacks);
+  const msg = { type: 'generate', job, key, ...request };
+  getWorker().postMessage(msg);
+  return {
+    job,
+    cancel() {
+      if (!jobs.delete(job)) return;
+      worker.postMessage({ type: 'cancel', job });
+    },
+  };
+}
+
+// Loads a style file ({styles: [{name, text, strokes}]}); a missing or broken file gives [].
+const styleFiles = new Map();
+export function loadStyles(url) {
+  const key = new URL(url, document.baseURI).href;
+  if (!styleFiles.has(key)) {
+    styleFiles.set(key, fetch(key)
+      .then((r) => (r.ok ? r.json() : { styles: [] }))
+      .then((j) => (Array.isArray(j.styles) ? j.styles.filter(validStyle) : []))
+      .catch(() => []));
+  }
+  return styleFiles.get(key);
+}
+
+function validStyle(s) {
+  return s && typeof s.name === 'string' && typeof s.text === 'string' && Array.isArray(s.strokes) && s.strokes.length > 0;
+}
+
+// A style's strokes as the worker wants them: flat (x, y, end-of-stroke) triples.
+export function primeFromStyle(style) {
+  if (!style) return null;
+  const flat = [];
+  for (const stroke of style.strokes)
+    stroke.forEach((p, i) => flat.push(Number(p[0]), Number(p[1]), i === stroke.length - 1 ? 1 : 0));
+  return { ink: new Float32Array(flat), text: style.text };
+}

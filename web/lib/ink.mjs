@@ -1,0 +1,318 @@
+// InkView: draws lines of generated ink on a canvas as the pen moves, and exports them as SVG or
+// PNG. Points arrive as normalised offsets (dx, dy, pen_up after the point); multiplied by the
+// model's norm.scale they become data units (y down), which a per-line frame fits to the canvas.
+// Only new segments are drawn each animation frame; the whole drawing is redrawn only when the
+// fit changes (ink left its frame, resize, new colour).
+
+const DEFAULT_POINTS_PER_SECOND = 75;  // ~ handwriting at 3 characters a second, 25 points each
+const MARGIN = 18;                     // CSS px around the ink
+
+class Line {
+  constructor(lineHeight) {
+    this.x = [];
+    this.y = [];
+    this.up = [];
+    this.attention = [];  // per point, when the worker sends it: where the window peaked
+    this.cx = 0;
+    this.cy = 0;
+    // The frame (data units) this line is fitted by; it grows with slack when ink leaves it.
+    this.frame = { x0: 0, x1: 4 * lineHeight, y0: -2 * lineHeight, y1: 1.2 * lineHeight };
+  }
+  add(points, sx, sy) {
+    for (let i = 0; i + 2 < points.length; i += 3) {
+      this.cx += points[i] * sx;
+      this.cy += points[i + 1] * sy;
+      this.x.push(this.cx);
+      this.y.push(this.cy);
+      this.up.push(points[i + 2] > 0.5);
+    }
+  }
+  // Grows the frame to hold points [from, to); returns true when it changed.
+  fit(from, to, lh) {
+    const f = this.frame;
+    let changed = false;
+    for (let i = from; i < to; ++i) {
+      const x = this.x[i], y = this.y[i];
+      if (x < f.x0) { f.x0 = x - 2 * lh; changed = true; }
+      if (x > f.x1) { f.x1 = x + 4 * lh; changed = true; }
+      if (y < f.y0) { f.y0 = y - 0.5 * lh; changed = true; }
+      if (y > f.y1) { f.y1 = y + 0.5 * lh; changed = true; }
+    }
+    return changed;
+  }
+}
+
+export class InkView {
+  // canvas: the element to draw on. opts: {scale: [sx, sy], lineHeight, pointsPerSecond, maxLineChars}
+  constructor(canvas, opts = {}) {
+    this.canvas = canvas;
+    this.ctx = canvas.getContext('2d');
+    this.color = '#1b2a4a';
+    this.width = 2;
+    this.speed = 1;  // multiple of real time; Infinity draws at once
+    this.minHeight = 160;
+    this.onFrame = null;  // called after each animation frame with {drawn, total}
+    this.setModel(opts);
+    this.reset(0);
+    // A new width (window, column, container) refits the drawing; the height we set ourselves
+    // changes only when the fit does, so this cannot loop.
+    if (typeof ResizeObserver === 'function') {
+      new ResizeObserver(() => {
+        this.dirty = true;
+        this.schedule();
+      }).observe(canvas);
+    }
+  }
+
+  setModel({ scale = [1, 1], lineHeight = 1, pointsPerSecond = 0, maxLineChars = 40 } = {}) {
+    this.sx = scale[0];
+    this.sy = scale[1];
+    this.lh = lineHeight > 0 ? lineHeight : 1;
+    this.pps = pointsPerSecond > 0 ? pointsPerSecond : DEFAULT_POINTS_PER_SECOND;
+    this.maxLineChars = maxLineChars;
+  }
+
+  // Starts a new drawing of `count` lines.
+  reset(count) {
+    this.lines = Array.from({ length: count }, () => new Line(this.lh));
+    this.cursor = { line: 0, index: 0 };  // next point to draw
+    this.budget = 0;
+    this.last = 0;
+    this.complete = false;  // no more points will arrive
+    this.announced = false;
+    this.dirty = true;
+    this.schedule();
+  }
+
+  addPoints(line, points, attention = null) {
+    if (attention) this.lines[line]?.attention.push(...attention);
+    this.lines[line]?.add(points, this.sx, this.sy);
+    this.schedule();
+  }
+
+  // No more points: the animation may finish; `onDrawn` fires when the pen has caught up.
+  end() {
+    this.complete = true;
+    this.schedule();
+  }
+
+  // Stops the pen where it is: points not yet drawn are dropped.
+  halt() {
+    this.lines.forEach((l, i) => {
+      const keep = i < this.cursor.line ? l.x.length : i === this.cursor.line ? this.cursor.index : 0;
+      l.x.length = l.y.length = l.up.length = keep;
+    });
+    this.announced = true;  // a halted drawing is not "drawn"
+    this.complete = true;
+  }
+
+  setStyle({ color, width } = {}) {
+    if (color) this.color = color;
+    if (width) this.width = width;
+    this.dirty = true;
+    this.schedule();
+  }
+
+  setSpeed(speed) {
+    this.speed = speed;
+    this.schedule();
+  }
+
+  get drawnAll() {
+    return this.complete && this.pending() === 0;
+  }
+
+  total() {
+    return this.lines.reduce((n, l) => n + l.x.length, 0);
+  }
+
+  pending() {
+    let n = 0;
+    for (let i = this.cursor.line; i < this.lines.length; ++i)
+      n += this.lines[i].x.length - (i === this.cursor.line ? this.cursor.index : 0);
+    return n;
+  }
+
+  schedule() {
+    if (this.raf || typeof requestAnimationFrame !== 'function') return;
+    this.raf = requestAnimationFrame((t) => this.frame(t));
+  }
+
+  frame(t) {
+    this.raf = 0;
+    const dt = this.last ? Math.min(0.25, (t - this.last) / 1000) : 1 / 60;  // no jump after a hidden tab
+    this.last = t;
+    if (this.resizeIfNeeded()) this.dirty = true;
+    const start = { ...this.cursor };
+    this.advance(dt);
+    if (this.refit(start)) this.dirty = true;
+    if (this.dirty) this.redraw();
+    else this.drawSegments(start, this.cursor);
+    this.onFrame?.({ drawn: this.total() - this.pending(), total: this.total(), complete: this.drawnAll, at: this.attentionAt() });
+    if (this.pending() > 0) this.schedule();
+    else {
+      this.last = 0;
+      this.budget = 0;
+      if (this.complete && !this.announced) {
+        this.announced = true;
+        this.onDrawn?.();
+      }
+    }
+  }
+
+  // Moves the pen cursor by the points due in dt at the chosen speed (all of them when instant).
+  advance(dt) {
+    let n = this.speed === Infinity ? Infinity : (this.budget += dt * this.pps * this.speed);
+    if (n !== Infinity) this.budget -= Math.floor(n);
+    n = Math.floor(n);
+    while (n > 0 && this.cursor.line < this.lines.length) {
+      const l = this.lines[this.cursor.line];
+      const take = Math.min(n, l.x.length - this.cursor.index);
+      this.cursor.index += take;
+      n -= take;
+      if (this.cursor.index < l.x.length) break;
+      if (this.cursor.line + 1 < this.lines.length && (this.lines[this.cursor.line + 1].x.length || this.lineDone(this.cursor.line))) {
+        this.cursor = { line: this.cursor.line + 1, index: 0 };
+      } else break;
+    }
+    if (this.speed !== Infinity && this.pending() === 0) this.budget = 0;
+  }
+
+  // {line, index}: the character the window peaked at for the last point drawn, or null.
+  attentionAt() {
+    const l = this.lines[this.cursor.line];
+    const i = this.cursor.index - 1;
+    return l && i >= 0 && i < l.attention.length ? { line: this.cursor.line, index: l.attention[i] } : null;
+  }
+
+  lineDone(i) {
+    return this.complete || i < this.lines.length - 1 && this.lines[i + 1].x.length > 0;
+  }
+
+  refit(start) {
+    let changed = false;
+    for (let i = start.line; i <= Math.min(this.cursor.line, this.lines.length - 1); ++i) {
+      const from = i === start.line ? start.index : 0;
+      const to = i === this.cursor.line ? this.cursor.index : this.lines[i].x.length;
+      if (this.lines[i].fit(from, to, this.lh)) changed = true;
+    }
+    return changed;
+  }
+
+  // The fit: one zoom for all lines (px per data unit), each line in its own band.
+  layout(cssWidth) {
+    const inner = Math.max(40, cssWidth - 2 * MARGIN);
+    let k = Math.min(30 / this.lh, inner / (this.maxLineChars * 1.3 * this.lh));
+    for (const l of this.lines) k = Math.min(k, inner / Math.max(1e-6, l.frame.x1 - l.frame.x0));
+    let top = MARGIN;
+    const bands = this.lines.map((l) => {
+      const b = { ox: MARGIN - l.frame.x0 * k, oy: top - l.frame.y0 * k };
+      top += (l.frame.y1 - l.frame.y0) * k + 0.4 * this.lh * k;
+      return b;
+    });
+    return { k, bands, height: Math.max(this.minHeight, top + MARGIN) };
+  }
+
+  resizeIfNeeded() {
+    const cssW = this.canvas.clientWidth || 600;
+    const lay = this.layout(cssW);
+    const dpr = globalThis.devicePixelRatio || 1;
+    const w = Math.round(cssW * dpr), h = Math.round(lay.height * dpr);
+    if (Math.abs(parseFloat(this.canvas.style.height) - lay.height) > 0.5) this.canvas.style.height = `${lay.height}px`;
+    if (this.canvas.width === w && this.canvas.height === h && this.dpr === dpr) return false;
+    this.canvas.width = w;
+    this.canvas.height = h;
+    this.dpr = dpr;
+    return true;
+  }
+
+  prepareContext() {
+    const c = this.ctx;
+    c.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
+    c.lineCap = 'round';
+    c.lineJoin = 'round';
+    c.strokeStyle = this.color;
+    c.lineWidth = this.width;
+  }
+
+  redraw() {
+    this.dirty = false;
+    this.resizeIfNeeded();
+    this.lay = this.layout(this.canvas.clientWidth || 600);
+    this.prepareContext();
+    this.ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    this.drawSegments({ line: 0, index: 0 }, this.cursor);
+  }
+
+  // Strokes the segments that end at points [from, to) (cursor positions).
+  drawSegments(from, to) {
+    if (!this.lay) this.lay = this.layout(this.canvas.clientWidth || 600);
+    this.prepareContext();
+    const c = this.ctx;
+    const { k, bands } = this.lay;
+    c.beginPath();
+    for (let i = from.line; i <= Math.min(to.line, this.lines.length - 1); ++i) {
+      const l = this.lines[i], b = bands[i];
+      const a = i === from.line ? from.index : 0;
+      const e = i === to.line ? to.index : l.x.length;
+      for (let j = Math.max(1, a); j < e; ++j) {
+        if (l.up[j - 1]) continue;  // the pen was lifted after the previous point
+        c.moveTo(b.ox + l.x[j - 1] * k, b.oy + l.y[j - 1] * k);
+        c.lineTo(b.ox + l.x[j] * k, b.oy + l.y[j] * k);
+      }
+    }
+    c.stroke();
+  }
+
+  // Polylines in CSS px for export: [{line, points: [[x, y], ...]}].
+  polylines(lay) {
+    const out = [];
+    this.lines.forEach((l, i) => {
+      const b = lay.bands[i];
+      let cur = null;
+      for (let j = 0; j < l.x.length; ++j) {
+        if (!cur) out.push((cur = []));
+        cur.push([b.ox + l.x[j] * lay.k, b.oy + l.y[j] * lay.k]);
+        if (l.up[j]) cur = null;
+      }
+    });
+    return out.filter((p) => p.length > 1);
+  }
+
+  // The finished drawing (all points received so far) as an SVG document.
+  toSVG(title = '') {
+    const width = this.canvas.clientWidth || 600;
+    const lay = this.layout(width);
+    const f = (v) => Math.round(v * 100) / 100;
+    const paths = this.polylines(lay).map((p) => `<path d="M${p.map(([x, y]) => `${f(x)} ${f(y)}`).join('L')}"/>`);
+    const esc = (s) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
+    return `<?xml version="1.0" encoding="UTF-8"?>\n` +
+      `<svg xmlns="http://www.w3.org/2000/svg" width="${f(width)}" height="${f(lay.height)}" viewBox="0 0 ${f(width)} ${f(lay.height)}" role="img" aria-label="${esc(title)}">\n` +
+      `<title>${esc(title)}</title>\n` +
+      `<g fill="none" stroke="${esc(this.color)}" stroke-width="${this.width}" stroke-linecap="round" stroke-linejoin="round">\n` +
+      `${paths.join('\n')}\n</g>\n</svg>\n`;
+  }
+
+  // The drawing as a PNG blob at `scale` x the CSS size, on `background` (null: transparent).
+  toPNG(scale = 2, background = '#ffffff') {
+    const width = this.canvas.clientWidth || 600;
+    const lay = this.layout(width);
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.round(width * scale);
+    canvas.height = Math.round(lay.height * scale);
+    const c = canvas.getContext('2d');
+    if (background) {
+      c.fillStyle = background;
+      c.fillRect(0, 0, canvas.width, canvas.height);
+    }
+    c.setTransform(scale, 0, 0, scale, 0, 0);
+    Object.assign(c, { lineCap: 'round', lineJoin: 'round', strokeStyle: this.color, lineWidth: this.width });
+    c.beginPath();
+    for (const p of this.polylines(lay)) {
+      c.moveTo(p[0][0], p[0][1]);
+      for (let i = 1; i < p.length; ++i) c.lineTo(p[i][0], p[i][1]);
+    }
+    c.stroke();
+    return new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
+  }
+}

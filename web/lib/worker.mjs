@@ -1,0 +1,172 @@
+// The generation worker, shared by the page and every widget on a page. It owns the WASM module
+// and the loaded models (by key) and runs generation jobs in small chunks, yielding between
+// chunks so that a cancel or a newer request is seen at once.
+//
+// Requests (main -> worker):
+//   {type: 'load', key, url}                 fetch + load a model (progress reported)
+//   {type: 'generate', job, key, lines: [{text, seed}], bias, prime: {ink, text} | null,
+//    greedy, maxSteps, chunk, attention}
+//   {type: 'cancel', job}
+// Replies (worker -> main):
+//   {type: 'load-progress', key, loaded, total}  {type: 'loaded', key, info}  {type: 'load-error', key, message}
+//   {type: 'line', job, line, text, maxSteps, replaced}   a line starts
+//   {type: 'points', job, line, points (Float32Array of dx, dy, pen), steps, maxSteps,
+//    attention (Int32Array: text index the window peaked at per point; when asked for)}
+//   {type: 'line-end', job, line, finished, steps}   {type: 'done', job}   {type: 'error', job, message}
+import createHwModule from '../dist/hw.mjs';
+
+const FIRST_CHUNK = 12;  // small first chunk: ink appears at once
+const CHUNK = 48;
+
+let hwPromise = null;            // the WASM module, created on first use
+const models = new Map();        // key -> Promise<Model>
+const jobs = new Map();          // job id -> job state, run round-robin
+let pumping = false;
+const tick = new MessageChannel();  // a macrotask that does not wait for timers (setTimeout clamps)
+
+function module() {
+  hwPromise ??= createHwModule();
+  return hwPromise;
+}
+
+async function fetchBytes(key, url) {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`could not fetch the model (${res.status} ${res.statusText || 'error'}): ${url}`);
+  const total = Number(res.headers.get('Content-Length')) || 0;
+  if (!res.body) return new Uint8Array(await res.arrayBuffer());
+  const reader = res.body.getReader();
+  const parts = [];
+  let loaded = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    parts.push(value);
+    loaded += value.length;
+    postMessage({ type: 'load-progress', key, loaded, total });
+  }
+  const bytes = new Uint8Array(loaded);
+  let k = 0;
+  for (const p of parts) {
+    bytes.set(p, k);
+    k += p.length;
+  }
+  return bytes;
+}
+
+async function loadModel(key, url) {
+  const [hw, bytes] = await Promise.all([module(), fetchBytes(key, url)]);
+  const m = new hw.Model();
+  const err = m.load(bytes);
+  if (err) {
+    m.delete();
+    throw new Error(`the model file is not usable: ${err}`);
+  }
+  return m;
+}
+
+function modelInfo(m) {
+  const header = JSON.parse(m.headerJson());
+  return {
+    kind: m.kind(), alphabet: m.alphabet(), scale: [m.scaleX(), m.scaleY()], lineHeight: m.lineHeight(),
+    maxStepsPerChar: m.maxStepsPerChar(), maxTextChars: m.maxTextChars(),
+    pointsPerSecond: Number(header.meta?.points_per_second) || 0, header,
+  };
+}
+
+function onLoad({ key, url }) {
+  if (!models.has(key)) models.set(key, loadModel(key, url));
+  models.get(key).then(
+    (m) => postMessage({ type: 'loaded', key, info: modelInfo(m) }),
+    (e) => {
+      models.delete(key);  // a later request may try again (e.g. after a network error)
+      postMessage({ type: 'load-error', key, message: e.message || String(e) });
+    });
+}
+
+async function onGenerate(req) {
+  const [hw, model] = await Promise.all([module(), models.get(req.key) ?? Promise.reject(new Error('model not loaded'))]);
+  if (req.cancelled) return;
+  jobs.set(req.job, { req, hw, model, gen: null, line: -1, sent: 0 });
+  pump();
+}
+
+// Starts the next line of a job; returns false when the job has no more lines.
+function nextLine(j) {
+  if (j.gen) j.gen.delete();
+  j.gen = null;
+  if (++j.line >= j.req.lines.length) return false;
+  const { text, seed } = j.req.lines[j.line];
+  const g = new j.hw.Generator(j.model);
+  const opts = { bias: j.req.bias, seed, replacement: ' ', greedy: !!j.req.greedy, attention: !!j.req.attention };
+  if (j.req.maxSteps) opts.maxSteps = j.req.maxSteps;
+  if (j.req.prime) Object.assign(opts, { primeInk: j.req.prime.ink, primeText: j.req.prime.text });
+  const err = g.start(text, opts);
+  if (err) {
+    g.delete();
+    throw new Error(err);
+  }
+  j.gen = g;
+  j.sent = 0;
+  postMessage({ type: 'line', job: j.req.job, line: j.line, text: g.text(), maxSteps: g.maxSteps(), replaced: g.replaced() });
+  return true;
+}
+
+// One chunk of one job; returns false when the job is over.
+function runChunk(j) {
+  if (!j.gen && !nextLine(j)) return false;
+  const n = j.gen.run(j.sent === 0 ? FIRST_CHUNK : j.req.chunk || CHUNK);
+  j.sent += n;
+  const points = j.gen.points().slice();  // copy out of WASM memory before anything else runs
+  const msg = { type: 'points', job: j.req.job, line: j.line, points, steps: j.gen.steps(), maxSteps: j.gen.maxSteps() };
+  if (j.req.attention) msg.attention = j.gen.attention().slice();
+  postMessage(msg, msg.attention ? [points.buffer, msg.attention.buffer] : [points.buffer]);
+  if (j.gen.done()) {
+    postMessage({ type: 'line-end', job: j.req.job, line: j.line, finished: j.gen.finished(), steps: j.gen.steps() });
+    return nextLine(j);
+  }
+  return true;
+}
+
+function endJob(id) {
+  const j = jobs.get(id);
+  if (j?.gen) j.gen.delete();
+  jobs.delete(id);
+}
+
+function pump() {
+  if (pumping || !jobs.size) return;
+  pumping = true;
+  tick.port2.postMessage(0);
+}
+
+tick.port1.onmessage = () => {
+  pumping = false;
+  for (const [id, j] of [...jobs]) {
+    try {
+      if (!runChunk(j)) {
+        endJob(id);
+        postMessage({ type: 'done', job: id });
+      }
+    } catch (e) {
+      endJob(id);
+      postMessage({ type: 'error', job: id, message: e.message || String(e) });
+    }
+  }
+  pump();
+};
+
+const pending = new Map();  // generate requests waiting for their model, by job id
+
+self.onmessage = ({ data }) => {
+  if (data.type === 'load') onLoad(data);
+  else if (data.type === 'generate') {
+    pending.set(data.job, data);
+    onGenerate(data)
+      .catch((e) => postMessage({ type: 'error', job: data.job, message: e.message || String(e) }))
+      .finally(() => pending.delete(data.job));
+  } else if (data.type === 'cancel') {
+    const p = pending.get(data.job);
+    if (p) p.cancelled = true;
+    endJob(data.job);
+  }
+};
