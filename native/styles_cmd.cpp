@@ -21,9 +21,10 @@ namespace {
 
 const char* kStylesUsage =
     "usage: hw-train styles --data D.hwds --out MODEL.styles.json [--ink OUT.jsonl]\n"
-    "                       [--count 8] [--min-chars 14] [--max-chars 40]\n"
+    "                       [--count 8] [--min-chars 14] [--max-chars 40] [--prefer NAME,NAME...]\n"
     "Picks one validation line per source (font style or writer), longest text first within the\n"
-    "length range, and writes it as a style preset for the page (strokes in dataset units, y down).\n";
+    "length range, and writes it as a style preset for the page (strokes in dataset units, y down).\n"
+    "--prefer lists fonts (or writers) to put first, in that order; the page's menu keeps the order.\n";
 
 int fail(int code, const std::string& msg) {
     std::fprintf(stderr, "hw-train styles: %s\n", msg.c_str());
@@ -79,7 +80,7 @@ size_t chars_of(const std::string& s) {
 }  // namespace
 
 int cmd_styles(int argc, char** argv) {
-    Args a({"--data", "--out", "--ink", "--count", "--min-chars", "--max-chars"}, {"--help"});
+    Args a({"--data", "--out", "--ink", "--count", "--min-chars", "--max-chars", "--prefer"}, {"--help"});
     Status s = a.parse(argc, argv, 2);
     if (!s) return fail(2, s.message + "\n" + kStylesUsage);
     if (a.has("--help")) return std::fputs(kStylesUsage, stdout), 0;
@@ -112,6 +113,21 @@ int cmd_styles(int argc, char** argv) {
     }
     if (pick.empty())
         return fail(2, a.get("--data") + ": no line with " + std::to_string(min_chars) + " to " + std::to_string(max_chars) + " characters");
+    // Preferred families first, in the order given; the rest keep the dataset's order.
+    std::vector<std::string> preferred;
+    std::string list = a.get("--prefer");
+    for (size_t start = 0; start < list.size();) {
+        size_t end = list.find(',', start);
+        if (end == std::string::npos) end = list.size();
+        const std::string name = list.substr(start, end - start);
+        start = end + 1;
+        auto it = std::find_if(order.begin(), order.end(), [&](const std::string& f) {
+            return f == name || f == "fonts:" + name || f.find(":" + name) != std::string::npos; });
+        if (it == order.end()) return fail(2, "--prefer: no validation line of \"" + name + "\" in the length range");
+        preferred.push_back(*it);
+        order.erase(it);
+    }
+    order.insert(order.begin(), preferred.begin(), preferred.end());
     if (order.size() > static_cast<size_t>(count)) order.resize(static_cast<size_t>(count));
 
     nlohmann::json styles = nlohmann::json::array();
