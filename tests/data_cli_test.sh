@@ -57,5 +57,23 @@ expect_exit 2 "unknown option" "$hwt" data --fonts --bogus --out "$tmp/x.hwds"
 expect_exit 2 "unknown command" "$hwt" frobnicate
 [ ! -e "$tmp/x.hwds" ] && ok || bad "a failed run left an output file"
 
+# hw-train styles: one held-out line per font as presets (JSON) and as ink the core can prime with.
+expect_exit 0 "styles" "$hwt" styles --data "$tmp/f.hwds" --out "$tmp/s.styles.json" --ink "$tmp/s.jsonl" --count 3 --min-chars 5
+python3 - "$tmp/s.styles.json" "$tmp/s.jsonl" <<'PY' && ok || bad "styles output"
+import json, sys
+st = json.load(open(sys.argv[1]))["styles"]
+ink = [json.loads(l) for l in open(sys.argv[2])]
+assert 1 <= len(st) <= 3 and len(ink) == len(st)
+assert len({s["source"].split(" ")[0] for s in st}) == len(st), "one style per font"
+for s, r in zip(st, ink):
+    assert s["source"].endswith("(valid)"), s["source"]
+    assert s["text"] == r["text"] and 5 <= len(s["text"]) <= 40
+    assert s["strokes"] and all(len(p) == 2 for k in s["strokes"] for p in k)
+PY
+expect_exit 2 "styles: unknown preferred font" "$hwt" styles --data "$tmp/f.hwds" --out "$tmp/y.json" --prefer nosuchfont
+grep -q "nosuchfont" "$tmp/err" && ok || bad "styles error does not name the font"
+expect_exit 2 "styles: missing dataset" "$hwt" styles --data "$tmp/none.hwds" --out "$tmp/y.json"
+[ ! -e "$tmp/y.json" ] && ok || bad "a failed styles run left an output file"
+
 echo "data cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]
