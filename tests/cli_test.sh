@@ -5,17 +5,7 @@ hw=$1
 fx=$2
 model=$fx/synthesis_small.hwm
 [ -f "$model" ] || { echo "FAIL: fixture $model is missing"; exit 1; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-expect_exit() {  # code, description, command...
-  local want=$1 what=$2; shift 2
-  "$@" >"$tmp/out" 2>"$tmp/err"; local rc=$?
-  if [ "$rc" = "$want" ]; then ok; else bad "$what: exit $rc, wanted $want ($(head -c 300 "$tmp/err"))"; fi
-}
+. "$(dirname "$0")/cli_lib.sh"
 
 expect_exit 0 "svg" "$hw" sample --model "$model" --text "hello" -o "$tmp/x.svg"
 if grep -q '<svg' "$tmp/x.svg" && grep -q '</svg>' "$tmp/x.svg" && grep -q '<path d="M' "$tmp/x.svg"; then ok; else bad "svg content"; fi

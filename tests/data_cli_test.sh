@@ -5,17 +5,7 @@ set -u
 hwt=$1
 fx=$2
 [ -d "$fx/iam/lineStrokes" ] || { echo "FAIL: fixture $fx/iam is missing"; exit 1; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-expect_exit() {  # code, description, command...
-  local want=$1 what=$2; shift 2
-  "$@" >"$tmp/out" 2>"$tmp/err"; local rc=$?
-  if [ "$rc" = "$want" ]; then ok; else bad "$what: exit $rc, wanted $want ($(head -c 300 "$tmp/err"))"; fi
-}
+. "$(dirname "$0")/cli_lib.sh"
 json_check() {  # description, python expression over j (the summary)
   if python3 -c "import json,sys; j=json.load(open('$tmp/out')); sys.exit(0 if ($2) else 1)"; then ok; else bad "$1: $(head -c 400 "$tmp/out")"; fi
 }

@@ -4,7 +4,7 @@
 # fonts and fortunes carried in .deps/), then trains the synthesis network (CUDA graphs) and, beside
 # it on the same GPU, the unconditional network, each stopping cleanly before LIMIT seconds.
 # Runs resume from their checkpoints in .train/; outputs worth keeping are copied to $OUT.
-#   LIMIT=480 STEPS=20000 MODE=normal|final bash tools/gpu_train.sh
+#   LIMIT=480 STEPS=20000 LR=1e-3 UNCOND=0|1 SYN_INIT=F.hwm|none MODE=normal|final bash tools/gpu_train.sh
 set -euo pipefail
 LIMIT=${LIMIT:-480}
 STEPS=${STEPS:-20000}
@@ -36,8 +36,15 @@ fi
 common=(--data $DATA --steps "$STEPS" --time-limit "$LIMIT" --eval-every 500 --save-every 500 --sample-every 1000
         --valid-lines 1024 --lr "$LR" --clip 10 --precision f16)
 unc_init=() syn_init=()
-[ -f .deps/unc-init.hwm ] && unc_init=(--init .deps/unc-init.hwm)
-[ -f .deps/syn-init.hwm ] && syn_init=(--init .deps/syn-init.hwm)
+if [ -f .deps/unc-init.hwm ]; then unc_init=(--init .deps/unc-init.hwm); else unc_init=(--init web/models/scribble.hwm); fi
+# The synthesis run continues from .deps/syn-init.hwm (an f32 best.hwm brought back from an earlier
+# machine) or else from the shipped model, the checkpoint that survives every session. SYN_INIT=none
+# starts from scratch. (A checkpoint in .train/ wins over both: the run resumes from it.)
+SYN_INIT=${SYN_INIT:-.deps/syn-init.hwm}
+if [ "$SYN_INIT" != none ]; then
+  [ -f "$SYN_INIT" ] || SYN_INIT=web/models/default.hwm
+  syn_init=(--init "$SYN_INIT")
+fi
 unc=
 [ "$UNCOND" = 1 ] && { build-gpu/bin/hw-train train "${unc_init[@]}" --kind unconditional --layers 3 --hidden 400 --mixtures 20 --batch 64 --no-graphs \
   --out $UNC "${common[@]}" >.train/unconditional.log 2>&1 & unc=$!; }
