@@ -155,6 +155,9 @@ export class InkView {
       this.budget = 0;
       if (this.complete && !this.announced) {
         this.announced = true;
+        // One last full redraw: the pixels of the finished drawing must not depend on how the
+        // points were split into chunks and frames, so the same link gives the same image.
+        this.redraw();
         this.onDrawn?.();
       }
     }
