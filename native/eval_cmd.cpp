@@ -67,7 +67,8 @@ struct EvalLine {
 
 struct Totals {
     CerTally cer;
-    size_t finished = 0, capped = 0, steps = 0, chars = 0, count = 0;
+    CerTally cer_read;  // over the lines tesseract read at all (a blank reading is its failure, not only the writing's)
+    size_t finished = 0, capped = 0, steps = 0, chars = 0, count = 0, unread = 0;
 };
 
 Status parse_biases(const std::string& text, std::vector<float>& out) {
@@ -265,6 +266,8 @@ std::vector<Totals> tally(const std::vector<EvalLine>& lines, const std::vector<
         const EvalLine& l = lines[j / kinds];
         Totals& k = t[j % kinds];
         k.cer.add(l.reference, s.reading);
+        if (s.reading.find_first_not_of(" \t\r\n") == std::string::npos) ++k.unread;
+        else k.cer_read.add(l.reference, s.reading);
         k.finished += s.finished;
         k.capped += s.capped;
         k.steps += static_cast<size_t>(s.steps);
@@ -282,6 +285,8 @@ nlohmann::json summary_json(const EvalConfig& c, const std::vector<Totals>& t, s
         const Totals& k = t[b + 1];
         per_bias.push_back({{"bias", c.biases[b]},
                             {"cer", k.cer.cer()},
+                            {"unread_lines", k.unread},
+                            {"cer_of_read_lines", k.cer_read.cer()},
                             {"finished_fraction", ratio(k.finished, k.count)},
                             {"capped_fraction", ratio(k.capped, k.count)},
                             {"mean_steps_per_char", ratio(k.steps, k.chars)}});
@@ -289,6 +294,7 @@ nlohmann::json summary_json(const EvalConfig& c, const std::vector<Totals>& t, s
     return {{"model", c.model_path},      {"data", c.data_path},
             {"lines", lines},             {"skipped_lines", skipped},
             {"seed", c.seed},             {"ground_truth_cer", t[0].cer.cer()},
+            {"ground_truth_unread_lines", t[0].unread}, {"ground_truth_cer_of_read_lines", t[0].cer_read.cer()},
             {"ground_truth_points_per_char", ratio(t[0].steps, t[0].chars)},
             {"biases", per_bias},         {"seconds", std::round(seconds * 100) / 100}};
 }
@@ -300,17 +306,22 @@ std::string table_markdown(const nlohmann::json& j) {
                   j["lines"].get<size_t>(), j["data"].get<std::string>().c_str(), j["skipped_lines"].get<size_t>(),
                   static_cast<unsigned long long>(j["seed"].get<uint64_t>()), j["seconds"].get<double>());
     md += buf;
-    md += "| writing | CER | finished | capped | steps per char |\n|---|---|---|---|---|\n";
-    std::snprintf(buf, sizeof buf, "| ground truth | %.3f | | | %.1f (points) |\n", j["ground_truth_cer"].get<double>(),
+    md += "| writing | CER | unread lines | CER of read lines | finished | capped | steps per char |\n"
+          "|---|---|---|---|---|---|---|\n";
+    std::snprintf(buf, sizeof buf, "| ground truth | %.3f | %zu | %.3f | | | %.1f (points) |\n", j["ground_truth_cer"].get<double>(),
+                  j["ground_truth_unread_lines"].get<size_t>(), j["ground_truth_cer_of_read_lines"].get<double>(),
                   j["ground_truth_points_per_char"].get<double>());
     md += buf;
     for (const auto& b : j["biases"]) {
-        std::snprintf(buf, sizeof buf, "| bias %g | %.3f | %.0f%% | %.0f%% | %.1f |\n", b["bias"].get<double>(), b["cer"].get<double>(),
+        std::snprintf(buf, sizeof buf, "| bias %g | %.3f | %zu | %.3f | %.0f%% | %.0f%% | %.1f |\n", b["bias"].get<double>(),
+                      b["cer"].get<double>(), b["unread_lines"].get<size_t>(), b["cer_of_read_lines"].get<double>(),
                       100 * b["finished_fraction"].get<double>(), 100 * b["capped_fraction"].get<double>(),
                       b["mean_steps_per_char"].get<double>());
         md += buf;
     }
-    return md + "\nCER: edit distance over reference length on the whole set; compare it with the ground truth's.\n";
+    return md + "\nCER: edit distance over reference length on the whole set; compare it with the ground truth's. "
+                "Unread lines: tesseract returned nothing (it often cannot read joined cursive at all); the CER of read "
+                "lines leaves them out.\n";
 }
 
 std::string readings_jsonl(const EvalConfig& c, const std::vector<EvalLine>& lines, const std::vector<Sample>& samples) {

@@ -124,7 +124,8 @@ TEST_CASE("eval: end-to-end on the fixture model") {
     std::string text;
     REQUIRE(read_text_file(out + "/eval.json", text).ok);
     const auto j = nlohmann::json::parse(text);
-    for (const char* key : {"ground_truth_cer", "biases", "lines", "seconds", "skipped_lines", "ground_truth_points_per_char"})
+    for (const char* key : {"ground_truth_cer", "biases", "lines", "seconds", "skipped_lines", "ground_truth_points_per_char",
+                            "ground_truth_unread_lines", "ground_truth_cer_of_read_lines"})
         CHECK_MESSAGE(j.contains(key), key);
     CHECK(j["lines"] == 3);
     CHECK(j["skipped_lines"] == 1);
@@ -132,8 +133,12 @@ TEST_CASE("eval: end-to-end on the fixture model") {
     CHECK(j["seconds"].get<double>() >= 0.0);
     REQUIRE(j["biases"].size() == 2);
     for (const auto& b : j["biases"]) {
-        for (const char* key : {"bias", "cer", "finished_fraction", "capped_fraction", "mean_steps_per_char"})
+        for (const char* key : {"bias", "cer", "finished_fraction", "capped_fraction", "mean_steps_per_char", "unread_lines",
+                                 "cer_of_read_lines"})
             REQUIRE_MESSAGE(b.contains(key), key);
+        CHECK(b["unread_lines"].get<size_t>() <= 3);
+        // The CER of read lines is defined (and not negative) whenever tesseract read something.
+        if (b["unread_lines"].get<size_t>() < 3) CHECK(b["cer_of_read_lines"].get<double>() >= 0.0);
         // Scribbles read as anything: CER may exceed 1 when tesseract invents characters.
         CHECK(b["cer"].get<double>() >= 0.0);
         CHECK(b["cer"].get<double>() <= 10.0);
