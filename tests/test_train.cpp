@@ -102,13 +102,19 @@ TrainConfig tiny_config(const std::string& data, const std::string& out) {
     return c;
 }
 
+// A new temporary folder holding the tiny corpus as tiny.hwds.
+std::string fresh_run_dir() {
+    char tmpl[] = "/tmp/hw_train_XXXXXX";
+    REQUIRE(mkdtemp(tmpl) != nullptr);
+    const std::string dir = tmpl;
+    REQUIRE(save_dataset(tiny_corpus(), dir + "/tiny.hwds").ok);
+    return dir;
+}
+
 }  // namespace
 
 TEST_CASE("trainer: learns a tiny corpus, resumes from its checkpoint, exports a usable model") {
-    char tmpl[] = "/tmp/hw_train_XXXXXX";
-    REQUIRE(mkdtemp(tmpl) != nullptr);
-    const std::string dir = tmpl, data = dir + "/tiny.hwds", out = dir + "/run";
-    REQUIRE(save_dataset(tiny_corpus(), data).ok);
+    const std::string dir = fresh_run_dir(), data = dir + "/tiny.hwds", out = dir + "/run";
 
     TrainConfig c = tiny_config(data, out);
     REQUIRE(run_training(c) == 0);
@@ -149,10 +155,7 @@ TEST_CASE("trainer: bad input is refused with exit code 2") {
 }
 
 TEST_CASE("trainer: a diverging run goes back to its best weights with half the learning rate") {
-    char tmpl[] = "/tmp/hw_train_XXXXXX";
-    REQUIRE(mkdtemp(tmpl) != nullptr);
-    const std::string dir = tmpl, data = dir + "/tiny.hwds", out = dir + "/run";
-    REQUIRE(save_dataset(tiny_corpus(), data).ok);
+    const std::string dir = fresh_run_dir(), data = dir + "/tiny.hwds", out = dir + "/run";
     TrainConfig c = tiny_config(data, out);
     c.steps = 120;
     c.debug_corrupt_at = 70;  // after the evaluations at 20, 40 and 60 wrote best.hwm
