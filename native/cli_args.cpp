@@ -6,6 +6,17 @@
 
 namespace hw {
 
+std::vector<std::string> split_list(const std::string& text, char sep) {
+    std::vector<std::string> items;
+    size_t start = 0;
+    for (;;) {
+        const size_t end = text.find(sep, start);
+        items.push_back(text.substr(start, end == std::string::npos ? std::string::npos : end - start));
+        if (end == std::string::npos) return items;
+        start = end + 1;
+    }
+}
+
 Status Args::parse(int argc, char** argv, int first) {
     for (int i = first; i < argc; ++i) {
         std::string a = argv[i];

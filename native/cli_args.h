@@ -10,6 +10,10 @@
 
 namespace hw {
 
+// The items of a separated list ("a,b,c"), empty ones included: "" gives one empty item and
+// "a," two, so each caller decides what an empty item means.
+std::vector<std::string> split_list(const std::string& text, char sep = ',');
+
 class Args {
 public:
     // `options` take a value, `flags` do not.

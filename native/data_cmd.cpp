@@ -120,13 +120,7 @@ Status iam_source(const Args& a, Build& b) {
 }
 
 Status ink_sources(const Args& a, Build& b) {
-    std::string list = a.get("--ink");
-    size_t pos = 0;
-    while (pos <= list.size()) {
-        size_t comma = list.find(',', pos);
-        if (comma == std::string::npos) comma = list.size();
-        const std::string path = list.substr(pos, comma - pos);
-        pos = comma + 1;
+    for (const std::string& path : split_list(a.get("--ink"))) {
         if (path.empty()) continue;
         SourceLines src;
         Status s = read_ink_source(path, src);

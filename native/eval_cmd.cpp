@@ -73,16 +73,12 @@ struct Totals {
 
 Status parse_biases(const std::string& text, std::vector<float>& out) {
     out.clear();
-    size_t start = 0;
-    while (start <= text.size()) {
-        const size_t end = std::min(text.find(',', start), text.size());
-        const std::string item = text.substr(start, end - start);
+    for (const std::string& item : split_list(text)) {
         char* stop = nullptr;
         const double v = std::strtod(item.c_str(), &stop);
         if (item.empty() || *stop != '\0' || !std::isfinite(v) || v < 0 || v > 20)
             return Status::error("option --bias: \"" + item + "\" is not a number in [0, 20] (give e.g. 0,0.5,1,2)");
         out.push_back(static_cast<float>(v));
-        start = end + 1;
     }
     return Status::success();
 }

@@ -72,13 +72,7 @@ static int cmd_convert(int argc, char** argv) {
     HwmFile f;
     if (!(s = read_hwm(bytes.data(), bytes.size(), f))) return fail(2, in + ": " + s.message);
     if (!f.header.contains("meta") || !f.header["meta"].is_object()) f.header["meta"] = nlohmann::json::object();
-    std::string list = args.get("--meta");
-    size_t start = 0;
-    while (start < list.size()) {
-        size_t end = list.find(',', start);
-        if (end == std::string::npos) end = list.size();
-        const std::string item = list.substr(start, end - start);
-        start = end + 1;
+    for (const std::string& item : args.has("--meta") ? split_list(args.get("--meta")) : std::vector<std::string>{}) {
         const size_t eq = item.find('=');
         if (eq == std::string::npos || eq == 0) return fail(2, "--meta: \"" + item + "\" is not KEY=JSON");
         nlohmann::json v = nlohmann::json::parse(item.substr(eq + 1), nullptr, false);

@@ -14,6 +14,7 @@
 #include "data_cmd.h"
 #include "dataset.h"
 #include "files.h"
+#include "text.h"
 
 namespace hw {
 
@@ -71,10 +72,9 @@ nlohmann::json strokes_of(const Dataset& d, const DataLine& l) {
     return strokes;
 }
 
-size_t chars_of(const std::string& s) {
-    size_t n = 0;
-    for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-    return n;
+const std::string& source_of(const Dataset& d, const DataLine& l) {
+    static const std::string unknown = "unknown";
+    return l.source < d.sources.size() ? d.sources[l.source] : unknown;
 }
 
 }  // namespace
@@ -99,15 +99,15 @@ int cmd_styles(int argc, char** argv) {
     std::vector<std::string> order;
     for (size_t i = 0; i < pool.size(); ++i) {
         const DataLine& l = pool[i];
-        const size_t n = chars_of(l.text);
+        const size_t n = utf8_length(l.text);
         if (n < static_cast<size_t>(min_chars) || n > static_cast<size_t>(max_chars) || l.size() < 2) continue;
-        const std::string src = l.source < d.sources.size() ? d.sources[l.source] : "unknown";
+        const std::string src = source_of(d, l);
         const std::string fam = family(src);
         auto it = pick.find(fam);
         if (it == pick.end()) {
             pick[fam] = i;
             order.push_back(fam);
-        } else if (n > chars_of(pool[it->second].text)) {
+        } else if (n > utf8_length(pool[it->second].text)) {
             it->second = i;
         }
     }
@@ -115,12 +115,8 @@ int cmd_styles(int argc, char** argv) {
         return fail(2, a.get("--data") + ": no line with " + std::to_string(min_chars) + " to " + std::to_string(max_chars) + " characters");
     // Preferred families first, in the order given; the rest keep the dataset's order.
     std::vector<std::string> preferred;
-    std::string list = a.get("--prefer");
-    for (size_t start = 0; start < list.size();) {
-        size_t end = list.find(',', start);
-        if (end == std::string::npos) end = list.size();
-        const std::string name = list.substr(start, end - start);
-        start = end + 1;
+    for (const std::string& name : a.has("--prefer") ? split_list(a.get("--prefer")) : std::vector<std::string>{}) {
+        if (name.empty()) return fail(2, "--prefer: an empty font name in \"" + a.get("--prefer") + "\"");
         auto it = std::find_if(order.begin(), order.end(), [&](const std::string& f) {
             return f == name || f == "fonts:" + name || f.find(":" + name) != std::string::npos; });
         if (it == order.end()) return fail(2, "--prefer: no validation line of \"" + name + "\" in the length range");
@@ -134,7 +130,7 @@ int cmd_styles(int argc, char** argv) {
     std::string ink;
     for (const auto& fam : order) {
         const DataLine& l = pool[pick[fam]];
-        const std::string src = l.source < d.sources.size() ? d.sources[l.source] : "unknown";
+        const std::string src = source_of(d, l);
         nlohmann::json st = {{"name", style_name(src)}, {"text", l.text}, {"source", src}, {"strokes", strokes_of(d, l)}};
         ink += nlohmann::json({{"text", l.text}, {"strokes", st["strokes"]}, {"writer", st["name"]}}).dump() + "\n";
         styles.push_back(std::move(st));

@@ -1,7 +1,6 @@
 // `hw-train train` and `hw-train bench`: argument parsing around the trainer.
 #include <chrono>
 #include <cstdio>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -80,11 +79,9 @@ static Status read_training(const Args& a, TrainConfig& c) {
     c.resume = !a.has("--no-resume");
     c.cuda_graphs = !a.has("--no-graphs");
     c.init = a.get("--init");
-    if (a.has("--sample-text")) {
-        std::stringstream ss(a.get("--sample-text"));
-        std::string t;
-        while (std::getline(ss, t, '|')) if (!t.empty()) c.sample_texts.push_back(t);
-    }
+    if (a.has("--sample-text"))
+        for (const std::string& t : split_list(a.get("--sample-text"), '|'))
+            if (!t.empty()) c.sample_texts.push_back(t);
     return Status::success();
 }
 

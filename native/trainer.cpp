@@ -157,12 +157,6 @@ Status build_network(Run& r) {
     return Status::success();
 }
 
-size_t utf8_length(const std::string& s) {
-    size_t n = 0;
-    for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-    return n;
-}
-
 void shuffle_epoch(Run& r) {
     r.order = bucket_batches(r.train, static_cast<size_t>(r.cfg.batch), r.cfg.max_batch_points);
     std::mt19937_64 g(r.cfg.seed * 1000003ULL + static_cast<uint64_t>(r.epoch));

@@ -126,4 +126,10 @@ Status encode_text(const std::u32string& alphabet, const std::string& utf8, char
     return Status::success();
 }
 
+size_t utf8_length(const std::string& s) {
+    size_t n = 0;
+    for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+    return n;
+}
+
 }  // namespace hw

@@ -10,6 +10,8 @@ namespace hw {
 
 // Strict UTF-8 decoding (no overlongs, no surrogates); the message names the byte offset.
 Status utf8_decode(const std::string& in, std::u32string& out);
+// Code points in UTF-8 text (counts lead bytes; the text is assumed valid, as decoded data is).
+size_t utf8_length(const std::string& s);
 std::string utf8_encode(const std::u32string& in);
 std::string utf8_encode(char32_t c);
 
