@@ -118,6 +118,7 @@ static std::string points_json(const Generator& g, const std::vector<Point>& pts
     j["points"] = arr;
     j["steps"] = g.steps();
     j["finished"] = g.finished();
+    j["dropped"] = g.dropped();  // points of a stray stroke after the end, left out
     j["scale"] = {m.norm.scale_x, m.norm.scale_y};
     if (diag) {
         nlohmann::json d = nlohmann::json::array();

@@ -37,13 +37,18 @@ Point sample_point(const Mixture& mix, Rng& rng, bool greedy) {
 Status Generator::start(const Model& m, const std::string& text, const GenerateOptions& opt, const Priming* prime,
                         char32_t replacement) {
     done_ = true;
-    finished_ = false;
-    steps_ = past_end_steps_ = 0;
+    stepping_ = finished_ = reached_last_ = checking_ = false;
+    steps_ = past_end_steps_ = dropped_ = last_char_steps_ = 0;
+    ready_.clear();
+    held_.clear();
     replaced_.clear();
     model_ = &m;
     opt_ = opt;
     if (!(opt.bias >= 0.0f && opt.bias <= 20.0f)) return Status::error("bias must be in [0, 20]");
     if (opt.max_steps < 0) return Status::error("max_steps must not be negative");
+    if (!(opt.end_mass >= 0.0f)) return Status::error("end_mass must not be negative");
+    if (opt.held_stroke_max < 0) return Status::error("held_stroke_max must not be negative");
+    if (opt.last_char_steps < 1) return Status::error("last_char_steps must be at least 1");
     std::vector<int> codes;
     size_t own_chars = 0;
     if (m.hp.kind == ModelKind::Synthesis) {
@@ -77,36 +82,102 @@ Status Generator::start(const Model& m, const std::string& text, const GenerateO
                  : m.hp.kind == ModelKind::Synthesis ? per_char * static_cast<int>(own_chars) + 2 * per_char
                                                      : 700;
     done_ = false;
+    stepping_ = true;
     return Status::success();
 }
 
-int Generator::run(int max_points, std::vector<Point>& out, std::vector<StepDiagnostics>* diag) {
-    int produced = 0;
+void Generator::advance() {
     const Model& m = *model_;
-    while (!done_ && produced < max_points) {
-        step(m, state_, last_);
-        mixture_from_output(m, state_.y, opt_.bias, mix_);
-        const Point p = sample_point(mix_, rng_, opt_.greedy);
-        out.push_back(p);
-        last_ = p;
-        ++produced;
-        ++steps_;
-        if (diag) {
-            StepDiagnostics d;
-            d.mixture = mix_;
-            if (m.hp.kind == ModelKind::Synthesis) {
-                d.phi.assign(state_.phi.data(), state_.phi.data() + state_.codes.size());
-                d.kappa.assign(state_.kappa.data(), state_.kappa.data() + state_.kappa.size());
-            }
-            diag->push_back(std::move(d));
+    step(m, state_, last_);
+    mixture_from_output(m, state_.y, opt_.bias, mix_);
+    Pending q;
+    q.point = sample_point(mix_, rng_, opt_.greedy);
+    last_ = q.point;
+    ++steps_;
+    const bool synthesis = m.hp.kind == ModelKind::Synthesis;
+    const int U = synthesis ? static_cast<int>(state_.codes.size()) : 0;
+    if (opt_.diagnostics) {
+        q.diag.mixture = mix_;
+        if (synthesis) {
+            q.diag.phi.assign(state_.phi.data(), state_.phi.data() + U);
+            q.diag.kappa.assign(state_.kappa.data(), state_.kappa.data() + state_.kappa.size());
         }
-        if (m.hp.kind == ModelKind::Synthesis && (finished_ || attention_past_end(state_))) {
+    }
+    const bool pen_up = q.point.pen_up > 0.5f;
+    if (!synthesis) {
+        ready_.push_back(std::move(q));
+        if (steps_ >= max_steps_) stepping_ = false;
+        return;
+    }
+    // Where the window is: its peak over the text and one past it, and its mass on the text.
+    float mass = 0;
+    int best = 0;
+    for (int u = 0; u < U; ++u) {
+        mass += state_.phi[u];
+        if (state_.phi[u] > state_.phi[best]) best = u;
+    }
+    q.peak = state_.phi[U] > state_.phi[best] || U == 0 ? U : best;
+    if (U > 0 && best == U - 1) {
+        reached_last_ = true;
+        ++last_char_steps_;
+    }
+    const bool past = attention_past_end(state_);
+    const bool collapsed = reached_last_ && mass < opt_.end_mass;  // the window was switched off
+    if (checking_) {
+        held_.push_back(std::move(q));
+        if (past) finished_ = true;  // the window moved on past the text: stop at the next pen lift
+        if (collapsed) {
+            // The window was switched off while this stroke was drawn: a stray mark after the end.
+            dropped_ += static_cast<int>(held_.size());
+            steps_ -= static_cast<int>(held_.size());
+            held_.clear();
+            finished_ = true;
+            stepping_ = false;
+            return;
+        }
+        if (pen_up || static_cast<int>(held_.size()) >= opt_.held_stroke_max) {
+            // A real stroke (the last character may have several), or one too long for a stray
+            // mark: let it through.
+            for (Pending& h : held_) ready_.push_back(std::move(h));
+            held_.clear();
+            checking_ = pen_up;
+            if (pen_up && finished_) stepping_ = false;
+        }
+    } else {
+        ready_.push_back(std::move(q));
+        if (finished_ || past || collapsed) {
             // The window has left the text: finish the stroke being drawn, then stop.
             finished_ = true;
-            if (p.pen_up > 0.5f || ++past_end_steps_ >= opt_.tail_steps) done_ = true;
+            if (pen_up || ++past_end_steps_ >= opt_.tail_steps) stepping_ = false;
+        } else if (pen_up && last_char_steps_ >= opt_.last_char_steps && opt_.held_stroke_max > 0) {
+            checking_ = true;  // this stroke was written at the last character: check the next one
         }
-        if (steps_ >= max_steps_) done_ = true;
     }
+    if (pen_up) last_char_steps_ = 0;
+    if (stepping_ && steps_ >= max_steps_) {
+        for (Pending& h : held_) ready_.push_back(std::move(h));
+        held_.clear();
+        stepping_ = false;
+    }
+}
+
+int Generator::run(int max_points, std::vector<Point>& out, std::vector<StepDiagnostics>* diag,
+                   std::vector<int>* peaks) {
+    int produced = 0;
+    while (produced < max_points) {
+        if (ready_.empty()) {
+            if (!stepping_) break;
+            advance();
+            continue;
+        }
+        Pending& q = ready_.front();
+        out.push_back(q.point);
+        if (diag && opt_.diagnostics) diag->push_back(std::move(q.diag));
+        if (peaks) peaks->push_back(q.peak);
+        ready_.pop_front();
+        ++produced;
+    }
+    done_ = !stepping_ && ready_.empty();
     return produced;
 }
 

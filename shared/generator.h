@@ -1,5 +1,6 @@
 // Sampling (eqs. 61-62), priming (section 5.5) and the generation loop with the stop rule (5.3).
 #pragma once
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,15 @@ struct GenerateOptions {
     bool greedy = false;
     int max_steps = 0;         // 0: the model's max_steps_per_char * characters (+ a margin)
     int tail_steps = 30;       // after the window passes the end, wait at most this long for a pen lift
+    // The window has been switched off when its weights over the text sum to less than this
+    // after it has reached the last character (a written line ends so); generation stops.
+    float end_mass = 0.05f;
+    // A stroke written with the window on the last character for at least `last_char_steps`
+    // steps may complete the text. The strokes after it are held back until the pen lifts; one
+    // during which the window is switched off is a stray mark after the end and is dropped. A
+    // held stroke longer than `held_stroke_max` points is let through (0: hold nothing back).
+    int last_char_steps = 3;
+    int held_stroke_max = 60;
     bool diagnostics = false;
 };
 
@@ -42,18 +52,29 @@ public:
     Status start(const Model& m, const std::string& text, const GenerateOptions& opt,
                  const Priming* prime = nullptr, char32_t replacement = 0);
 
-    // Produces up to `max_points` more points (appended to `out`); returns how many.
-    int run(int max_points, std::vector<Point>& out, std::vector<StepDiagnostics>* diag = nullptr);
+    // Produces up to `max_points` more points (appended to `out`); returns how many. With
+    // opt.diagnostics, `diag` gets one entry per point; `peaks` gets, per point, the index in
+    // text() where the window weights peaked at that step (U: past the end; synthesis only).
+    int run(int max_points, std::vector<Point>& out, std::vector<StepDiagnostics>* diag = nullptr,
+            std::vector<int>* peaks = nullptr);
 
     bool done() const { return done_; }
     bool finished() const { return finished_; }  // the window reached the end of the text
-    int steps() const { return steps_; }
+    int steps() const { return steps_; }  // points produced (dropped stray points not counted)
+    int dropped() const { return dropped_; }  // points of a stray stroke after the end, not produced
     int max_steps() const { return max_steps_; }
     const std::u32string& text() const { return text_; }
     const std::vector<std::pair<size_t, char32_t>>& replaced() const { return replaced_; }
     const State& state() const { return state_; }
 
 private:
+    struct Pending {
+        Point point;
+        int peak = 0;
+        StepDiagnostics diag;
+    };
+    void advance();  // one network step and sample, queued in ready_ or held_
+
     const Model* model_ = nullptr;
     GenerateOptions opt_;
     State state_;
@@ -62,8 +83,11 @@ private:
     Point last_;
     std::u32string text_;
     std::vector<std::pair<size_t, char32_t>> replaced_;
-    int steps_ = 0, max_steps_ = 0, past_end_steps_ = 0;
-    bool done_ = true, finished_ = false;
+    std::deque<Pending> ready_;   // produced, not yet handed out by run()
+    std::vector<Pending> held_;   // the stroke under check after the window reached the last character
+    int steps_ = 0, max_steps_ = 0, past_end_steps_ = 0, dropped_ = 0, last_char_steps_ = 0;
+    bool stepping_ = false;       // the network still steps (done_ waits for ready_ to drain)
+    bool done_ = true, finished_ = false, reached_last_ = false, checking_ = false;
 };
 
 // Resamples raw ink (absolute x, y per point, y down, in any unit; strokes separated) to the

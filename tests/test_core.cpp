@@ -122,6 +122,67 @@ TEST_CASE("stop rule: finishes when the window passes the end, and waits for the
     CHECK(!attention_past_end(s));
 }
 
+TEST_CASE("stop rule: a stroke begun after the last character is dropped once the window is switched off") {
+    // The small fixture's random weights never switch the window fully off, so the threshold is
+    // raised until some seed shows a stray stroke after "hello"; the mechanism is what is tested.
+    const Model m = load_bytes(read_fixture("synthesis_small.hwm"));
+    GenerateOptions opt;
+    opt.bias = 0.5f;
+    opt.max_steps = 200;
+    opt.last_char_steps = 1;
+    auto generate = [&](const GenerateOptions& o, int chunk, std::vector<int>* peaks, Generator& g) {
+        std::vector<Point> pts;
+        REQUIRE(g.start(m, "hello", o).ok);
+        while (!g.done()) g.run(chunk, pts, nullptr, peaks);
+        return pts;
+    };
+    Generator g;
+    std::vector<int> peaks;
+    std::vector<Point> a;
+    bool found = false;
+    for (opt.seed = 1; opt.seed <= 20 && !found; ++opt.seed)
+        for (opt.end_mass = 1.0f; opt.end_mass <= 16.0f && !found; opt.end_mass += 1.0f) {
+            peaks.clear();
+            a = generate(opt, 1000, &peaks, g);
+            found = g.dropped() > 0;
+        }
+    --opt.seed;
+    opt.end_mass -= 1.0f;
+    INFO("seed ", opt.seed, " end_mass ", opt.end_mass);
+    REQUIRE(g.dropped() > 0);
+    REQUIRE(!a.empty());
+    CHECK(g.finished());
+    CHECK(a.back().pen_up == 1.0f);  // the drawing ends with a lifted pen, not inside a stroke
+    CHECK(g.steps() == static_cast<int>(a.size()));
+    REQUIRE(peaks.size() == a.size());
+    for (int p : peaks) CHECK((p >= 0 && p <= 5));
+
+    // One point per call (as the page's attention view asks) gives the same points.
+    Generator g1;
+    const auto one = generate(opt, 1, nullptr, g1);
+    REQUIRE(one.size() == a.size());
+    CHECK(std::memcmp(one.data(), a.data(), a.size() * sizeof(Point)) == 0);
+
+    // Holding nothing back draws the stray stroke; the checked drawing is a prefix of that one.
+    GenerateOptions unchecked = opt;
+    unchecked.held_stroke_max = 0;
+    Generator g2;
+    const auto b = generate(unchecked, 1000, nullptr, g2);
+    CHECK(g2.dropped() == 0);
+    REQUIRE(b.size() > a.size());
+    CHECK(std::memcmp(b.data(), a.data(), a.size() * sizeof(Point)) == 0);
+
+    GenerateOptions bad = opt;
+    bad.end_mass = -1;
+    CHECK(g.start(m, "hello", bad).message.find("end_mass") != std::string::npos);
+    bad = opt;
+    bad.held_stroke_max = -1;
+    CHECK(g.start(m, "hello", bad).message.find("held_stroke_max") != std::string::npos);
+    bad = opt;
+    bad.last_char_steps = 0;
+    CHECK(g.start(m, "hello", bad).message.find("last_char_steps") != std::string::npos);
+}
+
 TEST_CASE("greedy mode is deterministic without a seed") {
     const Model m = load_bytes(test::small_model_bytes(ModelKind::Unconditional));
     Generator g1, g2;

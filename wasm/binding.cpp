@@ -121,12 +121,7 @@ public:
     int run(int n) {
         pts_.clear();
         attention_.clear();
-        int got = 0;
-        if (!track_attention_) got = gen_.done() ? 0 : gen_.run(n, pts_);
-        while (track_attention_ && got < n && !gen_.done()) {
-            got += gen_.run(1, pts_);  // one step at a time: phi of that step is in the state
-            attention_.push_back(attention_peak());
-        }
+        const int got = gen_.done() ? 0 : gen_.run(n, pts_, nullptr, track_attention_ ? &attention_ : nullptr);
         points_.resize(3 * pts_.size());
         for (size_t i = 0; i < pts_.size(); ++i) {
             points_[3 * i] = pts_[i].dx;
@@ -163,13 +158,6 @@ public:
     }
 
 private:
-    int attention_peak() const {
-        const Vector& p = gen_.state().phi;
-        Eigen::Index best = 0;
-        for (Eigen::Index u = 1; u < p.size(); ++u)
-            if (p[u] > p[best]) best = u;
-        return static_cast<int>(best);
-    }
     static double number_or(const val& o, const char* key, double fallback) {
         const val v = o[key];
         return v.isNumber() ? v.as<double>() : fallback;
