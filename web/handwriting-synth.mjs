@@ -2,10 +2,10 @@
 // text by hand when the element scrolls into view. One <script type="module"> tag loads it; the
 // model (models/default.hwm beside this file, or the `model` attribute) is fetched only when the
 // first element becomes visible, and every element on the page shares one worker and one model.
-// Attributes: text, bias (legibility, default 0.75), hand (a style name from the model's
-// .styles.json, or "random"), seed (default 1), speed (multiple of real time, or "instant"),
+// Attributes: text, bias (legibility, default 0.75), hand (a style of the model's .styles.json,
+// by name or font, or "random"; an unknown one is reported and writes in a random hand), seed (default 1), speed (multiple of real time, or "instant"),
 // color (default: the surrounding text colour), stroke-width (CSS px), model (URL of a .hwm).
-import { loadModel, generate, loadStyles, primeFromStyle } from './lib/engine.mjs';
+import { loadModel, generate, loadStyles, primeFromStyle, findStyle } from './lib/engine.mjs';
 import { InkView } from './lib/ink.mjs';
 import { planText, lineSeed, describeMarks, MAX_LINE_CHARS } from './lib/text.mjs';
 
@@ -103,15 +103,15 @@ class HandwritingSynth extends HTMLElement {
   start(url, info, styles) {
     const text = this.getAttribute('text') || '';
     const plan = planText(text, info.alphabet, MAX_LINE_CHARS);
-    this.status(plan.error || describeMarks(plan.marks));
     if (plan.error) {
+      this.status(plan.error);
       this.dataset.state = 'refused';
       return;
     }
+    const { style, error: handError } = findStyle(styles, this.getAttribute('hand'));
+    this.status([describeMarks(plan.marks), handError].filter(Boolean).join(' '));
     const number = (name, fallback) => (Number.isFinite(parseFloat(this.getAttribute(name))) ? parseFloat(this.getAttribute(name)) : fallback);
     const speed = this.getAttribute('speed');
-    const hand = this.getAttribute('hand') || 'random';
-    const style = styles.find((s) => s.name.toLowerCase() === hand.toLowerCase());
     const seed = number('seed', 1) >>> 0;
     this.view.setModel({ scale: info.scale, lineHeight: info.lineHeight, pointsPerSecond: info.pointsPerSecond, maxLineChars: MAX_LINE_CHARS });
     this.view.setStyle({ color: this.getAttribute('color') || getComputedStyle(this).color || '#222', width: number('stroke-width', 2) });

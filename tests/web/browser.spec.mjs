@@ -232,6 +232,12 @@ test('the widget writes inside the blog example (strict CSP, shadow DOM, label, 
     assert.ok(ink.n > 100, `${id}: ink (${ink.n} pixels)`);
     assert.equal(ink.width, 2 * ink.cssWidth);
   }
+  // The ink is not stretched: the canvas's CSS box has the shape of its pixel buffer.
+  for (const box of await page.$$eval('handwriting-synth', (es) => es.map((e) => {
+    const c = e.shadowRoot.querySelector('canvas');
+    const r = c.getBoundingClientRect();
+    return { id: e.id, css: r.width / r.height, buffer: c.width / c.height };
+  }))) assert.ok(Math.abs(box.css / box.buffer - 1) < 0.02, `${box.id}: CSS aspect ${box.css} against buffer aspect ${box.buffer}`);
   assert.equal(await page.evaluate(() => document.querySelector('#first').shadowRoot.querySelector('canvas').getAttribute('aria-label')),
     'hello world, from a neural network');
   context.off('request', count);
@@ -243,6 +249,19 @@ test('the widget writes inside the blog example (strict CSP, shadow DOM, label, 
   const leaked = (await page.evaluate(() => Object.keys(window))).filter((k) => !baseline.has(k));
   assert.deepEqual(leaked, [], 'the widget leaves no globals');
   await page.screenshot({ path: path.join(SHOTS, 'embed-example.png'), fullPage: true });
+  // A hand by font name writes quietly; an unknown hand is reported in the element, which still writes.
+  const hands = await page.evaluate(async () => {
+    const write = (hand) => new Promise((resolve) => {
+      const el = document.createElement('handwriting-synth');
+      el.setAttribute('text', 'hi');
+      el.setAttribute('hand', hand);
+      el.addEventListener('written', () => resolve(el.shadowRoot.querySelector('.msg').textContent));
+      document.querySelector('article').prepend(el);
+    });
+    return [await write('Cursive'), await write('Slanted')];
+  });
+  assert.equal(hands[0], '');
+  assert.match(hands[1], /Unknown hand “Slanted”: this model has cursive, .* or random/);
   assert.deepEqual(page.errors, []);
   await page.close();
 });

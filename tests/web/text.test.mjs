@@ -39,3 +39,17 @@ test('line seeds: line 0 is the seed itself, others differ and stay 32-bit', () 
   assert.equal(seeds.size, 5);
   for (const s of seeds) assert.ok(Number.isInteger(s) && s >= 0 && s < 2 ** 32);
 });
+
+test('hand names: a preset by full name or font in any case, "random" or none picks none, unknown names are reported', async () => {
+  const { findStyle } = await import('../../web/lib/engine.mjs');
+  const styles = [{ name: 'cursive, slant 0.18' }, { name: 'EMSAllure, slant 0.19' }];
+  assert.equal(findStyle(styles, 'cursive, slant 0.18').style, styles[0]);
+  assert.equal(findStyle(styles, 'emsallure').style, styles[1]);
+  assert.equal(findStyle(styles, ' Cursive ').style, styles[0]);
+  for (const none of [null, undefined, '', 'random', 'Random']) assert.deepEqual(findStyle(styles, none), { style: null, error: '' });
+  const unknown = findStyle(styles, 'Slanted');
+  assert.equal(unknown.style, null);
+  assert.match(unknown.error, /Slanted/);
+  assert.match(unknown.error, /cursive, EMSAllure or random/);
+  assert.match(findStyle([], 'cursive').error, /no style presets/);
+});

@@ -97,6 +97,19 @@ function validStyle(s) {
   return s && typeof s.name === 'string' && typeof s.text === 'string' && Array.isArray(s.strokes) && s.strokes.length > 0;
 }
 
+// The preset a `hand` attribute names: a style's full name ("cursive, slant 0.18") or its font
+// ("cursive"), in any case; "random" or nothing picks none. An unknown name gives {style: null,
+// error} with a message naming the hands the model has.
+export function findStyle(styles, hand) {
+  const want = String(hand ?? '').trim().toLowerCase();
+  if (want === '' || want === 'random') return { style: null, error: '' };
+  const font = (s) => s.name.split(',')[0].trim();
+  const style = styles.find((s) => s.name.toLowerCase() === want) || styles.find((s) => font(s).toLowerCase() === want);
+  if (style) return { style, error: '' };
+  const known = styles.length ? `${styles.map(font).join(', ')} or random` : 'only random (it has no style presets)';
+  return { style: null, error: `Unknown hand “${hand}”: this model has ${known}; writing in a random hand.` };
+}
+
 // A style's strokes as the worker wants them: flat (x, y, end-of-stroke) triples.
 export function primeFromStyle(style) {
   if (!style) return null;

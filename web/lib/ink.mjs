@@ -221,7 +221,8 @@ export class InkView {
     const lay = this.layout(cssW);
     const dpr = globalThis.devicePixelRatio || 1;
     const w = Math.round(cssW * dpr), h = Math.round(lay.height * dpr);
-    if (Math.abs(parseFloat(this.canvas.style.height) - lay.height) > 0.5) this.canvas.style.height = `${lay.height}px`;
+    // (An unset height parses as NaN: set it then too, or a stylesheet's height squashes the ink.)
+    if (!(Math.abs(parseFloat(this.canvas.style.height) - lay.height) <= 0.5)) this.canvas.style.height = `${lay.height}px`;
     if (this.canvas.width === w && this.canvas.height === h && this.dpr === dpr) return false;
     this.canvas.width = w;
     this.canvas.height = h;
