@@ -36,7 +36,6 @@ Point sample_point(const Mixture& mix, Rng& rng, bool greedy) {
 
 Status Generator::start(const Model& m, const std::string& text, const GenerateOptions& opt, const Priming* prime,
                         char32_t replacement) {
-    done_ = true;
     stepping_ = finished_ = reached_last_ = checking_ = false;
     steps_ = past_end_steps_ = dropped_ = last_char_steps_ = 0;
     ready_.clear();
@@ -81,7 +80,6 @@ Status Generator::start(const Model& m, const std::string& text, const GenerateO
     max_steps_ = opt.max_steps > 0 ? opt.max_steps
                  : m.hp.kind == ModelKind::Synthesis ? per_char * static_cast<int>(own_chars) + 2 * per_char
                                                      : 700;
-    done_ = false;
     stepping_ = true;
     return Status::success();
 }
@@ -116,12 +114,12 @@ void Generator::advance() {
         mass += state_.phi[u];
         if (state_.phi[u] > state_.phi[best]) best = u;
     }
-    q.peak = state_.phi[U] > state_.phi[best] || U == 0 ? U : best;
+    const bool past = attention_past_end(state_);
+    q.peak = past || U == 0 ? U : best;
     if (U > 0 && best == U - 1) {
         reached_last_ = true;
         ++last_char_steps_;
     }
-    const bool past = attention_past_end(state_);
     const bool collapsed = reached_last_ && mass < opt_.end_mass;  // the window was switched off
     if (checking_) {
         held_.push_back(std::move(q));
@@ -138,8 +136,7 @@ void Generator::advance() {
         if (pen_up || static_cast<int>(held_.size()) >= opt_.held_stroke_max) {
             // A real stroke (the last character may have several), or one too long for a stray
             // mark: let it through.
-            for (Pending& h : held_) ready_.push_back(std::move(h));
-            held_.clear();
+            release_held();
             checking_ = pen_up;
             if (pen_up && finished_) stepping_ = false;
         }
@@ -155,10 +152,14 @@ void Generator::advance() {
     }
     if (pen_up) last_char_steps_ = 0;
     if (stepping_ && steps_ >= max_steps_) {
-        for (Pending& h : held_) ready_.push_back(std::move(h));
-        held_.clear();
+        release_held();
         stepping_ = false;
     }
+}
+
+void Generator::release_held() {
+    for (Pending& h : held_) ready_.push_back(std::move(h));
+    held_.clear();
 }
 
 int Generator::run(int max_points, std::vector<Point>& out, std::vector<StepDiagnostics>* diag,
@@ -177,7 +178,6 @@ int Generator::run(int max_points, std::vector<Point>& out, std::vector<StepDiag
         ready_.pop_front();
         ++produced;
     }
-    done_ = !stepping_ && ready_.empty();
     return produced;
 }
 

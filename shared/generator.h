@@ -58,7 +58,7 @@ public:
     int run(int max_points, std::vector<Point>& out, std::vector<StepDiagnostics>* diag = nullptr,
             std::vector<int>* peaks = nullptr);
 
-    bool done() const { return done_; }
+    bool done() const { return !stepping_ && ready_.empty(); }
     bool finished() const { return finished_; }  // the window reached the end of the text
     int steps() const { return steps_; }  // points produced (dropped stray points not counted)
     int dropped() const { return dropped_; }  // points of a stray stroke after the end, not produced
@@ -73,7 +73,8 @@ private:
         int peak = 0;
         StepDiagnostics diag;
     };
-    void advance();  // one network step and sample, queued in ready_ or held_
+    void advance();       // one network step and sample, queued in ready_ or held_
+    void release_held();  // the held stroke is real: queue it for run()
 
     const Model* model_ = nullptr;
     GenerateOptions opt_;
@@ -86,8 +87,8 @@ private:
     std::deque<Pending> ready_;   // produced, not yet handed out by run()
     std::vector<Pending> held_;   // the stroke under check after the window reached the last character
     int steps_ = 0, max_steps_ = 0, past_end_steps_ = 0, dropped_ = 0, last_char_steps_ = 0;
-    bool stepping_ = false;       // the network still steps (done_ waits for ready_ to drain)
-    bool done_ = true, finished_ = false, reached_last_ = false, checking_ = false;
+    bool stepping_ = false;       // the network still steps (done() also waits for ready_ to drain)
+    bool finished_ = false, reached_last_ = false, checking_ = false;
 };
 
 // Resamples raw ink (absolute x, y per point, y down, in any unit; strokes separated) to the

@@ -3,8 +3,9 @@
 // model (models/default.hwm beside this file, or the `model` attribute) is fetched only when the
 // first element becomes visible, and every element on the page shares one worker and one model.
 // Attributes: text, bias (legibility, default 0.75), hand (a style of the model's .styles.json,
-// by name or font, or "random"; an unknown one is reported and writes in a random hand), seed (default 1), speed (multiple of real time, or "instant"),
-// color (default: the surrounding text colour), stroke-width (CSS px), model (URL of a .hwm).
+// by name or font, or "random"; an unknown one is reported and writes in a random hand), seed
+// (default 1), speed (multiple of real time, or "instant"), color (default: the surrounding text
+// colour), stroke-width (CSS px), model (URL of a .hwm).
 import { loadModel, generate, loadStyles, primeFromStyle, findStyle } from './lib/engine.mjs';
 import { InkView } from './lib/ink.mjs';
 import { planText, lineSeed, describeMarks, MAX_LINE_CHARS } from './lib/text.mjs';
