@@ -8,11 +8,13 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_args.h"
+#include "exit_codes.h"
 #include "files.h"
 #include "generator.h"
 #include "hwm_format.h"
-#include "ink.h"
+#include "ink_jsonl.h"
 #include "model.h"
+#include "model_file.h"
 #include "render.h"
 #include "text.h"
 
@@ -28,19 +30,8 @@ static const char* kUsage =
     "  hw convert IN.hwm OUT.hwm [--precision f32|f16|int8] [--meta KEY=JSON[,KEY=JSON...]]\n"
     "Without --format, the extension of -o decides; without -o, JSON goes to standard output.\n";
 
-static int fail(int code, const std::string& msg) {
-    std::fprintf(stderr, "hw: %s\n", msg.c_str());
-    return code;
-}
+const Fail fail{"hw"};
 
-static Status load(const std::string& path, Model& m) {
-    std::vector<uint8_t> bytes;
-    Status s = read_file(path, bytes);
-    if (!s) return s;
-    s = load_model(bytes.data(), bytes.size(), m);
-    if (!s) return Status::error(path + ": " + s.message);
-    return s;
-}
 
 static int cmd_info(int argc, char** argv) {
     Args args({}, {});
@@ -48,7 +39,7 @@ static int cmd_info(int argc, char** argv) {
     if (!s) return fail(2, s.message);
     if (args.positional().size() != 1) return fail(2, std::string("info needs one file\n") + kUsage);
     Model m;
-    if (!(s = load(args.positional()[0], m))) return fail(2, s.message);
+    if (!(s = load_model_file(args.positional()[0], m))) return fail(2, s.message);
     nlohmann::json h = nlohmann::json::parse(m.header_json);
     std::printf("%s\n", h.dump(2).c_str());
     return 0;
@@ -163,7 +154,7 @@ static Status write_output(const Args& a, const std::string& fmt, const Generato
     if (!(s = a.get_float("--height", 16, 4000, h))) return s;
     style.stroke_width = static_cast<float>(w);
     style.height = static_cast<float>(h);
-    const auto lines = to_polylines(pts, m.norm.scale_x, m.norm.scale_y);
+    const auto lines = offsets_to_strokes(pts, m.norm.scale_x, m.norm.scale_y);
     if (fmt == "json") {
         const std::string text = points_json(g, pts, m, diag);
         if (out.empty() || out == "-") {
@@ -191,7 +182,7 @@ static int cmd_sample(int argc, char** argv) {
     char32_t replacement = 0;
     if (!(s = read_options(a, opt, replacement))) return fail(2, s.message);
     Model m;
-    if (!(s = load(a.get("--model"), m))) return fail(2, s.message);
+    if (!(s = load_model_file(a.get("--model"), m))) return fail(2, s.message);
     if (m.hp.kind == ModelKind::Synthesis && !a.has("--text")) return fail(2, "a synthesis model needs --text");
     Priming prime;
     if (a.has("--prime-ink") && !(s = load_priming(a, m, prime))) return fail(2, s.message);

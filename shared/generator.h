@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "ink.h"
 #include "network.h"
 #include "rng.h"
 
@@ -90,14 +91,5 @@ private:
     bool stepping_ = false;       // the network still steps (done() also waits for ready_ to drain)
     bool finished_ = false, reached_last_ = false, checking_ = false;
 };
-
-// Resamples raw ink (absolute x, y per point, y down, in any unit; strokes separated) to the
-// model's point spacing and scale, and returns normalised offsets ready to prime the network.
-struct InkStroke {
-    std::vector<float> x, y;
-};
-// The height statistic used to scale ink: 90th minus 10th percentile of y (robust x-height).
-float ink_height(const std::vector<float>& ys);
-Status prepare_ink(const Model& m, const std::vector<InkStroke>& strokes, std::vector<Point>& out);
 
 }  // namespace hw

@@ -7,13 +7,13 @@
 #include <fstream>
 #include <unistd.h>
 
-#include "data_lines.h"
+#include "quantise.h"
 #include "dataset.h"
 #include "files.h"
 #include "font_corpus.h"
 #include "iam_reader.h"
-#include "ink.h"
-#include "ink_source.h"
+#include "ink_jsonl.h"
+#include "ink_jsonl_source.h"
 #include "rng.h"
 #include "stroke_font.h"
 #include "text_source.h"

@@ -7,7 +7,7 @@
 
 #include "cli_args.h"
 #include "files.h"
-#include "ink.h"
+#include "ink_jsonl.h"
 #include "render.h"
 
 using namespace hw;
@@ -68,7 +68,7 @@ TEST_CASE("ink: bad records name the file, line and field; good ones are kept") 
 
 TEST_CASE("render: SVG has one path per stroke, PNG is a valid image with ink") {
     std::vector<Point> pts = {{0, 0, 0}, {1, 1, 0}, {1, 0, 1}, {2, 0, 0}, {1, 1, 1}};
-    const auto lines = to_polylines(pts, 10, 10);
+    const auto lines = offsets_to_strokes(pts, 10, 10);
     REQUIRE(lines.size() == 2);
     RenderStyle st;
     const std::string svg = render_svg(lines, st, "a<b");

@@ -14,6 +14,17 @@
 
 namespace hw {
 
+std::vector<Point> line_points(const DataLine& line) {
+    std::vector<Point> pts(line.size());
+    for (size_t i = 0; i < line.size(); ++i)
+        pts[i] = {static_cast<float>(line.dx[i]), static_cast<float>(line.dy[i]), static_cast<float>(line.pen_up[i])};
+    return pts;
+}
+
+std::vector<InkStroke> line_strokes(const DataLine& line, float quantum) {
+    return offsets_to_strokes(line_points(line), quantum, quantum);
+}
+
 namespace {
 
 constexpr char kMagic[] = "HWDS";

@@ -8,26 +8,11 @@
 
 namespace hw {
 
-std::vector<Polyline> to_polylines(const std::vector<Point>& pts, float scale_x, float scale_y) {
-    std::vector<Polyline> out;
-    float x = 0, y = 0;
-    bool pen_was_up = true;
-    for (const Point& p : pts) {
-        x += p.dx * scale_x;
-        y += p.dy * scale_y;
-        if (pen_was_up) out.emplace_back();
-        out.back().x.push_back(x);
-        out.back().y.push_back(y);
-        pen_was_up = p.pen_up > 0.5f;
-    }
-    return out;
-}
-
 struct Frame {
     float min_x = 0, min_y = 0, k = 1, width = 1, height = 1;
 };
 
-static Frame fit(const std::vector<Polyline>& lines, const RenderStyle& st) {
+static Frame fit(const std::vector<InkStroke>& lines, const RenderStyle& st) {
     float x0 = 1e30f, y0 = 1e30f, x1 = -1e30f, y1 = -1e30f;
     for (const auto& l : lines)
         for (size_t i = 0; i < l.x.size(); ++i) {
@@ -47,7 +32,7 @@ static Frame fit(const std::vector<Polyline>& lines, const RenderStyle& st) {
     return f;
 }
 
-static std::string xml_escape(const std::string& s) {
+std::string xml_escape(const std::string& s) {
     std::string o;
     for (char c : s) {
         switch (c) {
@@ -61,7 +46,7 @@ static std::string xml_escape(const std::string& s) {
     return o;
 }
 
-std::string render_svg(const std::vector<Polyline>& lines, const RenderStyle& st, const std::string& title) {
+std::string render_svg(const std::vector<InkStroke>& lines, const RenderStyle& st, const std::string& title) {
     const Frame f = fit(lines, st);
     char buf[128];
     std::string o = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
@@ -87,7 +72,7 @@ std::string render_svg(const std::vector<Polyline>& lines, const RenderStyle& st
     return o;
 }
 
-std::string render_rows_svg(const std::vector<std::pair<std::string, std::vector<Polyline>>>& rows, float row_height) {
+std::string render_rows_svg(const std::vector<std::pair<std::string, std::vector<InkStroke>>>& rows, float row_height) {
     RenderStyle st;
     st.height = row_height;
     std::string body;
@@ -167,7 +152,7 @@ static void draw_segment(std::vector<float>& ink, int w, int h, float x0, float 
         }
 }
 
-std::vector<uint8_t> render_png(const std::vector<Polyline>& lines, const RenderStyle& st) {
+std::vector<uint8_t> render_png(const std::vector<InkStroke>& lines, const RenderStyle& st) {
     const Frame f = fit(lines, st);
     const int w = static_cast<int>(f.width), h = static_cast<int>(f.height);
     std::vector<float> ink(static_cast<size_t>(w) * h, 0.0f);

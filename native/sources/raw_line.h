@@ -1,13 +1,12 @@
-// Shared pieces of the data builder: lines before quantisation, the log of skipped items, the
-// conversion to the cached 16-bit offsets, and the statistics that travel into the model header.
+// What a source reader hands to the data builder: lines of absolute strokes before quantisation,
+// the log of skipped items, and the common scale every source is brought to.
 #pragma once
 #include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
 
-#include "dataset.h"
-#include "generator.h"
+#include "ink.h"
 
 namespace hw {
 
@@ -45,21 +44,10 @@ struct SourceLines {
 constexpr float kInkPointSpacing = 2.2f;
 
 size_t point_count(const RawLine& line);
-// Absolute offsets -> quanta. The running position is rounded, not each step, so no drift builds
-// up. Fails with `why` when a step does not fit 16 bits or the line has no points.
-bool quantise_line(const RawLine& in, float quantum, DataLine& out, std::string& why);
-// Back to absolute strokes (data units), for the statistics and the preview.
-std::vector<InkStroke> line_strokes(const DataLine& line, float quantum);
-
-// Standard deviations of dx, dy; mean pen-down step; median `ink_height` of the lines.
-Normalisation compute_norm(const std::vector<DataLine>& train, float quantum);
-// The characters of the training lines, sorted by code point.
-std::u32string collect_alphabet(const std::vector<DataLine>& train);
 
 // Median `ink_height` over lines (0 when there are none).
 float median_line_height(const std::vector<RawLine>& lines);
+// The median of the values (0 when there are none).
+float median(std::vector<float> v);
 void scale_lines(std::vector<RawLine>& lines, float factor);
-// Re-samples a polyline every `spacing` units of arc length (ends kept).
-InkStroke resample_uniform(const InkStroke& s, float spacing);
-
 }  // namespace hw

@@ -17,9 +17,11 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_args.h"
+#include "exit_codes.h"
 #include "dataset.h"
 #include "files.h"
 #include "generator.h"
+#include "model_file.h"
 #include "ocr_eval.h"
 #include "render.h"
 #include "text.h"
@@ -55,7 +57,7 @@ struct Sample {
     int steps = 0;          // points drawn
     bool finished = false;  // attention reached the end of the text before the cap
     bool capped = false;    // stopped by the step cap
-    std::vector<Polyline> ink;  // kept only for the gallery lines
+    std::vector<InkStroke> ink;  // kept only for the gallery lines
 };
 
 // A validation line the model can write: its text as the reference and its ink.
@@ -103,11 +105,10 @@ Status read_config(int argc, char** argv, EvalConfig& c) {
     return Status::success();
 }
 
-Status load_model_file(const std::string& path, Model& m) {
-    std::vector<uint8_t> bytes;
-    Status s = read_file(path, bytes);
+// The model to evaluate: a synthesis model (eval writes text).
+Status load_synthesis_model(const std::string& path, Model& m) {
+    Status s = load_model_file(path, m);
     if (!s) return s;
-    if (!(s = load_model(bytes.data(), bytes.size(), m))) return Status::error(path + ": " + s.message);
     if (m.hp.kind != ModelKind::Synthesis)
         return Status::error(path + ": eval needs a synthesis model (this one is " + kind_name(m.hp.kind) + ")");
     return s;
@@ -131,13 +132,7 @@ Status pick_lines(const Dataset& d, const Model& m, const EvalConfig& c, std::ve
     return Status::success();
 }
 
-std::vector<Polyline> ground_truth_ink(const DataLine& l, float quantum) {
-    std::vector<Point> pts(l.size());
-    for (size_t i = 0; i < l.size(); ++i) pts[i] = {float(l.dx[i]), float(l.dy[i]), float(l.pen_up[i])};
-    return to_polylines(pts, quantum, quantum);
-}
-
-float ink_span_y(const std::vector<Polyline>& ink) {
+float ink_span_y(const std::vector<InkStroke>& ink) {
     float lo = 1e30f, hi = -1e30f;
     for (const auto& l : ink)
         for (float y : l.y) lo = std::min(lo, y), hi = std::max(hi, y);
@@ -148,13 +143,13 @@ float ink_span_y(const std::vector<Polyline>& ink) {
 // each sample to the height on its own would enlarge a sample that forgot its ascenders.
 float pixels_per_data_unit(const std::vector<EvalLine>& lines, float quantum) {
     std::vector<float> spans;
-    for (const auto& l : lines) spans.push_back(ink_span_y(ground_truth_ink(*l.data, quantum)));
+    for (const auto& l : lines) spans.push_back(ink_span_y(line_strokes(*l.data, quantum)));
     std::nth_element(spans.begin(), spans.begin() + spans.size() / 2, spans.end());
     const float median = spans[spans.size() / 2];
     return median > 0 ? kTextPixels / median : 1.0f;
 }
 
-RenderStyle eval_style(const std::vector<Polyline>& ink, float pixels_per_unit) {
+RenderStyle eval_style(const std::vector<InkStroke>& ink, float pixels_per_unit) {
     RenderStyle st;
     st.stroke_width = 4.0f;  // about a pen's width at this size; thinner strokes break up in OCR
     st.margin = 24.0f;
@@ -190,12 +185,12 @@ Status generate(const EvalContext& cx, size_t line, size_t bias_index, Sample& o
     out.steps = g.steps();
     out.capped = g.steps() >= g.max_steps();
     out.finished = g.finished() && !out.capped;
-    out.ink = to_polylines(pts, cx.model->norm.scale_x, cx.model->norm.scale_y);
+    out.ink = offsets_to_strokes(pts, cx.model->norm.scale_x, cx.model->norm.scale_y);
     return s;
 }
 
 // Renders the ink to SVG and PNG in the temporary folder and reads it back.
-Status read_back(const EvalContext& cx, const std::vector<Polyline>& ink, float pixels_per_unit, const std::string& stem,
+Status read_back(const EvalContext& cx, const std::vector<InkStroke>& ink, float pixels_per_unit, const std::string& stem,
                  std::string& reading) {
     const std::string svg = cx.tmp_dir + "/" + stem + ".svg", png = cx.tmp_dir + "/" + stem + ".png";
     Status s = write_file_atomic(svg, render_svg(ink, eval_style(ink, pixels_per_unit), stem));
@@ -212,7 +207,7 @@ Status run_job(const EvalContext& cx, size_t line, size_t kind, Sample& out) {
     Status s;
     float pixels = cx.data_pixels;
     if (kind == 0) {
-        out.ink = ground_truth_ink(*l.data, cx.quantum);
+        out.ink = line_strokes(*l.data, cx.quantum);
         out.steps = static_cast<int>(l.data->size());
         out.finished = true;
     } else {
@@ -343,7 +338,7 @@ std::string readings_jsonl(const EvalConfig& c, const std::vector<EvalLine>& lin
 Status write_gallery(const EvalConfig& c, const std::vector<EvalLine>& lines, const std::vector<Sample>& samples,
                      const std::string& tmp_dir) {
     const size_t kinds = c.biases.size() + 1;
-    std::vector<std::pair<std::string, std::vector<Polyline>>> rows;
+    std::vector<std::pair<std::string, std::vector<InkStroke>>> rows;
     char label[64];
     for (size_t i = 0; i < std::min(kGalleryLines, lines.size()); ++i)
         for (size_t k = 0; k < kinds; ++k) {
@@ -362,17 +357,14 @@ Status write_gallery(const EvalConfig& c, const std::vector<EvalLine>& lines, co
 }
 
 
-int fail(int code, const std::string& msg) {
-    std::fprintf(stderr, "hw-train eval: %s\n", msg.c_str());
-    return code;
-}
+const Fail fail{"hw-train eval"};
 
 // Bad input found before any work: the programs, the files, the output folders.
 Status check_inputs(const EvalConfig& c, Model& m, Dataset& d, std::vector<EvalLine>& lines, size_t& skipped) {
     Status s = require_program("rsvg-convert", "librsvg2-bin");
     if (s) s = require_program("tesseract", "tesseract-ocr tesseract-ocr-eng");
     if (s) s = require_tesseract_eng();
-    if (s) s = load_model_file(c.model_path, m);
+    if (s) s = load_synthesis_model(c.model_path, m);
     if (s) s = load_dataset(c.data_path, d);
     if (s) s = pick_lines(d, m, c, lines, skipped);
     if (!s) return s;

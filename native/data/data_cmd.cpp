@@ -11,13 +11,14 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_args.h"
-#include "data_lines.h"
+#include "exit_codes.h"
+#include "quantise.h"
 #include "data_preview.h"
 #include "dataset.h"
 #include "files.h"
 #include "font_corpus.h"
 #include "iam_reader.h"
-#include "ink_source.h"
+#include "ink_jsonl_source.h"
 #include "text.h"
 #include "text_source.h"
 
@@ -37,10 +38,7 @@ struct Build {
     nlohmann::json sources = nlohmann::json::object();
 };
 
-int fail(int code, const std::string& msg) {
-    std::fprintf(stderr, "hw-train data: %s\n", msg.c_str());
-    return code;
-}
+const Fail fail{"hw-train data"};
 
 // Quantises a source's lines into the dataset, its source indices shifted past those before it.
 void add_source(Build& b, SourceLines& src, const std::string& kind, nlohmann::json info) {

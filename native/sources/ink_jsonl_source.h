@@ -1,8 +1,8 @@
-// User ink (docs/INK.md, read by ink.h) as a data source: for fine-tuning on your own handwriting.
+// User ink (docs/INK.md, read by ink_jsonl.h) as a data source: for fine-tuning on your own handwriting.
 #pragma once
 #include <string>
 
-#include "data_lines.h"
+#include "raw_line.h"
 
 namespace hw {
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "generator.h"
+#include "ink.h"
 #include "status.h"
 
 namespace hw {

@@ -247,7 +247,7 @@ void write_samples(Run& r) {
     std::vector<std::string> texts = r.cfg.sample_texts;
     for (size_t i = 0; texts.size() < 4 && i < r.valid.size(); i += std::max<size_t>(1, r.valid.size() / 4)) texts.push_back(r.valid[i].text);
     if (m.hp.kind != ModelKind::Synthesis) texts.assign(3, "");
-    std::vector<std::pair<std::string, std::vector<Polyline>>> rows;
+    std::vector<std::pair<std::string, std::vector<InkStroke>>> rows;
     for (size_t i = 0; i < texts.size(); ++i) {
         Generator g;
         GenerateOptions opt;
@@ -256,7 +256,7 @@ void write_samples(Run& r) {
         if (!g.start(m, texts[i], opt, nullptr, U' ').ok) continue;
         std::vector<Point> pts;
         while (!g.done()) g.run(4096, pts);
-        rows.push_back({texts[i], to_polylines(pts, m.norm.scale_x, m.norm.scale_y)});
+        rows.push_back({texts[i], offsets_to_strokes(pts, m.norm.scale_x, m.norm.scale_y)});
     }
     ::mkdir((r.cfg.out_dir + "/samples").c_str(), 0755);
     char name[64];
@@ -285,7 +285,9 @@ void record_eval(Run& r, double train_loss, double rate) {
     r.metrics << r.step << "," << r.epoch << "," << train_loss << "," << e.nll_per_line << "," << e.nll_per_point << ","
               << rate << "," << r.skipped << "\n";
     r.metrics.flush();
-    plot_metrics(r.cfg.out_dir + "/metrics.csv", r.cfg.out_dir + "/loss.svg");
+    std::string csv, svg;  // the loss plot is a convenience: a failure to draw it is not an error
+    if (read_text_file(r.cfg.out_dir + "/metrics.csv", csv).ok && plot_metrics(csv, svg))
+        (void)write_file_atomic(r.cfg.out_dir + "/loss.svg", svg);
     if (e.nll_per_line < r.best_valid) {
         r.best_valid = e.nll_per_line;
         json meta = position(r);

@@ -235,7 +235,7 @@ std::vector<InkStroke> pen_strokes(const std::vector<Placed>& glyphs, const Line
 // shrinks in curves and near the stroke's ends, where a writer slows down.
 InkStroke sample_stroke(const InkStroke& path, const LineStyle& st) {
     const float h = 0.05f * st.size;  // dense spacing, far finer than any step
-    const InkStroke d = resample_uniform(path, h);
+    const InkStroke d = resample_stroke(path, h);
     const size_t n = d.x.size();
     if (n < 3) return d;
     std::vector<float> turn(n, 0.0f), slow(n, 0.0f);

@@ -1,4 +1,4 @@
-#include "ink.h"
+#include "ink_jsonl.h"
 
 #include <cmath>
 #include <nlohmann/json.hpp>

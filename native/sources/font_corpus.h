@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "data_lines.h"
+#include "raw_line.h"
 #include "rng.h"
 #include "stroke_font.h"
 

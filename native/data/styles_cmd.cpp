@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_args.h"
+#include "exit_codes.h"
 #include "data_cmd.h"
 #include "dataset.h"
 #include "files.h"
@@ -27,10 +28,7 @@ const char* kStylesUsage =
     "length range, and writes it as a style preset for the page (strokes in dataset units, y down).\n"
     "--prefer lists fonts (or writers) to put first, in that order; the page's menu keeps the order.\n";
 
-int fail(int code, const std::string& msg) {
-    std::fprintf(stderr, "hw-train styles: %s\n", msg.c_str());
-    return code;
-}
+const Fail fail{"hw-train styles"};
 
 // "fonts:scripts size=1.00 slant=0.20 ... (valid)" -> "scripts, slant 0.20"; "iam:writer 10023" -> "writer 10023".
 std::string style_name(const std::string& source) {
@@ -57,17 +55,14 @@ std::string family(const std::string& source) {
     return source.rfind("fonts:", 0) == 0 ? source.substr(0, sp) : source;
 }
 
-nlohmann::json strokes_of(const Dataset& d, const DataLine& l) {
-    nlohmann::json strokes = nlohmann::json::array(), cur = nlohmann::json::array();
-    double x = 0, y = 0;
-    for (size_t k = 0; k < l.size(); ++k) {
-        x += l.dx[k] * d.quantum;
-        y += l.dy[k] * d.quantum;
-        cur.push_back({std::round(x * 100) / 100, std::round(y * 100) / 100});
-        if (l.pen_up[k] || k + 1 == l.size()) {
-            strokes.push_back(cur);
-            cur = nlohmann::json::array();
-        }
+// The line's strokes as JSON arrays of [x, y] in data units, rounded to 0.01.
+nlohmann::json strokes_json(const Dataset& d, const DataLine& l) {
+    nlohmann::json strokes = nlohmann::json::array();
+    for (const InkStroke& s : line_strokes(l, d.quantum)) {
+        nlohmann::json cur = nlohmann::json::array();
+        for (size_t k = 0; k < s.size(); ++k)
+            cur.push_back({std::round(s.x[k] * 100.0) / 100, std::round(s.y[k] * 100.0) / 100});
+        strokes.push_back(cur);
     }
     return strokes;
 }
@@ -131,7 +126,7 @@ int cmd_styles(int argc, char** argv) {
     for (const auto& fam : order) {
         const DataLine& l = pool[pick[fam]];
         const std::string src = source_of(d, l);
-        nlohmann::json st = {{"name", style_name(src)}, {"text", l.text}, {"source", src}, {"strokes", strokes_of(d, l)}};
+        nlohmann::json st = {{"name", style_name(src)}, {"text", l.text}, {"source", src}, {"strokes", strokes_json(d, l)}};
         ink += nlohmann::json({{"text", l.text}, {"strokes", st["strokes"]}, {"writer", st["name"]}}).dump() + "\n";
         styles.push_back(std::move(st));
     }

@@ -3,23 +3,11 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "data_lines.h"
+#include "render.h"
 
 namespace hw {
 
 namespace {
-
-std::string xml_escape(const std::string& s) {
-    std::string o;
-    for (char c : s) {
-        if (c == '<') o += "&lt;";
-        else if (c == '>') o += "&gt;";
-        else if (c == '&') o += "&amp;";
-        else if (c == '"') o += "&quot;";
-        else o += c;
-    }
-    return o;
-}
 
 std::vector<const DataLine*> pick(const Dataset& d, size_t count, std::vector<bool>& valid) {
     std::vector<const DataLine*> out;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "ink.h"
 #include "model.h"
 #include "status.h"
 
@@ -29,6 +30,11 @@ struct Dataset {
     std::vector<std::string> sources; // "iam:writer 10023", "fonts:scripts/slant-0.2", "ink:file.jsonl"
     std::vector<DataLine> train, valid;
 };
+
+// The line as the core's points (offsets in quanta, pen lifts), and as absolute strokes in data
+// units (the core's offsets_to_strokes with the quantum as scale).
+std::vector<Point> line_points(const DataLine& line);
+std::vector<InkStroke> line_strokes(const DataLine& line, float quantum);
 
 // Atomic write (temp + rename); load checks the version and every size.
 Status save_dataset(const Dataset& d, const std::string& path);

@@ -1,8 +1,8 @@
-#include "ink_source.h"
+#include "ink_jsonl_source.h"
 
 #include <map>
 
-#include "ink.h"
+#include "ink_jsonl.h"
 #include "text.h"
 
 namespace hw {
@@ -53,7 +53,7 @@ Status read_ink_source(const std::string& path, SourceLines& out) {
     if (lines.empty() || !(h > 0)) return Status::error(path + ": no ink line with a height to scale by");
     scale_lines(lines, kTargetLineHeight / h);
     for (size_t i = 0; i < lines.size(); ++i) {
-        for (auto& st : lines[i].strokes) st = resample_uniform(st, kInkPointSpacing);
+        for (auto& st : lines[i].strokes) st = resample_stroke(st, kInkPointSpacing);
         const bool valid = lines.size() >= 10 && i % 10 == 9;
         (valid ? out.valid : out.train).push_back(std::move(lines[i]));
     }
