@@ -5,7 +5,7 @@
 
 namespace hw {
 
-struct Status {
+struct [[nodiscard]] Status {
     bool ok = true;
     std::string message;
 

@@ -1,5 +1,7 @@
 // Helpers shared by the core tests: random models built straight from the model spec.
 #pragma once
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -48,7 +50,11 @@ inline nlohmann::json small_header(const HParams& hp) {
 inline std::vector<uint8_t> small_model_bytes(ModelKind kind, Precision p = Precision::F32, uint64_t seed = 7) {
     const HParams hp = small_hparams(kind);
     std::vector<uint8_t> out;
-    write_hwm(small_header(hp), random_tensors(hp, seed), p, out);
+    const Status s = write_hwm(small_header(hp), random_tensors(hp, seed), p, out);
+    if (!s) {  // a broken helper: no test could mean anything after it
+        std::fprintf(stderr, "%s: %s\n", __func__, s.message.c_str());
+        std::abort();
+    }
     return out;
 }
 

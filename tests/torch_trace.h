@@ -1,6 +1,8 @@
 // The LibTorch side of the parity tests: a random network of a given kind, its teacher-forced
 // trace in the same layout as the core's (trace.h), and its export.
 #pragma once
+#include <cstdio>
+#include <cstdlib>
 #include "exporter.h"
 #include "test_util.h"
 #include "trace.h"
@@ -71,7 +73,11 @@ inline Trace torch_trace(HandwritingNet& net, const std::vector<int>& codes, con
 
 inline std::vector<int> codes_for(const std::string& text) {
     EncodedText e;
-    encode_text(small_alphabet(), text, 0, e);
+    const Status s = encode_text(small_alphabet(), text, 0, e);
+    if (!s) {  // a broken helper: no test could mean anything after it
+        std::fprintf(stderr, "%s: %s\n", __func__, s.message.c_str());
+        std::abort();
+    }
     return e.codes;
 }
 
