@@ -36,13 +36,14 @@ Point sample_point(const Mixture& mix, Rng& rng, bool greedy) {
 
 Status Generator::start(const Model& m, const std::string& text, const GenerateOptions& opt, const Priming* prime,
                         char32_t replacement) {
-    stepping_ = finished_ = reached_last_ = checking_ = false;
-    steps_ = past_end_steps_ = dropped_ = last_char_steps_ = 0;
+    stepping_ = false;
+    steps_ = dropped_ = 0;
     ready_.clear();
     held_.clear();
     replaced_.clear();
     model_ = &m;
     opt_ = opt;
+    stop_ = StopRule(opt);
     if (!(opt.bias >= 0.0f && opt.bias <= 20.0f)) return Status::error("bias must be in [0, 20]");
     if (opt.max_steps < 0) return Status::error("max_steps must not be negative");
     if (!(opt.end_mass >= 0.0f)) return Status::error("end_mass must not be negative");
@@ -84,77 +85,104 @@ Status Generator::start(const Model& m, const std::string& text, const GenerateO
     return Status::success();
 }
 
-void Generator::advance() {
+WindowReading read_window(const State& s) {
+    WindowReading w;
+    const int U = static_cast<int>(s.codes.size());
+    for (int u = 0; u < U; ++u) {
+        w.mass += s.phi[u];
+        if (s.phi[u] > s.phi[w.peak]) w.peak = u;
+    }
+    w.past = attention_past_end(s);
+    w.on_last = U > 0 && w.peak == U - 1;
+    return w;
+}
+
+StopDecision StopRule::step(const WindowReading& w, bool pen_up) {
+    if (w.on_last) {
+        reached_last_ = true;
+        ++last_char_steps_;
+    }
+    const bool collapsed = reached_last_ && w.mass < opt_.end_mass;  // the window was switched off
+    const StopDecision d = checking_ ? check_held(w, collapsed, pen_up) : emit(w, collapsed, pen_up);
+    if (pen_up) last_char_steps_ = 0;
+    return d;
+}
+
+StopDecision StopRule::check_held(const WindowReading& w, bool collapsed, bool pen_up) {
+    ++held_;
+    if (w.past) finished_ = true;  // the window moved on past the text: stop at the next pen lift
+    if (collapsed) {
+        // The window was switched off while this stroke was drawn: a stray mark after the end.
+        held_ = 0;
+        finished_ = true;
+        return {StopDecision::Drop, true};
+    }
+    if (pen_up || held_ >= opt_.held_stroke_max) {
+        // A real stroke (the last character may have several), or one too long for a stray mark.
+        held_ = 0;
+        checking_ = pen_up;
+        return {StopDecision::Release, pen_up && finished_};
+    }
+    return {StopDecision::Hold, false};
+}
+
+StopDecision StopRule::emit(const WindowReading& w, bool collapsed, bool pen_up) {
+    if (finished_ || w.past || collapsed) {
+        // The window has left the text: finish the stroke being drawn, then stop.
+        finished_ = true;
+        return {StopDecision::Emit, pen_up || ++past_end_steps_ >= opt_.tail_steps};
+    }
+    if (pen_up && last_char_steps_ >= opt_.last_char_steps && opt_.held_stroke_max > 0)
+        checking_ = true;  // this stroke was written at the last character: check the next one
+    return {StopDecision::Emit, false};
+}
+
+Generator::Pending Generator::next_point() {
     const Model& m = *model_;
     step(m, state_, last_);
     mixture_from_output(m, state_.y, opt_.bias, mix_);
     Pending q;
     q.point = sample_point(mix_, rng_, opt_.greedy);
     last_ = q.point;
-    ++steps_;
-    const bool synthesis = m.hp.kind == ModelKind::Synthesis;
-    const int U = synthesis ? static_cast<int>(state_.codes.size()) : 0;
     if (opt_.diagnostics) {
         q.diag.mixture = mix_;
-        if (synthesis) {
-            q.diag.phi.assign(state_.phi.data(), state_.phi.data() + U);
+        if (m.hp.kind == ModelKind::Synthesis) {
+            q.diag.phi.assign(state_.phi.data(), state_.phi.data() + state_.codes.size());
             q.diag.kappa.assign(state_.kappa.data(), state_.kappa.data() + state_.kappa.size());
         }
     }
-    const bool pen_up = q.point.pen_up > 0.5f;
-    if (!synthesis) {
+    return q;
+}
+
+void Generator::advance() {
+    Pending q = next_point();
+    ++steps_;
+    if (model_->hp.kind != ModelKind::Synthesis) {
         ready_.push_back(std::move(q));
         if (steps_ >= max_steps_) stepping_ = false;
         return;
     }
-    // Where the window is: its peak over the text and one past it, and its mass on the text.
-    float mass = 0;
-    int best = 0;
-    for (int u = 0; u < U; ++u) {
-        mass += state_.phi[u];
-        if (state_.phi[u] > state_.phi[best]) best = u;
-    }
-    const bool past = attention_past_end(state_);
-    q.peak = past || U == 0 ? U : best;
-    if (U > 0 && best == U - 1) {
-        reached_last_ = true;
-        ++last_char_steps_;
-    }
-    const bool collapsed = reached_last_ && mass < opt_.end_mass;  // the window was switched off
-    if (checking_) {
-        held_.push_back(std::move(q));
-        if (past) finished_ = true;  // the window moved on past the text: stop at the next pen lift
-        if (collapsed) {
-            // The window was switched off while this stroke was drawn: a stray mark after the end.
-            dropped_ += static_cast<int>(held_.size());
-            steps_ -= static_cast<int>(held_.size());
-            held_.clear();
-            finished_ = true;
-            stepping_ = false;
-            return;
-        }
-        if (pen_up || static_cast<int>(held_.size()) >= opt_.held_stroke_max) {
-            // A real stroke (the last character may have several), or one too long for a stray
-            // mark: let it through.
-            release_held();
-            checking_ = pen_up;
-            if (pen_up && finished_) stepping_ = false;
-        }
-    } else {
-        ready_.push_back(std::move(q));
-        if (finished_ || past || collapsed) {
-            // The window has left the text: finish the stroke being drawn, then stop.
-            finished_ = true;
-            if (pen_up || ++past_end_steps_ >= opt_.tail_steps) stepping_ = false;
-        } else if (pen_up && last_char_steps_ >= opt_.last_char_steps && opt_.held_stroke_max > 0) {
-            checking_ = true;  // this stroke was written at the last character: check the next one
-        }
-    }
-    if (pen_up) last_char_steps_ = 0;
+    const WindowReading w = read_window(state_);
+    const int U = static_cast<int>(state_.codes.size());
+    q.peak = w.past || U == 0 ? U : w.peak;
+    const bool pen_up = q.point.pen_up > 0.5f;
+    apply(stop_.step(w, pen_up), std::move(q));
     if (stepping_ && steps_ >= max_steps_) {
         release_held();
         stepping_ = false;
     }
+}
+
+void Generator::apply(const StopDecision& d, Pending q) {
+    if (d.kind == StopDecision::Emit) ready_.push_back(std::move(q));
+    else held_.push_back(std::move(q));
+    if (d.kind == StopDecision::Release) release_held();
+    if (d.kind == StopDecision::Drop) {
+        dropped_ += static_cast<int>(held_.size());
+        steps_ -= static_cast<int>(held_.size());
+        held_.clear();
+    }
+    if (d.stop) stepping_ = false;
 }
 
 void Generator::release_held() {

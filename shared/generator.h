@@ -45,6 +45,44 @@ struct Priming {
     std::string text;  // UTF-8
 };
 
+// Where the window is after a synthesis step.
+struct WindowReading {
+    int peak = 0;          // index of the character with the largest weight
+    float mass = 0;        // the weights' sum over the text
+    bool past = false;     // past the end of the text (attention_past_end)
+    bool on_last = false;  // the peak is on the last character
+};
+WindowReading read_window(const State& s);
+
+// What the stop rule decides for one point of a synthesis line.
+struct StopDecision {
+    enum Kind {
+        Emit,     // hand the point out
+        Hold,     // keep it back with the stroke under check
+        Release,  // the held stroke and this point are real: hand them out
+        Drop,     // the held stroke and this point are a stray mark after the end: drop them
+    };
+    Kind kind = Emit;
+    bool stop = false;  // stop stepping after this point
+};
+
+// Graves' end-of-text rule (section 5.3) with the check for a stray stroke after the last
+// character (GenerateOptions). Fed one step at a time; knows nothing of the network.
+class StopRule {
+public:
+    explicit StopRule(const GenerateOptions& opt = GenerateOptions{}) : opt_(opt) {}
+    StopDecision step(const WindowReading& w, bool pen_up);
+    bool finished() const { return finished_; }  // the window reached the end of the text
+
+private:
+    StopDecision check_held(const WindowReading& w, bool collapsed, bool pen_up);
+    StopDecision emit(const WindowReading& w, bool collapsed, bool pen_up);
+
+    GenerateOptions opt_;
+    int held_ = 0, past_end_steps_ = 0, last_char_steps_ = 0;
+    bool finished_ = false, reached_last_ = false, checking_ = false;
+};
+
 // Incremental generation for front ends that draw as points arrive (the web worker, the CLI).
 class Generator {
 public:
@@ -60,7 +98,7 @@ public:
             std::vector<int>* peaks = nullptr);
 
     bool done() const { return !stepping_ && ready_.empty(); }
-    bool finished() const { return finished_; }  // the window reached the end of the text
+    bool finished() const { return stop_.finished(); }  // the window reached the end of the text
     int steps() const { return steps_; }  // points produced (dropped stray points not counted)
     int dropped() const { return dropped_; }  // points of a stray stroke after the end, not produced
     int max_steps() const { return max_steps_; }
@@ -75,21 +113,23 @@ private:
         StepDiagnostics diag;
     };
     void advance();       // one network step and sample, queued in ready_ or held_
+    Pending next_point(); // the network step and the sample, with diagnostics when asked
+    void apply(const StopDecision& d, Pending q);
     void release_held();  // the held stroke is real: queue it for run()
 
     const Model* model_ = nullptr;
     GenerateOptions opt_;
     State state_;
     Rng rng_;
+    StopRule stop_;
     Mixture mix_;
     Point last_;
     std::u32string text_;
     std::vector<std::pair<size_t, char32_t>> replaced_;
     std::deque<Pending> ready_;   // produced, not yet handed out by run()
     std::vector<Pending> held_;   // the stroke under check after the window reached the last character
-    int steps_ = 0, max_steps_ = 0, past_end_steps_ = 0, dropped_ = 0, last_char_steps_ = 0;
+    int steps_ = 0, max_steps_ = 0, dropped_ = 0;
     bool stepping_ = false;       // the network still steps (done() also waits for ready_ to drain)
-    bool finished_ = false, reached_last_ = false, checking_ = false;
 };
 
 }  // namespace hw

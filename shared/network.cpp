@@ -16,8 +16,6 @@ State make_state(const Model& m, const std::vector<int>& codes) {
         s.kappa = Vector::Zero(hp.window);
         s.w = Vector::Zero(hp.alphabet);
         s.codes = codes;
-        s.text = RowMatrix::Zero(static_cast<Eigen::Index>(codes.size()), hp.alphabet);
-        for (size_t u = 0; u < codes.size(); ++u) s.text(static_cast<Eigen::Index>(u), codes[u]) = 1.0f;
         s.phi = Vector::Zero(static_cast<Eigen::Index>(codes.size()) + 1);
         s.win = Vector::Zero(3 * hp.window);
     }

@@ -24,7 +24,6 @@ struct State {
     Vector kappa;               // [K] window positions
     Vector w;                   // [V] window vector w_{t-1}
     Vector y;                   // [6M+1] raw output of the last step
-    RowMatrix text;             // [U, V] one-hot text (synthesis)
     std::vector<int> codes;     // [U] alphabet index per character
     Vector phi;                 // [U+1] window weights of the last step (the extra one is u = U)
     long step = 0;              // steps taken

@@ -122,6 +122,42 @@ TEST_CASE("stop rule: finishes when the window passes the end, and waits for the
     CHECK(!attention_past_end(s));
 }
 
+TEST_CASE("stop rule alone: holds the stroke after the last character, drops it when the window switches off") {
+    GenerateOptions opt;
+    opt.last_char_steps = 2;
+    opt.end_mass = 0.05f;
+    opt.tail_steps = 3;
+    const WindowReading middle{1, 1.0f, false, false}, last{4, 1.0f, false, true}, off{4, 0.01f, false, true};
+    StopRule rule(opt);
+    CHECK(rule.step(middle, false).kind == StopDecision::Emit);
+    CHECK(rule.step(last, false).kind == StopDecision::Emit);
+    const StopDecision lift = rule.step(last, true);  // a stroke written at the last character ends
+    CHECK((lift.kind == StopDecision::Emit && !lift.stop));
+    CHECK(rule.step(last, false).kind == StopDecision::Hold);  // the next stroke is under check
+    const StopDecision drop = rule.step(off, false);
+    CHECK(drop.kind == StopDecision::Drop);
+    CHECK(drop.stop);
+    CHECK(rule.finished());
+
+    // The same stroke with the window still on the text is real: released when the pen lifts.
+    StopRule kept(opt);
+    kept.step(last, false);
+    kept.step(last, true);
+    CHECK(kept.step(last, false).kind == StopDecision::Hold);
+    const StopDecision release = kept.step(last, true);
+    CHECK(release.kind == StopDecision::Release);
+    CHECK(!release.stop);
+    CHECK(!kept.finished());
+
+    // Past the end: the stroke being drawn finishes (at most tail_steps points), then it stops.
+    StopRule past(opt);
+    const WindowReading beyond{4, 1.0f, true, false};
+    CHECK(!past.step(beyond, false).stop);
+    CHECK(!past.step(beyond, false).stop);
+    CHECK(past.step(beyond, false).stop);
+    CHECK(past.finished());
+}
+
 TEST_CASE("stop rule: a stroke begun after the last character is dropped once the window is switched off") {
     // The small fixture's random weights never switch the window fully off, so the threshold is
     // raised until some seed shows a stray stroke after "hello"; the mechanism is what is tested.
