@@ -6,6 +6,7 @@
 
 #include "data_cmd.h"
 #include "eval_cmd.h"
+#include "styles_cmd.h"
 
 #ifdef HW_WITH_TORCH
 namespace hw {

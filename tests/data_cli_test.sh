@@ -64,6 +64,9 @@ expect_exit 2 "styles: unknown preferred font" "$hwt" styles --data "$tmp/f.hwds
 grep -q "nosuchfont" "$tmp/err" && ok || bad "styles error does not name the font"
 expect_exit 2 "styles: missing dataset" "$hwt" styles --data "$tmp/none.hwds" --out "$tmp/y.json"
 [ ! -e "$tmp/y.json" ] && ok || bad "a failed styles run left an output file"
+# An output that cannot be written is the user's to fix: exit 2 (the one rule), and the message names it.
+expect_exit 2 "styles: unwritable --out" "$hwt" styles --data "$tmp/f.hwds" --out "$tmp/no/such/dir/s.json" --count 1 --min-chars 5
+grep -q "no/such/dir" "$tmp/err" && ok || bad "styles write error does not name the path"
 
 echo "data cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -162,4 +162,11 @@ TEST_CASE("eval: end-to-end on the fixture model") {
     REQUIRE(read_text_file(out + "/readings.jsonl", text).ok);
     CHECK(std::count(text.begin(), text.end(), '\n') == 3 * 3);
     CHECK(std::filesystem::is_empty(tmp));  // the eval's temporary folder is gone
+
+    // A gallery that cannot be written (a folder is in its way) is the user's to fix: exit 2,
+    // the same code as a failed eval.json (it was 1).
+    const std::string blocked = out + "/blocked.png";
+    std::filesystem::create_directory(blocked);
+    CHECK(run_eval({"hw-train", "eval", "--model", model, "--data", data, "--lines", "1", "--bias", "1", "--seed", "7",
+                    "--out", out + "/again", "--gallery", blocked}) == 2);
 }

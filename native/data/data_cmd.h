@@ -6,7 +6,4 @@ namespace hw {
 // argv[1] is "data"; returns the exit code (0, 1 internal failure, 2 bad input or no usable data).
 int cmd_data(int argc, char** argv);
 
-// `hw-train styles`: validation lines, one per font or writer, as the page's style presets.
-int cmd_styles(int argc, char** argv);
-
 }  // namespace hw

@@ -1,3 +1,5 @@
+#include "styles_cmd.h"
+
 // `hw-train styles`: picks held-out validation lines of a dataset, one per writer or font, and
 // writes them as the page's style presets (MODEL.styles.json) and optionally as ink (JSON Lines).
 // Priming the synthesis network with one of them makes it continue in that hand.
@@ -12,7 +14,6 @@
 
 #include "cli_args.h"
 #include "exit_codes.h"
-#include "data_cmd.h"
 #include "dataset.h"
 #include "files.h"
 #include "text.h"
@@ -72,32 +73,37 @@ const std::string& source_of(const Dataset& d, const DataLine& l) {
     return l.source < d.sources.size() ? d.sources[l.source] : unknown;
 }
 
-}  // namespace
-
-int cmd_styles(int argc, char** argv) {
-    Args a({"--data", "--out", "--ink", "--count", "--min-chars", "--max-chars", "--prefer"}, {"--help"});
-    Status s = a.parse(argc, argv, 2);
-    if (!s) return fail(2, s.message + "\n" + kStylesUsage);
-    if (a.has("--help")) return std::fputs(kStylesUsage, stdout), 0;
-    if (!a.has("--data") || !a.has("--out")) return fail(2, std::string("--data and --out are required\n") + kStylesUsage);
+struct StylesOptions {
+    std::string data, out, ink;
     long long count = 8, min_chars = 14, max_chars = 40;
-    if (!(s = a.get_int("--count", 1, 100, count)) || !(s = a.get_int("--min-chars", 1, 1000, min_chars)) ||
-        !(s = a.get_int("--max-chars", min_chars, 1000, max_chars)))
-        return fail(2, s.message);
-    Dataset d;
-    if (!(s = load_dataset(a.get("--data"), d))) return fail(2, s.message);
-    const std::vector<DataLine>& pool = d.valid.empty() ? d.train : d.valid;
-    if (d.valid.empty()) std::fprintf(stderr, "hw-train styles: %s has no validation lines; using training lines\n", a.get("--data").c_str());
+    std::vector<std::string> prefer;
+};
 
-    // Per family, the best line: the longest text within the range (ties: the earliest).
+Status read_styles_options(const Args& a, StylesOptions& o) {
+    if (!a.has("--data") || !a.has("--out")) return Status::error(std::string("--data and --out are required\n") + kStylesUsage);
+    o.data = a.get("--data");
+    o.out = a.get("--out");
+    o.ink = a.get("--ink");
+    Status s;
+    if (!(s = a.get_int("--count", 1, 100, o.count)) || !(s = a.get_int("--min-chars", 1, 1000, o.min_chars)) ||
+        !(s = a.get_int("--max-chars", o.min_chars, 1000, o.max_chars)))
+        return s;
+    if (a.has("--prefer")) o.prefer = split_list(a.get("--prefer"));
+    for (const std::string& name : o.prefer)
+        if (name.empty()) return Status::error("--prefer: an empty font name in \"" + a.get("--prefer") + "\"");
+    return Status::success();
+}
+
+// Per family, the best line: the longest text within the range (ties: the earliest). `order`
+// lists the families in the dataset's order.
+std::map<std::string, size_t> pick_lines(const Dataset& d, const std::vector<DataLine>& pool, const StylesOptions& o,
+                                         std::vector<std::string>& order) {
     std::map<std::string, size_t> pick;
-    std::vector<std::string> order;
     for (size_t i = 0; i < pool.size(); ++i) {
         const DataLine& l = pool[i];
         const size_t n = utf8_length(l.text);
-        if (n < static_cast<size_t>(min_chars) || n > static_cast<size_t>(max_chars) || l.size() < 2) continue;
-        const std::string src = source_of(d, l);
-        const std::string fam = family(src);
+        if (n < static_cast<size_t>(o.min_chars) || n > static_cast<size_t>(o.max_chars) || l.size() < 2) continue;
+        const std::string fam = family(source_of(d, l));
         auto it = pick.find(fam);
         if (it == pick.end()) {
             pick[fam] = i;
@@ -106,35 +112,64 @@ int cmd_styles(int argc, char** argv) {
             it->second = i;
         }
     }
-    if (pick.empty())
-        return fail(2, a.get("--data") + ": no line with " + std::to_string(min_chars) + " to " + std::to_string(max_chars) + " characters");
-    // Preferred families first, in the order given; the rest keep the dataset's order.
+    return pick;
+}
+
+// Preferred families first, in the order given; the rest keep the dataset's order; at most `count`.
+Status order_families(const StylesOptions& o, std::vector<std::string>& order) {
     std::vector<std::string> preferred;
-    for (const std::string& name : a.has("--prefer") ? split_list(a.get("--prefer")) : std::vector<std::string>{}) {
-        if (name.empty()) return fail(2, "--prefer: an empty font name in \"" + a.get("--prefer") + "\"");
+    for (const std::string& name : o.prefer) {
         auto it = std::find_if(order.begin(), order.end(), [&](const std::string& f) {
             return f == name || f == "fonts:" + name || f.find(":" + name) != std::string::npos; });
-        if (it == order.end()) return fail(2, "--prefer: no validation line of \"" + name + "\" in the length range");
+        if (it == order.end()) return Status::error("--prefer: no validation line of \"" + name + "\" in the length range");
         preferred.push_back(*it);
         order.erase(it);
     }
     order.insert(order.begin(), preferred.begin(), preferred.end());
-    if (order.size() > static_cast<size_t>(count)) order.resize(static_cast<size_t>(count));
+    if (order.size() > static_cast<size_t>(o.count)) order.resize(static_cast<size_t>(o.count));
+    return Status::success();
+}
 
+// The style file (and, with --ink, the same lines as ink JSONL), written atomically.
+Status write_styles(const Dataset& d, const std::vector<DataLine>& pool, const std::map<std::string, size_t>& pick,
+                    const std::vector<std::string>& order, const StylesOptions& o) {
     nlohmann::json styles = nlohmann::json::array();
     std::string ink;
     for (const auto& fam : order) {
-        const DataLine& l = pool[pick[fam]];
+        const DataLine& l = pool[pick.at(fam)];
         const std::string src = source_of(d, l);
         nlohmann::json st = {{"name", style_name(src)}, {"text", l.text}, {"source", src}, {"strokes", strokes_json(d, l)}};
         ink += nlohmann::json({{"text", l.text}, {"strokes", st["strokes"]}, {"writer", st["name"]}}).dump() + "\n";
         styles.push_back(std::move(st));
     }
-    nlohmann::json out = {{"note", "Held-out validation lines of " + a.get("--data") + ", one per font or writer (hw-train styles)."},
+    nlohmann::json out = {{"note", "Held-out validation lines of " + o.data + ", one per font or writer (hw-train styles)."},
                           {"styles", styles}};
-    if (!(s = write_file_atomic(a.get("--out"), out.dump() + "\n"))) return fail(1, s.message);
-    if (a.has("--ink") && !(s = write_file_atomic(a.get("--ink"), ink))) return fail(1, s.message);
-    std::fprintf(stderr, "hw-train styles: wrote %zu styles to %s\n", styles.size(), a.get("--out").c_str());
+    Status s = write_file_atomic(o.out, out.dump() + "\n");
+    if (s && !o.ink.empty()) s = write_file_atomic(o.ink, ink);
+    if (s) std::fprintf(stderr, "hw-train styles: wrote %zu styles to %s\n", styles.size(), o.out.c_str());
+    return s;
+}
+
+}  // namespace
+
+int cmd_styles(int argc, char** argv) {
+    Args a({"--data", "--out", "--ink", "--count", "--min-chars", "--max-chars", "--prefer"}, {"--help"});
+    Status s = a.parse(argc, argv, 2);
+    if (!s) return fail(kExitBadInput, s.message + "\n" + kStylesUsage);
+    if (a.has("--help")) return std::fputs(kStylesUsage, stdout), 0;
+    StylesOptions o;
+    if (!(s = read_styles_options(a, o))) return fail(kExitBadInput, s.message);
+    Dataset d;
+    if (!(s = load_dataset(o.data, d))) return fail(kExitBadInput, s.message);
+    const std::vector<DataLine>& pool = d.valid.empty() ? d.train : d.valid;
+    if (d.valid.empty()) std::fprintf(stderr, "hw-train styles: %s has no validation lines; using training lines\n", o.data.c_str());
+    std::vector<std::string> order;
+    const auto pick = pick_lines(d, pool, o, order);
+    if (pick.empty())
+        return fail(kExitBadInput, o.data + ": no line with " + std::to_string(o.min_chars) + " to " + std::to_string(o.max_chars) + " characters");
+    if (!(s = order_families(o, order))) return fail(kExitBadInput, s.message);
+    // An output path that cannot be written is the user's to fix: exit 2, as every program does.
+    if (!(s = write_styles(d, pool, pick, order, o))) return fail(kExitBadInput, s.message);
     return 0;
 }
 

@@ -334,9 +334,10 @@ std::string readings_jsonl(const EvalConfig& c, const std::vector<EvalLine>& lin
     return out;
 }
 
-// The first lines as a labelled grid (ground truth, then each bias), converted with rsvg-convert.
-Status write_gallery(const EvalConfig& c, const std::vector<EvalLine>& lines, const std::vector<Sample>& samples,
-                     const std::string& tmp_dir) {
+// The first lines as a labelled grid (ground truth, then each bias), converted to PNG bytes with
+// rsvg-convert in the temporary folder.
+Status render_gallery(const EvalConfig& c, const std::vector<EvalLine>& lines, const std::vector<Sample>& samples,
+                      const std::string& tmp_dir, std::vector<uint8_t>& bytes) {
     const size_t kinds = c.biases.size() + 1;
     std::vector<std::pair<std::string, std::vector<InkStroke>>> rows;
     char label[64];
@@ -350,9 +351,7 @@ Status write_gallery(const EvalConfig& c, const std::vector<EvalLine>& lines, co
     const std::string svg = tmp_dir + "/gallery.svg", png = tmp_dir + "/gallery.png";
     Status s = write_file_atomic(svg, render_rows_svg(rows, 90.0f));
     if (s) s = svg_to_png(svg, png);
-    std::vector<uint8_t> bytes;
     if (s) s = read_file(png, bytes);
-    if (s) s = write_file_atomic(c.gallery_path, bytes.data(), bytes.size());
     return s;
 }
 
@@ -377,8 +376,9 @@ Status check_inputs(const EvalConfig& c, Model& m, Dataset& d, std::vector<EvalL
 }
 
 Status write_outputs(const EvalConfig& c, const nlohmann::json& j, const std::vector<EvalLine>& lines,
-                     const std::vector<Sample>& samples) {
-    Status s = write_file_atomic(c.out_dir + "/eval.json", j.dump(2) + "\n");
+                     const std::vector<Sample>& samples, const std::vector<uint8_t>& gallery) {
+    Status s = write_file_atomic(c.gallery_path, gallery.data(), gallery.size());
+    if (s) s = write_file_atomic(c.out_dir + "/eval.json", j.dump(2) + "\n");
     if (s) s = write_file_atomic(c.out_dir + "/eval.md", table_markdown(j));
     if (s) s = write_file_atomic(c.out_dir + "/readings.jsonl", readings_jsonl(c, lines, samples));
     return s;
@@ -413,10 +413,12 @@ int cmd_eval(int argc, char** argv) {
     std::fprintf(stderr, "eval: %zu lines (%zu skipped), %zu biases, %d threads\n", lines.size(), skipped, c.biases.size(), c.threads);
     std::vector<Sample> samples;
     if (!(s = run_all(cx, samples))) return fail(1, s.message);
-    if (!(s = write_gallery(c, lines, samples, tmp.path()))) return fail(1, s.message);
+    std::vector<uint8_t> gallery;
+    if (!(s = render_gallery(c, lines, samples, tmp.path(), gallery))) return fail(kExitInternal, s.message);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const nlohmann::json j = summary_json(c, tally(lines, samples, c.biases.size() + 1), lines.size(), skipped, seconds);
-    if (!(s = write_outputs(c, j, lines, samples))) return fail(2, s.message);
+    // An output that cannot be written is the user's to fix (exit 2), the gallery as much as eval.json.
+    if (!(s = write_outputs(c, j, lines, samples, gallery))) return fail(kExitBadInput, s.message);
     std::printf("%s\n", j.dump(2).c_str());
     std::fprintf(stderr, "eval: done in %.1f s; table in %s/eval.md, gallery %s\n", seconds, c.out_dir.c_str(), c.gallery_path.c_str());
     return 0;
