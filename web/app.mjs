@@ -1,7 +1,7 @@
 // The page: text in, handwriting out. Generation runs in the shared worker (lib/engine.mjs), the
-// drawing in lib/ink.mjs; this file wires the controls, the URL hash and the messages together.
+// drawing in lib/ink_canvas.mjs; this file wires the controls, the URL hash and the messages together.
 import { loadModel, generate, loadStyles, primeFromStyle } from './lib/engine.mjs';
-import { InkView } from './lib/ink.mjs';
+import { InkView } from './lib/ink_canvas.mjs';
 import { planText, describeMarks, lineSeed, MAX_LINE_CHARS } from './lib/text.mjs';
 
 const $ = (id) => document.getElementById(id);

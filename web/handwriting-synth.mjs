@@ -7,7 +7,7 @@
 // (default 1), speed (multiple of real time, or "instant"), color (default: the surrounding text
 // colour), stroke-width (CSS px), model (URL of a .hwm).
 import { loadModel, generate, loadStyles, primeFromStyle, findStyle } from './lib/engine.mjs';
-import { InkView } from './lib/ink.mjs';
+import { InkView } from './lib/ink_canvas.mjs';
 import { planText, lineSeed, describeMarks, MAX_LINE_CHARS } from './lib/text.mjs';
 
 const DEFAULT_MODEL = new URL('models/default.hwm', import.meta.url).href;

@@ -1,4 +1,4 @@
-// InkView: draws lines of generated ink on a canvas as the pen moves, and exports them as SVG or
+// InkView, the canvas renderer: draws lines of generated ink on a canvas as the pen moves, and exports them as SVG or
 // PNG. Points arrive as normalised offsets (dx, dy, pen_up after the point); multiplied by the
 // model's norm.scale they become data units (y down), which a per-line frame fits to the canvas.
 // Only new segments are drawn each animation frame; the whole drawing is redrawn only when the
