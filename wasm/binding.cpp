@@ -17,8 +17,6 @@ namespace {
 
 using emscripten::val;
 
-std::string utf8_of(char32_t c) { return utf8_encode(c); }
-
 // An immutable loaded model. load() returns "" or the reader's message.
 class WasmModel {
 public:
@@ -40,23 +38,26 @@ public:
     int max_steps_per_char() const { return model_.max_steps_per_char; }
     int max_text_chars() const { return static_cast<int>(kMaxTextChars); }
 
-    // Characters of `text` (indices in code points of the text as given) that the model cannot
-    // write even after the core's typography mapping: [[index, "c"], ...]. Lets a page highlight
-    // them before it asks for generation.
-    val unknown_chars(const std::string& text) const {
-        val out = val::array();
-        std::u32string cps;
-        if (!utf8_decode(text, cps)) return out;
-        for (size_t i = 0; i < cps.size(); ++i) {
-            const std::u32string mapped = normalise_typography(std::u32string(1, cps[i]));
-            bool ok = !mapped.empty();
-            for (char32_t c : mapped) ok = ok && model_.alphabet.find(c) != std::u32string::npos;
-            if (ok) continue;
-            val item = val::array();
-            item.call<void>("push", static_cast<double>(i));
-            item.call<void>("push", utf8_of(cps[i]));
-            out.call<void>("push", item);
+    // The core's preparation of typed text (typography, the one unknown-character policy):
+    // {text, marks: [{index, ch, action: 'replaced' | 'skipped', with}], error}. `index` counts
+    // code points of the text as given; `text` keeps newlines for the page to break lines at.
+    val prepare_text(const std::string& utf8) const {
+        std::u32string in;
+        const Status s = utf8_decode(utf8, in);
+        const PreparedText p = s ? hw::prepare_text(model_.alphabet, in) : PreparedText{};
+        val out = val::object();
+        out.set("error", s ? std::string() : "text: " + s.message);
+        out.set("text", utf8_encode(p.text));
+        val marks = val::array();
+        for (const TextChange& c : p.changes) {
+            val mark = val::object();
+            mark.set("index", static_cast<double>(c.position));
+            mark.set("ch", utf8_encode(c.ch));
+            mark.set("action", std::string(c.with ? "replaced" : "skipped"));
+            if (c.with) mark.set("with", utf8_encode(c.with));
+            marks.call<void>("push", mark);
         }
+        out.set("marks", marks);
         return out;
     }
 
@@ -88,8 +89,10 @@ class WasmGenerator {
 public:
     explicit WasmGenerator(const WasmModel& m) : model_(&m) {}
 
-    // opts: {bias, seed, maxSteps, greedy, replacement, primeInk (Float32Array), primeText}.
-    // Returns "" or the core's message (unknown characters, bad bias, bad ink...).
+    // opts: {bias, seed, maxSteps, greedy, attention, primeInk (Float32Array), primeText}. Text
+    // the model cannot write is refused with a message naming the characters (the page prepares
+    // typed text first: Model.prepareText). Returns "" or the core's message (unknown
+    // characters, bad bias, bad ink...).
     std::string start(const std::string& text, const val& opts) {
         if (!model_->loaded()) return "no model loaded";
         GenerateOptions opt;
@@ -98,13 +101,6 @@ public:
         opt.max_steps = static_cast<int>(number_or(opts, "maxSteps", 0.0));
         opt.greedy = opts["greedy"].isTrue();
         track_attention_ = opts["attention"].isTrue();
-        char32_t replacement = 0;
-        const val r = opts["replacement"];
-        if (r.isString()) {
-            std::u32string rc;
-            if (!utf8_decode(r.as<std::string>(), rc) || rc.size() != 1) return "replacement must be one character";
-            replacement = rc[0];
-        }
         Priming prime;
         const bool primed = !opts["primeInk"].isUndefined() && !opts["primeInk"].isNull();
         if (primed) {
@@ -112,7 +108,7 @@ public:
             if (!s) return s.message;
         }
         points_.clear();
-        const Status s = gen_.start(model_->model(), text, opt, primed ? &prime : nullptr, replacement);
+        const Status s = gen_.start(model_->model(), text, opt, primed ? &prime : nullptr);
         return s ? "" : s.message;
     }
 
@@ -145,17 +141,6 @@ public:
     int steps() const { return gen_.steps(); }
     int max_steps() const { return gen_.max_steps(); }
     std::string text() const { return utf8_encode(gen_.text()); }
-    // [[position, "c"], ...] for characters replaced by the replacement character.
-    val replaced() const {
-        val out = val::array();
-        for (const auto& r : gen_.replaced()) {
-            val item = val::array();
-            item.call<void>("push", static_cast<double>(r.first));
-            item.call<void>("push", utf8_of(r.second));
-            out.call<void>("push", item);
-        }
-        return out;
-    }
 
 private:
     static double number_or(const val& o, const char* key, double fallback) {
@@ -224,7 +209,7 @@ EMSCRIPTEN_BINDINGS(hw_core) {
         .function("lineHeight", &WasmModel::line_height)
         .function("maxStepsPerChar", &WasmModel::max_steps_per_char)
         .function("maxTextChars", &WasmModel::max_text_chars)
-        .function("unknownChars", &WasmModel::unknown_chars);
+        .function("prepareText", &WasmModel::prepare_text);
     class_<WasmGenerator>("Generator")
         .constructor<const WasmModel&>()
         .function("start", &WasmGenerator::start)
@@ -236,8 +221,7 @@ EMSCRIPTEN_BINDINGS(hw_core) {
         .function("finished", &WasmGenerator::finished)
         .function("steps", &WasmGenerator::steps)
         .function("maxSteps", &WasmGenerator::max_steps)
-        .function("text", &WasmGenerator::text)
-        .function("replaced", &WasmGenerator::replaced);
+        .function("text", &WasmGenerator::text);
     class_<WasmStepper>("Stepper")
         .constructor<const WasmModel&, const val&>()
         .function("step", &WasmStepper::step)

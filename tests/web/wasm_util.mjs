@@ -53,7 +53,7 @@ export function generate(hw, model, text, opts, chunk = 64) {
       out.set(p, k);
       k += p.length;
     }
-    return { points: out, finished: g.finished(), steps: g.steps(), replaced: g.replaced(), text: g.text() };
+    return { points: out, finished: g.finished(), steps: g.steps(), text: g.text() };
   } finally {
     g.delete();
   }

@@ -5,11 +5,17 @@ let worker = null;
 const models = new Map();    // absolute model URL -> {promise, listeners}
 const jobs = new Map();      // job id -> callbacks
 let nextJob = 1;
+const requests = new Map();  // request id -> {resolve, reject}: one-off questions to the worker
+let nextRequest = 1;
 
 function getWorker() {
   if (worker) return worker;
   worker = new Worker(new URL('./worker.mjs', import.meta.url), { type: 'module', name: 'handwriting-synth' });
-  worker.onmessage = ({ data }) => (data.job !== undefined ? onJobMessage(data) : onModelMessage(data));
+  worker.onmessage = ({ data }) => {
+    if (data.job !== undefined) onJobMessage(data);
+    else if (data.request !== undefined) onRequestMessage(data);
+    else onModelMessage(data);
+  };
   worker.onerror = (e) => {
     // A worker that cannot start (module error, blocked by CSP) fails every request with the reason.
     const message = `the handwriting engine could not start${e.message ? `: ${e.message}` : ''}`;
@@ -17,6 +23,10 @@ function getWorker() {
     for (const [id, j] of jobs) {
       jobs.delete(id);
       j.onError?.(message);
+    }
+    for (const [id, r] of requests) {
+      requests.delete(id);
+      r.reject(new Error(message));
     }
     e.preventDefault?.();
   };
@@ -49,6 +59,14 @@ function onJobMessage(d) {
   }
 }
 
+function onRequestMessage(d) {
+  const r = requests.get(d.request);
+  if (!r) return;
+  requests.delete(d.request);
+  if (d.type === 'error') r.reject(new Error(d.message));
+  else r.resolve(d.result);
+}
+
 // Loads (once per URL) a model in the worker; resolves with its info, rejects with the reader's message.
 export function loadModel(url, onProgress) {
   const key = new URL(url, document.baseURI).href;
@@ -78,6 +96,18 @@ export function generate(url, request, callbacks) {
       worker.postMessage({ type: 'cancel', job });
     },
   };
+}
+
+// Typed text as the core prepares it for a loaded model (its typography table and its policy for
+// characters the model cannot write; the page keeps no copy of either): resolves with
+// {text, marks: [{index, ch, action: 'replaced' | 'skipped', with}], error}.
+export function prepareText(url, text) {
+  const key = new URL(url, document.baseURI).href;
+  const request = nextRequest++;
+  return new Promise((resolve, reject) => {
+    requests.set(request, { resolve, reject });
+    getWorker().postMessage({ type: 'prepare', request, key, text });
+  });
 }
 
 // Loads a style file ({styles: [{name, text, strokes}]}); a missing or broken file gives [].

@@ -4,15 +4,18 @@
 //
 // Requests (main -> worker):
 //   {type: 'load', key, url}                 fetch + load a model (progress reported)
-//   {type: 'generate', job, key, lines: [{text, seed}], bias, prime: {ink, text} | null,
+//   {type: 'generate', job, key, lines: [{text, seed}] (prepared text: an unknown character is
+//    an error), bias, prime: {ink, text} | null,
 //    greedy, maxSteps, chunk, attention}
 //   {type: 'cancel', job}
+//   {type: 'prepare', request, key, text}   typed text through the core's Model.prepareText
 // Replies (worker -> main):
 //   {type: 'load-progress', key, loaded, total}  {type: 'loaded', key, info}  {type: 'load-error', key, message}
-//   {type: 'line', job, line, text, maxSteps, replaced}   a line starts
+//   {type: 'line', job, line, text, maxSteps}   a line starts (text: with the priming text)
 //   {type: 'points', job, line, points (Float32Array of dx, dy, pen), steps, maxSteps,
 //    attention (Int32Array: text index the window peaked at per point; when asked for)}
 //   {type: 'line-end', job, line, finished, steps}   {type: 'done', job}   {type: 'error', job, message}
+//   {type: 'prepared', request, result: {text, marks, error}}   {type: 'error', request, message}
 import createHwModule from '../dist/hw.mjs';
 
 const FIRST_CHUNK = 12;  // small first chunk: ink appears at once
@@ -97,7 +100,7 @@ function nextLine(j) {
   if (++j.line >= j.req.lines.length) return false;
   const { text, seed } = j.req.lines[j.line];
   const g = new j.hw.Generator(j.model);
-  const opts = { bias: j.req.bias, seed, replacement: ' ', greedy: !!j.req.greedy, attention: !!j.req.attention };
+  const opts = { bias: j.req.bias, seed, greedy: !!j.req.greedy, attention: !!j.req.attention };
   if (j.req.maxSteps) opts.maxSteps = j.req.maxSteps;
   if (j.req.prime) Object.assign(opts, { primeInk: j.req.prime.ink, primeText: j.req.prime.text });
   const err = g.start(text, opts);
@@ -107,7 +110,7 @@ function nextLine(j) {
   }
   j.gen = g;
   j.sent = 0;
-  postMessage({ type: 'line', job: j.req.job, line: j.line, text: g.text(), maxSteps: g.maxSteps(), replaced: g.replaced() });
+  postMessage({ type: 'line', job: j.req.job, line: j.line, text: g.text(), maxSteps: g.maxSteps() });
   return true;
 }
 
@@ -155,10 +158,20 @@ tick.port1.onmessage = () => {
   pump();
 };
 
+async function onPrepare({ request, key, text }) {
+  try {
+    const model = await (models.get(key) ?? Promise.reject(new Error('model not loaded')));
+    postMessage({ type: 'prepared', request, result: model.prepareText(text) });
+  } catch (e) {
+    postMessage({ type: 'error', request, message: e.message || String(e) });
+  }
+}
+
 const pending = new Map();  // generate requests waiting for their model, by job id
 
 self.onmessage = ({ data }) => {
   if (data.type === 'load') onLoad(data);
+  else if (data.type === 'prepare') onPrepare(data);
   else if (data.type === 'generate') {
     pending.set(data.job, data);
     onGenerate(data)
