@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "generator.h"
+#include "ink.h"
 #include "model.h"
 #include "text.h"
 
@@ -68,18 +69,41 @@ private:
     bool loaded_ = false;
 };
 
-// Reads priming ink given as a flat Float32Array of (x, y, end_of_stroke) triples.
-Status priming_from(const Model& m, const val& ink, const std::string& text, Priming& out) {
-    const std::vector<float> flat = emscripten::convertJSArrayToNumberVector<float>(ink);
-    if (flat.size() % 3 != 0) return Status::error("priming ink must be (x, y, end) triples");
-    std::vector<InkStroke> strokes(1);
-    for (size_t i = 0; i + 2 < flat.size(); i += 3) {
-        strokes.back().x.push_back(flat[i]);
-        strokes.back().y.push_back(flat[i + 1]);
-        if (flat[i + 2] > 0.5f && i + 3 < flat.size()) strokes.emplace_back();
+// The one conversion of priming ink from JavaScript: strokes as a style file holds them,
+// [[[x, y] or [x, y, t], ...], ...] (absolute points, y down, any unit; t in milliseconds, on
+// every point of a stroke or on none), into the core's InkStrokes.
+Status strokes_from(const val& js, std::vector<InkStroke>& out) {
+    out.clear();
+    if (!js.isArray()) return Status::error("priming ink must be strokes: [[[x, y], ...], ...]");
+    const size_t n = js["length"].as<size_t>();
+    for (size_t i = 0; i < n; ++i) {
+        const val stroke = js[i];
+        const std::string where = "priming ink stroke " + std::to_string(i + 1);
+        if (!stroke.isArray()) return Status::error(where + " is not an array of points");
+        InkStroke s;
+        const size_t m = stroke["length"].as<size_t>();
+        for (size_t j = 0; j < m; ++j) {
+            const val p = stroke[j];
+            const size_t k = p.isArray() ? p["length"].as<size_t>() : 0;
+            bool numbers = k == 2 || k == 3;
+            for (size_t c = 0; numbers && c < k; ++c) numbers = p[c].isNumber();
+            if (!numbers) return Status::error(where + ", point " + std::to_string(j + 1) + " is not [x, y] or [x, y, t]");
+            s.x.push_back(p[0].as<float>());
+            s.y.push_back(p[1].as<float>());
+            if (k == 3) s.t.push_back(p[2].as<float>());
+        }
+        if (!s.t.empty() && s.t.size() != s.x.size())
+            return Status::error(where + " has time stamps on some points only");
+        out.push_back(std::move(s));
     }
-    Status s = prepare_ink(m, strokes, out.points);
-    if (!s) return Status::error("priming ink: " + s.message);
+    return Status::success();
+}
+
+Status priming_from(const Model& m, const val& strokes, const std::string& text, Priming& out) {
+    std::vector<InkStroke> ink;
+    Status s = strokes_from(strokes, ink);
+    if (!s) return s;
+    if (!(s = prepare_ink(m, ink, out.points))) return Status::error("priming ink: " + s.message);
     out.text = text;
     return s;
 }
@@ -89,10 +113,10 @@ class WasmGenerator {
 public:
     explicit WasmGenerator(const WasmModel& m) : model_(&m) {}
 
-    // opts: {bias, seed, maxSteps, greedy, attention, primeInk (Float32Array), primeText}. Text
-    // the model cannot write is refused with a message naming the characters (the page prepares
-    // typed text first: Model.prepareText). Returns "" or the core's message (unknown
-    // characters, bad bias, bad ink...).
+    // opts: {bias, seed, maxSteps, greedy, attention, primeStrokes (a style's strokes, as in its
+    // JSON), primeText}. Text the model cannot write is refused with a message naming the
+    // characters (the page prepares typed text first: Model.prepareText). Returns "" or the
+    // core's message (unknown characters, bad bias, bad ink...).
     std::string start(const std::string& text, const val& opts) {
         if (!model_->loaded()) return "no model loaded";
         GenerateOptions opt;
@@ -102,34 +126,47 @@ public:
         opt.greedy = opts["greedy"].isTrue();
         track_attention_ = opts["attention"].isTrue();
         Priming prime;
-        const bool primed = !opts["primeInk"].isUndefined() && !opts["primeInk"].isNull();
+        const val strokes = opts["primeStrokes"];
+        const bool primed = !strokes.isUndefined() && !strokes.isNull();
         if (primed) {
-            const Status s = priming_from(model_->model(), opts["primeInk"], string_or(opts, "primeText"), prime);
+            const Status s = priming_from(model_->model(), strokes, string_or(opts, "primeText"), prime);
             if (!s) return s.message;
         }
         points_.clear();
+        positions_.clear();
+        pen_ = PenPosition{};
         const Status s = gen_.start(model_->model(), text, opt, primed ? &prime : nullptr);
         return s ? "" : s.message;
     }
 
-    // Produces up to n points; their (dx, dy, pen_up) triples are then in points(), and with
-    // {attention: true} the character each was written at in attention().
+    // Produces up to n points. Then points() holds their (dx, dy, pen_up) offsets as the core
+    // samples them (what the native CLI prints), positions() the same points as (x, y, pen_up)
+    // in data units from the start of the line, and with {attention: true} attention() the
+    // character each was written at.
     int run(int n) {
         pts_.clear();
         attention_.clear();
         const int got = gen_.done() ? 0 : gen_.run(n, pts_, nullptr, track_attention_ ? &attention_ : nullptr);
+        const Model& m = model_->model();
         points_.resize(3 * pts_.size());
+        positions_.resize(3 * pts_.size());
         for (size_t i = 0; i < pts_.size(); ++i) {
-            points_[3 * i] = pts_[i].dx;
-            points_[3 * i + 1] = pts_[i].dy;
-            points_[3 * i + 2] = pts_[i].pen_up;
+            const Point& p = pts_[i];
+            pen_.advance(p, m.norm.scale_x, m.norm.scale_y);
+            points_[3 * i] = p.dx;
+            points_[3 * i + 1] = p.dy;
+            points_[3 * i + 2] = p.pen_up;
+            positions_[3 * i] = pen_.x;
+            positions_[3 * i + 1] = pen_.y;
+            positions_[3 * i + 2] = p.pen_up;
         }
         return got;
     }
-    // A view of the last run's points: copy it (slice) before calling into the module again.
-    val points() const { return val(emscripten::typed_memory_view(points_.size(), points_.data())); }
+    // Views of the last run's points: copy them (slice) before calling into the module again.
+    val points() const { return view(points_); }
+    val positions() const { return view(positions_); }
     // Per point of the last run: the index in text() where the window weights peaked (U: past the end).
-    val attention() const { return val(emscripten::typed_memory_view(attention_.size(), attention_.data())); }
+    val attention() const { return view(attention_); }
     // The window weights over the text after the last step (U + 1 values), for a live view.
     val phi() const {
         const Vector& p = gen_.state().phi;
@@ -147,6 +184,8 @@ private:
         const val v = o[key];
         return v.isNumber() ? v.as<double>() : fallback;
     }
+    template <typename T>
+    static val view(const std::vector<T>& v) { return val(emscripten::typed_memory_view(v.size(), v.data())); }
     static std::string string_or(const val& o, const char* key) {
         const val v = o[key];
         return v.isString() ? v.as<std::string>() : std::string();
@@ -155,7 +194,9 @@ private:
     const WasmModel* model_;
     Generator gen_;
     std::vector<Point> pts_;
-    std::vector<float> points_;
+    PenPosition pen_;             // where the pen is after the points handed out so far
+    std::vector<float> points_;   // (dx, dy, pen_up) per point of the last run
+    std::vector<float> positions_;  // (x, y, pen_up) per point of the last run, data units
     std::vector<int> attention_;
     bool track_attention_ = false;
 };
@@ -215,6 +256,7 @@ EMSCRIPTEN_BINDINGS(hw_core) {
         .function("start", &WasmGenerator::start)
         .function("run", &WasmGenerator::run)
         .function("points", &WasmGenerator::points)
+        .function("positions", &WasmGenerator::positions)
         .function("phi", &WasmGenerator::phi)
         .function("attention", &WasmGenerator::attention)
         .function("done", &WasmGenerator::done)

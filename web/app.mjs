@@ -1,6 +1,6 @@
 // The page: text in, handwriting out. Generation runs in the shared worker (lib/engine.mjs), the
 // drawing in lib/ink_canvas.mjs; this file wires the controls, the URL hash and the messages together.
-import { loadModel, generate, loadStyles, prepareText, primeFromStyle } from './lib/engine.mjs';
+import { loadModel, generate, loadStyles, prepareText } from './lib/engine.mjs';
 import { InkView } from './lib/ink_canvas.mjs';
 import { planText, describeMarks, lineSeed, MAX_LINE_CHARS } from './lib/text.mjs';
 
@@ -151,10 +151,10 @@ function startWriting(s, texts) {
   el.svg.disabled = el.png.disabled = true;
   el.stop.disabled = false;
   const lines = texts.map((text, i) => ({ text, seed: lineSeed(s.seed, i) }));
-  const style = styles.find((st) => st.name === s.style);
+  const style = styles.find((st) => st.name === s.style) ?? null;
   setState('writing', lines.length > 1 ? `Writing line 1 of ${lines.length}…` : 'Writing…');
   el.attention.textContent = '';
-  const current = generate(MODEL_URL, { lines, bias: s.bias, prime: primeFromStyle(style), attention: true }, follow(lines));
+  const current = generate(MODEL_URL, { lines, bias: s.bias, style, attention: true }, follow(lines));
   job = current;
   view.onDrawn = () => {
     if (job && job !== current) return;
@@ -181,7 +181,7 @@ function follow(lines) {
       if (lines.length > 1) el.status.textContent = `Writing line ${d.line + 1} of ${lines.length}…`;
     },
     onPoints: (d) => {
-      view.addPoints(d.line, d.points, d.attention);
+      view.addPoints(d.line, d.positions, d.attention);
       generated = (linesDone + Math.min(1, d.steps / Math.max(1, d.maxSteps))) / lines.length;
     },
     onLineEnd: () => {
@@ -263,7 +263,7 @@ async function start() {
     setState('error', 'No model.');
     return;
   }
-  view.setModel({ scale: info.scale, lineHeight: info.lineHeight, pointsPerSecond: info.pointsPerSecond, maxLineChars: MAX_LINE_CHARS });
+  view.setModel({ lineHeight: info.lineHeight, pointsPerSecond: info.pointsPerSecond, maxLineChars: MAX_LINE_CHARS });
   styles = await stylesPromise;
   for (const st of styles) el.style.append(new Option(st.name, st.name));
   selectWantedStyle();

@@ -6,7 +6,7 @@
 // by name or font, or "random"; an unknown one is reported and writes in a random hand), seed
 // (default 1), speed (multiple of real time, or "instant"), color (default: the surrounding text
 // colour), stroke-width (CSS px), model (URL of a .hwm).
-import { loadModel, generate, loadStyles, prepareText, primeFromStyle, findStyle } from './lib/engine.mjs';
+import { loadModel, generate, loadStyles, prepareText, findStyle } from './lib/engine.mjs';
 import { InkView } from './lib/ink_canvas.mjs';
 import { planText, lineSeed, describeMarks, MAX_LINE_CHARS } from './lib/text.mjs';
 
@@ -118,7 +118,7 @@ class HandwritingSynth extends HTMLElement {
     const number = (name, fallback) => (Number.isFinite(parseFloat(this.getAttribute(name))) ? parseFloat(this.getAttribute(name)) : fallback);
     const speed = this.getAttribute('speed');
     const seed = number('seed', 1) >>> 0;
-    this.view.setModel({ scale: info.scale, lineHeight: info.lineHeight, pointsPerSecond: info.pointsPerSecond, maxLineChars: MAX_LINE_CHARS });
+    this.view.setModel({ lineHeight: info.lineHeight, pointsPerSecond: info.pointsPerSecond, maxLineChars: MAX_LINE_CHARS });
     this.view.setStyle({ color: this.getAttribute('color') || getComputedStyle(this).color || '#222', width: number('stroke-width', 2) });
     const instant = reducedMotion() || speed === 'instant';
     this.view.setSpeed(instant ? Infinity : number('speed', 1) > 0 ? number('speed', 1) : 1);
@@ -127,9 +127,9 @@ class HandwritingSynth extends HTMLElement {
     this.dataset.state = 'writing';
     const lines = plan.lines.map((t, i) => ({ text: t, seed: lineSeed(seed, i) }));
     let done = 0;
-    const job = generate(url, { lines, bias: number('bias', 0.75), prime: primeFromStyle(style) }, {
+    const job = generate(url, { lines, bias: number('bias', 0.75), style }, {
       onPoints: (d) => {
-        this.view.addPoints(d.line, d.points);
+        this.view.addPoints(d.line, d.positions);
         this.bar.style.width = `${50 + (50 * (done + d.steps / Math.max(1, d.maxSteps))) / lines.length}%`;
       },
       onLineEnd: () => ++done,

@@ -81,8 +81,10 @@ export function loadModel(url, onProgress) {
   return m.promise.finally(() => onProgress && m.listeners.delete(onProgress));
 }
 
-// Starts writing lines [{text, seed}] with a loaded model. Callbacks: onLine, onPoints, onLineEnd,
-// onDone, onError. Returns {cancel()}; after cancel no callback fires.
+// Starts writing lines [{text, seed}] with a loaded model, in the hand of `style` (a preset as its
+// file holds it, {text, strokes}: the core reads the strokes) or none. Callbacks: onLine,
+// onPoints ({line, positions, attention, steps, maxSteps}), onLineEnd, onDone, onError. Returns
+// {cancel()}; after cancel no callback fires.
 export function generate(url, request, callbacks) {
   const key = new URL(url, document.baseURI).href;
   const job = nextJob++;
@@ -138,13 +140,4 @@ export function findStyle(styles, hand) {
   if (style) return { style, error: '' };
   const known = styles.length ? `${styles.map(font).join(', ')} or random` : 'only random (it has no style presets)';
   return { style: null, error: `Unknown hand “${hand}”: this model has ${known}; writing in a random hand.` };
-}
-
-// A style's strokes as the worker wants them: flat (x, y, end-of-stroke) triples.
-export function primeFromStyle(style) {
-  if (!style) return null;
-  const flat = [];
-  for (const stroke of style.strokes)
-    stroke.forEach((p, i) => flat.push(Number(p[0]), Number(p[1]), i === stroke.length - 1 ? 1 : 0));
-  return { ink: new Float32Array(flat), text: style.text };
 }

@@ -5,14 +5,15 @@
 // Requests (main -> worker):
 //   {type: 'load', key, url}                 fetch + load a model (progress reported)
 //   {type: 'generate', job, key, lines: [{text, seed}] (prepared text: an unknown character is
-//    an error), bias, prime: {ink, text} | null,
+//    an error), bias, style: {text, strokes} (a preset, strokes as in its file) | null,
 //    greedy, maxSteps, chunk, attention}
 //   {type: 'cancel', job}
 //   {type: 'prepare', request, key, text}   typed text through the core's Model.prepareText
 // Replies (worker -> main):
 //   {type: 'load-progress', key, loaded, total}  {type: 'loaded', key, info}  {type: 'load-error', key, message}
 //   {type: 'line', job, line, text, maxSteps}   a line starts (text: with the priming text)
-//   {type: 'points', job, line, points (Float32Array of dx, dy, pen), steps, maxSteps,
+//   {type: 'points', job, line, positions (Float32Array of x, y, pen lifted: the pen's position in
+//    data units from the start of the line, computed by the core), steps, maxSteps,
 //    attention (Int32Array: text index the window peaked at per point; when asked for)}
 //   {type: 'line-end', job, line, finished, steps}   {type: 'done', job}   {type: 'error', job, message}
 //   {type: 'prepared', request, result: {text, marks, error}}   {type: 'error', request, message}
@@ -70,7 +71,7 @@ async function loadModel(key, url) {
 function modelInfo(m) {
   const header = JSON.parse(m.headerJson());
   return {
-    kind: m.kind(), alphabet: m.alphabet(), scale: [m.scaleX(), m.scaleY()], lineHeight: m.lineHeight(),
+    kind: m.kind(), alphabet: m.alphabet(), lineHeight: m.lineHeight(),
     maxStepsPerChar: m.maxStepsPerChar(), maxTextChars: m.maxTextChars(),
     pointsPerSecond: Number(header.meta?.points_per_second) || 0, header,
   };
@@ -102,7 +103,7 @@ function nextLine(j) {
   const g = new j.hw.Generator(j.model);
   const opts = { bias: j.req.bias, seed, greedy: !!j.req.greedy, attention: !!j.req.attention };
   if (j.req.maxSteps) opts.maxSteps = j.req.maxSteps;
-  if (j.req.prime) Object.assign(opts, { primeInk: j.req.prime.ink, primeText: j.req.prime.text });
+  if (j.req.style) Object.assign(opts, { primeStrokes: j.req.style.strokes, primeText: j.req.style.text });
   const err = g.start(text, opts);
   if (err) {
     g.delete();
@@ -119,10 +120,10 @@ function runChunk(j) {
   if (!j.gen && !nextLine(j)) return false;
   const n = j.gen.run(j.sent === 0 ? FIRST_CHUNK : j.req.chunk || CHUNK);
   j.sent += n;
-  const points = j.gen.points().slice();  // copy out of WASM memory before anything else runs
-  const msg = { type: 'points', job: j.req.job, line: j.line, points, steps: j.gen.steps(), maxSteps: j.gen.maxSteps() };
+  const positions = j.gen.positions().slice();  // copy out of WASM memory before anything else runs
+  const msg = { type: 'points', job: j.req.job, line: j.line, positions, steps: j.gen.steps(), maxSteps: j.gen.maxSteps() };
   if (j.req.attention) msg.attention = j.gen.attention().slice();
-  postMessage(msg, msg.attention ? [points.buffer, msg.attention.buffer] : [points.buffer]);
+  postMessage(msg, msg.attention ? [positions.buffer, msg.attention.buffer] : [positions.buffer]);
   if (j.gen.done()) {
     postMessage({ type: 'line-end', job: j.req.job, line: j.line, finished: j.gen.finished(), steps: j.gen.steps() });
     return nextLine(j);
