@@ -126,6 +126,36 @@ Status encode_text(const std::u32string& alphabet, const std::string& utf8, char
     return Status::success();
 }
 
+static bool all_in(const std::u32string& alphabet, const std::u32string& s) {
+    for (char32_t c : s)
+        if (alphabet.find(c) == std::u32string::npos) return false;
+    return true;
+}
+
+// The ASCII letter of the other case, or 0 for anything that is not an ASCII letter.
+static char32_t other_case(char32_t c) {
+    if (c >= U'a' && c <= U'z') return c - U'a' + U'A';
+    if (c >= U'A' && c <= U'Z') return c - U'A' + U'a';
+    return 0;
+}
+
+PreparedText prepare_text(const std::u32string& alphabet, const std::u32string& in) {
+    PreparedText out;
+    for (size_t i = 0; i < in.size(); ++i) {
+        const char32_t c = in[i];
+        const std::u32string mapped = normalise_typography(std::u32string(1, c));
+        if (c == U'\n' || all_in(alphabet, mapped)) {
+            out.text += mapped;
+            continue;
+        }
+        const char32_t other = other_case(c);
+        const bool known = other != 0 && alphabet.find(other) != std::u32string::npos;
+        out.changes.push_back({i, c, known ? other : 0});
+        if (known) out.text += other;
+    }
+    return out;
+}
+
 size_t utf8_length(const std::string& s) {
     size_t n = 0;
     for (unsigned char c : s) n += (c & 0xC0) != 0x80;

@@ -33,6 +33,24 @@ struct EncodedText {
 // `replacement` (which must be in the alphabet) and are listed in `unknown`.
 Status encode_text(const std::u32string& alphabet, const std::string& utf8, char32_t replacement, EncodedText& out);
 
+// The one policy for characters a model cannot write in text a person typed (the page and the
+// widget use it through the binding, before they wrap the text into lines): typography is mapped
+// as above; an ASCII letter the alphabet lacks is written in its other case when the alphabet has
+// that; anything else the alphabet lacks is left out; newlines are kept (they are line breaks, for
+// the front end to split on). Every change is reported.
+struct TextChange {
+    size_t position;  // index in the text as given (code points), for highlighting it there
+    char32_t ch;      // the character as given
+    char32_t with;    // what is written instead; 0 when it is left out
+};
+
+struct PreparedText {
+    std::u32string text;              // what the model will write (and newlines)
+    std::vector<TextChange> changes;  // in order of position
+};
+
+PreparedText prepare_text(const std::u32string& alphabet, const std::u32string& in);
+
 // Longest text a model accepts, in characters.
 constexpr size_t kMaxTextChars = 200;
 

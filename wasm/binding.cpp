@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "generator.h"
+#include "ink.h"
 #include "model.h"
 #include "text.h"
 
@@ -16,8 +17,6 @@ namespace hw {
 namespace {
 
 using emscripten::val;
-
-std::string utf8_of(char32_t c) { return utf8_encode(c); }
 
 // An immutable loaded model. load() returns "" or the reader's message.
 class WasmModel {
@@ -40,23 +39,26 @@ public:
     int max_steps_per_char() const { return model_.max_steps_per_char; }
     int max_text_chars() const { return static_cast<int>(kMaxTextChars); }
 
-    // Characters of `text` (indices in code points of the text as given) that the model cannot
-    // write even after the core's typography mapping: [[index, "c"], ...]. Lets a page highlight
-    // them before it asks for generation.
-    val unknown_chars(const std::string& text) const {
-        val out = val::array();
-        std::u32string cps;
-        if (!utf8_decode(text, cps)) return out;
-        for (size_t i = 0; i < cps.size(); ++i) {
-            const std::u32string mapped = normalise_typography(std::u32string(1, cps[i]));
-            bool ok = !mapped.empty();
-            for (char32_t c : mapped) ok = ok && model_.alphabet.find(c) != std::u32string::npos;
-            if (ok) continue;
-            val item = val::array();
-            item.call<void>("push", static_cast<double>(i));
-            item.call<void>("push", utf8_of(cps[i]));
-            out.call<void>("push", item);
+    // The core's preparation of typed text (typography, the one unknown-character policy):
+    // {text, marks: [{index, ch, action: 'replaced' | 'skipped', with}], error}. `index` counts
+    // code points of the text as given; `text` keeps newlines for the page to break lines at.
+    val prepare_text(const std::string& utf8) const {
+        std::u32string in;
+        const Status s = utf8_decode(utf8, in);
+        const PreparedText p = s ? hw::prepare_text(model_.alphabet, in) : PreparedText{};
+        val out = val::object();
+        out.set("error", s ? std::string() : "text: " + s.message);
+        out.set("text", utf8_encode(p.text));
+        val marks = val::array();
+        for (const TextChange& c : p.changes) {
+            val mark = val::object();
+            mark.set("index", static_cast<double>(c.position));
+            mark.set("ch", utf8_encode(c.ch));
+            mark.set("action", std::string(c.with ? "replaced" : "skipped"));
+            if (c.with) mark.set("with", utf8_encode(c.with));
+            marks.call<void>("push", mark);
         }
+        out.set("marks", marks);
         return out;
     }
 
@@ -67,18 +69,41 @@ private:
     bool loaded_ = false;
 };
 
-// Reads priming ink given as a flat Float32Array of (x, y, end_of_stroke) triples.
-Status priming_from(const Model& m, const val& ink, const std::string& text, Priming& out) {
-    const std::vector<float> flat = emscripten::convertJSArrayToNumberVector<float>(ink);
-    if (flat.size() % 3 != 0) return Status::error("priming ink must be (x, y, end) triples");
-    std::vector<InkStroke> strokes(1);
-    for (size_t i = 0; i + 2 < flat.size(); i += 3) {
-        strokes.back().x.push_back(flat[i]);
-        strokes.back().y.push_back(flat[i + 1]);
-        if (flat[i + 2] > 0.5f && i + 3 < flat.size()) strokes.emplace_back();
+// The one conversion of priming ink from JavaScript: strokes as a style file holds them,
+// [[[x, y] or [x, y, t], ...], ...] (absolute points, y down, any unit; t in milliseconds, on
+// every point of a stroke or on none), into the core's InkStrokes.
+Status strokes_from(const val& js, std::vector<InkStroke>& out) {
+    out.clear();
+    if (!js.isArray()) return Status::error("priming ink must be strokes: [[[x, y], ...], ...]");
+    const size_t n = js["length"].as<size_t>();
+    for (size_t i = 0; i < n; ++i) {
+        const val stroke = js[i];
+        const std::string where = "priming ink stroke " + std::to_string(i + 1);
+        if (!stroke.isArray()) return Status::error(where + " is not an array of points");
+        InkStroke s;
+        const size_t m = stroke["length"].as<size_t>();
+        for (size_t j = 0; j < m; ++j) {
+            const val p = stroke[j];
+            const size_t k = p.isArray() ? p["length"].as<size_t>() : 0;
+            bool numbers = k == 2 || k == 3;
+            for (size_t c = 0; numbers && c < k; ++c) numbers = p[c].isNumber();
+            if (!numbers) return Status::error(where + ", point " + std::to_string(j + 1) + " is not [x, y] or [x, y, t]");
+            s.x.push_back(p[0].as<float>());
+            s.y.push_back(p[1].as<float>());
+            if (k == 3) s.t.push_back(p[2].as<float>());
+        }
+        if (!s.t.empty() && s.t.size() != s.x.size())
+            return Status::error(where + " has time stamps on some points only");
+        out.push_back(std::move(s));
     }
-    Status s = prepare_ink(m, strokes, out.points);
-    if (!s) return Status::error("priming ink: " + s.message);
+    return Status::success();
+}
+
+Status priming_from(const Model& m, const val& strokes, const std::string& text, Priming& out) {
+    std::vector<InkStroke> ink;
+    Status s = strokes_from(strokes, ink);
+    if (!s) return s;
+    if (!(s = prepare_ink(m, ink, out.points))) return Status::error("priming ink: " + s.message);
     out.text = text;
     return s;
 }
@@ -88,8 +113,10 @@ class WasmGenerator {
 public:
     explicit WasmGenerator(const WasmModel& m) : model_(&m) {}
 
-    // opts: {bias, seed, maxSteps, greedy, replacement, primeInk (Float32Array), primeText}.
-    // Returns "" or the core's message (unknown characters, bad bias, bad ink...).
+    // opts: {bias, seed, maxSteps, greedy, attention, primeStrokes (a style's strokes, as in its
+    // JSON), primeText}. Text the model cannot write is refused with a message naming the
+    // characters (the page prepares typed text first: Model.prepareText). Returns "" or the
+    // core's message (unknown characters, bad bias, bad ink...).
     std::string start(const std::string& text, const val& opts) {
         if (!model_->loaded()) return "no model loaded";
         GenerateOptions opt;
@@ -98,42 +125,48 @@ public:
         opt.max_steps = static_cast<int>(number_or(opts, "maxSteps", 0.0));
         opt.greedy = opts["greedy"].isTrue();
         track_attention_ = opts["attention"].isTrue();
-        char32_t replacement = 0;
-        const val r = opts["replacement"];
-        if (r.isString()) {
-            std::u32string rc;
-            if (!utf8_decode(r.as<std::string>(), rc) || rc.size() != 1) return "replacement must be one character";
-            replacement = rc[0];
-        }
         Priming prime;
-        const bool primed = !opts["primeInk"].isUndefined() && !opts["primeInk"].isNull();
+        const val strokes = opts["primeStrokes"];
+        const bool primed = !strokes.isUndefined() && !strokes.isNull();
         if (primed) {
-            const Status s = priming_from(model_->model(), opts["primeInk"], string_or(opts, "primeText"), prime);
+            const Status s = priming_from(model_->model(), strokes, string_or(opts, "primeText"), prime);
             if (!s) return s.message;
         }
         points_.clear();
-        const Status s = gen_.start(model_->model(), text, opt, primed ? &prime : nullptr, replacement);
+        positions_.clear();
+        pen_ = PenPosition{};
+        const Status s = gen_.start(model_->model(), text, opt, primed ? &prime : nullptr);
         return s ? "" : s.message;
     }
 
-    // Produces up to n points; their (dx, dy, pen_up) triples are then in points(), and with
-    // {attention: true} the character each was written at in attention().
+    // Produces up to n points. Then points() holds their (dx, dy, pen_up) offsets as the core
+    // samples them (what the native CLI prints), positions() the same points as (x, y, pen_up)
+    // in data units from the start of the line, and with {attention: true} attention() the
+    // character each was written at.
     int run(int n) {
         pts_.clear();
         attention_.clear();
         const int got = gen_.done() ? 0 : gen_.run(n, pts_, nullptr, track_attention_ ? &attention_ : nullptr);
+        const Model& m = model_->model();
         points_.resize(3 * pts_.size());
+        positions_.resize(3 * pts_.size());
         for (size_t i = 0; i < pts_.size(); ++i) {
-            points_[3 * i] = pts_[i].dx;
-            points_[3 * i + 1] = pts_[i].dy;
-            points_[3 * i + 2] = pts_[i].pen_up;
+            const Point& p = pts_[i];
+            pen_.advance(p, m.norm.scale_x, m.norm.scale_y);
+            points_[3 * i] = p.dx;
+            points_[3 * i + 1] = p.dy;
+            points_[3 * i + 2] = p.pen_up;
+            positions_[3 * i] = pen_.x;
+            positions_[3 * i + 1] = pen_.y;
+            positions_[3 * i + 2] = p.pen_up;
         }
         return got;
     }
-    // A view of the last run's points: copy it (slice) before calling into the module again.
-    val points() const { return val(emscripten::typed_memory_view(points_.size(), points_.data())); }
+    // Views of the last run's points: copy them (slice) before calling into the module again.
+    val points() const { return view(points_); }
+    val positions() const { return view(positions_); }
     // Per point of the last run: the index in text() where the window weights peaked (U: past the end).
-    val attention() const { return val(emscripten::typed_memory_view(attention_.size(), attention_.data())); }
+    val attention() const { return view(attention_); }
     // The window weights over the text after the last step (U + 1 values), for a live view.
     val phi() const {
         const Vector& p = gen_.state().phi;
@@ -145,23 +178,14 @@ public:
     int steps() const { return gen_.steps(); }
     int max_steps() const { return gen_.max_steps(); }
     std::string text() const { return utf8_encode(gen_.text()); }
-    // [[position, "c"], ...] for characters replaced by the replacement character.
-    val replaced() const {
-        val out = val::array();
-        for (const auto& r : gen_.replaced()) {
-            val item = val::array();
-            item.call<void>("push", static_cast<double>(r.first));
-            item.call<void>("push", utf8_of(r.second));
-            out.call<void>("push", item);
-        }
-        return out;
-    }
 
 private:
     static double number_or(const val& o, const char* key, double fallback) {
         const val v = o[key];
         return v.isNumber() ? v.as<double>() : fallback;
     }
+    template <typename T>
+    static val view(const std::vector<T>& v) { return val(emscripten::typed_memory_view(v.size(), v.data())); }
     static std::string string_or(const val& o, const char* key) {
         const val v = o[key];
         return v.isString() ? v.as<std::string>() : std::string();
@@ -170,7 +194,9 @@ private:
     const WasmModel* model_;
     Generator gen_;
     std::vector<Point> pts_;
-    std::vector<float> points_;
+    PenPosition pen_;             // where the pen is after the points handed out so far
+    std::vector<float> points_;   // (dx, dy, pen_up) per point of the last run
+    std::vector<float> positions_;  // (x, y, pen_up) per point of the last run, data units
     std::vector<int> attention_;
     bool track_attention_ = false;
 };
@@ -224,20 +250,20 @@ EMSCRIPTEN_BINDINGS(hw_core) {
         .function("lineHeight", &WasmModel::line_height)
         .function("maxStepsPerChar", &WasmModel::max_steps_per_char)
         .function("maxTextChars", &WasmModel::max_text_chars)
-        .function("unknownChars", &WasmModel::unknown_chars);
+        .function("prepareText", &WasmModel::prepare_text);
     class_<WasmGenerator>("Generator")
         .constructor<const WasmModel&>()
         .function("start", &WasmGenerator::start)
         .function("run", &WasmGenerator::run)
         .function("points", &WasmGenerator::points)
+        .function("positions", &WasmGenerator::positions)
         .function("phi", &WasmGenerator::phi)
         .function("attention", &WasmGenerator::attention)
         .function("done", &WasmGenerator::done)
         .function("finished", &WasmGenerator::finished)
         .function("steps", &WasmGenerator::steps)
         .function("maxSteps", &WasmGenerator::max_steps)
-        .function("text", &WasmGenerator::text)
-        .function("replaced", &WasmGenerator::replaced);
+        .function("text", &WasmGenerator::text);
     class_<WasmStepper>("Stepper")
         .constructor<const WasmModel&, const val&>()
         .function("step", &WasmStepper::step)

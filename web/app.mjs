@@ -1,7 +1,7 @@
 // The page: text in, handwriting out. Generation runs in the shared worker (lib/engine.mjs), the
-// drawing in lib/ink.mjs; this file wires the controls, the URL hash and the messages together.
-import { loadModel, generate, loadStyles, primeFromStyle } from './lib/engine.mjs';
-import { InkView } from './lib/ink.mjs';
+// drawing in lib/ink_canvas.mjs; this file wires the controls, the URL hash and the messages together.
+import { loadModel, generate, loadStyles, prepareText } from './lib/engine.mjs';
+import { InkView } from './lib/ink_canvas.mjs';
 import { planText, describeMarks, lineSeed, MAX_LINE_CHARS } from './lib/text.mjs';
 
 const $ = (id) => document.getElementById(id);
@@ -104,49 +104,84 @@ function showMarks(text, marks, extra = '') {
 }
 
 // ---- writing ----
+let writing = 0;  // counts requests: a text preparation that answers after a newer request is dropped
+const prepare = (text) => prepareText(MODEL_URL, text);
+
 function cancel() {
+  ++writing;
   if (job) job.cancel();
   job = null;
   el.stop.disabled = true;
 }
 
-function write() {
+// Has the core prepare the typed text (in the worker), shows what it changed, then writes it.
+async function write() {
   if (!info) return;
   cancel();
+  const asked = writing;
   showError('');
   const s = settings();
   updateHash();
-  const plan = planText(s.text, info.alphabet, MAX_LINE_CHARS);
-  showMarks(s.text, plan.marks, plan.error);
-  if (plan.error) {
-    setState('refused', plan.error);
+  let plan;
+  try {
+    plan = await planText(s.text, prepare);
+  } catch (e) {
+    if (asked === writing) failed(e.message);
     return;
   }
-  lastText = plan.lines.join(' ');
+  if (asked !== writing) return;  // a newer request, or Stop, came first
+  showMarks(s.text, plan.marks, plan.error);
+  if (plan.error) return setState('refused', plan.error);
+  startWriting(s, plan.lines);
+}
+
+function failed(message) {
+  job = null;
+  el.stop.disabled = true;
+  view.end();
+  showError(`Writing failed: ${message}`);
+  setState('error', 'Writing failed.');
+}
+
+// Starts the worker on the planned lines; the pen follows as points arrive.
+function startWriting(s, texts) {
+  lastText = texts.join(' ');
   el.canvas.setAttribute('aria-label', `Handwritten: ${lastText}`);
-  view.reset(plan.lines.length);
+  view.reset(texts.length);
   el.svg.disabled = el.png.disabled = true;
   el.stop.disabled = false;
-  const style = styles.find((st) => st.name === s.style);
-  const lines = plan.lines.map((text, i) => ({ text, seed: lineSeed(s.seed, i) }));
+  const lines = texts.map((text, i) => ({ text, seed: lineSeed(s.seed, i) }));
+  const style = styles.find((st) => st.name === s.style) ?? null;
+  setState('writing', lines.length > 1 ? `Writing line 1 of ${lines.length}…` : 'Writing…');
+  el.attention.textContent = '';
+  const current = generate(MODEL_URL, { lines, bias: s.bias, style, attention: true }, follow(lines));
+  job = current;
+  view.onDrawn = () => {
+    if (job && job !== current) return;
+    el.stop.disabled = true;
+    el.svg.disabled = el.png.disabled = false;
+    const n = view.total();
+    setState('done', `Done: ${lines.length} line${lines.length > 1 ? 's' : ''}, ${n} points.`);
+  };
+}
+
+// The callbacks of one generation: the pen, the status line, the attention strip and the bar,
+// which follows the pen (the generated share times the share of it already drawn).
+function follow(lines) {
   let linesDone = 0;
   let generated = 0;  // share of the generation done, 0..1
-  // The bar follows the pen: the generated share times the share of it already drawn.
   const lineTexts = [];  // per line: [the text the model saw, code points of priming text before it]
   view.onFrame = ({ drawn, total, at }) => {
     el.progress.value = total ? generated * (drawn / total) : 0;
     showAttention(at && lineTexts[at.line], at);
   };
-  setState('writing', lines.length > 1 ? `Writing line 1 of ${lines.length}…` : 'Writing…');
-  el.attention.textContent = '';
-  const current = generate(MODEL_URL, { lines, bias: s.bias, prime: primeFromStyle(style), attention: true }, {
+  return {
     onLine: (d) => {
       lineTexts[d.line] = [[...d.text], [...d.text].length - [...lines[d.line].text].length];
       if (lines.length > 1) el.status.textContent = `Writing line ${d.line + 1} of ${lines.length}…`;
-      if (d.replaced.length) showMarks(s.text, plan.marks, `The model replaced ${d.replaced.length} more character(s) with spaces.`);
     },
     onPoints: (d) => {
-      view.addPoints(d.line, d.points, d.attention);
+      view.addPoints(d.line, d.positions, d.attention);
       generated = (linesDone + Math.min(1, d.steps / Math.max(1, d.maxSteps))) / lines.length;
     },
     onLineEnd: () => {
@@ -157,21 +192,7 @@ function write() {
       job = null;
       view.end();  // Stop stays available until the pen has caught up
     },
-    onError: (message) => {
-      job = null;
-      el.stop.disabled = true;
-      view.end();
-      showError(`Writing failed: ${message}`);
-      setState('error', 'Writing failed.');
-    },
-  });
-  job = current;
-  view.onDrawn = () => {
-    if (job && job !== current) return;
-    el.stop.disabled = true;
-    el.svg.disabled = el.png.disabled = false;
-    const n = view.total();
-    setState('done', `Done: ${lines.length} line${lines.length > 1 ? 's' : ''}, ${n} points.`);
+    onError: failed,
   };
 }
 
@@ -242,7 +263,7 @@ async function start() {
     setState('error', 'No model.');
     return;
   }
-  view.setModel({ scale: info.scale, lineHeight: info.lineHeight, pointsPerSecond: info.pointsPerSecond, maxLineChars: MAX_LINE_CHARS });
+  view.setModel({ lineHeight: info.lineHeight, pointsPerSecond: info.pointsPerSecond, maxLineChars: MAX_LINE_CHARS });
   styles = await stylesPromise;
   for (const st of styles) el.style.append(new Option(st.name, st.name));
   selectWantedStyle();
@@ -261,8 +282,13 @@ el.text.addEventListener('keydown', (e) => {
     write();
   }
 });
-el.text.addEventListener('input', () => {
-  if (info) showMarks(el.text.value, planText(el.text.value, info.alphabet).marks, planText(el.text.value, info.alphabet).error);
+let previewing = 0;  // the latest preview of the marks wins
+el.text.addEventListener('input', async () => {
+  if (!info) return;
+  const asked = ++previewing;
+  const text = el.text.value;
+  const plan = await planText(text, prepare).catch(() => null);
+  if (plan && asked === previewing) showMarks(text, plan.marks, plan.error);
 });
 el.stop.addEventListener('click', stop);
 for (const input of [el.bias, el.style, el.seed]) input.addEventListener('change', () => info && write());

@@ -6,8 +6,8 @@
 // by name or font, or "random"; an unknown one is reported and writes in a random hand), seed
 // (default 1), speed (multiple of real time, or "instant"), color (default: the surrounding text
 // colour), stroke-width (CSS px), model (URL of a .hwm).
-import { loadModel, generate, loadStyles, primeFromStyle, findStyle } from './lib/engine.mjs';
-import { InkView } from './lib/ink.mjs';
+import { loadModel, generate, loadStyles, prepareText, findStyle } from './lib/engine.mjs';
+import { InkView } from './lib/ink_canvas.mjs';
 import { planText, lineSeed, describeMarks, MAX_LINE_CHARS } from './lib/text.mjs';
 
 const DEFAULT_MODEL = new URL('models/default.hwm', import.meta.url).href;
@@ -41,6 +41,7 @@ class HandwritingSynth extends HTMLElement {
     this.view.minHeight = 48;
     this.visible = false;
     this.job = null;
+    this.writes = 0;  // counts requests: one that finishes loading after a newer one is dropped
   }
 
   connectedCallback() {
@@ -60,6 +61,7 @@ class HandwritingSynth extends HTMLElement {
     this.observer = null;
     this.job?.cancel();
     this.job = null;
+    ++this.writes;
   }
 
   attributeChangedCallback() {
@@ -81,29 +83,31 @@ class HandwritingSynth extends HTMLElement {
     this.msg.textContent = message || '';
   }
 
+  // Loads the model and its styles (once per page), has the core prepare the text, then writes.
   async write() {
     this.job?.cancel();
     this.job = null;
+    const asked = ++this.writes;
     const url = this.getAttribute('model') ? new URL(this.getAttribute('model'), document.baseURI).href : DEFAULT_MODEL;
-    let info, styles;
+    let info, styles, plan;
     try {
       this.bar.style.width = '5%';
       [info, styles] = await Promise.all([
         loadModel(url, (loaded, total) => total && (this.bar.style.width = `${(50 * loaded) / total}%`)),
         loadStyles(url.replace(/\.hwm$/i, '.styles.json')),
       ]);
+      plan = await planText(this.getAttribute('text') || '', (text) => prepareText(url, text));
     } catch (e) {
+      if (asked !== this.writes) return;
       this.bar.style.width = '0';
       this.status(`Handwriting unavailable: ${e.message}`);
       this.dataset.state = 'error';
       return;
     }
-    this.start(url, info, styles);
+    if (asked === this.writes) this.start(url, info, styles, plan);
   }
 
-  start(url, info, styles) {
-    const text = this.getAttribute('text') || '';
-    const plan = planText(text, info.alphabet, MAX_LINE_CHARS);
+  start(url, info, styles, plan) {
     if (plan.error) {
       this.status(plan.error);
       this.dataset.state = 'refused';
@@ -114,7 +118,7 @@ class HandwritingSynth extends HTMLElement {
     const number = (name, fallback) => (Number.isFinite(parseFloat(this.getAttribute(name))) ? parseFloat(this.getAttribute(name)) : fallback);
     const speed = this.getAttribute('speed');
     const seed = number('seed', 1) >>> 0;
-    this.view.setModel({ scale: info.scale, lineHeight: info.lineHeight, pointsPerSecond: info.pointsPerSecond, maxLineChars: MAX_LINE_CHARS });
+    this.view.setModel({ lineHeight: info.lineHeight, pointsPerSecond: info.pointsPerSecond, maxLineChars: MAX_LINE_CHARS });
     this.view.setStyle({ color: this.getAttribute('color') || getComputedStyle(this).color || '#222', width: number('stroke-width', 2) });
     const instant = reducedMotion() || speed === 'instant';
     this.view.setSpeed(instant ? Infinity : number('speed', 1) > 0 ? number('speed', 1) : 1);
@@ -123,9 +127,9 @@ class HandwritingSynth extends HTMLElement {
     this.dataset.state = 'writing';
     const lines = plan.lines.map((t, i) => ({ text: t, seed: lineSeed(seed, i) }));
     let done = 0;
-    const job = generate(url, { lines, bias: number('bias', 0.75), prime: primeFromStyle(style) }, {
+    const job = generate(url, { lines, bias: number('bias', 0.75), style }, {
       onPoints: (d) => {
-        this.view.addPoints(d.line, d.points);
+        this.view.addPoints(d.line, d.positions);
         this.bar.style.width = `${50 + (50 * (done + d.steps / Math.max(1, d.maxSteps))) / lines.length}%`;
       },
       onLineEnd: () => ++done,

@@ -173,10 +173,10 @@ test('the URL hash reproduces the same drawing', async () => {
   assert.equal(shots[0], shots[1]);
 });
 
-test('same seed: the worker in Chromium writes the same bits as node', async () => {
+test('same seed: the worker in Chromium writes the same bits as node (the positions it hands the renderer)', async () => {
   const hw = await loadModule('hw');
   const model = loadModel(hw, readRequired(path.join(ROOT, 'web/models/default.hwm')));
-  const want = Array.from(generate(hw, model, 'hello world', { seed: 7, bias: 0.5 }).points);
+  const want = Array.from(generate(hw, model, 'hello world', { seed: 7, bias: 0.5 }).positions);
   model.delete();
   const page = await open('#speed=instant&text=x');
   await waitState(page, ['done']);
@@ -186,7 +186,7 @@ test('same seed: the worker in Chromium writes the same bits as node', async () 
     const parts = [];
     await new Promise((resolve, reject) => engine.generate('models/default.hwm',
       { lines: [{ text: 'hello world', seed: 7 }], bias: 0.5 },
-      { onPoints: (d) => parts.push(...d.points), onDone: resolve, onError: reject }));
+      { onPoints: (d) => parts.push(...d.positions), onDone: resolve, onError: reject }));
     return parts;
   });
   assert.equal(got.length, want.length);

@@ -1,27 +1,78 @@
-// The page's text preparation (web/lib/text.mjs): its typography map must agree with the core's,
-// unknown characters are always reported, wrapping keeps words whole and lines short.
+// Typed text through the core: the typography table and the one policy for characters a model
+// cannot write live in shared/text.cpp and reach the page through the binding (Model.prepareText,
+// called in the worker). These tests pin what the page gets from it, then the page's own part
+// (web/lib/text.mjs: wrapping, line seeds) and the hand names of the widget.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { loadModule, loadModel, readRequired, FIXTURES } from './wasm_util.mjs';
-import { normaliseTypography, prepareText, wrapLines, lineSeed, planText, MAX_TEXT_CHARS } from '../../web/lib/text.mjs';
+import { loadModule, loadModel, readRequired, FIXTURES, ROOT } from './wasm_util.mjs';
+import { wrapLines, lineSeed, planText, MAX_TEXT_CHARS } from '../../web/lib/text.mjs';
 
-test('typography mapping matches the core (a character is unknown to both or to neither)', async () => {
-  const hw = await loadModule('hw');
-  const model = loadModel(hw, readRequired(path.join(FIXTURES, 'synthesis_small.hwm')));
-  const alphabet = model.alphabet();
-  const sample = "it\u2019s \u2018a\u2019 \u201cb\u201d \u201ec\u201b d\u2013e\u2014f\u2012g\u2212h wait\u2026 x\u00a0y\tz \u2032\u2033 \u00e9A!";
-  const core = model.unknownChars(sample).map(([i]) => i);
-  const js = [...sample].map((ch, i) => [i, [...normaliseTypography(ch)].every((c) => alphabet.includes(c))]).filter(([, ok]) => !ok).map(([i]) => i);
-  assert.deepEqual(js, core);
-  model.delete();
+let hwModule = null;
+const core = async () => (hwModule ??= await loadModule('hw'));
+const models = new Map();
+// The fixture's alphabet is " abcdefghijklmnopqrstuvwxyz.,'!?" (no capitals, no '"', no '-');
+// the shipped model's has capitals, digits and most ASCII punctuation.
+async function model(file) {
+  if (!models.has(file)) models.set(file, loadModel(await core(), readRequired(file)));
+  return models.get(file);
+}
+const fixtureModel = () => model(path.join(FIXTURES, 'synthesis_small.hwm'));
+const shippedModel = () => model(path.join(ROOT, 'web/models/default.hwm'));
+
+test('typography: each typographic character becomes its ASCII form', async () => {
+  const m = await shippedModel();
+  const got = m.prepareText('it\u2019s \u2018a\u2019 \u201bb\u2032 \u201cc\u201d \u201ed\u2033 e\u2013f\u2014g\u2012h\u2212i wait\u2026 x\u00a0y\tz');
+  assert.deepEqual(got, { error: '', text: 'it\'s \'a\' \'b\' "c" "d" e-f-g-h-i wait... x y z', marks: [] });
 });
 
-test('unknown characters: other case when the model has it, else skipped; all reported', () => {
-  const { clean, marks } = prepareText('Hi \u00e9t\u00e9!\n#ok', ' abcdefghijklmnopqrstuvwxyz!');
-  assert.equal(clean, 'hi t!\nok');
-  assert.deepEqual(marks.map((m) => [m.index, m.ch, m.action]),
-    [[0, 'H', 'replaced'], [3, '\u00e9', 'skipped'], [5, '\u00e9', 'skipped'], [8, '#', 'skipped']]);
+test('unknown characters: the other case when the model has it, else left out; every change reported where it was typed', async () => {
+  const m = await fixtureModel();
+  // Positions count code points of the text as typed: "\u2026" (three characters once mapped)
+  // and the astral emoji (two UTF-16 units) count one each.
+  const got = m.prepareText('Hi \u00e9t\u00e9!\n#ok \u2026 \u201cA\u201d \u2013\u{1F600}z');
+  assert.equal(got.error, '');
+  assert.equal(got.text, 'hi t!\nok ... a z');
+  assert.deepEqual(got.marks, [
+    { index: 0, ch: 'H', action: 'replaced', with: 'h' },
+    { index: 3, ch: '\u00e9', action: 'skipped' },
+    { index: 5, ch: '\u00e9', action: 'skipped' },
+    { index: 8, ch: '#', action: 'skipped' },
+    { index: 14, ch: '\u201c', action: 'skipped' },  // '"' is not in the fixture's alphabet
+    { index: 15, ch: 'A', action: 'replaced', with: 'a' },
+    { index: 16, ch: '\u201d', action: 'skipped' },
+    { index: 18, ch: '\u2013', action: 'skipped' },
+    { index: 19, ch: '\u{1F600}', action: 'skipped' },
+  ]);
+  // A model with capitals keeps them; a text it can write comes back unchanged.
+  const shipped = await shippedModel();
+  assert.deepEqual(shipped.prepareText('Hello, World #1'), { error: '', text: 'Hello, World #1', marks: [] });
+  assert.deepEqual(shipped.prepareText('na\u00efve').marks, [{ index: 2, ch: '\u00ef', action: 'skipped' }]);
+});
+
+test('prepared text is text the generator accepts (which refuses what the model cannot write)', async () => {
+  const m = await fixtureModel();
+  const g = new (await core()).Generator(m);
+  assert.match(g.start('Hello', { seed: 1 }), /cannot write 'H' .* at position 1/);
+  const prepared = m.prepareText('Hello \u201cW\u00f6rld\u201d \u2019ok\u2019\u2026 #1');
+  assert.equal(g.start(prepared.text, { seed: 1 }), '');
+  assert.equal(g.text(), prepared.text);
+  g.delete();
+});
+
+test('planText: the core prepares, the page wraps and refuses what it cannot write', async () => {
+  const m = await fixtureModel();
+  const prepare = async (text) => m.prepareText(text);
+  const plan = await planText('Hello w\u00f6rld\nthe quick brown fox jumps', prepare, 12);
+  assert.deepEqual(plan.lines, ['hello wrld', 'the quick', 'brown fox', 'jumps']);
+  assert.deepEqual(plan.marks.map((k) => [k.index, k.action]), [[0, 'replaced'], [7, 'skipped']]);
+  assert.equal(plan.error, '');
+  let asked = false;
+  const tooLong = await planText('a'.repeat(MAX_TEXT_CHARS + 1), async (t) => (asked = true) && m.prepareText(t));
+  assert.match(tooLong.error, /limit is 600/);
+  assert.equal(asked, false, 'over-long text is refused before the core is asked');
+  assert.match((await planText('###', prepare)).error, /Nothing to write/);
+  assert.match((await planText('x', async () => ({ text: '', marks: [], error: 'text: invalid' }))).error, /invalid/);
 });
 
 test('wrapping: whole words, at most N characters, explicit newlines kept, long words cut', () => {
@@ -29,8 +80,6 @@ test('wrapping: whole words, at most N characters, explicit newlines kept, long 
   assert.deepEqual(wrapLines('a\n\nb  c', 10), ['a', 'b c']);
   assert.deepEqual(wrapLines('abcdefghijkl xy', 5), ['abcde', 'fghij', 'kl xy']);
   for (const line of wrapLines('lorem ipsum dolor sit amet '.repeat(10))) assert.ok(line.length <= 40);
-  assert.match(planText('a'.repeat(MAX_TEXT_CHARS + 1), 'a').error, /limit/);
-  assert.match(planText('###', 'a').error, /Nothing/);
 });
 
 test('line seeds: line 0 is the seed itself, others differ and stay 32-bit', () => {

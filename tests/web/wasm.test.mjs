@@ -140,34 +140,93 @@ test('a broken model file gives the reader\'s message', async () => {
   m.delete();
 });
 
-test('unknown characters are reported, refused or replaced, never dropped', async () => {
+test('characters the model cannot write are refused, naming them; bad options too', async () => {
   const hw = await module('hw');
   const model = loadModel(hw, fixture('synthesis_small.hwm'));
-  assert.deepEqual(model.unknownChars('Hello w\u00f6rld \u2019ok\u2019'), [[0, 'H'], [7, '\u00f6']]);
   const g = new hw.Generator(model);
-  assert.match(g.start('Hello', { seed: 1 }), /'H'/);
-  assert.equal(g.start('Hello', { seed: 1, replacement: ' ' }), '');
-  assert.deepEqual(g.replaced(), [[0, 'H']]);
-  assert.equal(g.text(), ' ello');
+  assert.match(g.start('Hello w\u00f6rld', { seed: 1 }), /'H' \(U\+0048\) at position 1, '\u00f6' \(U\+00F6\) at position 8/);
   assert.match(g.start('hello', { seed: 1, bias: -2 }), /bias/);
   assert.match(g.start('a'.repeat(model.maxTextChars() + 1), { seed: 1 }), /limit/);
+  assert.equal(g.start('hello', { seed: 1 }), '');
   g.delete();
   model.delete();
 });
 
-test('priming with style ink changes the writing and keeps the text', async () => {
+// Two strokes of priming ink as a style file holds them (the second with time stamps).
+function primingStrokes() {
+  const zigzag = Array.from({ length: 31 }, (_, i) => [i * 6, (i % 2) * 20]);
+  const hook = Array.from({ length: 12 }, (_, i) => [190 + 3 * Math.sin(i / 2), 25 - 4 * i, 500 + 12 * i]);
+  return [zigzag, hook];
+}
+
+test('priming with a style\'s strokes changes the writing and keeps the text; strokes stay strokes', async () => {
   const hw = await module('hw');
   const model = loadModel(hw, fixture('synthesis_small.hwm'));
-  const ink = [];
-  for (let i = 0; i <= 30; ++i) ink.push(i * 6, (i % 2) * 20, i === 30 ? 1 : 0);
+  const strokes = primingStrokes();
   const plain = generate(hw, model, 'hello', { seed: 5, bias: 0.5 });
-  const primed = generate(hw, model, 'hello', { seed: 5, bias: 0.5, primeInk: new Float32Array(ink), primeText: 'mm' });
+  const primed = generate(hw, model, 'hello', { seed: 5, bias: 0.5, primeStrokes: strokes, primeText: 'mm' });
   assert.equal(primed.text, 'mm hello');
   assert.notDeepEqual(plain.points, primed.points);
+  // The pen lifts between strokes: the same points as one stroke prime differently.
+  const joined = generate(hw, model, 'hello', { seed: 5, bias: 0.5, primeStrokes: [strokes.flat().map(([x, y]) => [x, y])], primeText: 'mm' });
+  assert.notDeepEqual(joined.points, primed.points);
   const g = new hw.Generator(model);
-  assert.match(g.start('hello', { primeInk: new Float32Array([0, 0, 0, 1, 0, 1]), primeText: 'a' }), /height/);
+  assert.match(g.start('hello', { primeStrokes: [[[0, 0], [1, 0]], [[2, 0]]], primeText: 'a' }), /height/);
+  assert.match(g.start('hello', { primeStrokes: new Float32Array([0, 0, 0, 1, 5, 1]) }), /must be strokes/);
+  assert.match(g.start('hello', { primeStrokes: [[[0, 0], [1, 9]], [[0, 0], [1]]] }), /stroke 2, point 2 is not \[x, y\]/);
+  assert.match(g.start('hello', { primeStrokes: [[[0, 0], [1, 9, 'x']]] }), /stroke 1, point 2/);
+  assert.match(g.start('hello', { primeStrokes: [[[0, 0, 0], [1, 9]]] }), /time stamps on some points only/);
+  assert.match(g.start('hello', { primeStrokes: [[[0, 0], [NaN, 9]]] }), /not finite/);
   g.delete();
   model.delete();
+});
+
+test('priming with strokes: bit-identical to the native CLI primed from the same ink (JSONL)', async () => {
+  const cli = path.join(ROOT, 'build/bin/hw');
+  readRequired(cli);
+  const strokes = primingStrokes();
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'hw-')), 'prime.jsonl');
+  writeFileSync(file, `${JSON.stringify({ text: 'mm', strokes })}\n`);
+  const args = ['sample', '--model', path.join(FIXTURES, 'synthesis_small.hwm'), '--text', 'hello',
+    '--seed', '5', '--bias', '0.5', '--prime-ink', file, '--format', 'json'];
+  const native = JSON.parse(execFileSync(cli, args, { encoding: 'utf8' }));
+  const hw = await module('hw');
+  const model = loadModel(hw, fixture('synthesis_small.hwm'));
+  const got = generate(hw, model, 'hello', { seed: 5, bias: 0.5, primeStrokes: strokes, primeText: 'mm' });
+  model.delete();
+  assert.ok(native.points.length > 20);
+  assert.deepEqual(Array.from(got.points), native.points.flat().map(Math.fround));
+});
+
+test('positions: the core sums the offsets times the model\'s scale in float32, across chunks and from the origin', async () => {
+  const hw = await module('hw');
+  const model = loadModel(hw, fixture('synthesis_small.hwm'));
+  const [sx, sy] = [model.scaleX(), model.scaleY()];
+  const one = generate(hw, model, 'hello world', { seed: 7, bias: 0.5 }, 1);
+  const big = generate(hw, model, 'hello world', { seed: 7, bias: 0.5 }, 1000);
+  assert.deepEqual(one.positions, big.positions);
+  assert.equal(one.positions.length, one.points.length);
+  let x = 0, y = 0, differ = 0;
+  for (let i = 0; i < one.points.length; i += 3) {
+    x = Math.fround(x + Math.fround(one.points[i] * sx));
+    y = Math.fround(y + Math.fround(one.points[i + 1] * sy));
+    differ += one.positions[i] !== x || one.positions[i + 1] !== y || one.positions[i + 2] !== one.points[i + 2];
+  }
+  assert.equal(differ, 0);
+  assert.ok(one.positions.some((v, i) => i % 3 === 0 && v !== 0), 'the pen moves');
+  // A second start() on the same generator starts again at the origin.
+  const g = new hw.Generator(model);
+  const firsts = [];
+  for (let k = 0; k < 2; ++k) {
+    assert.equal(g.start('hello world', { seed: 7, bias: 0.5 }), '');
+    g.run(20);
+    g.run(20);
+    firsts.push(g.positions().slice());
+  }
+  g.delete();
+  model.delete();
+  assert.deepEqual(firsts[0], firsts[1]);
+  assert.deepEqual(firsts[0], one.positions.subarray(60, 120));
 });
 
 test('the SIMD build uses v128 arithmetic, the scalar build none', () => {

@@ -36,25 +36,31 @@ export function loadModel(hw, bytes) {
   return m;
 }
 
-// Runs a generation to the end and returns its points as one Float32Array of (dx, dy, pen) triples.
+// Runs a generation to the end and returns its points as Float32Arrays of triples: `points`
+// (dx, dy, pen) as the core samples them, `positions` (x, y, pen) in data units.
 export function generate(hw, model, text, opts, chunk = 64) {
   const g = new hw.Generator(model);
   try {
     const err = g.start(text, opts);
     if (err) throw new Error(err);
-    const parts = [];
+    const points = [], positions = [];
     while (!g.done()) {
       g.run(chunk);
-      parts.push(g.points().slice());
+      points.push(g.points().slice());
+      positions.push(g.positions().slice());
     }
-    const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-    let k = 0;
-    for (const p of parts) {
-      out.set(p, k);
-      k += p.length;
-    }
-    return { points: out, finished: g.finished(), steps: g.steps(), replaced: g.replaced(), text: g.text() };
+    return { points: concat(points), positions: concat(positions), finished: g.finished(), steps: g.steps(), text: g.text() };
   } finally {
     g.delete();
   }
+}
+
+function concat(parts) {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let k = 0;
+  for (const p of parts) {
+    out.set(p, k);
+    k += p.length;
+  }
+  return out;
 }

@@ -5,11 +5,17 @@ let worker = null;
 const models = new Map();    // absolute model URL -> {promise, listeners}
 const jobs = new Map();      // job id -> callbacks
 let nextJob = 1;
+const requests = new Map();  // request id -> {resolve, reject}: one-off questions to the worker
+let nextRequest = 1;
 
 function getWorker() {
   if (worker) return worker;
   worker = new Worker(new URL('./worker.mjs', import.meta.url), { type: 'module', name: 'handwriting-synth' });
-  worker.onmessage = ({ data }) => (data.job !== undefined ? onJobMessage(data) : onModelMessage(data));
+  worker.onmessage = ({ data }) => {
+    if (data.job !== undefined) onJobMessage(data);
+    else if (data.request !== undefined) onRequestMessage(data);
+    else onModelMessage(data);
+  };
   worker.onerror = (e) => {
     // A worker that cannot start (module error, blocked by CSP) fails every request with the reason.
     const message = `the handwriting engine could not start${e.message ? `: ${e.message}` : ''}`;
@@ -17,6 +23,10 @@ function getWorker() {
     for (const [id, j] of jobs) {
       jobs.delete(id);
       j.onError?.(message);
+    }
+    for (const [id, r] of requests) {
+      requests.delete(id);
+      r.reject(new Error(message));
     }
     e.preventDefault?.();
   };
@@ -49,6 +59,14 @@ function onJobMessage(d) {
   }
 }
 
+function onRequestMessage(d) {
+  const r = requests.get(d.request);
+  if (!r) return;
+  requests.delete(d.request);
+  if (d.type === 'error') r.reject(new Error(d.message));
+  else r.resolve(d.result);
+}
+
 // Loads (once per URL) a model in the worker; resolves with its info, rejects with the reader's message.
 export function loadModel(url, onProgress) {
   const key = new URL(url, document.baseURI).href;
@@ -63,8 +81,10 @@ export function loadModel(url, onProgress) {
   return m.promise.finally(() => onProgress && m.listeners.delete(onProgress));
 }
 
-// Starts writing lines [{text, seed}] with a loaded model. Callbacks: onLine, onPoints, onLineEnd,
-// onDone, onError. Returns {cancel()}; after cancel no callback fires.
+// Starts writing lines [{text, seed}] with a loaded model, in the hand of `style` (a preset as its
+// file holds it, {text, strokes}: the core reads the strokes) or none. Callbacks: onLine,
+// onPoints ({line, positions, attention, steps, maxSteps}), onLineEnd, onDone, onError. Returns
+// {cancel()}; after cancel no callback fires.
 export function generate(url, request, callbacks) {
   const key = new URL(url, document.baseURI).href;
   const job = nextJob++;
@@ -78,6 +98,18 @@ export function generate(url, request, callbacks) {
       worker.postMessage({ type: 'cancel', job });
     },
   };
+}
+
+// Typed text as the core prepares it for a loaded model (its typography table and its policy for
+// characters the model cannot write; the page keeps no copy of either): resolves with
+// {text, marks: [{index, ch, action: 'replaced' | 'skipped', with}], error}.
+export function prepareText(url, text) {
+  const key = new URL(url, document.baseURI).href;
+  const request = nextRequest++;
+  return new Promise((resolve, reject) => {
+    requests.set(request, { resolve, reject });
+    getWorker().postMessage({ type: 'prepare', request, key, text });
+  });
 }
 
 // Loads a style file ({styles: [{name, text, strokes}]}); a missing or broken file gives [].
@@ -108,13 +140,4 @@ export function findStyle(styles, hand) {
   if (style) return { style, error: '' };
   const known = styles.length ? `${styles.map(font).join(', ')} or random` : 'only random (it has no style presets)';
   return { style: null, error: `Unknown hand “${hand}”: this model has ${known}; writing in a random hand.` };
-}
-
-// A style's strokes as the worker wants them: flat (x, y, end-of-stroke) triples.
-export function primeFromStyle(style) {
-  if (!style) return null;
-  const flat = [];
-  for (const stroke of style.strokes)
-    stroke.forEach((p, i) => flat.push(Number(p[0]), Number(p[1]), i === stroke.length - 1 ? 1 : 0));
-  return { ink: new Float32Array(flat), text: style.text };
 }

@@ -1,50 +1,10 @@
-// Text preparation for the page and the widget: the core's typography mapping (mirrored from
-// shared/text.cpp; a node test keeps the two in step), what to do with characters the model cannot
-// write (replace with the other case when the model has it, otherwise skip — always reported), and
-// word-wrapping into lines short enough for the model.
+// What the page and the widget do with typed text around the core's preparation of it: the core
+// (Model.prepareText, through the worker) maps typography and applies the one policy for
+// characters the model cannot write; here the result is wrapped into lines short enough for the
+// model, each line gets its seed, and the changes are put into words for the reader.
 
 export const MAX_LINE_CHARS = 40;  // the model attends well over short lines
 export const MAX_TEXT_CHARS = 600; // beyond this we refuse: ~15 lines of handwriting
-
-const TYPOGRAPHY = new Map([
-  ['\u2019', "'"], ['\u2018', "'"], ['\u201B', "'"], ['\u2032', "'"],
-  ['\u201C', '"'], ['\u201D', '"'], ['\u201E', '"'], ['\u2033', '"'],
-  ['\u2013', '-'], ['\u2014', '-'], ['\u2012', '-'], ['\u2212', '-'],
-  ['\u2026', '...'], ['\u00A0', ' '], ['\t', ' '],
-]);
-
-export function normaliseTypography(s) {
-  let out = '';
-  for (const ch of s) out += TYPOGRAPHY.get(ch) ?? ch;
-  return out;
-}
-
-// Checks text against the alphabet. Returns
-//   { clean, marks: [{index, ch, action: 'replaced' | 'skipped', with}] }
-// where index counts code points of the original text (for highlighting) and `clean` is what the
-// model will write (newlines kept: they are line breaks, not characters).
-export function prepareText(text, alphabet) {
-  const known = new Set(alphabet);
-  const marks = [];
-  let clean = '';
-  let index = 0;
-  for (const ch of text) {
-    const mapped = ch === '\n' ? '\n' : normaliseTypography(ch);
-    if (mapped === '\n' || [...mapped].every((c) => known.has(c))) {
-      clean += mapped;
-    } else {
-      const other = ch === ch.toLowerCase() ? ch.toUpperCase() : ch.toLowerCase();
-      if (other !== ch && [...other].length === 1 && known.has(other)) {
-        marks.push({ index, ch, action: 'replaced', with: other });
-        clean += other;
-      } else {
-        marks.push({ index, ch, action: 'skipped' });
-      }
-    }
-    ++index;
-  }
-  return { clean, marks };
-}
 
 // Splits text into lines of at most `max` characters at spaces; a word longer than a line is cut.
 // Explicit newlines are kept; empty lines are dropped (they would write nothing).
@@ -84,15 +44,18 @@ export function lineSeed(seed, i) {
 }
 
 // Everything the page and the widget do with typed text before asking the worker to write it.
-// Returns { lines, marks, error } — error is a message for the reader when the text is refused.
-export function planText(text, alphabet, maxLine = MAX_LINE_CHARS) {
-  const cps = [...text];
-  if (cps.length > MAX_TEXT_CHARS)
-    return { lines: [], marks: [], error: `The text has ${cps.length} characters; the limit is ${MAX_TEXT_CHARS}. Please shorten it.` };
-  const { clean, marks } = prepareText(text, alphabet);
-  const lines = wrapLines(clean, maxLine);
-  if (!lines.length) return { lines, marks, error: 'Nothing to write: type some text the model knows.' };
-  return { lines, marks, error: '' };
+// `prepare(text)` resolves with the core's {text, marks, error} (engine.prepareText for a model).
+// Resolves with {lines, marks, error}: error is a message for the reader when the text is refused;
+// marks index code points of the text as typed.
+export async function planText(text, prepare, maxLine = MAX_LINE_CHARS) {
+  const count = [...text].length;
+  if (count > MAX_TEXT_CHARS)
+    return { lines: [], marks: [], error: `The text has ${count} characters; the limit is ${MAX_TEXT_CHARS}. Please shorten it.` };
+  const prepared = await prepare(text);
+  if (prepared.error) return { lines: [], marks: [], error: prepared.error };
+  const lines = wrapLines(prepared.text, maxLine);
+  if (!lines.length) return { lines, marks: prepared.marks, error: 'Nothing to write: type some text the model knows.' };
+  return { lines, marks: prepared.marks, error: '' };
 }
 
 // A short human sentence about the characters that were changed.

@@ -4,15 +4,19 @@
 //
 // Requests (main -> worker):
 //   {type: 'load', key, url}                 fetch + load a model (progress reported)
-//   {type: 'generate', job, key, lines: [{text, seed}], bias, prime: {ink, text} | null,
+//   {type: 'generate', job, key, lines: [{text, seed}] (prepared text: an unknown character is
+//    an error), bias, style: {text, strokes} (a preset, strokes as in its file) | null,
 //    greedy, maxSteps, chunk, attention}
 //   {type: 'cancel', job}
+//   {type: 'prepare', request, key, text}   typed text through the core's Model.prepareText
 // Replies (worker -> main):
 //   {type: 'load-progress', key, loaded, total}  {type: 'loaded', key, info}  {type: 'load-error', key, message}
-//   {type: 'line', job, line, text, maxSteps, replaced}   a line starts
-//   {type: 'points', job, line, points (Float32Array of dx, dy, pen), steps, maxSteps,
+//   {type: 'line', job, line, text, maxSteps}   a line starts (text: with the priming text)
+//   {type: 'points', job, line, positions (Float32Array of x, y, pen lifted: the pen's position in
+//    data units from the start of the line, computed by the core), steps, maxSteps,
 //    attention (Int32Array: text index the window peaked at per point; when asked for)}
 //   {type: 'line-end', job, line, finished, steps}   {type: 'done', job}   {type: 'error', job, message}
+//   {type: 'prepared', request, result: {text, marks, error}}   {type: 'error', request, message}
 import createHwModule from '../dist/hw.mjs';
 
 const FIRST_CHUNK = 12;  // small first chunk: ink appears at once
@@ -67,7 +71,7 @@ async function loadModel(key, url) {
 function modelInfo(m) {
   const header = JSON.parse(m.headerJson());
   return {
-    kind: m.kind(), alphabet: m.alphabet(), scale: [m.scaleX(), m.scaleY()], lineHeight: m.lineHeight(),
+    kind: m.kind(), alphabet: m.alphabet(), lineHeight: m.lineHeight(),
     maxStepsPerChar: m.maxStepsPerChar(), maxTextChars: m.maxTextChars(),
     pointsPerSecond: Number(header.meta?.points_per_second) || 0, header,
   };
@@ -97,9 +101,9 @@ function nextLine(j) {
   if (++j.line >= j.req.lines.length) return false;
   const { text, seed } = j.req.lines[j.line];
   const g = new j.hw.Generator(j.model);
-  const opts = { bias: j.req.bias, seed, replacement: ' ', greedy: !!j.req.greedy, attention: !!j.req.attention };
+  const opts = { bias: j.req.bias, seed, greedy: !!j.req.greedy, attention: !!j.req.attention };
   if (j.req.maxSteps) opts.maxSteps = j.req.maxSteps;
-  if (j.req.prime) Object.assign(opts, { primeInk: j.req.prime.ink, primeText: j.req.prime.text });
+  if (j.req.style) Object.assign(opts, { primeStrokes: j.req.style.strokes, primeText: j.req.style.text });
   const err = g.start(text, opts);
   if (err) {
     g.delete();
@@ -107,7 +111,7 @@ function nextLine(j) {
   }
   j.gen = g;
   j.sent = 0;
-  postMessage({ type: 'line', job: j.req.job, line: j.line, text: g.text(), maxSteps: g.maxSteps(), replaced: g.replaced() });
+  postMessage({ type: 'line', job: j.req.job, line: j.line, text: g.text(), maxSteps: g.maxSteps() });
   return true;
 }
 
@@ -116,10 +120,10 @@ function runChunk(j) {
   if (!j.gen && !nextLine(j)) return false;
   const n = j.gen.run(j.sent === 0 ? FIRST_CHUNK : j.req.chunk || CHUNK);
   j.sent += n;
-  const points = j.gen.points().slice();  // copy out of WASM memory before anything else runs
-  const msg = { type: 'points', job: j.req.job, line: j.line, points, steps: j.gen.steps(), maxSteps: j.gen.maxSteps() };
+  const positions = j.gen.positions().slice();  // copy out of WASM memory before anything else runs
+  const msg = { type: 'points', job: j.req.job, line: j.line, positions, steps: j.gen.steps(), maxSteps: j.gen.maxSteps() };
   if (j.req.attention) msg.attention = j.gen.attention().slice();
-  postMessage(msg, msg.attention ? [points.buffer, msg.attention.buffer] : [points.buffer]);
+  postMessage(msg, msg.attention ? [positions.buffer, msg.attention.buffer] : [positions.buffer]);
   if (j.gen.done()) {
     postMessage({ type: 'line-end', job: j.req.job, line: j.line, finished: j.gen.finished(), steps: j.gen.steps() });
     return nextLine(j);
@@ -155,10 +159,20 @@ tick.port1.onmessage = () => {
   pump();
 };
 
+async function onPrepare({ request, key, text }) {
+  try {
+    const model = await (models.get(key) ?? Promise.reject(new Error('model not loaded')));
+    postMessage({ type: 'prepared', request, result: model.prepareText(text) });
+  } catch (e) {
+    postMessage({ type: 'error', request, message: e.message || String(e) });
+  }
+}
+
 const pending = new Map();  // generate requests waiting for their model, by job id
 
 self.onmessage = ({ data }) => {
   if (data.type === 'load') onLoad(data);
+  else if (data.type === 'prepare') onPrepare(data);
   else if (data.type === 'generate') {
     pending.set(data.job, data);
     onGenerate(data)

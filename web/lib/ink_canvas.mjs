@@ -1,6 +1,7 @@
-// InkView: draws lines of generated ink on a canvas as the pen moves, and exports them as SVG or
-// PNG. Points arrive as normalised offsets (dx, dy, pen_up after the point); multiplied by the
-// model's norm.scale they become data units (y down), which a per-line frame fits to the canvas.
+// InkView, the canvas renderer: draws lines of generated ink on a canvas as the pen moves, and
+// exports them as SVG or PNG. Points arrive as the core computes them: the pen's position in data
+// units (x, y, y down) and whether the pen lifts after the point; a per-line frame fits them to
+// the canvas.
 // Only new segments are drawn each animation frame; the whole drawing is redrawn only when the
 // fit changes (ink left its frame, resize, new colour).
 
@@ -13,18 +14,15 @@ class Line {
     this.y = [];
     this.up = [];
     this.attention = [];  // per point, when the worker sends it: where the window peaked
-    this.cx = 0;
-    this.cy = 0;
     // The frame (data units) this line is fitted by; it grows with slack when ink leaves it.
     this.frame = { x0: 0, x1: 4 * lineHeight, y0: -2 * lineHeight, y1: 1.2 * lineHeight };
   }
-  add(points, sx, sy) {
-    for (let i = 0; i + 2 < points.length; i += 3) {
-      this.cx += points[i] * sx;
-      this.cy += points[i + 1] * sy;
-      this.x.push(this.cx);
-      this.y.push(this.cy);
-      this.up.push(points[i + 2] > 0.5);
+  // positions: (x, y, pen lifted after the point) triples
+  add(positions) {
+    for (let i = 0; i + 2 < positions.length; i += 3) {
+      this.x.push(positions[i]);
+      this.y.push(positions[i + 1]);
+      this.up.push(positions[i + 2] > 0.5);
     }
   }
   // Grows the frame to hold points [from, to); returns true when it changed.
@@ -43,7 +41,7 @@ class Line {
 }
 
 export class InkView {
-  // canvas: the element to draw on. opts: {scale: [sx, sy], lineHeight, pointsPerSecond, maxLineChars}
+  // canvas: the element to draw on. opts: {lineHeight, pointsPerSecond, maxLineChars}
   constructor(canvas, opts = {}) {
     this.canvas = canvas;
     this.ctx = canvas.getContext('2d');
@@ -64,9 +62,7 @@ export class InkView {
     }
   }
 
-  setModel({ scale = [1, 1], lineHeight = 1, pointsPerSecond = 0, maxLineChars = 40 } = {}) {
-    this.sx = scale[0];
-    this.sy = scale[1];
+  setModel({ lineHeight = 1, pointsPerSecond = 0, maxLineChars = 40 } = {}) {
     this.lh = lineHeight > 0 ? lineHeight : 1;
     this.pps = pointsPerSecond > 0 ? pointsPerSecond : DEFAULT_POINTS_PER_SECOND;
     this.maxLineChars = maxLineChars;
@@ -84,9 +80,10 @@ export class InkView {
     this.schedule();
   }
 
-  addPoints(line, points, attention = null) {
+  // positions: (x, y, pen lifted) triples of line `line`, as the worker sends them.
+  addPoints(line, positions, attention = null) {
     if (attention) this.lines[line]?.attention.push(...attention);
-    this.lines[line]?.add(points, this.sx, this.sy);
+    this.lines[line]?.add(positions);
     this.schedule();
   }
 
