@@ -76,7 +76,7 @@ test-web: node-deps
 	node --test tests/web/browser.spec.mjs
 # Steps per second of the WASM core (SIMD and scalar) on a Graves-size model; reports, never fails.
 bench-web: web/dist/hw.mjs
-	node tests/web/bench.mjs
+	node bench/web_bench.mjs
 
 # All the benchmarks (they report numbers and never fail on time; not part of `make test`):
 # the trainer's updates per second on random data (CPU LibTorch; a short run of a small batch,

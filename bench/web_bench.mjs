@@ -1,8 +1,8 @@
 // Benchmark (not a test: it reports numbers, never fails on time): steps per second of the WASM
 // core, SIMD and scalar builds, on a Graves-size synthesis model (3 x 400 LSTM, K = 10, M = 20)
-// with random weights written here in the .hwm format. Usage: node tests/web/bench.mjs [steps]
+// with random weights written here in the .hwm format. Usage: node bench/web_bench.mjs [steps]
 import path from 'node:path';
-import { loadModule, loadModel, readRequired, FIXTURES } from './wasm_util.mjs';
+import { loadModule, loadModel, readRequired, FIXTURES } from '../tests/web/wasm_util.mjs';
 
 const ALIGN = 64;
 const align = (v) => Math.ceil(v / ALIGN) * ALIGN;
