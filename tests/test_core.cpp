@@ -70,6 +70,24 @@ TEST_CASE("rng: fixed sequence, sane normal moments") {
     CHECK(std::fabs(sq / n - 1.0) < 0.02);
 }
 
+TEST_CASE("kernels: exp underflows to zero, so the window carries no subnormal weights") {
+    CHECK(fexp(-87.5f) == 0.0f);
+    CHECK(fexp(-1000.0f) == 0.0f);
+    CHECK(fexp(-86.0f) > 0.0f);
+    CHECK(std::fpclassify(fexp(-86.9f)) == FP_NORMAL);
+    // A long text: the characters far from the pen get weights that were ~1e-38 before, and their
+    // products (phi, the window vector) were subnormal. Now none is.
+    const Model m = load_bytes(read_fixture("synthesis_small.hwm"));
+    std::vector<int> codes(150);
+    for (size_t i = 0; i < codes.size(); ++i) codes[i] = static_cast<int>(i % m.alphabet.size());
+    State s = make_state(m, codes);
+    for (int t = 0; t < 40; ++t) {
+        step(m, s, Point{0.5f, 0.1f, t % 9 == 8 ? 1.0f : 0.0f});
+        for (Eigen::Index i = 0; i < s.phi.size(); ++i) REQUIRE(std::fpclassify(s.phi[i]) != FP_SUBNORMAL);
+        for (Eigen::Index i = 0; i < s.w.size(); ++i) REQUIRE(std::fpclassify(s.w[i]) != FP_SUBNORMAL);
+    }
+}
+
 TEST_CASE("kernels: own exp, tanh, sigmoid and log track the C library") {
     double worst_exp = 0, worst_tanh = 0, worst_log = 0;
     for (float x = -30; x < 30; x += 0.0137f) {
