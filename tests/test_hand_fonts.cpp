@@ -77,6 +77,16 @@ TEST_CASE("thinning: a filled bar thins to one line of single pixels between two
     CHECK(paths > 30);
 }
 
+TEST_CASE("thinning: a round dot keeps a skeleton pixel (Zhang-Suen alone erases it)") {
+    const Bitmap dot = ring(14, 3.0f, 0);  // centred between pixels: thins to a 2x2 square
+    const Bitmap s = thin_to_skeleton(dot);
+    CHECK(s.count() >= 1);
+    const GlyphTrace t = trace_glyph(dot, '.', 40);
+    CHECK(t.problem == "");
+    REQUIRE(t.strokes.size() == 1);
+    CHECK(t.strokes[0].kind == PenStroke::Kind::dot);
+}
+
 TEST_CASE("tracing: a ring is one closed stroke") {
     const GlyphTrace t = trace_glyph(ring(60, 25, 19), 'o', 40);
     CHECK(t.problem == "");

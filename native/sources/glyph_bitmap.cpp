@@ -186,12 +186,40 @@ bool simple_pixel(const std::array<bool, 8>& p) {
     return ink_groups == 1 && paper_runs == 1;
 }
 
+// Zhang–Suen erases a blob that thins down to a 2x2 square (a round dot): such a component gets
+// back the pixel nearest its centre, so a full stop keeps its skeleton.
+void keep_vanished_dots(const Bitmap& in, Bitmap& b) {
+    std::vector<int> labels;
+    const size_t n = static_cast<size_t>(label_ink(in, labels));
+    std::vector<double> sx(n + 1, 0), sy(n + 1, 0), count(n + 1, 0);
+    std::vector<char> kept(n + 1, 0);
+    for (int y = 0; y < in.height; ++y)
+        for (int x = 0; x < in.width; ++x) {
+            const size_t l = static_cast<size_t>(labels[in.index(x, y)]);
+            if (!l) continue;
+            sx[l] += x, sy[l] += y, count[l] += 1;
+            kept[l] |= b.ink(x, y);
+        }
+    std::vector<double> best(n + 1, 1e18);
+    std::vector<size_t> at(n + 1, 0);
+    for (int y = 0; y < in.height; ++y)
+        for (int x = 0; x < in.width; ++x) {
+            const size_t l = static_cast<size_t>(labels[in.index(x, y)]);
+            if (!l || kept[l]) continue;
+            const double d = std::hypot(x - sx[l] / count[l], y - sy[l] / count[l]);
+            if (d < best[l]) best[l] = d, at[l] = in.index(x, y);
+        }
+    for (size_t l = 1; l <= n; ++l)
+        if (!kept[l]) b.pixels[at[l]] = 1;
+}
+
 }  // namespace
 
 Bitmap thin_to_skeleton(const Bitmap& in) {
     Bitmap b = in;
     while (zhang_suen_pass(b, true) | zhang_suen_pass(b, false)) {
     }
+    keep_vanished_dots(in, b);
     for (bool changed = true; changed;) {
         changed = false;
         for (int y = 0; y < b.height; ++y)
