@@ -19,6 +19,7 @@ namespace {
 
 const char* kHandFont = "/usr/share/fonts/truetype/fifthhorseman/dkg.ttf";  // fonts-dkg-handwriting
 const char* kEcolier = "/usr/share/fonts/truetype/ecolier-court/Ecolier-court.ttf";  // fonts-ecolier-court
+const char* kHumor = "/usr/share/fonts/truetype/humor-sans/Humor-Sans.ttf";  // fonts-humor-sans
 
 Bitmap ring(int size, float outer, float inner) {
     Bitmap b(size, size);
@@ -168,6 +169,13 @@ TEST_CASE("hand font: i is its stem then its dot; t its stem then its crossbar")
     CHECK(t.strokes[0].kind == PenStroke::Kind::body);
     CHECK(t.strokes[1].kind == PenStroke::Kind::bar);
     CHECK(last(t.strokes[1]).x - first(t.strokes[1]).x > 10);  // left to right
+}
+
+TEST_CASE("hand font: a bold x keeps its four arms (thinning eats back thick diagonal ends)") {
+    const GlyphTrace x = font_glyph(kHumor, 'x');
+    CHECK(x.problem == "");
+    REQUIRE(x.strokes.size() == 2);
+    for (const PenStroke& s : x.strokes) CHECK(distance(first(s), last(s)) > 70);  // corner to corner
 }
 
 TEST_CASE("hand font: glyphs without ink are dropped and counted, the rest converted") {

@@ -107,6 +107,12 @@ bool is_bar(const SkelGraph& g, const Part& part, const std::vector<EdgeEnd>& ch
     const int first = g.node_at(chain.front()), last = g.node_at(g.other_end(chain.back()));
     const bool free_first = g.nodes[static_cast<size_t>(first)].degree() == 1;
     const bool free_last = g.nodes[static_cast<size_t>(last)].degree() == 1;
+    if (!free_first && !free_last) {  // between two junctions: the bar of an H or A, not the waist of an 8
+        int parallel = 0;
+        for (const EdgeEnd& x : g.nodes[static_cast<size_t>(first)].ends)
+            parallel += g.node_at(g.other_end(x)) == last;
+        if (parallel > 2) return false;
+    }
     if (free_first != free_last) {
         const Vec2 hang = g.nodes[static_cast<size_t>(free_first ? last : first)].pos;
         const Vec2 tip = g.nodes[static_cast<size_t>(free_first ? first : last)].pos;

@@ -49,6 +49,10 @@ struct Tracer {
         g.edges.emplace_back();
         g.edges.back().node[0] = a;
         g.edges.back().node[1] = b;
+        std::vector<float> r;
+        for (const Vec2& p : pts) r.push_back(dist[s.index(static_cast<int>(p.x), static_cast<int>(p.y))]);
+        std::nth_element(r.begin(), r.begin() + static_cast<long>(r.size() / 2), r.end());
+        g.edges.back().radius = r[r.size() / 2];
         g.edges.back().pts = std::move(pts);
         g.nodes[static_cast<size_t>(a)].ends.push_back({e, 0});
         g.nodes[static_cast<size_t>(b)].ends.push_back({e, 1});
@@ -119,6 +123,40 @@ struct Tracer {
     }
 };
 
+// Zhang–Suen eats back the ends of thick strokes, most of all diagonal ones (the lower arm of a
+// bold x lost two thirds of its length, and what was left was pruned as a spur). Each free end is
+// walked on along its direction while the ink stays nearly as wide as at the end, and kept
+// longer when the ink goes on for more than twice that width.
+void extend_free_ends(SkelGraph& g, const Bitmap& s, const std::vector<float>& dist) {
+    for (SkelNode& n : g.nodes) {
+        if (n.degree() != 1) continue;
+        const EdgeEnd end = n.ends[0];
+        SkelEdge& e = g.edges[static_cast<size_t>(end.edge)];
+        std::vector<Vec2> p = g.walk(g.other_end(end));  // towards the free end
+        if (p.size() < 3) continue;
+        size_t back = p.size() - 1;
+        while (back > 0 && distance(p[back], p.back()) < 6.0f) --back;
+        const float dx = p.back().x - p[back].x, dy = p.back().y - p[back].y, len = std::hypot(dx, dy);
+        if (len < 2.0f) continue;
+        const Vec2 step{dx / len, dy / len};
+        const float tip = dist[s.index(static_cast<int>(p.back().x), static_cast<int>(p.back().y))];
+        const float narrowest = std::max(1.0f, 0.7f * std::min(tip, e.radius));
+        const size_t before = p.size();
+        for (int k = 1; k < 400; ++k) {
+            const Vec2 q{p.back().x + step.x, p.back().y + step.y};
+            const int qx = static_cast<int>(std::lround(q.x)), qy = static_cast<int>(std::lround(q.y));
+            if (!s.inside(qx, qy) || dist[s.index(qx, qy)] < narrowest) break;
+            p.push_back(q);
+        }
+        // A round end or a spur into a corner runs out of ink within about its radius; only a
+        // stroke that goes on well beyond that was eaten back.
+        if (static_cast<float>(p.size() - before) < 2.0f * std::max(tip, 1.0f)) continue;
+        if (end.side == 0) std::reverse(p.begin(), p.end());
+        e.pts = std::move(p);
+        n.pos = g.end_point(end);
+    }
+}
+
 }  // namespace
 
 SkelGraph trace_skeleton(const Bitmap& skeleton, const std::vector<float>& dist) {
@@ -137,6 +175,7 @@ SkelGraph trace_skeleton(const Bitmap& skeleton, const std::vector<float>& dist)
         t.trace_from(static_cast<int>(i));
         // Both neighbours lead round the loop: the first walk takes every pixel, the second none.
     }
+    extend_free_ends(t.g, skeleton, dist);
     return std::move(t.g);
 }
 
@@ -151,9 +190,10 @@ void detach(SkelGraph& g, int edge) {
     }
 }
 
-void attach(SkelGraph& g, int a, int b, std::vector<Vec2> pts) {
+void attach(SkelGraph& g, int a, int b, std::vector<Vec2> pts, float radius) {
     const int id = static_cast<int>(g.edges.size());
     g.edges.emplace_back();
+    g.edges.back().radius = radius;
     g.edges.back().node[0] = a;
     g.edges.back().node[1] = b;
     g.edges.back().pts = std::move(pts);
@@ -172,7 +212,7 @@ bool prune_spurs(SkelGraph& g, const GraphCleaning& c) {
         for (int side = 0; side < 2; ++side) {
             const SkelNode& tip = g.nodes[static_cast<size_t>(e.node[side])];
             const SkelNode& root = g.nodes[static_cast<size_t>(e.node[1 - side])];
-            if (tip.degree() == 1 && root.degree() >= 3 && e.length() < c.spur_radii * root.radius + c.spur_pixels)
+            if (tip.degree() == 1 && root.degree() >= 3 && e.length() < root.radius + c.spur_radii * e.radius + c.spur_pixels)
                 spurs[static_cast<size_t>(e.node[1 - side])].push_back(static_cast<int>(i));
         }
     }
@@ -255,9 +295,13 @@ bool join_through_degree_two(SkelGraph& g) {
         const std::vector<Vec2> rest = g.walk(b);
         pts.insert(pts.end(), rest.begin() + 1, rest.end());
         const int first = g.node_at(g.other_end(a)), last = g.node_at(g.other_end(b));
+        const SkelEdge& ea = g.edges[static_cast<size_t>(a.edge)];
+        const SkelEdge& eb = g.edges[static_cast<size_t>(b.edge)];
+        const float la = ea.length(), lb = eb.length();
+        const float radius = la + lb > 0 ? (ea.radius * la + eb.radius * lb) / (la + lb) : ea.radius;
         detach(g, a.edge);
         detach(g, b.edge);
-        attach(g, first, last, std::move(pts));
+        attach(g, first, last, std::move(pts), radius);
         node.removed = true;
         changed = true;
     }

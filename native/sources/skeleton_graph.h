@@ -27,6 +27,7 @@ struct SkelEdge {
     int node[2] = {-1, -1};   // the nodes at its first and last point (equal for a loop)
     std::vector<Vec2> pts;    // pixel centres, y down, from node[0] to node[1]
     EdgeEnd through[2];       // the edge end it continues straight into at node[side], if any
+    float radius = 0;         // median distance to paper along it: half its stroke width
     bool removed = false;
     float length() const;
 };
@@ -56,7 +57,9 @@ struct SkelGraph {
 SkelGraph trace_skeleton(const Bitmap& skeleton, const std::vector<float>& dist);
 
 struct GraphCleaning {
-    float spur_radii = 1.6f;    // a spur shorter than this many junction radii (+ spur_pixels) goes
+    // A spur shorter than its junction's radius, plus this many of its own radii, plus
+    // spur_pixels, goes: it ends about where the junction's blob does.
+    float spur_radii = 0.5f;
     float spur_pixels = 2.0f;
     float link_radii = 2.0f;    // junctions closer than this many radii (+1 px) become one
     float probe = 8.0f;         // how far from a junction (px) an edge's direction is measured
