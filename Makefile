@@ -3,12 +3,17 @@ BUILD   ?= build
 JOBS    ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
+# Handwriting outline fonts (hw-train strokefonts; licences in NOTICE).
+HAND_FONT_PACKAGES := fonts-dkg-handwriting fonts-breip fonts-sjfonts fonts-bwht fonts-humor-sans \
+            fonts-comic-neue fonts-ecolier-court fonts-dancingscript fonts-tomsontalks fonts-rufscript \
+            fonts-kristi fonts-havana
 # Debian packages the build, the tests and the demo need (installed with --no-install-recommends).
 PACKAGES := cmake ninja-build g++ make pkg-config libeigen3-dev nlohmann-json3-dev doctest-dev \
             libcereal-dev libpugixml-dev libtorch-dev librsvg2-bin emscripten chromium wabt \
-            hershey-fonts-data fortunes fortunes-min python3 tesseract-ocr tesseract-ocr-eng
+            hershey-fonts-data fortunes fortunes-min python3 tesseract-ocr tesseract-ocr-eng \
+            libfreetype-dev $(HAND_FONT_PACKAGES)
 
-.PHONY: all setup build test demo fixtures bench eval clean corpus
+.PHONY: all setup build test demo fixtures bench eval clean corpus hand-fonts
 .PHONY: wasm test-web node-deps bench-web
 
 all: build
@@ -55,6 +60,17 @@ corpus: build
 	@mkdir -p $(BUILD)/corpus
 	$(BUILD)/bin/hw-train data --fonts --lines $(CORPUS_LINES) --svg-fonts .deps/svg_fonts --out $(BUILD)/corpus/fonts.hwds --preview $(BUILD)/corpus/fonts-preview.svg > $(BUILD)/corpus/fonts-summary.json
 	@echo "wrote $(BUILD)/corpus/fonts.hwds (summary: $(BUILD)/corpus/fonts-summary.json)"
+
+# Debian's handwriting outline fonts as single-stroke SVG fonts (hw-train strokefonts, which
+# needs FreeType): .deps/hand_fonts/hand-*.svg with summary.json and preview.svg. The folder is
+# small and travels to the training machine, which has no FreeType.
+HAND_FONTS ?= .deps/hand_fonts
+hand-fonts: build
+	@$(BUILD)/bin/hw-train --help | grep -q '^  strokefonts' || \
+	  { echo "hand-fonts: hw-train was built without FreeType (make setup installs libfreetype-dev)" >&2; exit 2; }
+	@mkdir -p $(HAND_FONTS)
+	$(BUILD)/bin/hw-train strokefonts --out $(HAND_FONTS) --preview $(HAND_FONTS)/preview.svg > $(HAND_FONTS)/summary.json
+	@echo "wrote $(HAND_FONTS)/hand-*.svg (summary: $(HAND_FONTS)/summary.json; rsvg-convert -o p.png $(HAND_FONTS)/preview.svg to look)"
 
 # ---- WebAssembly (wasm/): the core as ES modules in web/dist/ (SIMD and scalar) ----
 WASM_BUILD ?= build-wasm

@@ -14,6 +14,11 @@ int cmd_train(int argc, char** argv);
 int cmd_bench(int argc, char** argv);
 }  // namespace hw
 #endif
+#ifdef HW_WITH_FREETYPE
+namespace hw {
+int cmd_strokefonts(int argc, char** argv);
+}  // namespace hw
+#endif
 
 static const char* kUsage =
     "usage: hw-train <command> [options]\n"
@@ -22,6 +27,9 @@ static const char* kUsage =
 #ifdef HW_WITH_TORCH
     "  train   train a network on a dataset (hw-train train --help)\n"
     "  bench   updates per second of the synthesis network on random data\n"
+#endif
+#ifdef HW_WITH_FREETYPE
+    "  strokefonts  handwriting outline fonts as single-stroke SVG fonts (hw-train strokefonts --help)\n"
 #endif
     "  eval    legibility: OCR character error rate of samples vs the ground truth (hw-train eval --help)\n";
 
@@ -34,6 +42,9 @@ int main(int argc, char** argv) {
     if (!std::strcmp(cmd, "bench")) return hw::cmd_bench(argc, argv);
 #endif
     if (!std::strcmp(cmd, "eval")) return hw::cmd_eval(argc, argv);
+#ifdef HW_WITH_FREETYPE
+    if (!std::strcmp(cmd, "strokefonts")) return hw::cmd_strokefonts(argc, argv);
+#endif
     if (!std::strcmp(cmd, "--help") || !std::strcmp(cmd, "help") || !std::strcmp(cmd, "-h"))
         return std::fputs(kUsage, stdout), 0;
     if (!*cmd) std::fprintf(stderr, "hw-train: no command\n%s", kUsage);

@@ -1,0 +1,204 @@
+#include "hand_fonts.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "text.h"
+
+namespace hw {
+
+const std::vector<HandFontSpec>& hand_font_specs() {
+    // Licences from /usr/share/doc/PKG/copyright (Debian 12). Every one allows modifying the font
+    // and using what is drawn with it; none is committed here (NOTICE lists them). Left out:
+    // fonts-femkeklaver (CC-BY-SA-3.0, a real hand), whose letters are scribbled over in several
+    // passes and thin into tangles, not one pen path.
+    static const std::vector<HandFontSpec> specs = {
+        {"hand-dkg", "truetype/fifthhorseman/dkg.ttf", "fonts-dkg-handwriting", "dkg handwriting, Daniel Kahn Gillmor",
+         "OFL-1.1 (the font source; Debian lists the package as GPL-3+)",
+         "Daniel Kahn Gillmor's handwriting, scanned and traced", true, false, "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+         "capital drawn double-struck (two outlines a pen would not draw)"},
+        {"hand-breip", "truetype/breip/Breip.ttf", "fonts-breip", "Breip, Alan Hussey after Adam Breipohl", "OFL-1.0",
+         "Adam Breipohl's handwriting (as its name says)", true, false, "", ""},
+        {"hand-delphine", "truetype/sjfonts/Delphine.ttf", "fonts-sjfonts", "Delphine, Steve Jordi", "GPL-2 with font exception",
+         "Delphine's handwriting (as its name says)", true, false, "", ""},
+        {"hand-steve", "truetype/sjfonts/SteveHand.ttf", "fonts-sjfonts", "Steve Hand, Steve Jordi", "GPL-2 with font exception",
+         "Steve Jordi's handwriting (as its name says)", true, false, "", ""},
+        {"hand-bwht-build", "opentype/bwht/BecauseWeBuild-Regular.otf", "fonts-bwht", "Because We Build, Red Hat", "OFL-1.1",
+         "colleagues' handwriting, reworked by Red Hat designers", true, true, "", ""},
+        {"hand-bwht-connect", "opentype/bwht/BecauseWeConnect-Regular.otf", "fonts-bwht", "Because We Connect, Red Hat", "OFL-1.1",
+         "colleagues' handwriting, reworked by Red Hat designers", true, true, "", ""},
+        {"hand-bwht-create", "opentype/bwht/BecauseWeCreate-Regular.otf", "fonts-bwht", "Because We Create, Red Hat", "OFL-1.1",
+         "colleagues' handwriting, reworked by Red Hat designers", true, true, "", ""},
+        {"hand-bwht-learn", "opentype/bwht/BecauseWeLearn-Regular.otf", "fonts-bwht", "Because We Learn, Red Hat", "OFL-1.1",
+         "colleagues' handwriting, reworked by Red Hat designers", true, true, "", ""},
+        {"hand-bwht-mentor", "opentype/bwht/BecauseWeMentor-Regular.otf", "fonts-bwht", "Because We Mentor, Red Hat", "OFL-1.1",
+         "colleagues' handwriting, reworked by Red Hat designers", true, true, "", ""},
+        {"hand-bwht-organize", "opentype/bwht/BecauseWeOrganize-Regular.otf", "fonts-bwht", "Because We Organize, Red Hat",
+         "OFL-1.1", "colleagues' handwriting, reworked by Red Hat designers", true, true, "", ""},
+        {"hand-humor", "truetype/humor-sans/Humor-Sans.ttf", "fonts-humor-sans", "Humor Sans, Michael Ciuffo", "OFL-1.1",
+         "designed: after the lettering of the xkcd comics", false, true, "", ""},
+        {"hand-comicneue", "opentype/comic-neue/ComicNeue-Regular.otf", "fonts-comic-neue", "Comic Neue, Craig Rozynski",
+         "OFL-1.1", "designed informal font", false, false, "", ""},
+        {"hand-ecolier", "truetype/ecolier-court/Ecolier-court.ttf", "fonts-ecolier-court", "Ecolier court, Jean-Marie Douteau",
+         "OFL-1.1", "designed: the French school cursive model", false, false, "", ""},
+        {"hand-dancing", "opentype/dancingscript/DancingScript-Regular.otf", "fonts-dancingscript",
+         "Dancing Script, Pablo Impallari", "OFL-1.1", "designed casual script", false, false, "", ""},
+        {"hand-tomson", "truetype/tomsontalks/TomsonTalks.ttf", "fonts-tomsontalks", "Tomson Talks, Frank Bruder", "OFL-1.1",
+         "designed comic lettering", false, true, "", ""},
+        {"hand-rufscript", "truetype/rufscript/Rufscript010.ttf", "fonts-rufscript", "Rufscript, Hiran Venugopalan",
+         "GPL-3+ with font exception", "designed informal script", false, false, "", ""},
+        {"hand-kristi", "truetype/kristi/Kristi.ttf", "fonts-kristi", "Kristi, Birgit Pulk", "OFL-1.1",
+         "designed brush script", false, false, "", ""},
+        {"hand-havana", "opentype/havana/Havana-Regular.otf", "fonts-havana", "Havana, Joanna Angulska", "OFL-1.1",
+         "designed: after Warsaw neon signs", false, false, "", ""},
+    };
+    return specs;
+}
+
+void refuse_glyphs(const HandFontSpec& spec, FontConversion& c) {
+    for (const char* p = spec.refuse; *p; ++p) {
+        const char32_t ch = static_cast<unsigned char>(*p);
+        if (!c.font.glyphs.erase(ch)) continue;
+        c.strokes.erase(ch);
+        c.kinds.erase(ch);
+        c.dropped[ch] = spec.refuse_why;
+    }
+}
+
+namespace {
+
+std::string escape(const std::string& s) {
+    std::string out;
+    for (char c : s) {
+        switch (c) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            case '\'': out += "&apos;"; break;
+            default: out += c;
+        }
+    }
+    return out;
+}
+
+std::string number(float v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f", static_cast<double>(v));
+    std::string s = buf;
+    if (s.size() > 2 && s.compare(s.size() - 2, 2, ".0") == 0) s.resize(s.size() - 2);
+    return s == "-0" ? "0" : s;
+}
+
+// "M x y L x y ..." with y up, as SVG fonts have it.
+std::string path_of(const Glyph& g) {
+    std::string d;
+    for (const InkStroke& s : g.strokes)
+        for (size_t i = 0; i < s.x.size(); ++i)
+            d += (d.empty() ? "" : " ") + std::string(i == 0 ? "M " : "L ") + number(s.x[i]) + " " + number(-s.y[i]);
+    return d;
+}
+
+}  // namespace
+
+std::string svg_font_text(const StrokeFont& font, const HandFontSpec& spec, const std::string& source_path) {
+    float top = 0, bottom = 0, advance = 0;
+    for (const auto& [c, g] : font.glyphs) {
+        advance += g.right / static_cast<float>(font.glyphs.size());
+        for (const auto& s : g.strokes)
+            for (float y : s.y) top = std::max(top, -y), bottom = std::min(bottom, -y);
+    }
+    std::string t = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\">\n";
+    t += "<metadata>\nFont name:      " + escape(spec.name) + " (single-stroke centre lines)\nConverted from: " +
+         escape(source_path) + " (Debian package " + escape(spec.package) + ")\nOriginal font:  " + escape(spec.original) +
+         "\nLicence:        " + escape(spec.licence) + "\nHand:           " + escape(spec.hand) +
+         "\nConversion:     hw-train strokefonts (outline rendered, thinned to its skeleton, traced into pen strokes)\n</metadata>\n";
+    t += "<defs>\n<font id=\"" + escape(spec.name) + "\" horiz-adv-x=\"" + number(advance) + "\">\n";
+    t += "<font-face font-family=\"" + escape(spec.name) + "\" units-per-em=\"1000\" ascent=\"" + number(top) +
+         "\" descent=\"" + number(bottom) + "\" x-height=\"" + number(font.x_height) + "\" />\n";
+    t += "<missing-glyph horiz-adv-x=\"" + number(advance) + "\" />\n";
+    for (const auto& [c, g] : font.glyphs) {
+        t += "<glyph unicode=\"" + escape(utf8_encode(c)) + "\" horiz-adv-x=\"" + number(g.right - g.left) + "\"";
+        const std::string d = path_of(g);
+        t += d.empty() ? " />\n" : " d=\"" + d + "\" />\n";
+    }
+    return t + "</font>\n</defs>\n</svg>\n";
+}
+
+namespace {
+
+const char* const kStrokeColours[] = {"#1f3a93", "#e67e22", "#27ae60", "#c0392b", "#8e44ad"};
+
+// One line of text in one font: glyphs side by side on a baseline at (x, y), x-height `size` px.
+std::string preview_line(const StrokeFont& f, const std::string& text, float x, float y, float size) {
+    const float k = size / f.x_height;
+    std::u32string u;
+    if (!utf8_decode(text, u).ok) return "";
+    std::string out;
+    for (char32_t c : u) {
+        auto it = f.glyphs.find(c);
+        if (it == f.glyphs.end()) {  // a dropped glyph: a red box where it would be
+            out += "<rect x=\"" + number(x) + "\" y=\"" + number(y - size) + "\" width=\"" + number(0.6f * size) +
+                   "\" height=\"" + number(size) + "\" fill=\"none\" stroke=\"#d00\" stroke-width=\"0.8\"/>";
+            x += 0.8f * size;
+            continue;
+        }
+        const Glyph& g = it->second;
+        for (size_t s = 0; s < g.strokes.size(); ++s) {
+            const InkStroke& st = g.strokes[s];
+            const std::string colour = kStrokeColours[std::min<size_t>(s, 4)];
+            std::string pts;
+            for (size_t i = 0; i < st.x.size(); ++i)
+                pts += number(x + (st.x[i] - g.left) * k) + "," + number(y + (st.y[i] - f.baseline) * k) + " ";
+            out += "<polyline points=\"" + pts + "\" stroke=\"" + colour + "\"/>";
+            out += "<circle cx=\"" + number(x + (st.x[0] - g.left) * k) + "\" cy=\"" + number(y + (st.y[0] - f.baseline) * k) +
+                   "\" r=\"" + number(0.09f * size) + "\" fill=\"" + colour + "\"/>";
+        }
+        x += (g.right - g.left) * k;
+    }
+    return out;
+}
+
+// How far the font's strokes reach above and below the baseline, in x-heights (at least the
+// x-height above and a little below), so rows of tall scripts do not overlap.
+std::pair<float, float> reach_of(const StrokeFont& f) {
+    float up = 1.0f, down = 0.3f;
+    for (const auto& [c, g] : f.glyphs)
+        for (const auto& s : g.strokes)
+            for (float y : s.y) up = std::max(up, (f.baseline - y) / f.x_height), down = std::max(down, (y - f.baseline) / f.x_height);
+    return {std::min(up, 3.5f), std::min(down, 2.5f)};
+}
+
+}  // namespace
+
+std::string hand_fonts_preview_svg(const std::vector<std::pair<const HandFontSpec*, const StrokeFont*>>& fonts,
+                                   const std::vector<std::string>& lines, float size) {
+    const float label = 14, width = 1100;
+    float height = 30;
+    for (const auto& f : fonts) {
+        const auto [up, down] = reach_of(*f.second);
+        height += label + 10 + static_cast<float>(lines.size()) * (up + down + 0.3f) * size;
+    }
+    std::string t = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + number(width) + "\" height=\"" + number(height) +
+                    "\" viewBox=\"0 0 " + number(width) + " " + number(height) + "\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
+    t += "<text x=\"10\" y=\"18\" font-family=\"sans-serif\" font-size=\"12\" fill=\"#333\">Strokes in writing order: "
+         "1st blue, 2nd orange, 3rd green, 4th red, later purple; a dot where the pen comes down; red box: glyph dropped</text>\n";
+    float y = 30;
+    for (const auto& [spec, font] : fonts) {
+        const auto [up, down] = reach_of(*font);
+        t += "<text x=\"10\" y=\"" + number(y + label - 3) + "\" font-family=\"sans-serif\" font-size=\"11\" fill=\"#555\">" +
+             escape(std::string(spec->name) + " - " + spec->original + " - " + spec->licence + " - " + spec->hand) + "</text>\n";
+        y += label;
+        t += "<g fill=\"none\" stroke-width=\"" + number(0.09f * size + 0.1f) + "\" stroke-linecap=\"round\" stroke-linejoin=\"round\">";
+        for (const std::string& line : lines) {
+            t += preview_line(*font, line, 14, y + up * size, size);
+            y += (up + down + 0.3f) * size;
+        }
+        t += "</g>\n";
+        y += 10;
+    }
+    return t + "</svg>\n";
+}
+
+}  // namespace hw
