@@ -55,10 +55,10 @@ fixtures: build
 # The fonts corpus for training (20,000 lines unless CORPUS_LINES says otherwise); the SVG fonts
 # are fetched first when apt can (tools/fetch_svg_fonts.sh), else the Hershey .jhf fonts alone.
 CORPUS_LINES ?= 20000
-corpus: build
+corpus: build hand-fonts
 	@bash tools/fetch_svg_fonts.sh .deps/svg_fonts
 	@mkdir -p $(BUILD)/corpus
-	$(BUILD)/bin/hw-train data --fonts --lines $(CORPUS_LINES) --svg-fonts .deps/svg_fonts --out $(BUILD)/corpus/fonts.hwds --preview $(BUILD)/corpus/fonts-preview.svg > $(BUILD)/corpus/fonts-summary.json
+	$(BUILD)/bin/hw-train data --fonts --lines $(CORPUS_LINES) --svg-fonts .deps/svg_fonts --hand-fonts $(HAND_FONTS) --out $(BUILD)/corpus/fonts.hwds --preview $(BUILD)/corpus/fonts-preview.svg > $(BUILD)/corpus/fonts-summary.json
 	@echo "wrote $(BUILD)/corpus/fonts.hwds (summary: $(BUILD)/corpus/fonts-summary.json)"
 
 # Debian's handwriting outline fonts as single-stroke SVG fonts (hw-train strokefonts, which

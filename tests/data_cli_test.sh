@@ -24,6 +24,14 @@ expect_exit 0 "fonts again" "$hwt" data --fonts --lines 200 --seed 4 --out "$tmp
 cmp -s "$tmp/f.hwds" "$tmp/g.hwds" && ok || bad "same seed gave different dataset bytes"
 expect_exit 0 "fonts without SVG fonts" "$hwt" data --fonts --lines 50 --svg-fonts "$tmp/none" --out "$tmp/h.hwds"
 grep -q "SVG fonts absent" "$tmp/err" && ok || bad "no note about absent SVG fonts"
+# The traced handwriting fonts (make setup installs the font packages; their absence fails here).
+expect_exit 0 "strokefonts" "$hwt" strokefonts --out "$tmp/hand"
+[ -f "$tmp/hand/hand-dkg.svg" ] && [ -f "$tmp/hand/hand-steve.svg" ] && ok || bad "strokefonts wrote no hand-dkg/hand-steve"
+expect_exit 0 "fonts with hand fonts" "$hwt" data --fonts --lines 400 --seed 4 --hand-fonts "$tmp/hand" --out "$tmp/k.hwds"
+json_check "hand fonts in the corpus" "sum(1 for f in j['sources']['fonts']['fonts'] if f.startswith('hand-')) >= 10"
+# One whole hand is held out for validation: hw-train styles (which picks validation lines) finds it.
+expect_exit 0 "held-out hand in validation" "$hwt" styles --data "$tmp/k.hwds" --out "$tmp/k.styles.json" --count 1 --min-chars 5 --prefer hand-steve
+grep -q "hand-steve" "$tmp/k.styles.json" && ok || bad "no validation line of the held-out hand"
 
 expect_exit 0 "iam fixture" "$hwt" data --iam "$fx/iam" --out "$tmp/i.hwds"
 json_check "iam lines" "j['lines'] == {'train': 2, 'valid': 1} and j['sources']['iam']['writers'] == 1"

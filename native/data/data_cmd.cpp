@@ -29,7 +29,7 @@ namespace {
 const char* kUsage =
     "usage: hw-train data [--iam DIR] [--fonts [--lines N] [--seed S]] [--ink FILE.jsonl[,FILE2...]]\n"
     "                     --out FILE [--preview OUT.svg] [--preview-lines N] [--threads N]\n"
-    "                     [--svg-fonts DIR] [--hershey-fonts DIR] [--fortunes DIR] [--max-points N]\n"
+    "                     [--svg-fonts DIR] [--hand-fonts DIR] [--hershey-fonts DIR] [--fortunes DIR] [--max-points N]\n"
     "Any mix of sources; prints a JSON summary; exit 2 on bad input or a source with nothing usable.\n";
 
 struct Build {
@@ -77,6 +77,7 @@ Status fonts_source(const Args& a, Build& b) {
     opt.seed = static_cast<uint64_t>(seed);
     opt.threads = static_cast<int>(threads);
     opt.svg_dir = a.get("--svg-fonts", ".deps/svg_fonts");
+    opt.hand_dir = a.get("--hand-fonts", ".deps/hand_fonts");
     opt.hershey_dir = a.get("--hershey-fonts", opt.hershey_dir);
     opt.fortunes_dir = a.get("--fortunes", opt.fortunes_dir);
     FontsCorpus c;
@@ -172,7 +173,7 @@ nlohmann::json summary(const Build& b, const std::string& out, double seconds) {
 int run(int argc, char** argv) {
     const auto t0 = std::chrono::steady_clock::now();
     Args a({"--iam", "--ink", "--lines", "--seed", "--out", "--preview", "--preview-lines", "--threads", "--svg-fonts",
-            "--hershey-fonts", "--fortunes", "--max-points"},
+            "--hand-fonts", "--hershey-fonts", "--fortunes", "--max-points"},
            {"--fonts", "--help"});
     Status s = a.parse(argc, argv, 2);
     if (!s) return fail(2, s.message + "\n" + kUsage);

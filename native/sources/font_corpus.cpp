@@ -35,6 +35,21 @@ const FontChoice kSvgFonts[] = {
     {"EMSNixishItalic", 1.0f, false, true},  {"EMSReadability", 1.0f, false, false},
     {"EMSReadabilityItalic", 1.0f, false, true}, {"EMSTech", 0.7f, false, false},
     {"HersheyScriptMed", 0.7f, true, true},  {"HersheySerifMedItalic", 0.5f, false, true}};
+// Single-stroke fonts traced from Debian's handwriting fonts (hw-train strokefonts, make hand-fonts).
+// Real people's hands weigh most; designed informal fonts less; capitals-only fonts (small capitals
+// for lower case) least.
+const FontChoice kHandFonts[] = {
+    {"hand-dkg", 3.0f, false, false},        {"hand-breip", 3.0f, false, false},
+    {"hand-delphine", 3.0f, false, false},   {"hand-steve", 3.0f, false, false},
+    {"hand-comicneue", 1.0f, false, false},  {"hand-ecolier", 1.5f, true, false},
+    {"hand-dancing", 1.5f, true, true},      {"hand-rufscript", 1.0f, false, false},
+    {"hand-kristi", 0.7f, false, true},      {"hand-havana", 0.7f, true, false},
+    {"hand-bwht-build", 0.3f, false, false}, {"hand-bwht-connect", 0.3f, false, false},
+    {"hand-bwht-create", 0.3f, false, false}, {"hand-bwht-learn", 0.3f, false, false},
+    {"hand-bwht-mentor", 0.3f, false, false}, {"hand-bwht-organize", 0.3f, false, false},
+    {"hand-humor", 0.3f, false, false},      {"hand-tomson", 0.3f, false, false}};
+// A whole hand held out for validation: its lines measure how the model meets a writer it never saw.
+constexpr const char* kHeldOutHand = "hand-steve";
 
 float uniform(Rng& rng, float lo, float hi) { return lo + static_cast<float>(rng.uniform()) * (hi - lo); }
 float normal(Rng& rng, float sd) { return static_cast<float>(rng.normal()) * sd; }
@@ -43,6 +58,8 @@ const FontChoice* choice_of(const std::string& name) {
     for (const auto& f : kJhfFonts)
         if (name == f.name) return &f;
     for (const auto& f : kSvgFonts)
+        if (name == f.name) return &f;
+    for (const auto& f : kHandFonts)
         if (name == f.name) return &f;
     return nullptr;
 }
@@ -61,6 +78,20 @@ Status load_one(const std::string& path, const char* name, bool svg, std::vector
     for (const auto& w : warnings) notes.push_back(w);
     fonts.push_back(std::move(f));
     return Status::success();
+}
+
+// The traced handwriting fonts in `hand_dir`, when it exists; a missing one is a note.
+void load_hand_fonts(const FontsOptions& opt, std::vector<StrokeFont>& fonts, std::vector<std::string>& notes) {
+    struct stat st;
+    if (opt.hand_dir.empty() || stat(opt.hand_dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+        notes.push_back("handwriting fonts absent (" + (opt.hand_dir.empty() ? std::string("no --hand-fonts folder") : opt.hand_dir) +
+                        "): make hand-fonts traces them");
+        return;
+    }
+    for (const auto& c : kHandFonts) {
+        Status s = load_one(opt.hand_dir + "/" + c.name + ".svg", c.name, true, fonts, notes);
+        if (!s) notes.push_back("font skipped: " + s.message);
+    }
 }
 
 }  // namespace
@@ -84,6 +115,7 @@ Status load_corpus_fonts(const FontsOptions& opt, std::vector<StrokeFont>& fonts
     if (svg == 0)
         notes.push_back("SVG fonts absent (" + (opt.svg_dir.empty() ? std::string("no --svg-fonts folder") : opt.svg_dir) +
                         "): the corpus uses the Hershey .jhf fonts only; tools/fetch_svg_fonts.sh fetches them");
+    load_hand_fonts(opt, fonts, notes);
     return Status::success();
 }
 
@@ -118,8 +150,9 @@ LineStyle draw_style(const std::vector<StrokeFont>& fonts, uint64_t seed, size_t
     st.speed = uniform(rng, 0.3f, 0.42f);
     st.noise = uniform(rng, 0.004f, 0.015f);
     // Validation: every 20th style draw, plus one whole font-and-size combination (large letters of
-    // the first .jhf print font), so validation also measures a combination never trained on.
-    st.valid = k % 20 == 19 || (fonts[st.font].name == "futural" && st.size > 11.2f);
+    // the first .jhf print font) and one whole traced hand, so validation also measures a
+    // combination and a writer never trained on.
+    st.valid = k % 20 == 19 || (fonts[st.font].name == "futural" && st.size > 11.2f) || fonts[st.font].name == kHeldOutHand;
     return st;
 }
 

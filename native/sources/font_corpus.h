@@ -19,6 +19,7 @@ struct FontsOptions {
     int threads = 2;
     std::string hershey_dir = "/usr/share/hershey-fonts";
     std::string svg_dir;                                   // empty or missing: Hershey .jhf only
+    std::string hand_dir;                                  // traced handwriting fonts (make hand-fonts); empty or missing: none
     std::string fortunes_dir = "/usr/share/games/fortunes";
     double generated_share = 0.06;                         // lines made for rare characters
 };
