@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "crc32.h"
 #include "text.h"
 
 namespace hw {
@@ -31,26 +32,6 @@ bool parse_precision(const std::string& s, Precision& out) {
     if (s == "f16") { out = Precision::F16; return true; }
     if (s == "int8") { out = Precision::I8; return true; }
     return false;
-}
-
-namespace {
-struct CrcTable {
-    uint32_t t[256];
-    constexpr CrcTable() : t() {
-        for (uint32_t i = 0; i < 256; ++i) {
-            uint32_t c = i;
-            for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-            t[i] = c;
-        }
-    }
-};
-constexpr CrcTable kCrcTable{};
-}  // namespace
-
-uint32_t crc32(const uint8_t* data, size_t size, uint32_t crc) {
-    crc = ~crc;
-    for (size_t i = 0; i < size; ++i) crc = kCrcTable.t[(crc ^ data[i]) & 0xFF] ^ (crc >> 8);
-    return ~crc;
 }
 
 uint16_t f32_to_f16(float f) {

@@ -22,7 +22,6 @@ enum class DType { F32, F16, I8 };
 const char* dtype_name(DType d);
 bool parse_dtype(const std::string& s, DType& out);
 
-uint32_t crc32(const uint8_t* data, size_t size, uint32_t crc = 0);
 uint16_t f32_to_f16(float f);
 float f16_to_f32(uint16_t h);
 

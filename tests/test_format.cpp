@@ -6,6 +6,7 @@
 #include <cstring>
 #include <functional>
 
+#include "crc32.h"
 #include "model.h"
 #include "test_util.h"
 

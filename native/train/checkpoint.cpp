@@ -4,8 +4,8 @@
 #include <sstream>
 #include <sys/stat.h>
 
+#include "crc32.h"
 #include "files.h"
-#include "hwm_format.h"
 
 namespace hw {
 
