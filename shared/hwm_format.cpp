@@ -5,7 +5,6 @@
 #include <cstring>
 
 #include "crc32.h"
-#include "text.h"
 
 namespace hw {
 
@@ -79,23 +78,6 @@ float f16_to_f32(uint16_t h) {
 }
 
 static size_t align_up(size_t v) { return (v + kHwmAlign - 1) / kHwmAlign * kHwmAlign; }
-
-json make_header(const HParams& hp, const Variant& v, const Normalisation& n, const std::u32string& alphabet,
-                 int max_steps_per_char, const json& meta) {
-    json h;
-    h["format"] = "hwm";
-    h["kind"] = kind_name(hp.kind);
-    h["hparams"] = {{"layers", hp.layers},   {"hidden", hp.hidden}, {"mixtures", hp.mixtures},
-                    {"window", hp.window},   {"alphabet", hp.alphabet}, {"groups", hp.groups}};
-    h["alphabet"] = utf8_encode(alphabet);
-    h["norm"] = {{"scale", {n.scale_x, n.scale_y}}, {"point_spacing", n.point_spacing}, {"line_height", n.line_height}};
-    h["variant"] = {{"window_fn", v.window_fn == WindowFn::Exp ? "exp" : "softplus"},
-                    {"kappa_scale", v.kappa_scale},
-                    {"eos_sign", v.eos_sign}};
-    h["max_steps_per_char"] = max_steps_per_char;
-    h["meta"] = meta.is_object() ? meta : json::object();
-    return h;
-}
 
 static DType storage_dtype(Precision p, const NamedTensor& t) {
     if (p == Precision::F16) return DType::F16;

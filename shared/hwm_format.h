@@ -7,7 +7,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "model.h"
 #include "status.h"
 
 namespace hw {
@@ -37,12 +36,8 @@ struct NamedTensor {
 enum class Precision { F32, F16, I8 };
 bool parse_precision(const std::string& s, Precision& out);
 
-// The header fields that describe the model (everything but the tensor directory).
-nlohmann::json make_header(const HParams& hp, const Variant& v, const Normalisation& n,
-                           const std::u32string& alphabet, int max_steps_per_char,
-                           const nlohmann::json& meta);
-
-// Builds a complete .hwm image. Tensors must match model_spec(hp) of the header.
+// Builds a complete .hwm image around a header (hwm_header.h: make_header) by adding the tensor
+// directory and blob_bytes. The tensors are not checked against the model spec here.
 Status write_hwm(const nlohmann::json& header, const std::vector<NamedTensor>& tensors, Precision precision,
                  std::vector<uint8_t>& out);
 

@@ -1,9 +1,12 @@
 // The trainer on CPU: a tiny network on a tiny synthetic corpus learns (validation NLL falls),
 // continues from its checkpoint, and exports a model the core loads and samples from.
 #include <cmath>
+#include <cstdio>
 #include <fstream>
+#include <functional>
 #include <random>
 #include <sstream>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "checkpoint.h"
@@ -111,6 +114,32 @@ std::string fresh_run_dir() {
     return dir;
 }
 
+// Runs `f` with standard error sent to a temporary file; returns what was written there.
+std::string capture_stderr(const std::function<void()>& f) {
+    std::fflush(stderr);
+    FILE* tmp = std::tmpfile();
+    REQUIRE(tmp != nullptr);
+    const int saved = dup(2);
+    dup2(fileno(tmp), 2);
+    f();
+    std::fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    std::rewind(tmp);
+    std::string text;
+    char buf[4096];
+    for (size_t n; (n = std::fread(buf, 1, sizeof buf, tmp)) > 0;) text.append(buf, n);
+    std::fclose(tmp);
+    return text;
+}
+
+// run_training with its messages captured.
+int run_quietly(const TrainConfig& c, std::string& err) {
+    int code = -1;
+    err = capture_stderr([&] { code = run_training(c); });
+    return code;
+}
+
 }  // namespace
 
 TEST_CASE("trainer: learns a tiny corpus, resumes from its checkpoint, exports a usable model") {
@@ -179,5 +208,23 @@ TEST_CASE("trainer: a diverging run goes back to its best weights with half the 
     auto rows2 = read_metrics(out2 + "/metrics.csv");
     REQUIRE(rows2.size() == 6);
     CHECK_FALSE(rows2[3][4] <= rows[5][4]);  // NaN counts as broken too
+    std::system(("rm -rf " + dir).c_str());
+}
+
+TEST_CASE("trainer: a checkpoint whose model description is inconsistent is refused by the header reader") {
+    const std::string dir = fresh_run_dir(), data = dir + "/tiny.hwds", out = dir + "/run";
+    TrainConfig c = tiny_config(data, out);
+    c.steps = 20;
+    REQUIRE(run_training(c) == 0);
+    nlohmann::json info;
+    REQUIRE(read_checkpoint_info(out, info).ok);
+    info["model"]["alphabet"] = "abcd";  // hparams.alphabet says 3
+    REQUIRE(write_file_atomic(out + "/checkpoint.json", info.dump(2)).ok);
+    c.steps = 40;
+    std::string err;
+    CHECK(run_quietly(c, err) == 2);
+    INFO(err);
+    CHECK(err.find("checkpoint.json") != std::string::npos);
+    CHECK(err.find("alphabet") != std::string::npos);
     std::system(("rm -rf " + dir).c_str());
 }

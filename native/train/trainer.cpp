@@ -14,6 +14,7 @@
 #include "files.h"
 #include "generator.h"
 #include "graph_step.h"
+#include "hwm_header.h"
 #include "plot.h"
 #include "render.h"
 #include "text.h"
@@ -52,22 +53,13 @@ struct Run {
     std::unique_ptr<GraphStepper> graphs;
 };
 
-Status config_from_info(const json& info, HParams& hp, Variant& v) {
-    if (!info.contains("model") || !info["model"].is_object()) return Status::error("no model configuration");
-    const json& m = info["model"];
-    if (!parse_kind(m.value("kind", std::string()), hp.kind)) return Status::error("unknown model kind");
-    const json& p = m.value("hparams", json::object());
-    hp.layers = p.value("layers", 0);
-    hp.hidden = p.value("hidden", 0);
-    hp.mixtures = p.value("mixtures", 0);
-    hp.window = p.value("window", 0);
-    hp.alphabet = p.value("alphabet", 0);
-    hp.groups = p.value("groups", 0);
-    const json& var = m.value("variant", json::object());
-    v.window_fn = var.value("window_fn", std::string("exp")) == "softplus" ? WindowFn::Softplus : WindowFn::Exp;
-    v.kappa_scale = var.value("kappa_scale", 0.05f);
-    v.eos_sign = var.value("eos_sign", 1);
-    return validate_hparams(hp);
+// The checkpoint index describes the network with the .hwm header's fields, read by the same reader.
+Status config_from_info(const json& info, ModelHeader& out) {
+    auto m = info.find("model");
+    if (m == info.end()) return Status::error("no model description (field model)");
+    Status s = parse_header(*m, out);
+    if (!s) return Status::error("model: " + s.message);
+    return s;
 }
 
 Status pick_device(Run& r) {
@@ -112,11 +104,14 @@ Status build_network(Run& r) {
     Variant v = r.cfg.variant;
     std::vector<uint8_t> init_bytes;
     json ck;
+    ModelHeader saved;
     const bool resuming = r.cfg.resume && checkpoint_exists(r.cfg.out_dir);
     if (resuming) {
         Status s = read_checkpoint_info(r.cfg.out_dir, ck);
         if (!s) return s;
-        if (!(s = config_from_info(ck, hp, v))) return Status::error(r.cfg.out_dir + "/checkpoint.json: " + s.message);
+        if (!(s = config_from_info(ck, saved))) return Status::error(r.cfg.out_dir + "/checkpoint.json: " + s.message);
+        hp = saved.hp;
+        v = saved.variant;
     } else if (!r.cfg.init.empty()) {
         Status s = read_file(r.cfg.init, init_bytes);
         if (!s) return s;
@@ -149,9 +144,7 @@ Status build_network(Run& r) {
         r.rollbacks = ck.value("rollbacks", 0L);
         // A learning rate halved by rollbacks stays halved; --lr can lower it further, not raise it.
         set_lr(r, std::min(r.cfg.lr, ck.contains("lr") && ck["lr"].is_number() ? ck["lr"].get<double>() : r.cfg.lr));
-        std::u32string alphabet;
-        utf8_decode(ck["model"].value("alphabet", std::string()), alphabet);
-        r.info.alphabet = alphabet;
+        r.info.alphabet = saved.alphabet;
         std::fprintf(stderr, "train: resumed from %s at step %ld (epoch %ld)\n", r.cfg.out_dir.c_str(), r.step, r.epoch);
     }
     return Status::success();
@@ -226,8 +219,7 @@ json position(const Run& r) {
 
 // The checkpoint index carries the architecture, so a run resumes from the index and its parts.
 json model_config(const Run& r) {
-    const HParams& hp = r.net->hparams();
-    return make_header(hp, r.net->variant(), r.info.norm, r.info.alphabet, r.info.max_steps_per_char, json::object());
+    return make_header({r.net->hparams(), r.net->variant(), r.info.norm, r.info.alphabet, r.info.max_steps_per_char}, json::object());
 }
 
 Status save_all(Run& r) {
