@@ -6,13 +6,15 @@
 #include <functional>
 #include <random>
 #include <sstream>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include "batches.h"
 #include "checkpoint.h"
+#include "divergence.h"
 #include "dataset.h"
 #include "files.h"
 #include "generator.h"
+#include "train_position.h"
 #include "trainer.h"
 
 // After LibTorch: its glog headers define a CHECK of their own, which doctest's must replace.
@@ -141,6 +143,77 @@ int run_quietly(const TrainConfig& c, std::string& err) {
 }
 
 }  // namespace
+
+TEST_CASE("divergence watch: a smoothed loss that rises by the margin, or 20 skips in 100 updates") {
+    DivergenceWatch watch(1.0);
+    long step = 0;
+    for (int i = 0; i < 60; ++i) CHECK(watch.observe(2.0, ++step).empty());
+    std::string why;
+    while (why.empty() && step < 200) why = watch.observe(10.0, ++step);
+    CHECK(why.find("smoothed loss") != std::string::npos);
+    CHECK(step == 63);  // the smoothed loss 2 + 8 (1 - 0.95^k) passes 2 + 1 at the k = 3rd update
+    watch.restart();    // the best smoothed loss survives a restart: back to 2 is fine again
+    for (int i = 0; i < 60; ++i) CHECK(watch.observe(2.0, ++step).empty());
+
+    DivergenceWatch skips(1.0);
+    step = 100;
+    for (int i = 0; i < 19; ++i) CHECK(skips.observe(std::nan(""), ++step).empty());
+    CHECK(skips.observe(std::nan(""), ++step).find("20 skipped batches") != std::string::npos);
+    DivergenceWatch spread(1.0);  // the count starts again with every window of 100 updates
+    step = 85;
+    for (int i = 0; i < 30; ++i) CHECK(spread.observe(std::nan(""), ++step).empty());  // 15 + 15 around step 100
+
+    DivergenceWatch off(0);
+    for (int i = 0; i < 200; ++i) CHECK(off.observe(i < 60 ? 2.0 : std::nan(""), i + 1).empty());
+}
+
+TEST_CASE("training position: written and read back; a checkpoint from before rollbacks still reads") {
+    TrainPosition p;
+    p.step = 1200;
+    p.epoch = 3;
+    p.batch_in_epoch = 17;
+    p.skipped = 2;
+    p.rollbacks = 1;
+    p.best_valid = 812.5;
+    p.lr = 5e-4;
+    TrainPosition back;
+    REQUIRE(read_position(position_json(p), back).ok);
+    CHECK(position_json(back) == position_json(p));
+    nlohmann::json old = position_json(p);
+    old.erase("lr");
+    old.erase("rollbacks");
+    old["data"] = "corpus.hwds";  // the index holds more than the position
+    REQUIRE(read_position(old, back).ok);
+    CHECK(back.rollbacks == 0);
+    CHECK(back.lr == 0);
+    CHECK(back.step == 1200);
+    nlohmann::json bad = position_json(p);
+    bad["epoch"] = -1;
+    CHECK(read_position(bad, back).message.find("epoch") != std::string::npos);
+    bad.erase("epoch");
+    CHECK(read_position(bad, back).message.find("epoch") != std::string::npos);
+}
+
+TEST_CASE("batch maker: a text that is not UTF-8 or leaves the alphabet is an error naming the line") {
+    Dataset d = tiny_corpus();
+    BatchMaker maker;
+    maker.data = &d;
+    maker.alphabet = U"abc";
+    Batch b;
+    REQUIRE(maker.make(d.train, {0, 1}, b).ok);
+    CHECK(b.lines == 2);
+    CHECK(b.text.size(2) == 3);
+    std::vector<DataLine> lines = {d.train[0], d.train[1]};
+    lines[1].text = "abz";
+    Status s = maker.make(lines, {0, 1}, b);
+    CHECK(s.message.find("line 1") != std::string::npos);
+    CHECK(s.message.find("'z'") != std::string::npos);
+    lines[1].text = "ab\xC3";
+    s = maker.make(lines, {0, 1}, b);
+    CHECK(s.message.find("UTF-8") != std::string::npos);
+    maker.with_text = false;  // a network that reads no text does not look at it
+    CHECK(maker.make(lines, {0, 1}, b).ok);
+}
 
 TEST_CASE("trainer: learns a tiny corpus, resumes from its checkpoint, exports a usable model") {
     const std::string dir = fresh_run_dir(), data = dir + "/tiny.hwds", out = dir + "/run";
