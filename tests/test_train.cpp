@@ -6,6 +6,7 @@
 #include <functional>
 #include <random>
 #include <sstream>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "batches.h"
@@ -14,6 +15,7 @@
 #include "dataset.h"
 #include "files.h"
 #include "generator.h"
+#include "hwm_format.h"
 #include "train_position.h"
 #include "trainer.h"
 
@@ -140,6 +142,20 @@ int run_quietly(const TrainConfig& c, std::string& err) {
     int code = -1;
     err = capture_stderr([&] { code = run_training(c); });
     return code;
+}
+
+nlohmann::json hwm_meta(const std::string& path) {
+    std::vector<uint8_t> bytes;
+    REQUIRE(read_file(path, bytes).ok);
+    HwmFile f;
+    REQUIRE(read_hwm(bytes.data(), bytes.size(), f).ok);
+    return f.header.value("meta", nlohmann::json::object());
+}
+
+// Puts a directory where the trainer expects to write the file `path`.
+void block_with_directory(const std::string& path) {
+    std::remove(path.c_str());
+    REQUIRE(::mkdir(path.c_str(), 0755) == 0);
 }
 
 }  // namespace
@@ -299,5 +315,77 @@ TEST_CASE("trainer: a checkpoint whose model description is inconsistent is refu
     INFO(err);
     CHECK(err.find("checkpoint.json") != std::string::npos);
     CHECK(err.find("alphabet") != std::string::npos);
+    std::system(("rm -rf " + dir).c_str());
+}
+
+TEST_CASE("trainer: a best.hwm that cannot be written ends the run with exit 2; the checkpoint still agrees with best.hwm") {
+    const std::string dir = fresh_run_dir(), data = dir + "/tiny.hwds", out = dir + "/run";
+    TrainConfig c = tiny_config(data, out);
+    c.steps = 40;
+    REQUIRE(run_training(c) == 0);
+    const nlohmann::json best = hwm_meta(out + "/best.hwm");
+    block_with_directory(out + "/best.hwm");  // the next improvement cannot be written
+    c.steps = 80;
+    std::string err;
+    CHECK(run_quietly(c, err) == 2);
+    INFO(err);
+    CHECK(err.find("best.hwm") != std::string::npos);
+    nlohmann::json info;
+    REQUIRE(read_checkpoint_info(out, info).ok);
+    CHECK(info["step"].get<long>() < 80);
+    CHECK(info["best_valid"].get<double>() == best["valid_nll_per_line"].get<double>());
+    std::system(("rm -rf " + dir).c_str());
+}
+
+TEST_CASE("trainer: a sample sheet or loss plot that cannot be written is a printed warning, not the end of the run") {
+    const std::string dir = fresh_run_dir(), data = dir + "/tiny.hwds", out = dir + "/run";
+    REQUIRE(::mkdir(out.c_str(), 0755) == 0);
+    std::ofstream(out + "/samples") << "a file where the samples folder should be\n";
+    block_with_directory(out + "/loss.svg");
+    TrainConfig c = tiny_config(data, out);
+    c.steps = 20;
+    c.sample_every = 20;
+    std::string err;
+    CHECK(run_quietly(c, err) == 0);
+    INFO(err);
+    CHECK(err.find("warning: step 20: sample sheet not written") != std::string::npos);
+    CHECK(err.find("warning: step 20: loss plot not written") != std::string::npos);
+    std::system(("rm -rf " + dir).c_str());
+}
+
+TEST_CASE("trainer: an unreadable best.hwm at the end is an error, not a silent export of the last weights") {
+    const std::string dir = fresh_run_dir(), data = dir + "/tiny.hwds", out = dir + "/run";
+    TrainConfig c = tiny_config(data, out);
+    c.steps = 20;
+    REQUIRE(run_training(c) == 0);
+    block_with_directory(out + "/best.hwm");
+    REQUIRE(std::remove((out + "/model.hwm").c_str()) == 0);
+    std::string err;
+    CHECK(run_quietly(c, err) == 2);  // no updates left: the run goes straight to its export
+    INFO(err);
+    CHECK(err.find("best.hwm") != std::string::npos);
+    CHECK(access((out + "/model.hwm").c_str(), F_OK) != 0);
+    std::system(("rm -rf " + dir).c_str());
+}
+
+TEST_CASE("trainer: outputs that cannot be written are refused with exit code 2") {
+    const std::string dir = fresh_run_dir(), data = dir + "/tiny.hwds";
+    std::ofstream(dir + "/plain") << "a file, not a folder\n";
+    std::string err;
+    SUBCASE("the output folder cannot be made") {
+        TrainConfig c = tiny_config(data, dir + "/plain/run");
+        CHECK(run_quietly(c, err) == 2);
+        INFO(err);
+        CHECK(err.find(dir + "/plain/run") != std::string::npos);
+    }
+    SUBCASE("metrics.csv cannot be opened") {
+        const std::string out = dir + "/run";
+        REQUIRE(::mkdir(out.c_str(), 0755) == 0);
+        block_with_directory(out + "/metrics.csv");
+        TrainConfig c = tiny_config(data, out);
+        CHECK(run_quietly(c, err) == 2);
+        INFO(err);
+        CHECK(err.find("metrics.csv") != std::string::npos);
+    }
     std::system(("rm -rf " + dir).c_str());
 }

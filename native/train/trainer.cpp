@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <fstream>
 #include <random>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "checkpoint.h"
@@ -49,18 +48,23 @@ struct Corpus {
 // metrics.csv: a row per evaluation; a resumed run appends to the rows it has.
 class MetricsLog {
 public:
-    void open(const std::string& path, bool fresh) {
+    Status open(const std::string& path, bool fresh) {
+        path_ = path;
         out_.open(path, fresh ? std::ios::trunc : std::ios::app);
         if (fresh) out_ << "step,epoch,train_nll_per_point,valid_nll_per_line,valid_nll_per_point,updates_per_s,skipped\n";
+        return check();
     }
-    void append(const TrainPosition& p, double train_loss, const EvalResult& e, double rate) {
+    Status append(const TrainPosition& p, double train_loss, const EvalResult& e, double rate) {
         out_ << p.step << "," << p.epoch << "," << train_loss << "," << e.nll_per_line << "," << e.nll_per_point << ","
              << rate << "," << p.skipped << "\n";
         out_.flush();
+        return check();
     }
 
 private:
+    Status check() const { return out_ ? Status::success() : Status::error(path_ + ": cannot write"); }
     std::ofstream out_;
+    std::string path_;
 };
 
 // Updates and points per second, smoothed: for the progress line, the ETA and the time limit.
@@ -77,6 +81,7 @@ struct Pace {
 // Everything a run holds, in named pieces; the functions below take the pieces they need.
 struct Run {
     const TrainConfig& cfg;
+    Precision precision = Precision::F16;    // of model.hwm
     Corpus corpus;
     Learner learner;
     TrainPosition pos;
@@ -211,10 +216,11 @@ void start_graphs(Run& r) {
 
 Status prepare(Run& r) {
     const TrainConfig& cfg = r.cfg;
+    if (!parse_precision(cfg.precision, r.precision)) return Status::error("unknown precision " + cfg.precision);
     Status s = load_dataset(cfg.data, r.corpus.data);
     if (!s) return s;
     if (r.corpus.data.train.empty()) return Status::error(cfg.data + ": the dataset has no training lines");
-    ::mkdir(cfg.out_dir.c_str(), 0755);
+    if (!(s = make_folder(cfg.out_dir))) return s;
     Origin origin;
     HParams hp;
     Variant v;
@@ -224,7 +230,7 @@ Status prepare(Run& r) {
     if (origin.resuming && !(s = resume(cfg, r.learner, r.pos))) return s;
     const HParams& net_hp = r.learner.net->hparams();
     if (!(s = prepare_corpus(cfg, r.learner.info, net_hp.kind == ModelKind::Synthesis, r.corpus))) return s;
-    r.metrics.open(cfg.out_dir + "/metrics.csv", r.pos.step == 0);
+    if (!(s = r.metrics.open(cfg.out_dir + "/metrics.csv", r.pos.step == 0))) return s;
     r.tty = isatty(2);
     start_graphs(r);
     std::fprintf(stderr, "train: %s %dx%d, %zu train / %zu valid lines, device %s, batch %d, %s lr %g\n", kind_name(net_hp.kind),
@@ -242,11 +248,12 @@ json run_meta(const TrainConfig& cfg, const TrainPosition& pos) {
     return meta;
 }
 
+// Exporting the weights failing is internal; writing the file failing is the user's to fix.
 Outcome export_file(Learner& l, const json& meta, Precision p, const std::string& path) {
     std::vector<uint8_t> bytes;
     Status s = l.export_image(meta, p, bytes);
-    if (s) s = write_file_atomic(path, bytes.data(), bytes.size());
-    return internal(s);
+    if (!s) return internal(s);
+    return bad_input(write_file_atomic(path, bytes.data(), bytes.size()));
 }
 
 // last.hwm, then the checkpoint (whose index carries the model description in the header's shape).
@@ -255,21 +262,34 @@ Outcome save_all(Run& r) {
     Outcome o = export_file(r.learner, meta, Precision::F32, r.cfg.out_dir + "/last.hwm");
     if (!o) return o;
     meta["model"] = make_header(r.learner.header(), json::object());
-    return internal(save_checkpoint(r.cfg.out_dir, *r.learner.net, *r.learner.opt, meta));
+    return bad_input(save_checkpoint(r.cfg.out_dir, *r.learner.net, *r.learner.opt, meta));
 }
 
-void save_best(Run& r, const EvalResult& e) {
-    r.pos.best_valid = e.nll_per_line;
-    json meta = run_meta(r.cfg, r.pos);
+// The position takes the new best only once best.hwm holds it, so a checkpoint never claims a
+// best that best.hwm does not have.
+Outcome save_best(Run& r, const EvalResult& e) {
+    TrainPosition at = r.pos;
+    at.best_valid = e.nll_per_line;
+    json meta = run_meta(r.cfg, at);
     meta["valid_nll_per_line"] = e.nll_per_line;
     meta["valid_nll_per_point"] = e.nll_per_point;
-    export_file(r.learner, meta, Precision::F32, r.cfg.out_dir + "/best.hwm");
+    Outcome o = export_file(r.learner, meta, Precision::F32, r.cfg.out_dir + "/best.hwm");
+    if (o) r.pos.best_valid = e.nll_per_line;
+    return o;
 }
 
-void write_loss_plot(const std::string& out_dir) {
-    std::string csv, svg;  // the loss plot is a convenience: a failure to draw it is not an error
-    if (read_text_file(out_dir + "/metrics.csv", csv).ok && plot_metrics(csv, svg))
-        (void)write_file_atomic(out_dir + "/loss.svg", svg);
+// The loss plot and the sample sheets are views for a person: when one cannot be made, the run
+// says so and goes on (the weights, metrics and checkpoints are what it must not lose).
+void warn(const Run& r, const char* what, const Status& s) {
+    if (!s) std::fprintf(stderr, "%strain: warning: step %ld: %s not written (%s)\n", r.tty ? "\n" : "", r.pos.step, what, s.message.c_str());
+}
+
+Status write_loss_plot(const std::string& out_dir) {
+    std::string csv, svg;
+    Status s = read_text_file(out_dir + "/metrics.csv", csv);
+    if (!s) return s;
+    if (!plot_metrics(csv, svg)) return Status::success();  // nothing to draw yet
+    return write_file_atomic(out_dir + "/loss.svg", svg);
 }
 
 // The texts of a sample sheet: --sample-text topped up to four from the validation lines; models
@@ -282,11 +302,11 @@ std::vector<std::string> sample_texts(const TrainConfig& cfg, const std::vector<
 }
 
 // samples/step-NNNNNN.svg: each text written by the current weights at bias 1.
-void write_samples(Run& r) {
+Status write_samples(Run& r) {
     std::vector<uint8_t> bytes;
     Model m;
-    if (!r.learner.export_image(json::object(), Precision::F32, bytes).ok) return;
-    if (!load_model(bytes.data(), bytes.size(), m).ok) return;
+    Status s = r.learner.export_image(json::object(), Precision::F32, bytes);
+    if (!s || !(s = load_model(bytes.data(), bytes.size(), m))) return s;
     std::vector<std::pair<std::string, std::vector<InkStroke>>> rows;
     uint64_t seed = 0;
     for (const std::string& text : sample_texts(r.cfg, r.corpus.data.valid, m.hp.kind == ModelKind::Synthesis)) {
@@ -294,15 +314,15 @@ void write_samples(Run& r) {
         GenerateOptions opt;
         opt.bias = 1.0f;
         opt.seed = ++seed;
-        if (!g.start(m, text, opt, nullptr, U' ').ok) continue;
+        if (!(s = g.start(m, text, opt, nullptr, U' '))) return Status::error("\"" + text + "\": " + s.message);
         std::vector<Point> pts;
         while (!g.done()) g.run(4096, pts);
         rows.push_back({text, offsets_to_strokes(pts, m.norm.scale_x, m.norm.scale_y)});
     }
-    ::mkdir((r.cfg.out_dir + "/samples").c_str(), 0755);
+    if (!(s = make_folder(r.cfg.out_dir + "/samples"))) return s;
     char name[64];
     std::snprintf(name, sizeof name, "/samples/step-%06ld.svg", r.pos.step);
-    write_file_atomic(r.cfg.out_dir + name, render_rows_svg(rows));
+    return write_file_atomic(r.cfg.out_dir + name, render_rows_svg(rows));
 }
 
 // ---- the training loop ----------------------------------------------------------------------
@@ -329,9 +349,9 @@ Outcome record_eval(Run& r, double train_loss, double rate) {
     if (r.tty) std::fprintf(stderr, "\n");
     std::fprintf(stderr, "eval step %ld: valid %.1f nats/line, %.4f nats/point (%ld lines)\n", r.pos.step, e.nll_per_line,
                  e.nll_per_point, static_cast<long>(e.lines));
-    r.metrics.append(r.pos, train_loss, e, rate);
-    write_loss_plot(r.cfg.out_dir);
-    if (e.nll_per_line < r.pos.best_valid) save_best(r, e);
+    if (!(s = r.metrics.append(r.pos, train_loss, e, rate))) return bad_input(s);
+    warn(r, "loss plot", write_loss_plot(r.cfg.out_dir));
+    if (e.nll_per_line < r.pos.best_valid) return save_best(r, e);
     return {};
 }
 
@@ -340,13 +360,14 @@ Outcome record_eval(Run& r, double train_loss, double rate) {
 Outcome roll_back(Run& r, const std::string& why) {
     const std::string path = r.cfg.out_dir + "/best.hwm";
     std::vector<uint8_t> best;
-    if (!read_file(path, best).ok)
-        return internal(Status::error("the loss diverged (" + why + ") before the first evaluation; try a lower --lr"));
+    bool found = false;
+    Status s = read_file_if_present(path, best, found);
+    if (!s) return bad_input(s);
+    if (!found) return internal(Status::error("the loss diverged (" + why + ") before the first evaluation; try a lower --lr"));
     if (++r.pos.rollbacks > r.cfg.max_rollbacks)
         return internal(Status::error("the loss diverged again (" + why + ") after " + std::to_string(r.cfg.max_rollbacks) +
                                       " rollbacks; try a lower --lr or a smaller --clip"));
-    Status s = r.learner.restore(best);
-    if (!s) return internal(Status::error(path + ": " + s.message));
+    if (!(s = r.learner.restore(best))) return bad_input(Status::error(path + ": " + s.message));
     r.pos.lr *= 0.5;
     r.learner.reset_optimizer(r.cfg.optimizer, r.pos.lr);
     std::fprintf(stderr, "\ntrain: step %ld: the loss diverged (%s); restored best.hwm, fresh optimizer state, lr now %g (rollback %ld)\n",
@@ -384,7 +405,7 @@ Outcome after_step(Run& r, double last_loss, const Pace& pace) {
     Outcome o;
     if (step % r.cfg.eval_every == 0 && !(o = record_eval(r, last_loss, pace.rate()))) return o;
     if (step % r.cfg.save_every == 0 && !(o = save_all(r))) return o;
-    if (r.cfg.sample_every > 0 && step % r.cfg.sample_every == 0) write_samples(r);
+    if (r.cfg.sample_every > 0 && step % r.cfg.sample_every == 0) warn(r, "sample sheet", write_samples(r));
     return o;
 }
 
@@ -422,24 +443,26 @@ Outcome loop(Run& r) {
     return save_all(r);
 }
 
-// model.hwm: the weights of the best validation in the asked-for precision (best.hwm's header,
-// meta included, comes through import_hwm); the last weights when there is no best.hwm.
+// model.hwm: the weights of the best validation in the asked-for precision; the last weights when
+// no evaluation ever gave a finite loss (then there is no best.hwm).
 Outcome finish(Run& r) {
-    Precision p;
-    if (!parse_precision(r.cfg.precision, p)) return internal(Status::error("unknown precision " + r.cfg.precision));
-    const std::string path = r.cfg.out_dir + "/model.hwm";
+    const std::string best_path = r.cfg.out_dir + "/best.hwm", path = r.cfg.out_dir + "/model.hwm";
     std::vector<uint8_t> best;
-    if (!read_file(r.cfg.out_dir + "/best.hwm", best).ok) return export_file(r.learner, run_meta(r.cfg, r.pos), p, path);
+    bool found = false;
+    Status s = read_file_if_present(best_path, best, found);
+    if (!s) return bad_input(s);
+    if (!found) return export_file(r.learner, run_meta(r.cfg, r.pos), r.precision, path);
     HandwritingNet net(r.learner.net->hparams(), r.learner.net->variant());
-    ExportInfo info;
-    Status s = import_hwm(best, net, info);
-    if (s) s = export_hwm_file(net, info, p, path);
-    return internal(s);
+    ExportInfo info;  // best.hwm's header: its norm, alphabet and meta
+    if (!(s = import_hwm(best, net, info))) return bad_input(Status::error(best_path + ": " + s.message));
+    std::vector<uint8_t> bytes;
+    if (!(s = export_hwm(net, info, r.precision, bytes))) return internal(s);
+    return bad_input(write_file_atomic(path, bytes.data(), bytes.size()));
 }
 
 Outcome train(const TrainConfig& cfg) {
     Run r{cfg};
-    Outcome o = bad_input(prepare(r));  // the data, a checkpoint, --init: the user's to fix
+    Outcome o = bad_input(prepare(r));  // the data, a checkpoint, --init, the output folder
     if (o && (o = loop(r))) o = finish(r);
     return o;
 }
