@@ -337,6 +337,29 @@ TEST_CASE("trainer: a best.hwm that cannot be written ends the run with exit 2; 
     std::system(("rm -rf " + dir).c_str());
 }
 
+TEST_CASE("trainer: on resume, a best.hwm newer than the checkpoint is the loss to beat") {
+    const std::string dir = fresh_run_dir(), data = dir + "/tiny.hwds", out = dir + "/run";
+    TrainConfig c = tiny_config(data, out);
+    c.steps = 40;
+    REQUIRE(run_training(c) == 0);
+    // As if an evaluation after the last save had written best.hwm and the run had then stopped:
+    // best.hwm holds a better loss than the checkpoint knows of.
+    std::vector<uint8_t> bytes;
+    REQUIRE(read_file(out + "/best.hwm", bytes).ok);
+    HwmFile f;
+    REQUIRE(read_hwm(bytes.data(), bytes.size(), f).ok);
+    f.header["meta"]["valid_nll_per_line"] = -1e6;
+    REQUIRE(write_hwm(f.header, f.tensors, Precision::F32, bytes).ok);
+    REQUIRE(write_file_atomic(out + "/best.hwm", bytes.data(), bytes.size()).ok);
+    c.steps = 60;
+    REQUIRE(run_training(c) == 0);
+    CHECK(hwm_meta(out + "/best.hwm")["valid_nll_per_line"].get<double>() == -1e6);  // not replaced by a worse model
+    nlohmann::json info;
+    REQUIRE(read_checkpoint_info(out, info).ok);
+    CHECK(info["best_valid"].get<double>() == -1e6);
+    std::system(("rm -rf " + dir).c_str());
+}
+
 TEST_CASE("trainer: a sample sheet or loss plot that cannot be written is a printed warning, not the end of the run") {
     const std::string dir = fresh_run_dir(), data = dir + "/tiny.hwds", out = dir + "/run";
     REQUIRE(::mkdir(out.c_str(), 0755) == 0);

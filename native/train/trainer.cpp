@@ -13,6 +13,7 @@
 #include "exit_codes.h"
 #include "files.h"
 #include "generator.h"
+#include "hwm_format.h"
 #include "learner.h"
 #include "plot.h"
 #include "render.h"
@@ -149,11 +150,30 @@ Status build_learner(const TrainConfig& cfg, const Dataset& data, const Origin& 
     return Status::success();
 }
 
+// best.hwm can be ahead of the checkpoint: an evaluation after the last save wrote it before the
+// run stopped. Its loss is then the one to beat, or a worse model would replace it.
+Status catch_up_with_best(const std::string& out_dir, TrainPosition& pos) {
+    const std::string path = out_dir + "/best.hwm";
+    std::vector<uint8_t> bytes;
+    bool found = false;
+    Status s = read_file_if_present(path, bytes, found);
+    if (!s || !found) return s;
+    HwmFile f;
+    if (!(s = read_hwm(bytes.data(), bytes.size(), f))) return Status::error(path + ": " + s.message);
+    const json meta = f.header.value("meta", json::object());
+    auto v = meta.find("valid_nll_per_line");
+    if (v == meta.end() || !v->is_number() || !std::isfinite(v->get<double>()))
+        return Status::error(path + ": meta.valid_nll_per_line is missing or not a finite number");
+    pos.best_valid = std::min(pos.best_valid, v->get<double>());
+    return Status::success();
+}
+
 Status resume(const TrainConfig& cfg, Learner& l, TrainPosition& pos) {
     json ck;
     Status s = load_checkpoint(cfg.out_dir, *l.net, *l.opt, ck);
     if (!s) return s;
     if (!(s = read_position(ck, pos))) return Status::error(cfg.out_dir + "/checkpoint.json: " + s.message);
+    if (!(s = catch_up_with_best(cfg.out_dir, pos))) return s;
     // A learning rate halved by rollbacks stays halved; --lr can lower it further, not raise it.
     pos.lr = pos.lr > 0 ? std::min(cfg.lr, pos.lr) : cfg.lr;
     l.set_lr(pos.lr);
