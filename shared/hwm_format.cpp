@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstring>
 
-#include "text.h"
+#include "crc32.h"
 
 namespace hw {
 
@@ -31,26 +31,6 @@ bool parse_precision(const std::string& s, Precision& out) {
     if (s == "f16") { out = Precision::F16; return true; }
     if (s == "int8") { out = Precision::I8; return true; }
     return false;
-}
-
-namespace {
-struct CrcTable {
-    uint32_t t[256];
-    constexpr CrcTable() : t() {
-        for (uint32_t i = 0; i < 256; ++i) {
-            uint32_t c = i;
-            for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-            t[i] = c;
-        }
-    }
-};
-constexpr CrcTable kCrcTable{};
-}  // namespace
-
-uint32_t crc32(const uint8_t* data, size_t size, uint32_t crc) {
-    crc = ~crc;
-    for (size_t i = 0; i < size; ++i) crc = kCrcTable.t[(crc ^ data[i]) & 0xFF] ^ (crc >> 8);
-    return ~crc;
 }
 
 uint16_t f32_to_f16(float f) {
@@ -98,23 +78,6 @@ float f16_to_f32(uint16_t h) {
 }
 
 static size_t align_up(size_t v) { return (v + kHwmAlign - 1) / kHwmAlign * kHwmAlign; }
-
-json make_header(const HParams& hp, const Variant& v, const Normalisation& n, const std::u32string& alphabet,
-                 int max_steps_per_char, const json& meta) {
-    json h;
-    h["format"] = "hwm";
-    h["kind"] = kind_name(hp.kind);
-    h["hparams"] = {{"layers", hp.layers},   {"hidden", hp.hidden}, {"mixtures", hp.mixtures},
-                    {"window", hp.window},   {"alphabet", hp.alphabet}, {"groups", hp.groups}};
-    h["alphabet"] = utf8_encode(alphabet);
-    h["norm"] = {{"scale", {n.scale_x, n.scale_y}}, {"point_spacing", n.point_spacing}, {"line_height", n.line_height}};
-    h["variant"] = {{"window_fn", v.window_fn == WindowFn::Exp ? "exp" : "softplus"},
-                    {"kappa_scale", v.kappa_scale},
-                    {"eos_sign", v.eos_sign}};
-    h["max_steps_per_char"] = max_steps_per_char;
-    h["meta"] = meta.is_object() ? meta : json::object();
-    return h;
-}
 
 static DType storage_dtype(Precision p, const NamedTensor& t) {
     if (p == Precision::F16) return DType::F16;

@@ -7,7 +7,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "model.h"
 #include "status.h"
 
 namespace hw {
@@ -22,7 +21,6 @@ enum class DType { F32, F16, I8 };
 const char* dtype_name(DType d);
 bool parse_dtype(const std::string& s, DType& out);
 
-uint32_t crc32(const uint8_t* data, size_t size, uint32_t crc = 0);
 uint16_t f32_to_f16(float f);
 float f16_to_f32(uint16_t h);
 
@@ -38,12 +36,8 @@ struct NamedTensor {
 enum class Precision { F32, F16, I8 };
 bool parse_precision(const std::string& s, Precision& out);
 
-// The header fields that describe the model (everything but the tensor directory).
-nlohmann::json make_header(const HParams& hp, const Variant& v, const Normalisation& n,
-                           const std::u32string& alphabet, int max_steps_per_char,
-                           const nlohmann::json& meta);
-
-// Builds a complete .hwm image. Tensors must match model_spec(hp) of the header.
+// Builds a complete .hwm image around a header (hwm_header.h: make_header) by adding the tensor
+// directory and blob_bytes. The tensors are not checked against the model spec here.
 Status write_hwm(const nlohmann::json& header, const std::vector<NamedTensor>& tensors, Precision precision,
                  std::vector<uint8_t>& out);
 

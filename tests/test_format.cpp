@@ -6,6 +6,7 @@
 #include <cstring>
 #include <functional>
 
+#include "crc32.h"
 #include "model.h"
 #include "test_util.h"
 
@@ -208,6 +209,29 @@ TEST_CASE("each header field corrupted in turn is named") {
         CHECK(!e.empty());
         CHECK(e.find(c.expect) != std::string::npos);
     }
+}
+
+TEST_CASE("the model header's writer and reader agree; the reader alone names a bad field") {
+    ModelHeader m;
+    m.hp = test::small_hparams(ModelKind::Synthesis);
+    m.variant.window_fn = WindowFn::Softplus;
+    m.variant.kappa_scale = 0.025f;
+    m.variant.eos_sign = -1;
+    m.norm.scale_x = 2.0f;
+    m.norm.line_height = 30.0f;
+    m.alphabet = test::small_alphabet();
+    m.max_steps_per_char = 33;
+    const json h = make_header(m, {{"step", 5}});
+    CHECK(h["meta"]["step"] == 5);
+    ModelHeader back;
+    Status s = parse_header(h, back);
+    REQUIRE_MESSAGE(s.ok, s.message);
+    CHECK(make_header(back, {{"step", 5}}) == h);
+    json bad = h;
+    bad["variant"].erase("eos_sign");
+    s = parse_header(bad, back);
+    CHECK(s.message.find("variant.eos_sign") != std::string::npos);
+    CHECK(parse_header(json::array(), back).message.find("not a JSON object") != std::string::npos);
 }
 
 TEST_CASE("non-finite weights are refused") {

@@ -1,15 +1,22 @@
 // The trainer on CPU: a tiny network on a tiny synthetic corpus learns (validation NLL falls),
 // continues from its checkpoint, and exports a model the core loads and samples from.
 #include <cmath>
+#include <cstdio>
 #include <fstream>
+#include <functional>
 #include <random>
 #include <sstream>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "batches.h"
 #include "checkpoint.h"
+#include "divergence.h"
 #include "dataset.h"
 #include "files.h"
 #include "generator.h"
+#include "hwm_format.h"
+#include "train_position.h"
 #include "trainer.h"
 
 // After LibTorch: its glog headers define a CHECK of their own, which doctest's must replace.
@@ -111,7 +118,118 @@ std::string fresh_run_dir() {
     return dir;
 }
 
+// Runs `f` with standard error sent to a temporary file; returns what was written there.
+std::string capture_stderr(const std::function<void()>& f) {
+    std::fflush(stderr);
+    FILE* tmp = std::tmpfile();
+    REQUIRE(tmp != nullptr);
+    const int saved = dup(2);
+    dup2(fileno(tmp), 2);
+    f();
+    std::fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    std::rewind(tmp);
+    std::string text;
+    char buf[4096];
+    for (size_t n; (n = std::fread(buf, 1, sizeof buf, tmp)) > 0;) text.append(buf, n);
+    std::fclose(tmp);
+    return text;
+}
+
+// run_training with its messages captured.
+int run_quietly(const TrainConfig& c, std::string& err) {
+    int code = -1;
+    err = capture_stderr([&] { code = run_training(c); });
+    return code;
+}
+
+nlohmann::json hwm_meta(const std::string& path) {
+    std::vector<uint8_t> bytes;
+    REQUIRE(read_file(path, bytes).ok);
+    HwmFile f;
+    REQUIRE(read_hwm(bytes.data(), bytes.size(), f).ok);
+    return f.header.value("meta", nlohmann::json::object());
+}
+
+// Puts a directory where the trainer expects to write the file `path`.
+void block_with_directory(const std::string& path) {
+    std::remove(path.c_str());
+    REQUIRE(::mkdir(path.c_str(), 0755) == 0);
+}
+
 }  // namespace
+
+TEST_CASE("divergence watch: a smoothed loss that rises by the margin, or 20 skips in 100 updates") {
+    DivergenceWatch watch(1.0);
+    long step = 0;
+    for (int i = 0; i < 60; ++i) CHECK(watch.observe(2.0, ++step).empty());
+    std::string why;
+    while (why.empty() && step < 200) why = watch.observe(10.0, ++step);
+    CHECK(why.find("smoothed loss") != std::string::npos);
+    CHECK(step == 63);  // the smoothed loss 2 + 8 (1 - 0.95^k) passes 2 + 1 at the k = 3rd update
+    watch.restart();    // the best smoothed loss survives a restart: back to 2 is fine again
+    for (int i = 0; i < 60; ++i) CHECK(watch.observe(2.0, ++step).empty());
+
+    DivergenceWatch skips(1.0);
+    step = 100;
+    for (int i = 0; i < 19; ++i) CHECK(skips.observe(std::nan(""), ++step).empty());
+    CHECK(skips.observe(std::nan(""), ++step).find("20 skipped batches") != std::string::npos);
+    DivergenceWatch spread(1.0);  // the count starts again with every window of 100 updates
+    step = 85;
+    for (int i = 0; i < 30; ++i) CHECK(spread.observe(std::nan(""), ++step).empty());  // 15 + 15 around step 100
+
+    DivergenceWatch off(0);
+    for (int i = 0; i < 200; ++i) CHECK(off.observe(i < 60 ? 2.0 : std::nan(""), i + 1).empty());
+}
+
+TEST_CASE("training position: written and read back; a checkpoint from before rollbacks still reads") {
+    TrainPosition p;
+    p.step = 1200;
+    p.epoch = 3;
+    p.batch_in_epoch = 17;
+    p.skipped = 2;
+    p.rollbacks = 1;
+    p.best_valid = 812.5;
+    p.lr = 5e-4;
+    TrainPosition back;
+    REQUIRE(read_position(position_json(p), back).ok);
+    CHECK(position_json(back) == position_json(p));
+    nlohmann::json old = position_json(p);
+    old.erase("lr");
+    old.erase("rollbacks");
+    old["data"] = "corpus.hwds";  // the index holds more than the position
+    REQUIRE(read_position(old, back).ok);
+    CHECK(back.rollbacks == 0);
+    CHECK(back.lr == 0);
+    CHECK(back.step == 1200);
+    nlohmann::json bad = position_json(p);
+    bad["epoch"] = -1;
+    CHECK(read_position(bad, back).message.find("epoch") != std::string::npos);
+    bad.erase("epoch");
+    CHECK(read_position(bad, back).message.find("epoch") != std::string::npos);
+}
+
+TEST_CASE("batch maker: a text that is not UTF-8 or leaves the alphabet is an error naming the line") {
+    Dataset d = tiny_corpus();
+    BatchMaker maker;
+    maker.data = &d;
+    maker.alphabet = U"abc";
+    Batch b;
+    REQUIRE(maker.make(d.train, {0, 1}, b).ok);
+    CHECK(b.lines == 2);
+    CHECK(b.text.size(2) == 3);
+    std::vector<DataLine> lines = {d.train[0], d.train[1]};
+    lines[1].text = "abz";
+    Status s = maker.make(lines, {0, 1}, b);
+    CHECK(s.message.find("line 1") != std::string::npos);
+    CHECK(s.message.find("'z'") != std::string::npos);
+    lines[1].text = "ab\xC3";
+    s = maker.make(lines, {0, 1}, b);
+    CHECK(s.message.find("UTF-8") != std::string::npos);
+    maker.with_text = false;  // a network that reads no text does not look at it
+    CHECK(maker.make(lines, {0, 1}, b).ok);
+}
 
 TEST_CASE("trainer: learns a tiny corpus, resumes from its checkpoint, exports a usable model") {
     const std::string dir = fresh_run_dir(), data = dir + "/tiny.hwds", out = dir + "/run";
@@ -179,5 +297,118 @@ TEST_CASE("trainer: a diverging run goes back to its best weights with half the 
     auto rows2 = read_metrics(out2 + "/metrics.csv");
     REQUIRE(rows2.size() == 6);
     CHECK_FALSE(rows2[3][4] <= rows[5][4]);  // NaN counts as broken too
+    std::system(("rm -rf " + dir).c_str());
+}
+
+TEST_CASE("trainer: a checkpoint whose model description is inconsistent is refused by the header reader") {
+    const std::string dir = fresh_run_dir(), data = dir + "/tiny.hwds", out = dir + "/run";
+    TrainConfig c = tiny_config(data, out);
+    c.steps = 20;
+    REQUIRE(run_training(c) == 0);
+    nlohmann::json info;
+    REQUIRE(read_checkpoint_info(out, info).ok);
+    info["model"]["alphabet"] = "abcd";  // hparams.alphabet says 3
+    REQUIRE(write_file_atomic(out + "/checkpoint.json", info.dump(2)).ok);
+    c.steps = 40;
+    std::string err;
+    CHECK(run_quietly(c, err) == 2);
+    INFO(err);
+    CHECK(err.find("checkpoint.json") != std::string::npos);
+    CHECK(err.find("alphabet") != std::string::npos);
+    std::system(("rm -rf " + dir).c_str());
+}
+
+TEST_CASE("trainer: a best.hwm that cannot be written ends the run with exit 2; the checkpoint still agrees with best.hwm") {
+    const std::string dir = fresh_run_dir(), data = dir + "/tiny.hwds", out = dir + "/run";
+    TrainConfig c = tiny_config(data, out);
+    c.steps = 40;
+    REQUIRE(run_training(c) == 0);
+    const nlohmann::json best = hwm_meta(out + "/best.hwm");
+    block_with_directory(out + "/best.hwm");  // the next improvement cannot be written
+    c.steps = 80;
+    std::string err;
+    CHECK(run_quietly(c, err) == 2);
+    INFO(err);
+    CHECK(err.find("best.hwm") != std::string::npos);
+    nlohmann::json info;
+    REQUIRE(read_checkpoint_info(out, info).ok);
+    CHECK(info["step"].get<long>() < 80);
+    CHECK(info["best_valid"].get<double>() == best["valid_nll_per_line"].get<double>());
+    std::system(("rm -rf " + dir).c_str());
+}
+
+TEST_CASE("trainer: on resume, a best.hwm newer than the checkpoint is the loss to beat") {
+    const std::string dir = fresh_run_dir(), data = dir + "/tiny.hwds", out = dir + "/run";
+    TrainConfig c = tiny_config(data, out);
+    c.steps = 40;
+    REQUIRE(run_training(c) == 0);
+    // As if an evaluation after the last save had written best.hwm and the run had then stopped:
+    // best.hwm holds a better loss than the checkpoint knows of.
+    std::vector<uint8_t> bytes;
+    REQUIRE(read_file(out + "/best.hwm", bytes).ok);
+    HwmFile f;
+    REQUIRE(read_hwm(bytes.data(), bytes.size(), f).ok);
+    f.header["meta"]["valid_nll_per_line"] = -1e6;
+    REQUIRE(write_hwm(f.header, f.tensors, Precision::F32, bytes).ok);
+    REQUIRE(write_file_atomic(out + "/best.hwm", bytes.data(), bytes.size()).ok);
+    c.steps = 60;
+    REQUIRE(run_training(c) == 0);
+    CHECK(hwm_meta(out + "/best.hwm")["valid_nll_per_line"].get<double>() == -1e6);  // not replaced by a worse model
+    nlohmann::json info;
+    REQUIRE(read_checkpoint_info(out, info).ok);
+    CHECK(info["best_valid"].get<double>() == -1e6);
+    std::system(("rm -rf " + dir).c_str());
+}
+
+TEST_CASE("trainer: a sample sheet or loss plot that cannot be written is a printed warning, not the end of the run") {
+    const std::string dir = fresh_run_dir(), data = dir + "/tiny.hwds", out = dir + "/run";
+    REQUIRE(::mkdir(out.c_str(), 0755) == 0);
+    std::ofstream(out + "/samples") << "a file where the samples folder should be\n";
+    block_with_directory(out + "/loss.svg");
+    TrainConfig c = tiny_config(data, out);
+    c.steps = 20;
+    c.sample_every = 20;
+    std::string err;
+    CHECK(run_quietly(c, err) == 0);
+    INFO(err);
+    CHECK(err.find("warning: step 20: sample sheet not written") != std::string::npos);
+    CHECK(err.find("warning: step 20: loss plot not written") != std::string::npos);
+    std::system(("rm -rf " + dir).c_str());
+}
+
+TEST_CASE("trainer: an unreadable best.hwm at the end is an error, not a silent export of the last weights") {
+    const std::string dir = fresh_run_dir(), data = dir + "/tiny.hwds", out = dir + "/run";
+    TrainConfig c = tiny_config(data, out);
+    c.steps = 20;
+    REQUIRE(run_training(c) == 0);
+    block_with_directory(out + "/best.hwm");
+    REQUIRE(std::remove((out + "/model.hwm").c_str()) == 0);
+    std::string err;
+    CHECK(run_quietly(c, err) == 2);  // no updates left: the run goes straight to its export
+    INFO(err);
+    CHECK(err.find("best.hwm") != std::string::npos);
+    CHECK(access((out + "/model.hwm").c_str(), F_OK) != 0);
+    std::system(("rm -rf " + dir).c_str());
+}
+
+TEST_CASE("trainer: outputs that cannot be written are refused with exit code 2") {
+    const std::string dir = fresh_run_dir(), data = dir + "/tiny.hwds";
+    std::ofstream(dir + "/plain") << "a file, not a folder\n";
+    std::string err;
+    SUBCASE("the output folder cannot be made") {
+        TrainConfig c = tiny_config(data, dir + "/plain/run");
+        CHECK(run_quietly(c, err) == 2);
+        INFO(err);
+        CHECK(err.find(dir + "/plain/run") != std::string::npos);
+    }
+    SUBCASE("metrics.csv cannot be opened") {
+        const std::string out = dir + "/run";
+        REQUIRE(::mkdir(out.c_str(), 0755) == 0);
+        block_with_directory(out + "/metrics.csv");
+        TrainConfig c = tiny_config(data, out);
+        CHECK(run_quietly(c, err) == 2);
+        INFO(err);
+        CHECK(err.find("metrics.csv") != std::string::npos);
+    }
     std::system(("rm -rf " + dir).c_str());
 }

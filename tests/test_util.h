@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "hwm_format.h"
+#include "hwm_header.h"
 #include "rng.h"
 
 namespace hw::test {
@@ -43,7 +44,7 @@ inline nlohmann::json small_header(const HParams& hp) {
     n.scale_y = 1.5f;
     n.point_spacing = 1.2f;
     n.line_height = 20.0f;
-    return make_header(hp, Variant{}, n, hp.kind == ModelKind::Synthesis ? small_alphabet() : U"", 25,
+    return make_header({hp, Variant{}, n, hp.kind == ModelKind::Synthesis ? small_alphabet() : U"", 25},
                        {{"note", "test model"}});
 }
 

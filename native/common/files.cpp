@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace hw {
@@ -45,6 +46,20 @@ Status write_file_atomic(const std::string& path, const void* data, size_t size)
 
 Status write_file_atomic(const std::string& path, const std::string& text) {
     return write_file_atomic(path, text.data(), text.size());
+}
+
+Status read_file_if_present(const std::string& path, std::vector<uint8_t>& out, bool& found) {
+    out.clear();
+    struct stat st;
+    found = !(::stat(path.c_str(), &st) != 0 && errno == ENOENT);
+    return found ? read_file(path, out) : Status::success();
+}
+
+Status make_folder(const std::string& path) {
+    struct stat st;
+    if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return Status::success();
+    if (::mkdir(path.c_str(), 0755) == 0) return Status::success();
+    return Status::error(path + ": cannot create the folder (" + std::strerror(errno) + ")");
 }
 
 }  // namespace hw

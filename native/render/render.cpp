@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "hwm_format.h"
+#include "crc32.h"
 
 namespace hw {
 

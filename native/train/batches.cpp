@@ -18,8 +18,9 @@ Batch Batch::to(const torch::Device& d) const {
     return b;
 }
 
-std::vector<std::vector<size_t>> bucket_batches(const std::vector<DataLine>& lines, size_t batch_size, int64_t max_points) {
-    std::vector<size_t> order(lines.size());
+std::vector<std::vector<size_t>> bucket_batches(const std::vector<DataLine>& lines, size_t batch_size, int64_t max_points,
+                                                size_t count) {
+    std::vector<size_t> order(std::min(count, lines.size()));
     std::iota(order.begin(), order.end(), 0);
     std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return lines[a].size() < lines[b].size(); });
     std::vector<std::vector<size_t>> out;
@@ -37,7 +38,21 @@ std::vector<std::vector<size_t>> bucket_batches(const std::vector<DataLine>& lin
     return out;
 }
 
-Batch BatchMaker::make(const std::vector<DataLine>& lines, const std::vector<size_t>& idx) const {
+// The alphabet index of each character of `text`.
+static Status text_codes(const std::string& text, const std::u32string& alphabet, std::vector<int>& codes) {
+    std::u32string u;
+    Status s = utf8_decode(text, u);
+    if (!s) return s;
+    codes.clear();
+    for (char32_t ch : u) {
+        const size_t k = alphabet.find(ch);
+        if (k == std::u32string::npos) return Status::error("the character '" + utf8_encode(ch) + "' is not in the model's alphabet");
+        codes.push_back(static_cast<int>(k));
+    }
+    return Status::success();
+}
+
+Status BatchMaker::make(const std::vector<DataLine>& lines, const std::vector<size_t>& idx, Batch& out) const {
     size_t T = 1;
     for (size_t i : idx) T = std::max(T, lines[i].size());
     const int64_t B = static_cast<int64_t>(idx.size());
@@ -49,7 +64,7 @@ Batch BatchMaker::make(const std::vector<DataLine>& lines, const std::vector<siz
     auto ta = tgt.accessor<float, 3>();
     auto ma = mask.accessor<float, 2>();
     const float q = data->quantum, sx = data->norm.scale_x, sy = data->norm.scale_y;
-    std::vector<std::vector<int>> codes;
+    std::vector<std::vector<int>> codes(with_text ? idx.size() : 0);
     for (int64_t r = 0; r < B; ++r) {
         const DataLine& l = lines[idx[r]];
         for (size_t t = 0; t < l.size(); ++t) {
@@ -59,16 +74,8 @@ Batch BatchMaker::make(const std::vector<DataLine>& lines, const std::vector<siz
             ma[r][t] = 1.0f;
         }
         b.points += static_cast<int64_t>(l.size());
-        if (with_text) {
-            std::u32string u;
-            utf8_decode(l.text, u);
-            std::vector<int> c;
-            for (char32_t ch : u) {
-                const size_t k = alphabet.find(ch);
-                c.push_back(k == std::u32string::npos ? 0 : static_cast<int>(k));
-            }
-            codes.push_back(std::move(c));
-        }
+        Status s = with_text ? text_codes(l.text, alphabet, codes[r]) : Status::success();
+        if (!s) return Status::error("line " + std::to_string(idx[r]) + " (\"" + l.text + "\"): " + s.message);
     }
     b.target = tgt.transpose(0, 1).contiguous();  // [T, B, 3]
     b.mask = mask.transpose(0, 1).contiguous();   // [T, B]
@@ -76,7 +83,8 @@ Batch BatchMaker::make(const std::vector<DataLine>& lines, const std::vector<siz
     start.select(2, 2).fill_(1.0f);
     b.x = torch::cat({start, b.target.slice(0, 0, static_cast<int64_t>(T) - 1)}, 0);
     if (with_text) b.text = one_hot_text(codes, static_cast<int>(alphabet.size()));
-    return b;
+    out = std::move(b);
+    return Status::success();
 }
 
 }  // namespace hw

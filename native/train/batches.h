@@ -4,9 +4,11 @@
 #pragma once
 #include <torch/torch.h>
 
+#include <cstdint>
 #include <vector>
 
 #include "dataset.h"
+#include "status.h"
 
 namespace hw {
 
@@ -20,16 +22,18 @@ struct Batch {
     Batch to(const torch::Device& d) const;
 };
 
-// Indices of `lines` grouped into batches of similar length, each at most `batch_size` lines and
-// at most `max_points` padded points (T * B).
-std::vector<std::vector<size_t>> bucket_batches(const std::vector<DataLine>& lines, size_t batch_size, int64_t max_points);
+// Indices of `lines` (the first `count` only, when given) grouped into batches of similar length,
+// each at most `batch_size` lines and at most `max_points` padded points (T * B).
+std::vector<std::vector<size_t>> bucket_batches(const std::vector<DataLine>& lines, size_t batch_size, int64_t max_points,
+                                                size_t count = SIZE_MAX);
 
 // Maps each line's text through the model alphabet; a character missing from it is an error.
 struct BatchMaker {
     const Dataset* data = nullptr;
     std::u32string alphabet;  // the model's
     bool with_text = true;
-    Batch make(const std::vector<DataLine>& lines, const std::vector<size_t>& idx) const;
+    // Fails naming the line whose text is not UTF-8 or holds a character outside the alphabet.
+    Status make(const std::vector<DataLine>& lines, const std::vector<size_t>& idx, Batch& out) const;
 };
 
 }  // namespace hw

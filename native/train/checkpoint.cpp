@@ -4,8 +4,8 @@
 #include <sstream>
 #include <sys/stat.h>
 
+#include "crc32.h"
 #include "files.h"
-#include "hwm_format.h"
 
 namespace hw {
 
@@ -18,7 +18,8 @@ bool checkpoint_exists(const std::string& dir) {
 
 Status save_checkpoint(const std::string& dir, torch::nn::Module& net, torch::optim::Optimizer& opt,
                        const nlohmann::json& info, size_t part_bytes) {
-    ::mkdir(dir.c_str(), 0755);
+    Status s = make_folder(dir);
+    if (!s) return s;
     std::ostringstream buf;
     {
         torch::serialize::OutputArchive model_ar, opt_ar, root;
@@ -40,14 +41,12 @@ Status save_checkpoint(const std::string& dir, torch::nn::Module& net, torch::op
         const size_t n = std::min(part_bytes, bytes.size() - off);
         char name[64];
         std::snprintf(name, sizeof name, "ckpt-g%ld.part%03zu", gen, k);
-        Status s = write_file_atomic(dir + "/" + name, bytes.data() + off, n);
-        if (!s) return s;
+        if (!(s = write_file_atomic(dir + "/" + name, bytes.data() + off, n))) return s;
         index["parts"].push_back({{"file", name}, {"bytes", n},
                                   {"crc32", crc32(reinterpret_cast<const uint8_t*>(bytes.data() + off), n)}});
         if (off + n >= bytes.size()) break;
     }
-    Status s = write_file_atomic(index_path(dir), index.dump(2) + "\n");
-    if (!s) return s;
+    if (!(s = write_file_atomic(index_path(dir), index.dump(2) + "\n"))) return s;
     if (had_old && old.contains("parts"))
         for (const auto& p : old["parts"]) std::remove((dir + "/" + p.value("file", std::string("?"))).c_str());
     return Status::success();

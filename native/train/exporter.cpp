@@ -3,6 +3,7 @@
 #include <set>
 
 #include "files.h"
+#include "hwm_header.h"
 #include "text.h"
 
 namespace hw {
@@ -84,7 +85,7 @@ Status export_hwm(HandwritingNet& net, const ExportInfo& info, Precision precisi
     if (hp.kind == ModelKind::Synthesis && static_cast<int>(info.alphabet.size()) != hp.alphabet)
         return Status::error("exporter: the alphabet has " + std::to_string(info.alphabet.size()) + " characters, the network " +
                              std::to_string(hp.alphabet));
-    const auto header = make_header(hp, net->variant(), info.norm, info.alphabet, info.max_steps_per_char, info.meta);
+    const auto header = make_header({hp, net->variant(), info.norm, info.alphabet, info.max_steps_per_char}, info.meta);
     return write_hwm(header, tensors, precision, out);
 }
 

@@ -6,6 +6,7 @@
 
 #include "cli_args.h"
 #include "graph_step.h"
+#include "hwm_header.h"
 #include "nets.h"
 #include "trainer.h"
 
@@ -28,13 +29,14 @@ static Status read_network(const Args& a, TrainConfig& c) {
     Status s;
     if (a.has("--kind") && !parse_kind(a.get("--kind"), c.hp.kind)) return Status::error("--kind must be synthesis, unconditional or clockwork");
     struct IntOpt { const char* name; int* dst; long long lo, hi; };
-    for (const IntOpt& o : {IntOpt{"--layers", &c.hp.layers, 1, 8}, IntOpt{"--hidden", &c.hp.hidden, 1, 4096},
-                            IntOpt{"--mixtures", &c.hp.mixtures, 1, 64}, IntOpt{"--window", &c.hp.window, 1, 64},
-                            IntOpt{"--groups", &c.hp.groups, 1, 16}, IntOpt{"--eos-sign", &c.variant.eos_sign, -1, 1},
+    using L = HParamLimits;  // the bounds the .hwm reader enforces
+    for (const IntOpt& o : {IntOpt{"--layers", &c.hp.layers, 1, L::max_layers}, IntOpt{"--hidden", &c.hp.hidden, 1, L::max_hidden},
+                            IntOpt{"--mixtures", &c.hp.mixtures, 1, L::max_mixtures}, IntOpt{"--window", &c.hp.window, 1, L::max_window},
+                            IntOpt{"--groups", &c.hp.groups, 1, L::max_groups}, IntOpt{"--eos-sign", &c.variant.eos_sign, -1, 1},
                             IntOpt{"--batch", &c.batch, 1, 4096}, IntOpt{"--eval-every", &c.eval_every, 1, 1000000},
                             IntOpt{"--save-every", &c.save_every, 1, 1000000}, IntOpt{"--sample-every", &c.sample_every, 0, 1000000},
                             IntOpt{"--valid-lines", &c.valid_lines, 0, 10000000},
-                            IntOpt{"--max-steps-per-char", &c.max_steps_per_char, 1, 1000}}) {
+                            IntOpt{"--max-steps-per-char", &c.max_steps_per_char, 1, kMaxStepsPerChar}}) {
         v = *o.dst;
         if (!(s = a.get_int(o.name, o.lo, o.hi, v))) return s;
         *o.dst = static_cast<int>(v);

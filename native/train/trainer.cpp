@@ -1,22 +1,24 @@
 #include "trainer.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <random>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include "batches.h"
 #include "checkpoint.h"
-#include "exporter.h"
+#include "divergence.h"
+#include "exit_codes.h"
 #include "files.h"
 #include "generator.h"
-#include "graph_step.h"
+#include "hwm_format.h"
+#include "learner.h"
 #include "plot.h"
 #include "render.h"
 #include "text.h"
+#include "train_position.h"
 
 namespace hw {
 
@@ -27,55 +29,159 @@ using nlohmann::json;
 
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
-struct EvalResult {
-    double nll_per_line = 0, nll_per_point = 0;
-    int64_t lines = 0, points = 0;
+// A failure and the exit code it ends the run with (exit_codes.h).
+struct [[nodiscard]] Outcome {
+    int code = kExitOk;
+    std::string message;
+    explicit operator bool() const { return code == kExitOk; }
 };
+Outcome bad_input(const Status& s) { return s.ok ? Outcome{} : Outcome{kExitBadInput, s.message}; }
+Outcome internal(const Status& s) { return s.ok ? Outcome{} : Outcome{kExitInternal, s.message}; }
 
-// Everything a run keeps between steps.
-struct Run {
-    TrainConfig cfg;
+// The corpus, held once: the dataset with its lines filtered to the model's alphabet, the batch
+// maker over them, and the validation batches evaluated each time.
+struct Corpus {
     Dataset data;
-    std::vector<DataLine> train, valid;
-    torch::Device device = torch::kCPU;
-    HandwritingNet net{nullptr};
-    std::unique_ptr<torch::optim::Optimizer> opt;
-    ExportInfo info;
     BatchMaker maker;
-    long step = 0, epoch = 0, batch_in_epoch = 0, skipped = 0;
-    long rollbacks = 0;       // times the run was rolled back to best.hwm after diverging
-    double best_valid = 1e30;
-    double lr = 0;            // current learning rate (halved at each rollback)
-    std::vector<std::vector<size_t>> order;  // this epoch's batches
-    std::ofstream metrics;
-    bool tty = false;
-    std::unique_ptr<GraphStepper> graphs;
+    std::vector<std::vector<size_t>> eval_batches;
 };
 
-Status config_from_info(const json& info, HParams& hp, Variant& v) {
-    if (!info.contains("model") || !info["model"].is_object()) return Status::error("no model configuration");
-    const json& m = info["model"];
-    if (!parse_kind(m.value("kind", std::string()), hp.kind)) return Status::error("unknown model kind");
-    const json& p = m.value("hparams", json::object());
-    hp.layers = p.value("layers", 0);
-    hp.hidden = p.value("hidden", 0);
-    hp.mixtures = p.value("mixtures", 0);
-    hp.window = p.value("window", 0);
-    hp.alphabet = p.value("alphabet", 0);
-    hp.groups = p.value("groups", 0);
-    const json& var = m.value("variant", json::object());
-    v.window_fn = var.value("window_fn", std::string("exp")) == "softplus" ? WindowFn::Softplus : WindowFn::Exp;
-    v.kappa_scale = var.value("kappa_scale", 0.05f);
-    v.eos_sign = var.value("eos_sign", 1);
-    return validate_hparams(hp);
-}
+// metrics.csv: a row per evaluation; a resumed run appends to the rows it has.
+class MetricsLog {
+public:
+    Status open(const std::string& path, bool fresh) {
+        path_ = path;
+        out_.open(path, fresh ? std::ios::trunc : std::ios::app);
+        if (fresh) out_ << "step,epoch,train_nll_per_point,valid_nll_per_line,valid_nll_per_point,updates_per_s,skipped\n";
+        return check();
+    }
+    Status append(const TrainPosition& p, double train_loss, const EvalResult& e, double rate) {
+        out_ << p.step << "," << p.epoch << "," << train_loss << "," << e.nll_per_line << "," << e.nll_per_point << ","
+             << rate << "," << p.skipped << "\n";
+        out_.flush();
+        return check();
+    }
 
-Status pick_device(Run& r) {
-    const bool cuda = torch::cuda::is_available();
-    if (r.cfg.device == "cuda" && !cuda) return Status::error("--device cuda: no CUDA device is available");
-    r.device = (r.cfg.device == "cpu" || !cuda) ? torch::Device(torch::kCPU) : torch::Device(torch::kCUDA);
+private:
+    Status check() const { return out_ ? Status::success() : Status::error(path_ + ": cannot write"); }
+    std::ofstream out_;
+    std::string path_;
+};
+
+// Updates and points per second, smoothed: for the progress line, the ETA and the time limit.
+struct Pace {
+    long steps = 0;  // updates in this process
+    double avg_step = 0, pts_rate = 0;
+    void add(double dt, int64_t points) {
+        avg_step = ++steps == 1 ? dt : 0.95 * avg_step + 0.05 * dt;
+        pts_rate = 0.95 * pts_rate + 0.05 * static_cast<double>(points) / dt;
+    }
+    double rate() const { return avg_step > 0 ? 1.0 / avg_step : 0; }
+};
+
+// Everything a run holds, in named pieces; the functions below take the pieces they need.
+struct Run {
+    const TrainConfig& cfg;
+    Precision precision = Precision::F16;    // of model.hwm
+    Corpus corpus;
+    Learner learner;
+    TrainPosition pos;
+    std::vector<std::vector<size_t>> order;  // this epoch's batches
+    MetricsLog metrics;
+    bool tty = false;
+};
+
+// ---- the network: from a checkpoint, a .hwm or the command line ----------------------------
+
+// Where the network comes from: the checkpoint in the output folder (resume), --init, or cfg.
+struct Origin {
+    bool resuming = false;
+    ModelHeader saved;                // the checkpoint's model description
+    std::vector<uint8_t> init_bytes;  // --init
+};
+
+Status find_origin(const TrainConfig& cfg, Origin& o, HParams& hp, Variant& v) {
+    hp = cfg.hp;
+    v = cfg.variant;
+    o.resuming = cfg.resume && checkpoint_exists(cfg.out_dir);
+    if (o.resuming) {
+        json ck;
+        Status s = read_checkpoint_info(cfg.out_dir, ck);
+        if (!s) return s;
+        // The index describes the network with the .hwm header's fields, read by the same reader.
+        if (!ck.contains("model")) return Status::error(cfg.out_dir + "/checkpoint.json: field model is missing");
+        if (!(s = parse_header(ck["model"], o.saved))) return Status::error(cfg.out_dir + "/checkpoint.json: model: " + s.message);
+        hp = o.saved.hp;
+        v = o.saved.variant;
+    } else if (!cfg.init.empty()) {
+        Status s = read_file(cfg.init, o.init_bytes);
+        if (!s) return s;
+        if (!(s = model_config_from_hwm(o.init_bytes, hp, v))) return Status::error(cfg.init + ": " + s.message);
+    }
     return Status::success();
 }
+
+Status pick_device(const TrainConfig& cfg, torch::Device& device) {
+    const bool cuda = torch::cuda::is_available();
+    if (cfg.device == "cuda" && !cuda) return Status::error("--device cuda: no CUDA device is available");
+    device = (cfg.device == "cpu" || !cuda) ? torch::Device(torch::kCPU) : torch::Device(torch::kCUDA);
+    return Status::success();
+}
+
+Status build_learner(const TrainConfig& cfg, const Dataset& data, const Origin& o, HParams hp, const Variant& v, Learner& l) {
+    Status s = pick_device(cfg, l.device);
+    if (!s) return s;
+    l.info.norm = data.norm;
+    l.info.alphabet = hp.kind == ModelKind::Synthesis ? data.alphabet : U"";
+    l.info.max_steps_per_char = cfg.max_steps_per_char;
+    if (hp.kind == ModelKind::Synthesis && o.init_bytes.empty() && !o.resuming) hp.alphabet = static_cast<int>(data.alphabet.size());
+    if (!(s = validate_hparams(hp))) return s;
+    torch::manual_seed(cfg.seed);
+    l.net = HandwritingNet(hp, v);
+    if (!o.init_bytes.empty()) {
+        ExportInfo from;
+        if (!(s = import_hwm(o.init_bytes, l.net, from))) return Status::error(cfg.init + ": " + s.message);
+        l.info.alphabet = from.alphabet;  // the network's one-hot layout is fixed by the file
+        std::fprintf(stderr, "train: initialised from %s\n", cfg.init.c_str());
+    }
+    if (o.resuming) l.info.alphabet = o.saved.alphabet;
+    l.net->to(l.device);
+    l.reset_optimizer(cfg.optimizer, cfg.lr);
+    return Status::success();
+}
+
+// best.hwm can be ahead of the checkpoint: an evaluation after the last save wrote it before the
+// run stopped. Its loss is then the one to beat, or a worse model would replace it.
+Status catch_up_with_best(const std::string& out_dir, TrainPosition& pos) {
+    const std::string path = out_dir + "/best.hwm";
+    std::vector<uint8_t> bytes;
+    bool found = false;
+    Status s = read_file_if_present(path, bytes, found);
+    if (!s || !found) return s;
+    HwmFile f;
+    if (!(s = read_hwm(bytes.data(), bytes.size(), f))) return Status::error(path + ": " + s.message);
+    const json meta = f.header.value("meta", json::object());
+    auto v = meta.find("valid_nll_per_line");
+    if (v == meta.end() || !v->is_number() || !std::isfinite(v->get<double>()))
+        return Status::error(path + ": meta.valid_nll_per_line is missing or not a finite number");
+    pos.best_valid = std::min(pos.best_valid, v->get<double>());
+    return Status::success();
+}
+
+Status resume(const TrainConfig& cfg, Learner& l, TrainPosition& pos) {
+    json ck;
+    Status s = load_checkpoint(cfg.out_dir, *l.net, *l.opt, ck);
+    if (!s) return s;
+    if (!(s = read_position(ck, pos))) return Status::error(cfg.out_dir + "/checkpoint.json: " + s.message);
+    if (!(s = catch_up_with_best(cfg.out_dir, pos))) return s;
+    // A learning rate halved by rollbacks stays halved; --lr can lower it further, not raise it.
+    pos.lr = pos.lr > 0 ? std::min(cfg.lr, pos.lr) : cfg.lr;
+    l.set_lr(pos.lr);
+    std::fprintf(stderr, "train: resumed from %s at step %ld (epoch %ld)\n", cfg.out_dir.c_str(), pos.step, pos.epoch);
+    return Status::success();
+}
+
+// ---- the corpus ---------------------------------------------------------------------------
 
 // Keeps the lines whose characters the model alphabet has; reports the rest.
 void filter_lines(std::vector<DataLine>& lines, const std::u32string& alphabet, const char* which) {
@@ -92,375 +198,308 @@ void filter_lines(std::vector<DataLine>& lines, const std::u32string& alphabet, 
     if (dropped) std::fprintf(stderr, "train: %zu %s lines skipped (characters outside the model's alphabet, or empty)\n", dropped, which);
 }
 
-std::unique_ptr<torch::optim::Optimizer> make_optimizer(const TrainConfig& c, HandwritingNet& net) {
-    if (c.optimizer == "rmsprop")
-        return std::make_unique<torch::optim::RMSprop>(
-            net->parameters(), torch::optim::RMSpropOptions(c.lr).alpha(0.95).momentum(0.9).eps(1e-4).centered(true));
-    return std::make_unique<torch::optim::Adam>(net->parameters(), torch::optim::AdamOptions(c.lr));
-}
-
-void set_lr(Run& r, double lr) {
-    r.lr = lr;
-    for (auto& g : r.opt->param_groups()) {
-        if (auto* a = dynamic_cast<torch::optim::AdamOptions*>(&g.options())) a->lr(lr);
-        if (auto* m = dynamic_cast<torch::optim::RMSpropOptions*>(&g.options())) m->lr(lr);
+Status prepare_corpus(const TrainConfig& cfg, const ExportInfo& info, bool synth, Corpus& c) {
+    auto& train = c.data.train;
+    auto& valid = c.data.valid;
+    if (synth) {
+        filter_lines(train, info.alphabet, "training");
+        filter_lines(valid, info.alphabet, "validation");
+        if (train.empty()) return Status::error("no training line can be written with the model's alphabet");
     }
-}
-
-Status build_network(Run& r) {
-    HParams hp = r.cfg.hp;
-    Variant v = r.cfg.variant;
-    std::vector<uint8_t> init_bytes;
-    json ck;
-    const bool resuming = r.cfg.resume && checkpoint_exists(r.cfg.out_dir);
-    if (resuming) {
-        Status s = read_checkpoint_info(r.cfg.out_dir, ck);
-        if (!s) return s;
-        if (!(s = config_from_info(ck, hp, v))) return Status::error(r.cfg.out_dir + "/checkpoint.json: " + s.message);
-    } else if (!r.cfg.init.empty()) {
-        Status s = read_file(r.cfg.init, init_bytes);
-        if (!s) return s;
-        if (!(s = model_config_from_hwm(init_bytes, hp, v))) return Status::error(r.cfg.init + ": " + s.message);
-    }
-    r.info.norm = r.data.norm;
-    r.info.alphabet = hp.kind == ModelKind::Synthesis ? r.data.alphabet : U"";
-    r.info.max_steps_per_char = r.cfg.max_steps_per_char;
-    if (hp.kind == ModelKind::Synthesis && init_bytes.empty() && !resuming) hp.alphabet = static_cast<int>(r.data.alphabet.size());
-    Status s = validate_hparams(hp);
-    if (!s) return s;
-    torch::manual_seed(r.cfg.seed);
-    r.net = HandwritingNet(hp, v);
-    if (!init_bytes.empty()) {
-        ExportInfo from;
-        if (!(s = import_hwm(init_bytes, r.net, from))) return Status::error(r.cfg.init + ": " + s.message);
-        r.info.alphabet = from.alphabet;  // the network's one-hot layout is fixed by the file
-        std::fprintf(stderr, "train: initialised from %s\n", r.cfg.init.c_str());
-    }
-    r.net->to(r.device);
-    r.opt = make_optimizer(r.cfg, r.net);
-    r.lr = r.cfg.lr;
-    if (resuming) {
-        if (!(s = load_checkpoint(r.cfg.out_dir, *r.net, *r.opt, ck))) return s;
-        r.step = ck.value("step", 0L);
-        r.epoch = ck.value("epoch", 0L);
-        r.batch_in_epoch = ck.value("batch_in_epoch", 0L);
-        r.best_valid = ck.value("best_valid", 1e30);
-        r.skipped = ck.value("skipped", 0L);
-        r.rollbacks = ck.value("rollbacks", 0L);
-        // A learning rate halved by rollbacks stays halved; --lr can lower it further, not raise it.
-        set_lr(r, std::min(r.cfg.lr, ck.contains("lr") && ck["lr"].is_number() ? ck["lr"].get<double>() : r.cfg.lr));
-        std::u32string alphabet;
-        utf8_decode(ck["model"].value("alphabet", std::string()), alphabet);
-        r.info.alphabet = alphabet;
-        std::fprintf(stderr, "train: resumed from %s at step %ld (epoch %ld)\n", r.cfg.out_dir.c_str(), r.step, r.epoch);
-    }
+    if (valid.empty()) valid.assign(train.begin(), train.begin() + std::min<long>(64, static_cast<long>(train.size())));
+    c.maker.data = &c.data;
+    c.maker.alphabet = info.alphabet;
+    c.maker.with_text = synth;
+    const size_t evaluated = cfg.valid_lines > 0 ? std::min<size_t>(valid.size(), static_cast<size_t>(cfg.valid_lines)) : valid.size();
+    c.eval_batches = bucket_batches(valid, 256, 400000, evaluated);
     return Status::success();
 }
 
-void shuffle_epoch(Run& r) {
-    r.order = bucket_batches(r.train, static_cast<size_t>(r.cfg.batch), r.cfg.max_batch_points);
-    std::mt19937_64 g(r.cfg.seed * 1000003ULL + static_cast<uint64_t>(r.epoch));
-    std::shuffle(r.order.begin(), r.order.end(), g);
+std::vector<std::vector<size_t>> epoch_order(const TrainConfig& cfg, const std::vector<DataLine>& train, long epoch) {
+    auto order = bucket_batches(train, static_cast<size_t>(cfg.batch), cfg.max_batch_points);
+    std::mt19937_64 g(cfg.seed * 1000003ULL + static_cast<uint64_t>(epoch));
+    std::shuffle(order.begin(), order.end(), g);
+    return order;
 }
 
-EvalResult evaluate(Run& r) {
-    torch::NoGradGuard ng;
-    r.net->eval();
-    std::vector<DataLine> subset(r.valid.begin(), r.valid.begin() + static_cast<long>(
-        r.cfg.valid_lines > 0 ? std::min<size_t>(r.valid.size(), static_cast<size_t>(r.cfg.valid_lines)) : r.valid.size()));
-    EvalResult e;
-    double total = 0;
-    for (const auto& idx : bucket_batches(subset, 256, 400000)) {
-        const Batch b = r.maker.make(subset, idx).to(r.device);
-        const NetOutput out = r.net->forward(b.x, b.text);
-        total += (mdn_nll(out.y, b.target, r.net->hparams().mixtures, r.net->variant().eos_sign) * b.mask).sum().item<double>();
-        e.lines += b.lines;
-        e.points += b.points;
-    }
-    r.net->train();
-    e.nll_per_line = e.lines ? total / static_cast<double>(e.lines) : 0;
-    e.nll_per_point = e.points ? total / static_cast<double>(e.points) : 0;
-    return e;
+// ---- preparing a run ----------------------------------------------------------------------
+
+void start_graphs(Run& r) {
+    Learner& l = r.learner;
+    if (!l.device.is_cuda() || !r.cfg.cuda_graphs || !GraphStepper::available()) return;
+    size_t chars = 1;
+    for (const auto& line : r.corpus.data.train) chars = std::max(chars, utf8_length(line.text));
+    for (const auto& line : r.corpus.data.valid) chars = std::max(chars, utf8_length(line.text));
+    l.graphs = std::make_unique<GraphStepper>(l.net, r.cfg.batch, r.cfg.graph_t_step, static_cast<int64_t>(chars), r.cfg.out_clip);
+    std::fprintf(stderr, "train: CUDA graphs on (lengths padded to multiples of %d, text to %zu characters)\n", r.cfg.graph_t_step, chars);
 }
 
-// One update; returns the loss per point, or NaN when the batch was skipped.
-double train_step(Run& r, const Batch& b, double& grad_norm) {
-    torch::Tensor loss;
-    if (r.graphs) {
-        loss = r.graphs->step(b);
-    } else {
-        r.opt->zero_grad();
-        NetOutput out = r.net->forward(b.x, b.text);
-        if (r.cfg.out_clip > 0) {
-            const double c = r.cfg.out_clip;
-            out.y.register_hook([c](torch::Tensor g) { return g.clamp(-c, c); });
-        }
-        const torch::Tensor nll = mdn_nll(out.y, b.target, r.net->hparams().mixtures, r.net->variant().eos_sign) * b.mask;
-        loss = nll.sum() / static_cast<double>(b.points);
-        loss.backward();
-    }
-    grad_norm = torch::nn::utils::clip_grad_norm_(r.net->parameters(), r.cfg.clip);
-    const double l = loss.item<double>();
-    if (!std::isfinite(l) || !std::isfinite(grad_norm)) {
-        ++r.skipped;
-        std::fprintf(stderr, "\ntrain: step %ld: non-finite loss or gradient; batch skipped (%ld so far)\n", r.step, r.skipped);
-        if (!r.graphs) r.opt->zero_grad();  // a graph zeroes its gradients itself
-        return std::nan("");
-    }
-    r.opt->step();
-    return l;
-}
-
-Status export_to(Run& r, const std::string& path, Precision p, const json& extra) {
-    ExportInfo info = r.info;
-    info.meta = extra;
-    return export_hwm_file(r.net, info, p, path);
-}
-
-json position(const Run& r) {
-    json j = {{"step", r.step}, {"epoch", r.epoch}, {"batch_in_epoch", r.batch_in_epoch}, {"best_valid", r.best_valid},
-              {"skipped", r.skipped}, {"data", r.cfg.data},
-              {"lr", r.lr}, {"rollbacks", r.rollbacks}};
-    return j;
-}
-
-// The checkpoint index carries the architecture, so a run resumes from the index and its parts.
-json model_config(const Run& r) {
-    const HParams& hp = r.net->hparams();
-    return make_header(hp, r.net->variant(), r.info.norm, r.info.alphabet, r.info.max_steps_per_char, json::object());
-}
-
-Status save_all(Run& r) {
-    json meta = position(r);
-    Status s = export_to(r, r.cfg.out_dir + "/last.hwm", Precision::F32, meta);
+Status prepare(Run& r) {
+    const TrainConfig& cfg = r.cfg;
+    if (!parse_precision(cfg.precision, r.precision)) return Status::error("unknown precision " + cfg.precision);
+    Status s = load_dataset(cfg.data, r.corpus.data);
     if (!s) return s;
-    meta["model"] = model_config(r);
-    return save_checkpoint(r.cfg.out_dir, *r.net, *r.opt, meta);
+    if (r.corpus.data.train.empty()) return Status::error(cfg.data + ": the dataset has no training lines");
+    if (!(s = make_folder(cfg.out_dir))) return s;
+    Origin origin;
+    HParams hp;
+    Variant v;
+    if (!(s = find_origin(cfg, origin, hp, v))) return s;
+    if (!(s = build_learner(cfg, r.corpus.data, origin, hp, v, r.learner))) return s;
+    r.pos.lr = cfg.lr;
+    if (origin.resuming && !(s = resume(cfg, r.learner, r.pos))) return s;
+    const HParams& net_hp = r.learner.net->hparams();
+    if (!(s = prepare_corpus(cfg, r.learner.info, net_hp.kind == ModelKind::Synthesis, r.corpus))) return s;
+    if (!(s = r.metrics.open(cfg.out_dir + "/metrics.csv", r.pos.step == 0))) return s;
+    r.tty = isatty(2);
+    start_graphs(r);
+    std::fprintf(stderr, "train: %s %dx%d, %zu train / %zu valid lines, device %s, batch %d, %s lr %g\n", kind_name(net_hp.kind),
+                 net_hp.layers, net_hp.hidden, r.corpus.data.train.size(), r.corpus.data.valid.size(),
+                 r.learner.device.is_cuda() ? "cuda" : "cpu", cfg.batch, cfg.optimizer.c_str(), cfg.lr);
+    return Status::success();
 }
 
-void write_samples(Run& r) {
+// ---- the run's files ------------------------------------------------------------------------
+
+// The meta of last.hwm and best.hwm and the body of the checkpoint index.
+json run_meta(const TrainConfig& cfg, const TrainPosition& pos) {
+    json meta = position_json(pos);
+    meta["data"] = cfg.data;
+    return meta;
+}
+
+// Exporting the weights failing is internal; writing the file failing is the user's to fix.
+Outcome export_file(Learner& l, const json& meta, Precision p, const std::string& path) {
     std::vector<uint8_t> bytes;
-    ExportInfo info = r.info;
-    if (!export_hwm(r.net, info, Precision::F32, bytes).ok) return;
+    Status s = l.export_image(meta, p, bytes);
+    if (!s) return internal(s);
+    return bad_input(write_file_atomic(path, bytes.data(), bytes.size()));
+}
+
+// last.hwm, then the checkpoint (whose index carries the model description in the header's shape).
+Outcome save_all(Run& r) {
+    json meta = run_meta(r.cfg, r.pos);
+    Outcome o = export_file(r.learner, meta, Precision::F32, r.cfg.out_dir + "/last.hwm");
+    if (!o) return o;
+    meta["model"] = make_header(r.learner.header(), json::object());
+    return bad_input(save_checkpoint(r.cfg.out_dir, *r.learner.net, *r.learner.opt, meta));
+}
+
+// The position takes the new best only once best.hwm holds it, so a checkpoint never claims a
+// best that best.hwm does not have.
+Outcome save_best(Run& r, const EvalResult& e) {
+    TrainPosition at = r.pos;
+    at.best_valid = e.nll_per_line;
+    json meta = run_meta(r.cfg, at);
+    meta["valid_nll_per_line"] = e.nll_per_line;
+    meta["valid_nll_per_point"] = e.nll_per_point;
+    Outcome o = export_file(r.learner, meta, Precision::F32, r.cfg.out_dir + "/best.hwm");
+    if (o) r.pos.best_valid = e.nll_per_line;
+    return o;
+}
+
+// The loss plot and the sample sheets are views for a person: when one cannot be made, the run
+// says so and goes on (the weights, metrics and checkpoints are what it must not lose).
+void warn(const Run& r, const char* what, const Status& s) {
+    if (!s) std::fprintf(stderr, "%strain: warning: step %ld: %s not written (%s)\n", r.tty ? "\n" : "", r.pos.step, what, s.message.c_str());
+}
+
+Status write_loss_plot(const std::string& out_dir) {
+    std::string csv, svg;
+    Status s = read_text_file(out_dir + "/metrics.csv", csv);
+    if (!s) return s;
+    if (!plot_metrics(csv, svg)) return Status::success();  // nothing to draw yet
+    return write_file_atomic(out_dir + "/loss.svg", svg);
+}
+
+// The texts of a sample sheet: --sample-text topped up to four from the validation lines; models
+// that take no text draw three unconditioned rows.
+std::vector<std::string> sample_texts(const TrainConfig& cfg, const std::vector<DataLine>& valid, bool synth) {
+    if (!synth) return std::vector<std::string>(3, "");
+    std::vector<std::string> texts = cfg.sample_texts;
+    for (size_t i = 0; texts.size() < 4 && i < valid.size(); i += std::max<size_t>(1, valid.size() / 4)) texts.push_back(valid[i].text);
+    return texts;
+}
+
+// samples/step-NNNNNN.svg: each text written by the current weights at bias 1.
+Status write_samples(Run& r) {
+    std::vector<uint8_t> bytes;
     Model m;
-    if (!load_model(bytes.data(), bytes.size(), m).ok) return;
-    std::vector<std::string> texts = r.cfg.sample_texts;
-    for (size_t i = 0; texts.size() < 4 && i < r.valid.size(); i += std::max<size_t>(1, r.valid.size() / 4)) texts.push_back(r.valid[i].text);
-    if (m.hp.kind != ModelKind::Synthesis) texts.assign(3, "");
+    Status s = r.learner.export_image(json::object(), Precision::F32, bytes);
+    if (!s || !(s = load_model(bytes.data(), bytes.size(), m))) return s;
     std::vector<std::pair<std::string, std::vector<InkStroke>>> rows;
-    for (size_t i = 0; i < texts.size(); ++i) {
+    uint64_t seed = 0;
+    for (const std::string& text : sample_texts(r.cfg, r.corpus.data.valid, m.hp.kind == ModelKind::Synthesis)) {
         Generator g;
         GenerateOptions opt;
         opt.bias = 1.0f;
-        opt.seed = i + 1;
-        if (!g.start(m, texts[i], opt, nullptr, U' ').ok) continue;
+        opt.seed = ++seed;
+        if (!(s = g.start(m, text, opt, nullptr, U' '))) return Status::error("\"" + text + "\": " + s.message);
         std::vector<Point> pts;
         while (!g.done()) g.run(4096, pts);
-        rows.push_back({texts[i], offsets_to_strokes(pts, m.norm.scale_x, m.norm.scale_y)});
+        rows.push_back({text, offsets_to_strokes(pts, m.norm.scale_x, m.norm.scale_y)});
     }
-    ::mkdir((r.cfg.out_dir + "/samples").c_str(), 0755);
+    if (!(s = make_folder(r.cfg.out_dir + "/samples"))) return s;
     char name[64];
-    std::snprintf(name, sizeof name, "/samples/step-%06ld.svg", r.step);
-    write_file_atomic(r.cfg.out_dir + name, render_rows_svg(rows));
+    std::snprintf(name, sizeof name, "/samples/step-%06ld.svg", r.pos.step);
+    return write_file_atomic(r.cfg.out_dir + name, render_rows_svg(rows));
 }
 
-void log_progress(Run& r, double loss, double gnorm, double rate, double pts_rate, double eta) {
+// ---- the training loop ----------------------------------------------------------------------
+
+void log_progress(const Run& r, double loss, double gnorm, const Pace& pace) {
+    const double eta = pace.avg_step * static_cast<double>(r.cfg.steps - r.pos.step);
     char line[256];
     std::snprintf(line, sizeof line, "step %ld/%ld  epoch %ld  loss %.4f/pt  |g| %.2f  %.2f upd/s  %.0f pts/s  ETA %dm%02ds",
-                  r.step, r.cfg.steps, r.epoch, loss, gnorm, rate, pts_rate, static_cast<int>(eta) / 60, static_cast<int>(eta) % 60);
+                  r.pos.step, r.cfg.steps, r.pos.epoch, loss, gnorm, pace.rate(), pace.pts_rate, static_cast<int>(eta) / 60,
+                  static_cast<int>(eta) % 60);
     if (r.tty) {
         const int width = 24;
-        const int filled = static_cast<int>(width * static_cast<double>(r.step) / std::max(1L, r.cfg.steps));
+        const int filled = static_cast<int>(width * static_cast<double>(r.pos.step) / std::max(1L, r.cfg.steps));
         std::fprintf(stderr, "\r[%s%s] %s ", std::string(filled, '#').c_str(), std::string(width - filled, '.').c_str(), line);
-    } else if (r.step % 50 == 0) {
+    } else if (r.pos.step % 50 == 0) {
         std::fprintf(stderr, "%s\n", line);
     }
 }
 
-void record_eval(Run& r, double train_loss, double rate) {
-    const EvalResult e = evaluate(r);
+Outcome record_eval(Run& r, double train_loss, double rate) {
+    EvalResult e;
+    Status s = r.learner.evaluate(r.corpus.maker, r.corpus.data.valid, r.corpus.eval_batches, e);
+    if (!s) return internal(s);
     if (r.tty) std::fprintf(stderr, "\n");
-    std::fprintf(stderr, "eval step %ld: valid %.1f nats/line, %.4f nats/point (%ld lines)\n", r.step, e.nll_per_line,
+    std::fprintf(stderr, "eval step %ld: valid %.1f nats/line, %.4f nats/point (%ld lines)\n", r.pos.step, e.nll_per_line,
                  e.nll_per_point, static_cast<long>(e.lines));
-    r.metrics << r.step << "," << r.epoch << "," << train_loss << "," << e.nll_per_line << "," << e.nll_per_point << ","
-              << rate << "," << r.skipped << "\n";
-    r.metrics.flush();
-    std::string csv, svg;  // the loss plot is a convenience: a failure to draw it is not an error
-    if (read_text_file(r.cfg.out_dir + "/metrics.csv", csv).ok && plot_metrics(csv, svg))
-        (void)write_file_atomic(r.cfg.out_dir + "/loss.svg", svg);
-    if (e.nll_per_line < r.best_valid) {
-        r.best_valid = e.nll_per_line;
-        json meta = position(r);
-        meta["valid_nll_per_line"] = e.nll_per_line;
-        meta["valid_nll_per_point"] = e.nll_per_point;
-        export_to(r, r.cfg.out_dir + "/best.hwm", Precision::F32, meta);
-    }
+    if (!(s = r.metrics.append(r.pos, train_loss, e, rate))) return bad_input(s);
+    warn(r, "loss plot", write_loss_plot(r.cfg.out_dir));
+    if (e.nll_per_line < r.pos.best_valid) return save_best(r, e);
+    return {};
 }
 
-Status prepare(Run& r) {
-    Status s = load_dataset(r.cfg.data, r.data);
-    if (!s) return s;
-    r.train = r.data.train;
-    r.valid = r.data.valid;
-    if (r.train.empty()) return Status::error(r.cfg.data + ": the dataset has no training lines");
-    if (!(s = pick_device(r))) return s;
-    ::mkdir(r.cfg.out_dir.c_str(), 0755);
-    if (!(s = build_network(r))) return s;
-    const bool synth = r.net->hparams().kind == ModelKind::Synthesis;
-    if (synth) {
-        filter_lines(r.train, r.info.alphabet, "training");
-        filter_lines(r.valid, r.info.alphabet, "validation");
-        if (r.train.empty()) return Status::error("no training line can be written with the model's alphabet");
-    }
-    if (r.valid.empty()) r.valid.assign(r.train.begin(), r.train.begin() + std::min<long>(64, static_cast<long>(r.train.size())));
-    r.maker.data = &r.data;
-    r.maker.alphabet = r.info.alphabet;
-    r.maker.with_text = synth;
-    const bool fresh_metrics = r.step == 0;
-    r.metrics.open(r.cfg.out_dir + "/metrics.csv", fresh_metrics ? std::ios::trunc : std::ios::app);
-    if (fresh_metrics) r.metrics << "step,epoch,train_nll_per_point,valid_nll_per_line,valid_nll_per_point,updates_per_s,skipped\n";
-    r.tty = isatty(2);
-    if (r.device.is_cuda() && r.cfg.cuda_graphs && GraphStepper::available()) {
-        size_t chars = 1;
-        for (const auto& l : r.train) chars = std::max(chars, utf8_length(l.text));
-        for (const auto& l : r.valid) chars = std::max(chars, utf8_length(l.text));
-        r.graphs = std::make_unique<GraphStepper>(r.net, r.cfg.batch, r.cfg.graph_t_step, static_cast<int64_t>(chars), r.cfg.out_clip);
-        std::fprintf(stderr, "train: CUDA graphs on (lengths padded to multiples of %d, text to %zu characters)\n", r.cfg.graph_t_step, chars);
-    }
-    std::fprintf(stderr, "train: %s %dx%d, %zu train / %zu valid lines, device %s, batch %d, %s lr %g\n",
-                 kind_name(r.net->hparams().kind), r.net->hparams().layers, r.net->hparams().hidden, r.train.size(),
-                 r.valid.size(), r.device.is_cuda() ? "cuda" : "cpu", r.cfg.batch, r.cfg.optimizer.c_str(), r.cfg.lr);
-    return Status::success();
-}
-
-// A run whose loss has blown up (Adam can take a destructive step even with clipped gradients)
-// goes back to the weights of its best validation, with fresh optimizer state and half the
-// learning rate, instead of spending the rest of its updates on a broken network.
-Status roll_back(Run& r, const std::string& why) {
+// Goes back to the weights of the best validation with fresh optimizer state and half the
+// learning rate.
+Outcome roll_back(Run& r, const std::string& why) {
+    const std::string path = r.cfg.out_dir + "/best.hwm";
     std::vector<uint8_t> best;
-    if (!read_file(r.cfg.out_dir + "/best.hwm", best).ok)
-        return Status::error("the loss diverged (" + why + ") before the first evaluation; try a lower --lr");
-    if (++r.rollbacks > r.cfg.max_rollbacks)
-        return Status::error("the loss diverged again (" + why + ") after " + std::to_string(r.cfg.max_rollbacks) +
-                             " rollbacks; try a lower --lr or a smaller --clip");
-    ExportInfo info;
-    Status s = import_hwm(best, r.net, info);
-    if (!s) return Status::error(r.cfg.out_dir + "/best.hwm: " + s.message);
-    r.opt = make_optimizer(r.cfg, r.net);
-    set_lr(r, r.lr * 0.5);
+    bool found = false;
+    Status s = read_file_if_present(path, best, found);
+    if (!s) return bad_input(s);
+    if (!found) return internal(Status::error("the loss diverged (" + why + ") before the first evaluation; try a lower --lr"));
+    if (++r.pos.rollbacks > r.cfg.max_rollbacks)
+        return internal(Status::error("the loss diverged again (" + why + ") after " + std::to_string(r.cfg.max_rollbacks) +
+                                      " rollbacks; try a lower --lr or a smaller --clip"));
+    if (!(s = r.learner.restore(best))) return bad_input(Status::error(path + ": " + s.message));
+    r.pos.lr *= 0.5;
+    r.learner.reset_optimizer(r.cfg.optimizer, r.pos.lr);
     std::fprintf(stderr, "\ntrain: step %ld: the loss diverged (%s); restored best.hwm, fresh optimizer state, lr now %g (rollback %ld)\n",
-                 r.step, why.c_str(), r.lr, r.rollbacks);
-    return Status::success();
+                 r.pos.step, why.c_str(), r.pos.lr, r.pos.rollbacks);
+    return {};
 }
 
-Status loop(Run& r) {
+// The next batch of this epoch's order; a used-up order starts the next epoch, reshuffled.
+Status next_batch(Run& r, Batch& b) {
+    if (r.pos.batch_in_epoch >= static_cast<long>(r.order.size())) {
+        ++r.pos.epoch;
+        r.pos.batch_in_epoch = 0;
+        r.order = epoch_order(r.cfg, r.corpus.data.train, r.pos.epoch);
+    }
+    Status s = r.corpus.maker.make(r.corpus.data.train, r.order[static_cast<size_t>(r.pos.batch_in_epoch++)], b);
+    if (s) b = b.to(r.learner.device);
+    return s;
+}
+
+// One update on the next batch; returns its loss per point, NaN when the batch was skipped.
+double train_step(Run& r, const Batch& b, double& gnorm) {
+    if (r.cfg.debug_corrupt_at > 0 && r.pos.step == r.cfg.debug_corrupt_at) {  // test hook: wreck the weights
+        torch::NoGradGuard ng;
+        for (auto& p : r.learner.net->parameters()) p.mul_(40.0);
+    }
+    const double l = r.learner.update(b, r.cfg.clip, r.cfg.out_clip, gnorm);
+    if (std::isnan(l))
+        std::fprintf(stderr, "\ntrain: step %ld: non-finite loss or gradient; batch skipped (%ld so far)\n", r.pos.step, ++r.pos.skipped);
+    return l;
+}
+
+// What falls due after an update: evaluation, checkpoint, sample sheet.
+Outcome after_step(Run& r, double last_loss, const Pace& pace) {
+    const long step = r.pos.step;
+    Outcome o;
+    if (step % r.cfg.eval_every == 0 && !(o = record_eval(r, last_loss, pace.rate()))) return o;
+    if (step % r.cfg.save_every == 0 && !(o = save_all(r))) return o;
+    if (r.cfg.sample_every > 0 && step % r.cfg.sample_every == 0) warn(r, "sample sheet", write_samples(r));
+    return o;
+}
+
+Outcome loop(Run& r) {
     const auto t0 = Clock::now();
-    double avg_step = 0, last_loss = 0, gnorm = 0, pts_rate = 0;
-    long steps_here = 0;
-    // Divergence watch: a smoothed training loss against the best it has been, and skipped batches.
-    double smooth = std::nan(""), best_smooth = 1e30;
-    long finite_steps = 0, window_skips = 0;
-    shuffle_epoch(r);
-    while (r.step < r.cfg.steps) {
-        if (r.cfg.time_limit > 0 && seconds_since(t0) + 2.5 * avg_step + 20 > r.cfg.time_limit) {
-            std::fprintf(stderr, "\ntrain: time limit reached at step %ld\n", r.step);
+    Pace pace;
+    DivergenceWatch watch(r.cfg.diverge_margin);
+    double last_loss = 0, gnorm = 0;
+    r.order = epoch_order(r.cfg, r.corpus.data.train, r.pos.epoch);
+    while (r.pos.step < r.cfg.steps) {
+        if (r.cfg.time_limit > 0 && seconds_since(t0) + 2.5 * pace.avg_step + 20 > r.cfg.time_limit) {
+            std::fprintf(stderr, "\ntrain: time limit reached at step %ld\n", r.pos.step);
             break;
         }
-        if (r.batch_in_epoch >= static_cast<long>(r.order.size())) {
-            ++r.epoch;
-            r.batch_in_epoch = 0;
-            shuffle_epoch(r);
-        }
         const auto ts = Clock::now();
-        const Batch b = r.maker.make(r.train, r.order[static_cast<size_t>(r.batch_in_epoch++)]).to(r.device);
-        if (r.cfg.debug_corrupt_at > 0 && r.step == r.cfg.debug_corrupt_at) {  // test hook: wreck the weights
-            torch::NoGradGuard ng;
-            for (auto& p : r.net->parameters()) p.mul_(40.0);
-        }
+        Batch b;
+        Outcome o = internal(next_batch(r, b));
+        if (!o) return o;
         const double l = train_step(r, b, gnorm);
-        if (std::isfinite(l)) {
-            last_loss = l;
-            smooth = std::isnan(smooth) ? l : 0.95 * smooth + 0.05 * l;
-            if (++finite_steps >= 50) best_smooth = std::min(best_smooth, smooth);
-        } else {
-            ++window_skips;
-        }
-        ++r.step;
-        if (r.step % 100 == 0) window_skips = 0;
-        std::string why;
-        if (r.cfg.diverge_margin > 0 && finite_steps >= 50 && smooth > best_smooth + r.cfg.diverge_margin) {
-            char buf[96];
-            std::snprintf(buf, sizeof buf, "smoothed loss %.3f/pt against a best of %.3f", smooth, best_smooth);
-            why = buf;
-        } else if (r.cfg.diverge_margin > 0 && window_skips >= 20) {
-            why = std::to_string(window_skips) + " skipped batches within 100 updates";
-        }
+        if (std::isfinite(l)) last_loss = l;
+        const std::string why = watch.observe(l, ++r.pos.step);
         if (!why.empty()) {
-            Status s = roll_back(r, why);
-            if (!s) return s;
-            smooth = std::nan("");
-            finite_steps = 0;
-            window_skips = 0;
+            if (!(o = roll_back(r, why))) return o;
+            watch.restart();
         }
-        ++steps_here;
-        const double dt = seconds_since(ts);
-        avg_step = steps_here == 1 ? dt : 0.95 * avg_step + 0.05 * dt;
-        pts_rate = 0.95 * pts_rate + 0.05 * static_cast<double>(b.points) / dt;
-        log_progress(r, last_loss, gnorm, 1.0 / avg_step, pts_rate, avg_step * static_cast<double>(r.cfg.steps - r.step));
-        if (r.step % r.cfg.eval_every == 0) record_eval(r, last_loss, 1.0 / avg_step);
-        if (r.step % r.cfg.save_every == 0) {
-            Status s = save_all(r);
-            if (!s) return s;
-        }
-        if (r.cfg.sample_every > 0 && r.step % r.cfg.sample_every == 0) write_samples(r);
+        pace.add(seconds_since(ts), b.points);
+        log_progress(r, last_loss, gnorm, pace);
+        if (!(o = after_step(r, last_loss, pace))) return o;
     }
     if (r.tty) std::fprintf(stderr, "\n");
-    std::fprintf(stderr, "train: %ld updates in %.1f s (%.2f updates/s, %.0f points/s)\n", steps_here, seconds_since(t0),
-                 steps_here / std::max(1e-9, seconds_since(t0)), pts_rate);
-    if (r.step % r.cfg.eval_every != 0) record_eval(r, last_loss, avg_step > 0 ? 1.0 / avg_step : 0);
+    std::fprintf(stderr, "train: %ld updates in %.1f s (%.2f updates/s, %.0f points/s)\n", pace.steps, seconds_since(t0),
+                 pace.steps / std::max(1e-9, seconds_since(t0)), pace.pts_rate);
+    Outcome o;
+    if (r.pos.step % r.cfg.eval_every != 0 && !(o = record_eval(r, last_loss, pace.rate()))) return o;
     return save_all(r);
 }
 
-Status finish(Run& r) {
-    Precision p;
-    if (!parse_precision(r.cfg.precision, p)) return Status::error("unknown precision " + r.cfg.precision);
-    // The exported model is the best one seen by validation, in the asked-for precision.
+// model.hwm: the weights of the best validation in the asked-for precision; the last weights when
+// no evaluation ever gave a finite loss (then there is no best.hwm).
+Outcome finish(Run& r) {
+    const std::string best_path = r.cfg.out_dir + "/best.hwm", path = r.cfg.out_dir + "/model.hwm";
     std::vector<uint8_t> best;
-    if (read_file(r.cfg.out_dir + "/best.hwm", best).ok) {
-        HandwritingNet net(r.net->hparams(), r.net->variant());
-        ExportInfo info;
-        Status s = import_hwm(best, net, info);
-        if (!s) return s;
-        HwmFile f;
-        read_hwm(best.data(), best.size(), f);
-        info.meta = f.header.value("meta", json::object());
-        return export_hwm_file(net, info, p, r.cfg.out_dir + "/model.hwm");
-    }
-    return export_to(r, r.cfg.out_dir + "/model.hwm", p, position(r));
+    bool found = false;
+    Status s = read_file_if_present(best_path, best, found);
+    if (!s) return bad_input(s);
+    if (!found) return export_file(r.learner, run_meta(r.cfg, r.pos), r.precision, path);
+    HandwritingNet net(r.learner.net->hparams(), r.learner.net->variant());
+    ExportInfo info;  // best.hwm's header: its norm, alphabet and meta
+    if (!(s = import_hwm(best, net, info))) return bad_input(Status::error(best_path + ": " + s.message));
+    std::vector<uint8_t> bytes;
+    if (!(s = export_hwm(net, info, r.precision, bytes))) return internal(s);
+    return bad_input(write_file_atomic(path, bytes.data(), bytes.size()));
+}
+
+Outcome train(const TrainConfig& cfg) {
+    Run r{cfg};
+    Outcome o = bad_input(prepare(r));  // the data, a checkpoint, --init, the output folder
+    if (o && (o = loop(r))) o = finish(r);
+    return o;
 }
 
 }  // namespace
 
 int run_training(const TrainConfig& cfg) {
-    Run r;
-    r.cfg = cfg;
+    const Fail fail{"hw-train train"};
     try {
-        Status s = prepare(r);
-        if (!s) {
-            std::fprintf(stderr, "hw-train train: %s\n", s.message.c_str());
-            return 2;
-        }
-        if (!(s = loop(r)) || !(s = finish(r))) {
-            std::fprintf(stderr, "hw-train train: %s\n", s.message.c_str());
-            return 1;
-        }
+        const Outcome o = train(cfg);
+        if (!o) return fail(o.code, o.message);
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "hw-train train: internal error: %s\n", e.what());
-        return 1;
+        return fail(kExitInternal, std::string("internal error: ") + e.what());
     }
     std::fprintf(stderr, "train: wrote %s/model.hwm (%s), best.hwm, last.hwm, metrics.csv, loss.svg\n", cfg.out_dir.c_str(),
                  cfg.precision.c_str());
-    return 0;
+    return kExitOk;
 }
 
 }  // namespace hw

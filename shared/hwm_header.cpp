@@ -1,0 +1,137 @@
+#include "hwm_header.h"
+
+#include <cmath>
+
+#include "text.h"
+
+namespace hw {
+
+using nlohmann::json;
+
+json make_header(const ModelHeader& m, const json& meta) {
+    const HParams& hp = m.hp;
+    const Normalisation& n = m.norm;
+    json h;
+    h["format"] = "hwm";
+    h["kind"] = kind_name(hp.kind);
+    h["hparams"] = {{"layers", hp.layers},   {"hidden", hp.hidden}, {"mixtures", hp.mixtures},
+                    {"window", hp.window},   {"alphabet", hp.alphabet}, {"groups", hp.groups}};
+    h["alphabet"] = utf8_encode(m.alphabet);
+    h["norm"] = {{"scale", {n.scale_x, n.scale_y}}, {"point_spacing", n.point_spacing}, {"line_height", n.line_height}};
+    h["variant"] = {{"window_fn", m.variant.window_fn == WindowFn::Exp ? "exp" : "softplus"},
+                    {"kappa_scale", m.variant.kappa_scale},
+                    {"eos_sign", m.variant.eos_sign}};
+    h["max_steps_per_char"] = m.max_steps_per_char;
+    h["meta"] = meta.is_object() ? meta : json::object();
+    return h;
+}
+
+namespace {
+
+Status get_int(const json& obj, const std::string& path, const char* key, int& out, bool required) {
+    auto it = obj.find(key);
+    if (it == obj.end()) {
+        if (required) return Status::error("header field " + path + key + " is missing");
+        return Status::success();
+    }
+    if (!it->is_number_integer()) return Status::error("header field " + path + key + " is not an integer");
+    const int64_t v = it->get<int64_t>();
+    if (v < -(int64_t(1) << 30) || v > (int64_t(1) << 30)) return Status::error("header field " + path + key + " is out of range");
+    out = static_cast<int>(v);
+    return Status::success();
+}
+
+Status get_positive(const json& obj, const std::string& path, const char* key, float& out) {
+    auto it = obj.find(key);
+    if (it == obj.end() || !it->is_number()) return Status::error("header field " + path + key + " is missing or not a number");
+    const double v = it->get<double>();
+    if (!(v > 0) || !std::isfinite(v) || v > 1e9) return Status::error("header field " + path + key + " must be a positive finite number");
+    out = static_cast<float>(v);
+    return Status::success();
+}
+
+Status read_hparams(const json& h, HParams& hp) {
+    auto kind = h.find("kind");
+    if (kind == h.end() || !kind->is_string()) return Status::error("header field kind is missing or not a string");
+    if (!parse_kind(kind->get<std::string>(), hp.kind))
+        return Status::error("header field kind = \"" + kind->get<std::string>() + "\" is unknown (synthesis, unconditional, clockwork)");
+    auto p = h.find("hparams");
+    if (p == h.end() || !p->is_object()) return Status::error("header field hparams is missing or not an object");
+    Status s;
+    if (!(s = get_int(*p, "hparams.", "hidden", hp.hidden, true))) return s;
+    if (!(s = get_int(*p, "hparams.", "mixtures", hp.mixtures, true))) return s;
+    const bool synth = hp.kind == ModelKind::Synthesis, cw = hp.kind == ModelKind::Clockwork;
+    if (!(s = get_int(*p, "hparams.", "layers", hp.layers, !cw))) return s;
+    if (!(s = get_int(*p, "hparams.", "window", hp.window, synth))) return s;
+    if (!(s = get_int(*p, "hparams.", "alphabet", hp.alphabet, synth))) return s;
+    if (!(s = get_int(*p, "hparams.", "groups", hp.groups, cw))) return s;
+    return validate_hparams(hp);
+}
+
+// A synthesis model needs its alphabet; the others may carry one (it is checked as UTF-8 only).
+Status read_alphabet(const json& h, const HParams& hp, std::u32string& alphabet) {
+    auto a = h.find("alphabet");
+    if (a == h.end() || !a->is_string()) {
+        if (hp.kind != ModelKind::Synthesis) return Status::success();
+        return Status::error("header field alphabet is missing or not a string");
+    }
+    Status s = utf8_decode(a->get<std::string>(), alphabet);
+    if (!s) return Status::error("header field alphabet: " + s.message);
+    if (hp.kind != ModelKind::Synthesis) return Status::success();
+    if (static_cast<int>(alphabet.size()) != hp.alphabet)
+        return Status::error("header field alphabet has " + std::to_string(alphabet.size()) +
+                             " characters but hparams.alphabet = " + std::to_string(hp.alphabet));
+    for (size_t i = 0; i < alphabet.size(); ++i)
+        if (alphabet.find(alphabet[i], i + 1) != std::u32string::npos)
+            return Status::error("header field alphabet repeats the character '" + utf8_encode(alphabet[i]) + "'");
+    return Status::success();
+}
+
+Status read_norm(const json& h, Normalisation& norm) {
+    auto n = h.find("norm");
+    if (n == h.end() || !n->is_object()) return Status::error("header field norm is missing or not an object");
+    auto sc = n->find("scale");
+    if (sc == n->end() || !sc->is_array() || sc->size() != 2 || !(*sc)[0].is_number() || !(*sc)[1].is_number())
+        return Status::error("header field norm.scale is missing or not two numbers");
+    norm.scale_x = (*sc)[0].get<float>();
+    norm.scale_y = (*sc)[1].get<float>();
+    if (!(norm.scale_x > 0) || !(norm.scale_y > 0) || !std::isfinite(norm.scale_x) || !std::isfinite(norm.scale_y))
+        return Status::error("header field norm.scale must hold two positive finite numbers");
+    Status s;
+    if (!(s = get_positive(*n, "norm.", "point_spacing", norm.point_spacing))) return s;
+    return get_positive(*n, "norm.", "line_height", norm.line_height);
+}
+
+Status read_variant(const json& h, Variant& variant) {
+    auto v = h.find("variant");
+    if (v == h.end() || !v->is_object()) return Status::error("header field variant is missing or not an object");
+    auto wf = v->find("window_fn");
+    if (wf == v->end() || !wf->is_string() || (*wf != "exp" && *wf != "softplus"))
+        return Status::error("header field variant.window_fn must be \"exp\" or \"softplus\"");
+    variant.window_fn = *wf == "exp" ? WindowFn::Exp : WindowFn::Softplus;
+    Status s;
+    if (!(s = get_positive(*v, "variant.", "kappa_scale", variant.kappa_scale))) return s;
+    if (!(s = get_int(*v, "variant.", "eos_sign", variant.eos_sign, true))) return s;
+    if (variant.eos_sign != 1 && variant.eos_sign != -1) return Status::error("header field variant.eos_sign must be 1 or -1");
+    return Status::success();
+}
+
+}  // namespace
+
+Status parse_header(const json& h, ModelHeader& out) {
+    out = ModelHeader{};
+    if (!h.is_object()) return Status::error("header is not a JSON object");
+    auto fmt = h.find("format");
+    if (fmt == h.end() || !fmt->is_string() || *fmt != "hwm") return Status::error("header field format is missing or not \"hwm\"");
+    Status s;
+    if (!(s = read_hparams(h, out.hp))) return s;
+    if (!(s = read_alphabet(h, out.hp, out.alphabet))) return s;
+    if (!(s = read_norm(h, out.norm))) return s;
+    if (!(s = read_variant(h, out.variant))) return s;
+    if (!(s = get_int(h, "", "max_steps_per_char", out.max_steps_per_char, true))) return s;
+    if (out.max_steps_per_char < 1 || out.max_steps_per_char > kMaxStepsPerChar)
+        return Status::error("header field max_steps_per_char must be in [1, " + std::to_string(kMaxStepsPerChar) + "]");
+    return Status::success();
+}
+
+}  // namespace hw

@@ -1,0 +1,32 @@
+// The model-describing fields of a .hwm header (docs/FORMAT.md): kind, hparams, alphabet, norm,
+// variant and max_steps_per_char. One writer and one strict reader for the exporter, the core's
+// loader and the trainer's checkpoint index, which stores the same JSON object under "model".
+#pragma once
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "model.h"
+#include "status.h"
+
+namespace hw {
+
+constexpr int kMaxStepsPerChar = 1000;  // the reader's bound on max_steps_per_char
+
+// What a header says about the model besides its tensors.
+struct ModelHeader {
+    HParams hp;
+    Variant variant;
+    Normalisation norm;
+    std::u32string alphabet;      // synthesis: hp.alphabet distinct characters; otherwise may be empty
+    int max_steps_per_char = 60;
+};
+
+// The fields above plus "format": "hwm" and "meta" (`meta` if it is an object, else {}).
+nlohmann::json make_header(const ModelHeader& m, const nlohmann::json& meta);
+
+// Reads what make_header writes (meta aside). Refuses anything missing, mistyped, out of range or
+// inconsistent (alphabet against hparams.alphabet) with a message naming the field.
+Status parse_header(const nlohmann::json& h, ModelHeader& out);
+
+}  // namespace hw
