@@ -40,6 +40,7 @@ std::string xml_escape(const std::string& s) {
             case '<': o += "&lt;"; break;
             case '>': o += "&gt;"; break;
             case '"': o += "&quot;"; break;
+            case '\'': o += "&apos;"; break;
             default: o += c;
         }
     }

@@ -8,7 +8,7 @@
 
 namespace hw {
 
-// Text made safe for SVG/XML character data and attribute values (& < > " escaped).
+// Text made safe for SVG/XML character data and attribute values (& < > " ' escaped).
 std::string xml_escape(const std::string& s);
 
 struct RenderStyle {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "render.h"
 #include "text.h"
 
 namespace hw {
@@ -68,21 +69,6 @@ void refuse_glyphs(const HandFontSpec& spec, FontConversion& c) {
 
 namespace {
 
-std::string escape(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&apos;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
-
 std::string number(float v) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.1f", static_cast<double>(v));
@@ -110,16 +96,16 @@ std::string svg_font_text(const StrokeFont& font, const HandFontSpec& spec, cons
             for (float y : s.y) top = std::max(top, -y), bottom = std::min(bottom, -y);
     }
     std::string t = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\">\n";
-    t += "<metadata>\nFont name:      " + escape(spec.name) + " (single-stroke centre lines)\nConverted from: " +
-         escape(source_path) + " (Debian package " + escape(spec.package) + ")\nOriginal font:  " + escape(spec.original) +
-         "\nLicence:        " + escape(spec.licence) + "\nHand:           " + escape(spec.hand) +
+    t += "<metadata>\nFont name:      " + xml_escape(spec.name) + " (single-stroke centre lines)\nConverted from: " +
+         xml_escape(source_path) + " (Debian package " + xml_escape(spec.package) + ")\nOriginal font:  " + xml_escape(spec.original) +
+         "\nLicence:        " + xml_escape(spec.licence) + "\nHand:           " + xml_escape(spec.hand) +
          "\nConversion:     hw-train strokefonts (outline rendered, thinned to its skeleton, traced into pen strokes)\n</metadata>\n";
-    t += "<defs>\n<font id=\"" + escape(spec.name) + "\" horiz-adv-x=\"" + number(advance) + "\">\n";
-    t += "<font-face font-family=\"" + escape(spec.name) + "\" units-per-em=\"1000\" ascent=\"" + number(top) +
+    t += "<defs>\n<font id=\"" + xml_escape(spec.name) + "\" horiz-adv-x=\"" + number(advance) + "\">\n";
+    t += "<font-face font-family=\"" + xml_escape(spec.name) + "\" units-per-em=\"1000\" ascent=\"" + number(top) +
          "\" descent=\"" + number(bottom) + "\" x-height=\"" + number(font.x_height) + "\" />\n";
     t += "<missing-glyph horiz-adv-x=\"" + number(advance) + "\" />\n";
     for (const auto& [c, g] : font.glyphs) {
-        t += "<glyph unicode=\"" + escape(utf8_encode(c)) + "\" horiz-adv-x=\"" + number(g.right - g.left) + "\"";
+        t += "<glyph unicode=\"" + xml_escape(utf8_encode(c)) + "\" horiz-adv-x=\"" + number(g.right - g.left) + "\"";
         const std::string d = path_of(g);
         t += d.empty() ? " />\n" : " d=\"" + d + "\" />\n";
     }
@@ -188,7 +174,7 @@ std::string hand_fonts_preview_svg(const std::vector<std::pair<const HandFontSpe
     for (const auto& [spec, font] : fonts) {
         const auto [up, down] = reach_of(*font);
         t += "<text x=\"10\" y=\"" + number(y + label - 3) + "\" font-family=\"sans-serif\" font-size=\"11\" fill=\"#555\">" +
-             escape(std::string(spec->name) + " - " + spec->original + " - " + spec->licence + " - " + spec->hand) + "</text>\n";
+             xml_escape(std::string(spec->name) + " - " + spec->original + " - " + spec->licence + " - " + spec->hand) + "</text>\n";
         y += label;
         t += "<g fill=\"none\" stroke-width=\"" + number(0.09f * size + 0.1f) + "\" stroke-linecap=\"round\" stroke-linejoin=\"round\">";
         for (const std::string& line : lines) {
