@@ -67,6 +67,9 @@ for s, r in zip(st, ink):
     assert s["source"].endswith("(valid)"), s["source"]
     assert s["text"] == r["text"] and 5 <= len(s["text"]) <= 40
     assert s["strokes"] and all(len(p) == 2 for k in s["strokes"] for p in k)
+    # A name a person would pick; the font-and-slant name of earlier releases and the font as aliases.
+    assert "slant" not in s["name"] and s["aliases"][1] == s["source"].split(" ")[0][len("fonts:"):], s
+    assert s["aliases"][0].startswith(s["aliases"][1] + ", slant "), s
 PY
 expect_exit 2 "styles: unknown preferred font" "$hwt" styles --data "$tmp/f.hwds" --out "$tmp/y.json" --prefer nosuchfont
 grep -q "nosuchfont" "$tmp/err" && ok || bad "styles error does not name the font"

@@ -1,6 +1,6 @@
 // The page: text in, handwriting out. Generation runs in the shared worker (lib/engine.mjs), the
 // drawing in lib/ink_canvas.mjs; this file wires the controls, the URL hash and the messages together.
-import { loadModel, generate, loadStyles, prepareText } from './lib/engine.mjs';
+import { loadModel, generate, loadStyles, prepareText, findStyle } from './lib/engine.mjs';
 import { InkView } from './lib/ink_canvas.mjs';
 import { planText, describeMarks, lineSeed, MAX_LINE_CHARS } from './lib/text.mjs';
 
@@ -53,9 +53,13 @@ function applySettings(p) {
   syncOutputs();
 }
 
+// A link names a preset by its name or by an alias (the names of earlier releases still work).
 function selectWantedStyle() {
   const want = el.style.dataset.wanted;
-  if (want && [...el.style.options].some((o) => o.value === want)) el.style.value = want;
+  if (!want) return;
+  if (want.toLowerCase() === 'random') el.style.value = 'random';
+  const { style } = findStyle(styles, want);
+  if (style) el.style.value = style.name;
 }
 
 function hashOf(s) {

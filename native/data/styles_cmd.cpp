@@ -50,6 +50,37 @@ std::string style_name(const std::string& source) {
     return name;
 }
 
+// The name a person would pick for a preset, by the look of its font (family "fonts:NAME"); other
+// sources (IAM writers, user ink) keep their own name.
+const std::map<std::string, std::string>& friendly_names() {
+    static const std::map<std::string, std::string> names = {
+        {"cursive", "Neat cursive"},          {"scripts", "Copybook script"},     {"scriptc", "Formal script"},
+        {"futural", "Plain print"},           {"futuram", "Bold print"},          {"rowmans", "Roman print"},
+        {"rowmand", "Heavy roman"},           {"timesi", "Book italic"},          {"timesr", "Book print"},
+        {"EMSAllure", "Flowing script"},      {"EMSElfin", "Elfin print"},        {"EMSFelix", "Titling capitals"},
+        {"EMSNixish", "Quick print"},         {"EMSNixishItalic", "Quick italic"}, {"EMSReadability", "Clear print"},
+        {"EMSReadabilityItalic", "Clear italic"}, {"EMSTech", "Technical print"}, {"HersheyScriptMed", "Old script"},
+        {"HersheySerifMedItalic", "Serif italic"}, {"hand-dkg", "Loose print"},    {"hand-breip", "Round print"},
+        {"hand-delphine", "Small neat hand"}, {"hand-steve", "Compact hand"},     {"hand-comicneue", "Comic"},
+        {"hand-ecolier", "School cursive"},   {"hand-dancing", "Dancing script"}, {"hand-rufscript", "Rough marker"},
+        {"hand-kristi", "Brush"},             {"hand-havana", "Neon script"},     {"hand-humor", "Comic capitals"},
+        {"hand-tomson", "Comic lettering"},   {"hand-bwht-build", "Marker capitals"},
+        {"hand-bwht-connect", "Felt-tip capitals"}, {"hand-bwht-create", "Rough capitals"},
+        {"hand-bwht-learn", "Tall capitals"}, {"hand-bwht-mentor", "Narrow capitals"},
+        {"hand-bwht-organize", "Round capitals"}};
+    return names;
+}
+
+// A preset's shown name, and the names it also answers to (its font-and-slant name of earlier
+// releases and its font), so old links and `hand=` attributes keep working.
+nlohmann::json preset_names(const std::string& source) {
+    const std::string old = style_name(source);
+    const std::string font = old.substr(0, old.find(','));
+    const auto it = friendly_names().find(font);
+    if (source.rfind("fonts:", 0) != 0 || it == friendly_names().end()) return {{"name", old}, {"aliases", nlohmann::json::array()}};
+    return {{"name", it->second}, {"aliases", {old, font}}};
+}
+
 // The font (or writer) a source belongs to, so that two slants of one font count once.
 std::string family(const std::string& source) {
     const size_t sp = source.find(' ');
@@ -138,7 +169,9 @@ Status write_styles(const Dataset& d, const std::vector<DataLine>& pool, const s
     for (const auto& fam : order) {
         const DataLine& l = pool[pick.at(fam)];
         const std::string src = source_of(d, l);
-        nlohmann::json st = {{"name", style_name(src)}, {"text", l.text}, {"source", src}, {"strokes", strokes_json(d, l)}};
+        const nlohmann::json names = preset_names(src);
+        nlohmann::json st = {{"name", names["name"]}, {"aliases", names["aliases"]}, {"text", l.text}, {"source", src},
+                             {"strokes", strokes_json(d, l)}};
         ink += nlohmann::json({{"text", l.text}, {"strokes", st["strokes"]}, {"writer", st["name"]}}).dump() + "\n";
         styles.push_back(std::move(st));
     }

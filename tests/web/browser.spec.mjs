@@ -148,21 +148,24 @@ async function shippedAlphabet() {
   return alphabet;
 }
 
-// The first style preset of the shipped model, or "random" when it has none.
+// The first style preset of the shipped model ({name, aliases}), or "random" when it has none.
 function firstStyle() {
   const file = path.join(ROOT, 'web/models/default.styles.json');
-  if (!existsSync(file)) return 'random';
-  return JSON.parse(readFileSync(file, 'utf8')).styles?.[0]?.name ?? 'random';
+  if (!existsSync(file)) return { name: 'random', aliases: [] };
+  const first = JSON.parse(readFileSync(file, 'utf8')).styles?.[0];
+  return first ? { name: first.name, aliases: first.aliases ?? [] } : { name: 'random', aliases: [] };
 }
 
-test('the URL hash reproduces the same drawing', async () => {
+test('the URL hash reproduces the same drawing, also when it names the preset by an old name', async () => {
   const style = firstStyle();
-  const hash = `#text=the+quick+brown+fox+jumps+over+the+lazy+dog+again&bias=1.2&style=${encodeURIComponent(style)}&seed=42&speed=instant&width=3&color=%23a02040`;
+  // The second link uses the preset's name of an earlier release (an alias) when it has one.
+  const names = [style.name, style.aliases[0] ?? style.name];
+  const hashOf = (name) => `#text=the+quick+brown+fox+jumps+over+the+lazy+dog+again&bias=1.2&style=${encodeURIComponent(name)}&seed=42&speed=instant&width=3&color=%23a02040`;
   const shots = [];
   for (let i = 0; i < 2; ++i) {
-    const page = await open(hash);
+    const page = await open(hashOf(names[i]));
     await waitState(page, ['done']);
-    assert.equal(await page.inputValue('#style'), style);
+    assert.equal(await page.inputValue('#style'), style.name);
     assert.equal(await page.inputValue('#seed'), '42');
     shots.push(await page.evaluate(() => document.getElementById('ink').toDataURL()));
     if (i === 0) await page.screenshot({ path: path.join(SHOTS, 'hash-two-lines.png'), fullPage: true });
@@ -261,7 +264,7 @@ test('the widget writes inside the blog example (strict CSP, shadow DOM, label, 
     return [await write('Cursive'), await write('Slanted')];
   });
   assert.equal(hands[0], '');
-  assert.match(hands[1], /Unknown hand “Slanted”: this model has cursive, .* or random/);
+  assert.match(hands[1], /Unknown hand “Slanted”: this model has Neat cursive, .* or random/);
   assert.deepEqual(page.errors, []);
   await page.close();
 });

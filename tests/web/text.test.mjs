@@ -98,7 +98,12 @@ test('hand names: a preset by full name or font in any case, "random" or none pi
   for (const none of [null, undefined, '', 'random', 'Random']) assert.deepEqual(findStyle(styles, none), { style: null, error: '' });
   const unknown = findStyle(styles, 'Slanted');
   assert.equal(unknown.style, null);
-  assert.match(unknown.error, /Slanted/);
-  assert.match(unknown.error, /cursive, EMSAllure or random/);
+  assert.match(unknown.error, /cursive, slant 0.18, EMSAllure, slant 0.19 or random/);
+  // Presets with names a person would pick answer to their old names (links, hand=) too.
+  const named = [{ name: 'Neat cursive', aliases: ['cursive, slant 0.18', 'cursive'] }, { name: 'Quick print', aliases: ['EMSNixish, slant -0.03', 'EMSNixish'] }];
+  assert.equal(findStyle(named, 'neat cursive').style, named[0]);
+  assert.equal(findStyle(named, 'cursive, slant 0.18').style, named[0]);
+  assert.equal(findStyle(named, 'EMSNixish').style, named[1]);
+  assert.match(findStyle(named, 'Slanted').error, /this model has Neat cursive, Quick print or random/);
   assert.match(findStyle([], 'cursive').error, /no style presets/);
 });

@@ -129,15 +129,16 @@ function validStyle(s) {
   return s && typeof s.name === 'string' && typeof s.text === 'string' && Array.isArray(s.strokes) && s.strokes.length > 0;
 }
 
-// The preset a `hand` attribute names: a style's full name ("cursive, slant 0.18") or its font
-// ("cursive"), in any case; "random" or nothing picks none. An unknown name gives {style: null,
-// error} with a message naming the hands the model has.
+// The preset a `hand` attribute or a link names: its name ("Neat cursive") or one of its aliases
+// (the font-and-slant name of earlier releases, "cursive, slant 0.18", or the font, "cursive"), in
+// any case; "random" or nothing picks none. For style files without aliases, the font is the part
+// of the name before a comma. An unknown name gives {style: null, error} naming the hands there are.
 export function findStyle(styles, hand) {
   const want = String(hand ?? '').trim().toLowerCase();
   if (want === '' || want === 'random') return { style: null, error: '' };
-  const font = (s) => s.name.split(',')[0].trim();
-  const style = styles.find((s) => s.name.toLowerCase() === want) || styles.find((s) => font(s).toLowerCase() === want);
+  const names = (s) => [s.name, ...(Array.isArray(s.aliases) ? s.aliases : []), s.name.split(',')[0].trim()];
+  const style = styles.find((s) => names(s).some((n) => String(n).toLowerCase() === want));
   if (style) return { style, error: '' };
-  const known = styles.length ? `${styles.map(font).join(', ')} or random` : 'only random (it has no style presets)';
+  const known = styles.length ? `${styles.map((s) => s.name).join(', ')} or random` : 'only random (it has no style presets)';
   return { style: null, error: `Unknown hand “${hand}”: this model has ${known}; writing in a random hand.` };
 }
