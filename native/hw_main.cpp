@@ -2,6 +2,7 @@
 //   hw sample --model F --text "..." [options] -o OUT
 //   hw info F
 //   hw convert IN.hwm OUT.hwm [--precision f32|f16|int8] [--meta KEY=JSON]...
+//   hw score --model F.hwm --ink F.jsonl [--format json|text]
 #include <cstdio>
 #include <string>
 
@@ -16,6 +17,7 @@
 #include "model.h"
 #include "model_file.h"
 #include "render.h"
+#include "score.h"
 #include "text.h"
 
 using namespace hw;
@@ -28,7 +30,9 @@ static const char* kUsage =
     "            [--stroke-width W] [--height PX] [--diagnostics]\n"
     "  hw info F.hwm\n"
     "  hw convert IN.hwm OUT.hwm [--precision f32|f16|int8] [--meta KEY=JSON[,KEY=JSON...]]\n"
-    "Without --format, the extension of -o decides; without -o, JSON goes to standard output.\n";
+    "  hw score --model F.hwm --ink F.jsonl [--format json|text]\n"
+    "Without --format, the extension of -o decides; without -o, JSON goes to standard output.\n"
+    "score: the model's negative log-likelihood of each ink record (nats; JSON by default).\n";
 
 const Fail fail{"hw"};
 
@@ -200,12 +204,126 @@ static int cmd_sample(int argc, char** argv) {
     return 0;
 }
 
+// One scored ink record, with the line of the file it came from.
+struct ScoredRecord {
+    size_t line = 0;
+    std::string text;
+    LineScore score;
+};
+
+// Prepares a record's ink exactly as priming does, then scores it; messages start with `where`.
+static Status score_record(const Model& m, const std::string& json_line, const std::string& where, ScoredRecord& out) {
+    InkLine rec;
+    Status s = parse_ink_line(json_line, where, rec);
+    if (!s) return s;
+    std::vector<Point> pts;
+    if (!(s = prepare_ink(m, rec.strokes, pts))) return Status::error(where + ": " + s.message);
+    if (!(s = score_points(m, rec.text, pts, out.score))) return Status::error(where + ": " + s.message);
+    out.text = rec.text;
+    return s;
+}
+
+// Scores every record of an ink file; each bad one is reported on standard error as FILE:LINE
+// and skipped. The loop is read_ink_file's, kept here because the report needs the line numbers.
+static Status score_ink_file(const Model& m, const std::string& path, std::vector<ScoredRecord>& out, size_t& skipped) {
+    std::string text;
+    Status s = read_text_file(path, text);
+    if (!s) return s;
+    size_t line_no = 0, pos = 0;
+    while (pos < text.size()) {
+        size_t end = text.find('\n', pos);
+        if (end == std::string::npos) end = text.size();
+        std::string line = text.substr(pos, end - pos);
+        pos = end + 1;
+        ++line_no;
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (line.find_first_not_of(" \t") == std::string::npos) continue;
+        ScoredRecord r;
+        r.line = line_no;
+        if (!(s = score_record(m, line, path + ":" + std::to_string(line_no), r))) {
+            std::fprintf(stderr, "%s\n", s.message.c_str());
+            ++skipped;
+            continue;
+        }
+        out.push_back(std::move(r));
+    }
+    if (out.empty()) return Status::error(path + ": no usable ink record (" + std::to_string(skipped) + " skipped)");
+    return Status::success();
+}
+
+struct ScoreTotals {
+    double nats = 0;
+    long points = 0;
+    double per_point() const { return points > 0 ? nats / static_cast<double>(points) : 0.0; }
+};
+
+static ScoreTotals score_totals(const std::vector<ScoredRecord>& recs) {
+    ScoreTotals t;
+    for (const auto& r : recs) {
+        t.nats += r.score.nats;
+        t.points += r.score.points;
+    }
+    return t;
+}
+
+static std::string score_json(const std::vector<ScoredRecord>& recs, size_t skipped) {
+    nlohmann::json arr = nlohmann::json::array();
+    for (const auto& r : recs)
+        arr.push_back({{"line", r.line}, {"text", r.text}, {"points", r.score.points}, {"nats", r.score.nats},
+                       {"nats_per_point", r.score.nats_per_point()}, {"pen_nats", r.score.pen_nats}});
+    const ScoreTotals t = score_totals(recs);
+    nlohmann::json j = {{"records", arr},
+                        {"lines", recs.size()},
+                        {"skipped", skipped},
+                        {"points", t.points},
+                        {"nats", t.nats},
+                        {"nats_per_point", t.per_point()},
+                        {"nats_per_line", t.nats / static_cast<double>(recs.size())}};
+    return j.dump() + "\n";
+}
+
+static std::string score_table(const std::vector<ScoredRecord>& recs, size_t skipped) {
+    std::string out;
+    char buf[256];
+    std::snprintf(buf, sizeof buf, "%6s %7s %12s %10s  %s\n", "line", "points", "nats", "nats/pt", "text");
+    out += buf;
+    for (const auto& r : recs) {
+        std::snprintf(buf, sizeof buf, "%6zu %7ld %12.2f %10.4f  ", r.line, r.score.points, r.score.nats,
+                      r.score.nats_per_point());
+        out += buf + r.text + "\n";
+    }
+    const ScoreTotals t = score_totals(recs);
+    std::snprintf(buf, sizeof buf, "%6s %7ld %12.2f %10.4f  %zu lines, %.2f nats/line, %zu skipped\n", "all", t.points,
+                  t.nats, t.per_point(), recs.size(), t.nats / static_cast<double>(recs.size()), skipped);
+    return out + buf;
+}
+
+static int cmd_score(int argc, char** argv) {
+    Args a({"--model", "--ink", "--format"}, {"--help"});
+    Status s = a.parse(argc, argv, 2);
+    if (!s) return fail(2, s.message + "\n" + kUsage);
+    if (a.has("--help")) return std::fputs(kUsage, stdout), 0;
+    if (!a.has("--model") || !a.has("--ink")) return fail(2, std::string("score needs --model and --ink\n") + kUsage);
+    if (!a.positional().empty()) return fail(2, "score: unexpected argument \"" + a.positional()[0] + "\"\n" + kUsage);
+    const std::string fmt = a.get("--format", "json");
+    if (fmt != "json" && fmt != "text") return fail(2, "unknown score format \"" + fmt + "\" (json, text)");
+    Model m;
+    if (!(s = load_model_file(a.get("--model"), m))) return fail(2, s.message);
+    std::vector<ScoredRecord> recs;
+    size_t skipped = 0;
+    if (!(s = score_ink_file(m, a.get("--ink"), recs, skipped))) return fail(2, s.message);
+    const std::string text = fmt == "json" ? score_json(recs, skipped) : score_table(recs, skipped);
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    return 0;
+}
+
 int main(int argc, char** argv) {
     if (argc < 2) return fail(2, std::string("no command\n") + kUsage);
     const std::string cmd = argv[1];
     if (cmd == "sample") return cmd_sample(argc, argv);
     if (cmd == "info") return cmd_info(argc, argv);
     if (cmd == "convert") return cmd_convert(argc, argv);
+    if (cmd == "score") return cmd_score(argc, argv);
     if (cmd == "--help" || cmd == "-h" || cmd == "help") {
         std::fputs(kUsage, stdout);
         return 0;

@@ -48,5 +48,28 @@ if grep -qF '"text":"ab cd"' "$tmp/pr.json"; then ok; else bad "primed text is n
 printf 'nope\n' >"$tmp/bad.jsonl"
 expect_exit 2 "bad prime ink" "$hw" sample --model "$model" --text "cd" --prime-ink "$tmp/bad.jsonl" -o "$tmp/pr.json"
 
+# hw score: two good records and a bad one (line 3), which is named on stderr and skipped.
+{
+  printf '{"text": "ab", "strokes": [[[0,0],[3,10],[6,0],[9,10]], [[12,0],[12,10]]]}\n'
+  printf '{"text": "hello", "strokes": [[[0,0],[3,10],[6,0],[9,10],[12,3]], [[15,0],[15,10]]]}\n'
+  printf '{"text": "ab", "strokes": []}\n'
+} >"$tmp/score.jsonl"
+expect_exit 0 "score" "$hw" score --model "$model" --ink "$tmp/score.jsonl"
+if [ "$(grep -o '"line":' "$tmp/out" | wc -l)" = 2 ]; then ok; else bad "score: wanted 2 records: $(head -c 300 "$tmp/out")"; fi
+for key in '"nats_per_point":' '"nats_per_line":' '"skipped":1' '"text":"hello"'; do
+  if grep -qF "$key" "$tmp/out"; then ok; else bad "score json lacks $key"; fi
+done
+if grep -qF "$tmp/score.jsonl:3:" "$tmp/err"; then ok; else bad "score: bad record not named: $(cat "$tmp/err")"; fi
+expect_exit 0 "score text" "$hw" score --model "$model" --ink "$tmp/score.jsonl" --format text
+if grep -q '^ *all ' "$tmp/out"; then ok; else bad "score table lacks the totals row"; fi
+printf 'nope\n{"text": "Zed", "strokes": [[[0,0],[3,10]]]}\n' >"$tmp/score_bad.jsonl"
+expect_exit 2 "score all bad" "$hw" score --model "$model" --ink "$tmp/score_bad.jsonl"
+if grep -qF "$tmp/score_bad.jsonl:2:" "$tmp/err" && grep -qF "'Z'" "$tmp/err"; then ok; else bad "score: unknown character not named: $(cat "$tmp/err")"; fi
+expect_exit 2 "score without --ink" "$hw" score --model "$model"
+expect_exit 2 "score bad format" "$hw" score --model "$model" --ink "$tmp/score.jsonl" --format xml
+expect_exit 2 "score missing ink" "$hw" score --model "$model" --ink "$tmp/none.jsonl"
+expect_exit 0 "score --help" "$hw" score --help
+if grep -qF "hw score" "$tmp/out"; then ok; else bad "score --help prints no usage"; fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
