@@ -79,11 +79,156 @@ InkStroke resample_stroke(const InkStroke& s, float spacing) {
 static Status check_ink(const std::vector<InkStroke>& strokes) {
     for (size_t i = 0; i < strokes.size(); ++i) {
         const auto& s = strokes[i];
-        if (s.x.size() != s.y.size() || s.x.empty())
-            return Status::error("ink stroke " + std::to_string(i + 1) + " has no points or unequal x and y");
+        const std::string at = "ink stroke " + std::to_string(i + 1);
+        if (s.x.size() != s.y.size() || s.x.empty()) return Status::error(at + " has no points or unequal x and y");
+        if (!s.t.empty() && s.t.size() != s.x.size()) return Status::error(at + " has times for some points but not all");
         for (size_t j = 0; j < s.x.size(); ++j)
-            if (!std::isfinite(s.x[j]) || !std::isfinite(s.y[j]))
-                return Status::error("ink stroke " + std::to_string(i + 1) + ", point " + std::to_string(j + 1) + " is not finite");
+            if (!std::isfinite(s.x[j]) || !std::isfinite(s.y[j]) || (!s.t.empty() && !std::isfinite(s.t[j])))
+                return Status::error(at + ", point " + std::to_string(j + 1) + " is not finite");
+    }
+    return Status::success();
+}
+
+static double stroke_length(const InkStroke& s) {
+    double len = 0;
+    for (size_t i = 1; i < s.size(); ++i) len += std::hypot(double(s.x[i]) - s.x[i - 1], double(s.y[i]) - s.y[i - 1]);
+    return len;
+}
+
+// Relative pen speed (0, 1] at each point of a dense path whose points are 0.05 x-heights apart.
+static std::vector<float> relative_speed(const InkStroke& d, const PenProfile& p) {
+    constexpr float kPi = 3.14159265358979f, kStep = 0.05f;
+    const size_t n = d.size();
+    std::vector<float> turn(n, 0.0f), rel(n, 1.0f);
+    for (size_t i = 1; i + 1 < n; ++i) {
+        const float a1 = std::atan2(d.y[i] - d.y[i - 1], d.x[i] - d.x[i - 1]);
+        const float a2 = std::atan2(d.y[i + 1] - d.y[i], d.x[i + 1] - d.x[i]);
+        float t = std::fabs(a2 - a1);
+        if (t > kPi) t = 2 * kPi - t;
+        turn[i] = t / kStep;  // radians per x-height
+    }
+    for (size_t i = 0; i < n; ++i) {
+        float sum = 0;
+        int cnt = 0;
+        for (size_t j = i >= 3 ? i - 3 : 0; j <= std::min(n - 1, i + 3); ++j) sum += turn[j], ++cnt;
+        const float curv = sum / static_cast<float>(cnt);
+        const float ends = static_cast<float>(std::min(i, n - 1 - i)) * kStep;  // x-heights from the nearer end
+        rel[i] = (p.floor + (1 - p.floor) / (1 + p.curve * curv)) *
+                 std::min(1.0f, p.end_floor + (1 - p.end_floor) * ends / p.end_reach);
+    }
+    return rel;
+}
+
+Status pen_times(const InkStroke& s, float x_height, float speed, InkStroke& out, const PenProfile& profile, size_t max_points) {
+    out = InkStroke{};
+    if (s.x.empty() || s.x.size() != s.y.size()) return Status::error("pen_times: a stroke without points");
+    if (!(x_height > 0) || !(speed > 0) || !std::isfinite(x_height) || !std::isfinite(speed))
+        return Status::error("pen_times: the x-height and speed must be positive and finite");
+    const float h = 0.05f * x_height;
+    const double len = stroke_length(s);
+    if (!std::isfinite(len) || len / h + 2 > static_cast<double>(max_points))
+        return Status::error("a stroke is too long for its size (over " + std::to_string(max_points) + " points)");
+    InkStroke plain{s.x, s.y, {}};
+    out = resample_stroke(plain, h);
+    const std::vector<float> rel = relative_speed(out, profile);
+    out.t.assign(out.size(), 0.0f);
+    for (size_t i = 1; i < out.size(); ++i) {
+        const float seg = std::hypot(out.x[i] - out.x[i - 1], out.y[i] - out.y[i - 1]);
+        out.t[i] = out.t[i - 1] + seg / (speed * 0.5f * (rel[i - 1] + rel[i]));
+    }
+    return Status::success();
+}
+
+Status sample_by_time(const InkStroke& s, float dt, InkStroke& out, size_t max_points) {
+    out = InkStroke{};
+    if (s.x.empty() || s.t.size() != s.x.size()) return Status::error("sample_by_time: a stroke without times");
+    if (!(dt > 0) || !std::isfinite(dt)) return Status::error("sample_by_time: the time step must be positive");
+    const double t0 = s.t.front(), span = double(s.t.back()) - t0;
+    if (!(span >= 0) || span / dt + 2 > static_cast<double>(max_points))
+        return Status::error("a stroke would take over " + std::to_string(max_points) + " points at this time step");
+    const size_t steps = static_cast<size_t>(span / dt);
+    size_t i = 0;
+    for (size_t k = 0; k <= steps; ++k) {
+        const double tk = t0 + static_cast<double>(k) * dt;
+        while (i + 1 < s.size() && s.t[i + 1] <= tk) ++i;
+        const size_t j = std::min(i + 1, s.size() - 1);
+        const double gap = double(s.t[j]) - s.t[i];
+        const float f = gap > 0 ? static_cast<float>((tk - s.t[i]) / gap) : 0.0f;
+        out.x.push_back(s.x[i] + (s.x[j] - s.x[i]) * f);
+        out.y.push_back(s.y[i] + (s.y[j] - s.y[i]) * f);
+        out.t.push_back(static_cast<float>(tk));
+    }
+    const bool short_tail = span - static_cast<double>(steps) * dt <= 0.25 * dt;
+    if (short_tail && out.size() > 1) out.x.pop_back(), out.y.pop_back(), out.t.pop_back();
+    if (!(short_tail && out.size() == 1 && span == 0)) {
+        out.x.push_back(s.x.back());
+        out.y.push_back(s.y.back());
+        out.t.push_back(s.t.back());
+    }
+    return Status::success();
+}
+// True when every point of the stroke has a time, the times never go back, and they span some time.
+static bool has_own_times(const InkStroke& s) {
+    if (s.t.size() != s.x.size() || s.size() < 2) return false;
+    for (size_t i = 1; i < s.size(); ++i)
+        if (!(s.t[i] >= s.t[i - 1])) return false;
+    return s.t.back() > s.t.front();
+}
+
+// Each stroke with times: its own where usable; pen_times at the writer's mean speed otherwise.
+static Status time_strokes(const std::vector<InkStroke>& strokes, float x_height, std::vector<InkStroke>& timed) {
+    double len = 0, dur = 0;
+    for (const auto& s : strokes)
+        if (has_own_times(s)) len += stroke_length(s), dur += double(s.t.back()) - s.t.front();
+    const float speed = len > 0 && dur > 0 ? static_cast<float>(len / dur) : 1.0f;
+    timed.assign(strokes.size(), InkStroke{});
+    for (size_t i = 0; i < strokes.size(); ++i) {
+        if (has_own_times(strokes[i])) {
+            timed[i] = strokes[i];
+            continue;
+        }
+        Status s = pen_times(strokes[i], x_height, speed, timed[i]);
+        if (!s) return s;
+    }
+    return Status::success();
+}
+
+// Samples every stroke at `dt`; returns the mean pen-down step (0 when there is none).
+static Status sample_all(const std::vector<InkStroke>& timed, float dt, std::vector<InkStroke>& out, double& mean) {
+    out.assign(timed.size(), InkStroke{});
+    size_t budget = kMaxInkPoints, steps = 0;
+    double len = 0;
+    for (size_t i = 0; i < timed.size(); ++i) {
+        Status s = sample_by_time(timed[i], dt, out[i], budget);
+        if (!s) return Status::error("ink is too long or too large: " + s.message);
+        budget -= out[i].size();
+        len += stroke_length(out[i]);
+        steps += out[i].size() - 1;
+    }
+    mean = steps > 0 ? len / static_cast<double>(steps) : 0.0;
+    return Status::success();
+}
+
+Status pace_strokes(const std::vector<InkStroke>& strokes, float x_height, float spacing, std::vector<InkStroke>& out) {
+    out.clear();
+    Status s = check_ink(strokes);
+    if (!s) return s;
+    if (!(spacing > 0) || !std::isfinite(spacing)) return Status::error("the point spacing must be positive and finite");
+    std::vector<InkStroke> timed;
+    if (!(s = time_strokes(strokes, x_height, timed))) return s;
+    double len = 0, dur = 0;
+    for (const auto& t : timed) len += stroke_length(t), dur += double(t.t.back()) - t.t.front();
+    if (!(len > 0) || !(dur > 0)) return sample_all(timed, 1.0f, out, len);  // dots only: one point each
+    // The mean step is about len / (dur / dt); the kept ends shorten it a little, so correct a few times.
+    float dt = static_cast<float>(spacing * dur / len), best_err = INFINITY;
+    std::vector<InkStroke> trial;
+    for (int iter = 0; iter < 5; ++iter) {
+        double mean = 0;
+        if (!(s = sample_all(timed, dt, trial, mean))) return s;
+        const float err = std::fabs(static_cast<float>(mean) / spacing - 1.0f);
+        if (err < best_err) best_err = err, out = trial;
+        if (err < 0.002f || !(mean > 0)) break;
+        dt *= spacing / static_cast<float>(mean);
     }
     return Status::success();
 }
@@ -95,15 +240,13 @@ Status prepare_ink(const Model& m, const std::vector<InkStroke>& strokes, std::v
     const float h = ink_height(strokes);
     if (!(h > 0)) return Status::error("ink has no height to scale by (a flat or empty line)");
     const float k = m.norm.line_height / h;  // ink units -> data units
+    std::vector<InkStroke> scaled = strokes, paced;
+    for (auto& st : scaled)
+        for (size_t j = 0; j < st.size(); ++j) st.x[j] *= k, st.y[j] *= k;
+    if (!(s = pace_strokes(scaled, m.norm.line_height / kLineHeightPerXHeight, m.norm.point_spacing, paced))) return s;
     float px = 0, py = 0;
     bool first = true;
-    for (const auto& stroke : strokes) {
-        InkStroke scaled;
-        for (size_t j = 0; j < stroke.x.size(); ++j) {
-            scaled.x.push_back(stroke.x[j] * k);
-            scaled.y.push_back(stroke.y[j] * k);
-        }
-        const InkStroke r = resample_stroke(scaled, m.norm.point_spacing);
+    for (const auto& r : paced) {
         for (size_t j = 0; j < r.x.size(); ++j) {
             Point p;
             p.dx = first ? 0.0f : (r.x[j] - px) / m.norm.scale_x;

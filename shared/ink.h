@@ -39,8 +39,46 @@ float ink_height(const std::vector<InkStroke>& strokes);
 // than a quarter step is merged). Time stamps, when present, are interpolated with the points.
 InkStroke resample_stroke(const InkStroke& s, float spacing);
 
-// Resamples raw ink (absolute x, y per point, y down, in any unit; strokes separated) to the
-// model's point spacing and scale, and returns normalised offsets ready to prime the network.
+// Pen timing. Training ink is sampled like a pen in time (a fixed rate, so steps shrink where the
+// pen slows), and so is every ink that primes a network or joins a dataset: these functions are the
+// one definition of that sampling.
+
+// A line's ink_height per x-height in the corpus's writing: priming ink scaled to a model's
+// line_height has an x-height of line_height / this.
+constexpr float kLineHeightPerXHeight = 1.3f;
+// The most points one call below makes (dense path or samples): a bound on every loop.
+constexpr size_t kMaxInkPoints = 400000;
+
+// How a writer's pen slows: relative speed = (floor + (1 - floor) / (1 + curve * turning)) *
+// min(1, end_floor + (1 - end_floor) * d / end_reach), turning in radians per x-height of path
+// (averaged over ±0.15 x-heights), d the distance to the nearer stroke end in x-heights.
+struct PenProfile {
+    float floor = 0.35f;      // relative speed in the tightest turns
+    float curve = 0.8f;       // how strongly turning slows the pen
+    float end_floor = 0.45f;  // relative speed at a stroke's ends
+    float end_reach = 0.3f;   // x-heights from an end over which the pen speeds up
+};
+
+// The stroke as a dense path (a point every 0.05 x-heights) with times in ms: `speed` data units
+// per ms on straights, slower in curves and near the ends as `profile` says. Refuses a stroke
+// whose dense path would exceed `max_points`, or a spacing or speed that is not positive.
+Status pen_times(const InkStroke& s, float x_height, float speed, InkStroke& out, const PenProfile& profile = PenProfile{},
+                 size_t max_points = kMaxInkPoints);
+
+// Points every `dt` ms along a timed stroke (times non-decreasing), interpolated in time; the first
+// and last points kept (a last piece shorter than a quarter step moves the last sample onto the end).
+// Refuses more than `max_points` samples or a dt that is not positive.
+Status sample_by_time(const InkStroke& s, float dt, InkStroke& out, size_t max_points = kMaxInkPoints);
+
+// Re-times and re-samples strokes (already at the target scale) so that they read like training
+// ink: each stroke keeps its own time stamps when every point has a finite, non-decreasing one
+// and they span some time; otherwise it gets pen_times; then every stroke is sampled at one time
+// step, chosen so that the mean pen-down step is `spacing`. One-point strokes stay one point.
+Status pace_strokes(const std::vector<InkStroke>& strokes, float x_height, float spacing, std::vector<InkStroke>& out);
+
+// Prepares raw ink (absolute x, y per point, y down, in any unit, optional times in ms; strokes
+// separated) to prime a network: scaled to the model's line_height, paced like training ink
+// (pace_strokes at the model's point_spacing), and returned as normalised offsets.
 Status prepare_ink(const Model& m, const std::vector<InkStroke>& strokes, std::vector<Point>& out);
 
 }  // namespace hw

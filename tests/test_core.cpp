@@ -268,12 +268,15 @@ TEST_CASE("priming: ink is resampled to the model's spacing and clamps the first
     REQUIRE(prepare_ink(m, strokes, pts).ok);
     REQUIRE(pts.size() > 10);
     int pen_ups = 0;
+    double len = 0, steps = 0;
     for (size_t i = 1; i < pts.size(); ++i) {
         pen_ups += pts[i].pen_up > 0.5f;
         if (pts[i - 1].pen_up > 0.5f) continue;  // the jump between strokes is not a pen step
         const float dx = pts[i].dx * m.norm.scale_x, dy = pts[i].dy * m.norm.scale_y;
-        CHECK(std::sqrt(dx * dx + dy * dy) <= m.norm.point_spacing * 1.01f);
+        len += std::sqrt(dx * dx + dy * dy), steps += 1;
     }
+    // Paced like a pen in time: steps vary, their mean is the model's spacing.
+    CHECK(len / steps == doctest::Approx(m.norm.point_spacing).epsilon(0.03));
     CHECK(pen_ups == 2);
     Priming p{pts, "ab"};
     Generator g;
@@ -314,4 +317,108 @@ TEST_CASE("golden fixtures: the core reproduces LibTorch's outputs and the pinne
         CHECK(differ == 0);
         CHECK(finished == smp.at("finished").get<bool>());
     }
+}
+
+namespace {
+
+// Mean pen-down step of prepared offsets, in data units.
+double mean_step(const Model& m, const std::vector<Point>& pts) {
+    double len = 0, n = 0;
+    for (size_t i = 1; i < pts.size(); ++i) {
+        if (pts[i - 1].pen_up > 0.5f) continue;
+        len += std::hypot(pts[i].dx * m.norm.scale_x, pts[i].dy * m.norm.scale_y), n += 1;
+    }
+    return n > 0 ? len / n : 0;
+}
+
+// Points of a stroke with x in [lo, hi).
+int count_in(const InkStroke& s, float lo, float hi) {
+    int n = 0;
+    for (float x : s.x) n += x >= lo && x < hi;
+    return n;
+}
+
+}  // namespace
+
+TEST_CASE("ink pacing: a writer's own time stamps set the density (slow half, more points)") {
+    std::vector<InkStroke> ink(1);
+    float t = 0;
+    for (int i = 0; i <= 100; ++i) {
+        ink[0].x.push_back(static_cast<float>(i));
+        ink[0].y.push_back(0);
+        ink[0].t.push_back(t);
+        t += i < 50 ? 1.0f : 4.0f;  // the second half written four times slower
+    }
+    std::vector<InkStroke> out;
+    REQUIRE(pace_strokes(ink, 10, 2, out).ok);
+    REQUIRE(out.size() == 1);
+    const int fast = count_in(out[0], 5, 45), slow = count_in(out[0], 55, 95);
+    CHECK(slow > 3 * fast);
+    CHECK(out[0].x.front() == 0);
+    CHECK(out[0].x.back() == 100);
+}
+
+TEST_CASE("ink pacing: without stamps the pen slows in curves (more points there than on the straight)") {
+    std::vector<InkStroke> ink(1);
+    for (int i = 0; i <= 100; ++i) ink[0].x.push_back(static_cast<float>(i)), ink[0].y.push_back(0);
+    for (int i = 1; i <= 300; ++i) {  // three turns of a circle of radius 5 (half an x-height) beyond x = 100
+        const float a = static_cast<float>(i) * 0.0628f;
+        ink[0].x.push_back(100 + 5 * std::sin(a)), ink[0].y.push_back(5 - 5 * std::cos(a));
+    }
+    std::vector<InkStroke> out;
+    REQUIRE(pace_strokes(ink, 10, 2, out).ok);
+    const int straight = count_in(out[0], 10, 90);                      // 80 units of straight
+    const int curve = static_cast<int>(out[0].size()) - count_in(out[0], -1, 95);  // ~94 units of circle
+    CHECK(curve * 80 > 1.4 * straight * 94);  // relative speed 0.6 in a turn of radius half an x-height
+}
+
+TEST_CASE("ink pacing: the mean step is the model's spacing, with and without stamps, at any rate") {
+    const Model m = load_bytes(test::small_model_bytes(ModelKind::Synthesis));
+    for (int variant = 0; variant < 3; ++variant) {
+        std::vector<InkStroke> ink(3);
+        for (int k = 0; k < 3; ++k)
+            for (int i = 0; i <= 200; ++i) {
+                ink[k].x.push_back(k * 300 + i * 1.5f + 20 * std::sin(i * 0.2f));
+                ink[k].y.push_back(40 * std::sin(i * 0.13f + k));
+                if (variant > 0) ink[k].t.push_back(i * (variant == 1 ? 2.0f : 0.05f) * (1 + 0.5f * std::sin(i * 0.05f)));
+            }
+        std::vector<Point> pts;
+        REQUIRE(prepare_ink(m, ink, pts).ok);
+        INFO("variant ", variant);
+        CHECK(mean_step(m, pts) == doctest::Approx(m.norm.point_spacing).epsilon(0.02));
+    }
+}
+
+TEST_CASE("ink pacing: a one-point stroke stays a point; non-finite ink and hopeless sizes are refused quickly") {
+    const Model m = load_bytes(test::small_model_bytes(ModelKind::Synthesis));
+    std::vector<InkStroke> ink(2);
+    ink[0].x = {0, 10, 20};
+    ink[0].y = {0, 30, 0};
+    ink[1].x = {25};
+    ink[1].y = {-5};
+    std::vector<InkStroke> out;
+    REQUIRE(pace_strokes(ink, 10, 2, out).ok);
+    CHECK(out[1].size() == 1);
+    std::vector<Point> pts;
+    REQUIRE(prepare_ink(m, ink, pts).ok);
+    CHECK(pts.back().pen_up == 1.0f);
+    CHECK(pts[pts.size() - 2].pen_up == 1.0f);  // the dot is its own stroke
+    auto bad = ink;
+    bad[0].y[1] = NAN;
+    CHECK(prepare_ink(m, bad, pts).message.find("finite") != std::string::npos);
+    bad = ink;
+    bad[0].t = {0, INFINITY, 2};
+    CHECK(prepare_ink(m, bad, pts).message.find("finite") != std::string::npos);
+    bad = ink;
+    bad[0].x[2] = 1e30f;  // one wild point: the ink would take ~1e29 points
+    CHECK_FALSE(prepare_ink(m, bad, pts).ok);
+    bad[0].t = {0, 1, 2};  // with stamps too
+    CHECK_FALSE(prepare_ink(m, bad, pts).ok);
+    CHECK_FALSE(pace_strokes(ink, 10, 1e-12f, out).ok);  // a tiny spacing
+    CHECK_FALSE(pace_strokes(ink, 10, NAN, out).ok);
+    InkStroke timed;
+    CHECK_FALSE(sample_by_time(ink[0], 1, timed).ok);  // no times
+    REQUIRE(pen_times(ink[0], 10, 1, timed).ok);
+    InkStroke sampled;
+    CHECK_FALSE(sample_by_time(timed, 1e-30f, sampled).ok);
 }

@@ -407,3 +407,48 @@ TEST_CASE("fuzz-ish: the parsers survive garbage") {
         (void)parse_ink_line(garbage(rng, ink), "g.jsonl:1", il);
     }
 }
+
+namespace {
+
+struct StepStats {
+    double mean = 0, cv = 0;  // of the pen-down steps
+};
+
+StepStats step_stats(const std::vector<RawLine>& lines) {
+    double n = 0, s = 0, ss = 0;
+    for (const auto& l : lines)
+        for (const auto& st : l.strokes)
+            for (size_t i = 1; i < st.size(); ++i) {
+                const double d = std::hypot(st.x[i] - st.x[i - 1], st.y[i] - st.y[i - 1]);
+                n += 1, s += d, ss += d * d;
+            }
+    StepStats r;
+    r.mean = s / n;
+    r.cv = std::sqrt(std::max(0.0, ss / n - r.mean * r.mean)) / r.mean;
+    return r;
+}
+
+}  // namespace
+
+TEST_CASE("pacing: style-like ink prepared for priming steps like the corpus's pen, unlike uniform resampling") {
+    FontsOptions opt;
+    opt.lines = 150;
+    opt.seed = 3;
+    FontsCorpus c;
+    REQUIRE(build_fonts_corpus(opt, c, nullptr).ok);
+    const StepStats corpus = step_stats(c.train);
+    const float height = median_line_height(c.train);
+    std::vector<RawLine> paced = c.train, uniform = c.train;
+    for (size_t i = 0; i < paced.size(); ++i) {
+        // What a style preset goes through when it primes: pace_strokes is prepare_ink's pacing.
+        std::vector<InkStroke> out;
+        REQUIRE(pace_strokes(c.train[i].strokes, height / kLineHeightPerXHeight, static_cast<float>(corpus.mean), out).ok);
+        paced[i].strokes = out;
+        for (auto& st : uniform[i].strokes) st = resample_stroke(st, static_cast<float>(corpus.mean));
+    }
+    const StepStats p = step_stats(paced), u = step_stats(uniform);
+    INFO("corpus cv ", corpus.cv, ", paced cv ", p.cv, ", uniform cv ", u.cv);
+    CHECK(p.mean == doctest::Approx(corpus.mean).epsilon(0.03));
+    CHECK(std::fabs(p.cv - corpus.cv) < 0.3 * corpus.cv);
+    CHECK(std::fabs(p.cv - corpus.cv) < 0.5 * std::fabs(u.cv - corpus.cv));
+}

@@ -264,42 +264,12 @@ std::vector<InkStroke> pen_strokes(const std::vector<Placed>& glyphs, const Line
     return out;
 }
 
-// Samples a stroke as a pen sampled at a fixed rate would: the step is `speed` on straights and
-// shrinks in curves and near the stroke's ends, where a writer slows down.
-InkStroke sample_stroke(const InkStroke& path, const LineStyle& st) {
-    const float h = 0.05f * st.size;  // dense spacing, far finer than any step
-    const InkStroke d = resample_stroke(path, h);
-    const size_t n = d.x.size();
-    if (n < 3) return d;
-    std::vector<float> turn(n, 0.0f), slow(n, 0.0f);
-    for (size_t i = 1; i + 1 < n; ++i) {
-        const float a1 = std::atan2(d.y[i] - d.y[i - 1], d.x[i] - d.x[i - 1]);
-        const float a2 = std::atan2(d.y[i + 1] - d.y[i], d.x[i + 1] - d.x[i]);
-        float t = std::fabs(a2 - a1);
-        if (t > kPi) t = 2 * kPi - t;
-        turn[i] = t / 0.05f;  // radians per x-height
-    }
-    for (size_t i = 0; i < n; ++i) {
-        float sum = 0;
-        int cnt = 0;
-        for (size_t j = i >= 3 ? i - 3 : 0; j <= std::min(n - 1, i + 3); ++j) sum += turn[j], ++cnt;
-        const float curv = sum / static_cast<float>(cnt);
-        const float ends = std::min(i, n - 1 - i) * 0.05f;  // x-heights from the nearer end
-        slow[i] = (0.35f + 0.65f / (1.0f + 0.8f * curv)) * std::min(1.0f, 0.45f + 0.55f * ends / 0.3f);
-    }
-    InkStroke out;
-    float pos = 0;  // in dense samples
-    const float last = static_cast<float>(n - 1);
-    while (pos < last) {
-        const size_t i = static_cast<size_t>(pos);
-        const float f = pos - static_cast<float>(i);
-        out.x.push_back(d.x[i] + (d.x[std::min(i + 1, n - 1)] - d.x[i]) * f);
-        out.y.push_back(d.y[i] + (d.y[std::min(i + 1, n - 1)] - d.y[i]) * f);
-        pos += std::max(0.2f, st.speed / 0.05f * slow[i]);
-    }
-    out.x.push_back(d.x.back());
-    out.y.push_back(d.y.back());
-    return out;
+// Samples a stroke as a pen sampled at a fixed rate would (the core's pen_times and sample_by_time,
+// as priming ink is): the step is `speed` x-heights on straights and shrinks in curves and near
+// the stroke's ends, where a writer slows down. False for a stroke too long to sample.
+bool sample_stroke(const InkStroke& path, const LineStyle& st, InkStroke& out) {
+    InkStroke timed;
+    return pen_times(path, st.size, st.speed * st.size, timed).ok && sample_by_time(timed, 1.0f, out).ok;
 }
 
 }  // namespace
@@ -311,7 +281,8 @@ bool write_line(const StrokeFont& font, const LineStyle& st, const std::u32strin
     const FontChoice* c = choice_of(font.name);
     out.strokes.clear();
     for (const auto& s : pen_strokes(glyphs, st, c && c->script)) {
-        InkStroke p = sample_stroke(s, st);
+        InkStroke p;
+        if (!sample_stroke(s, st, p)) return false;
         for (size_t i = 0; i < p.x.size(); ++i) {
             p.x[i] += normal(rng, st.noise * st.size);
             p.y[i] += normal(rng, st.noise * st.size);

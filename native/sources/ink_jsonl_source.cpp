@@ -39,8 +39,11 @@ Status read_ink_source(const std::string& path, SourceLines& out) {
             continue;
         }
         l.text = utf8_encode(normalise_typography(t));
-        for (const auto& st : ink[i].strokes)
-            if (!st.x.empty()) l.strokes.push_back(st);
+        for (size_t k = 0; k < ink[i].strokes.size(); ++k) {
+            if (ink[i].strokes[k].x.empty()) continue;
+            l.strokes.push_back(ink[i].strokes[k]);
+            if (k < ink[i].times.size()) l.strokes.back().t = ink[i].times[k];
+        }
         if (l.strokes.empty()) {
             out.skipped.add("ink records without points", path + ": record " + std::to_string(i + 1) + ": no points");
             continue;
@@ -53,10 +56,19 @@ Status read_ink_source(const std::string& path, SourceLines& out) {
     if (lines.empty() || !(h > 0)) return Status::error(path + ": no ink line with a height to scale by");
     scale_lines(lines, kTargetLineHeight / h);
     for (size_t i = 0; i < lines.size(); ++i) {
-        for (auto& st : lines[i].strokes) st = resample_stroke(st, kInkPointSpacing);
+        // Paced like the corpus's pen and like priming ink: the recorder's time stamps when it
+        // gave them, the corpus's pen-speed profile otherwise, sampled at kInkPointSpacing on average.
+        std::vector<InkStroke> paced;
+        Status p = pace_strokes(lines[i].strokes, kTargetLineHeight / kLineHeightPerXHeight, kInkPointSpacing, paced);
+        if (!p) {
+            out.skipped.add("ink records that cannot be paced", path + ": \"" + lines[i].text + "\": " + p.message);
+            continue;
+        }
+        lines[i].strokes = std::move(paced);
         const bool valid = lines.size() >= 10 && i % 10 == 9;
         (valid ? out.valid : out.train).push_back(std::move(lines[i]));
     }
+    if (out.train.empty()) return Status::error(path + ": no ink line could be paced");
     return Status::success();
 }
 
