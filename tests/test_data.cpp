@@ -14,6 +14,7 @@
 #include "iam_reader.h"
 #include "ink_jsonl.h"
 #include "ink_jsonl_source.h"
+#include "pen_kinematics.h"
 #include "rng.h"
 #include "stroke_font.h"
 #include "text_source.h"
@@ -451,4 +452,96 @@ TEST_CASE("pacing: style-like ink prepared for priming steps like the corpus's p
     CHECK(p.mean == doctest::Approx(corpus.mean).epsilon(0.03));
     CHECK(std::fabs(p.cv - corpus.cv) < 0.3 * corpus.cv);
     CHECK(std::fabs(p.cv - corpus.cv) < 0.5 * std::fabs(u.cv - corpus.cv));
+}
+
+TEST_CASE("fonts: writer statistics are reproducible from the seed, and differ between seeds") {
+    auto stats = [](uint64_t seed) {
+        FontsOptions opt;
+        opt.lines = 160;
+        opt.seed = seed;
+        opt.threads = seed % 2 ? 1 : 2;
+        FontsCorpus c;
+        REQUIRE(build_fonts_corpus(opt, c, nullptr).ok);
+        return writer_stats(c);
+    };
+    auto same = [](const std::map<std::string, WriterStats>& a, const std::map<std::string, WriterStats>& b) {
+        if (a.size() != b.size()) return false;
+        for (auto ia = a.begin(), ib = b.begin(); ia != a.end(); ++ia, ++ib)
+            if (ia->first != ib->first || ia->second.lines != ib->second.lines || ia->second.speed != ib->second.speed ||
+                ia->second.lifts_per_char != ib->second.lifts_per_char || ia->second.slant != ib->second.slant ||
+                ia->second.delayed_marks != ib->second.delayed_marks)
+                return false;
+        return true;
+    };
+    const auto a = stats(11), b = stats(11), c = stats(12);
+    REQUIRE(!a.empty());
+    CHECK(same(a, b));
+    CHECK_FALSE(same(a, c));
+    for (const auto& [name, w] : a) {
+        INFO(name);
+        CHECK(w.speed > 0.2);
+        CHECK(w.speed < 0.5);
+        CHECK(w.lifts_per_char > 0.3);
+        CHECK(std::fabs(w.slant) < 0.5);
+    }
+}
+
+TEST_CASE("fonts: i/j dots and t bars are written after the word at the writer's rate") {
+    FontsOptions opt;
+    opt.lines = 200;
+    opt.seed = 4;
+    FontsCorpus c;
+    REQUIRE(build_fonts_corpus(opt, c, nullptr).ok);
+    size_t marks = 0, delayed = 0;
+    for (const auto& li : c.train_info) marks += li.marks, delayed += li.delayed;
+    REQUIRE(c.train_info.size() == c.train.size());
+    REQUIRE(marks > 50);
+    CHECK(delayed > marks / 10);
+    CHECK(delayed < marks * 9 / 10);
+    // A writer who always delays writes every dot after its word; one who never does, none.
+    size_t f = 0;
+    while (f < c.fonts.size() && c.fonts[f].name != "futural") ++f;
+    REQUIRE(f < c.fonts.size());
+    LineStyle st = draw_style(c.fonts, 1, 0);
+    st.font = f;
+    for (float p : {0.0f, 1.0f}) {
+        st.delay_marks = p;
+        Rng rng(3);
+        RawLine line;
+        LineInfo li;
+        REQUIRE(write_line(c.fonts[f], st, U"the quick tiny jam", rng, line, &li));
+        CHECK(li.marks == 5);  // t, i, t, i dots... : t(he), i(quick), t(iny), i(tiny), j(jam)
+        CHECK(li.delayed == (p > 0 ? li.marks : 0));
+        if (p > 0) {  // the last stroke is the j's dot, written after "jam"
+            const InkStroke& last = line.strokes.back();
+            CHECK(last.y.front() < -0.5f * st.size);
+        }
+    }
+}
+
+TEST_CASE("kinematics: the hand rounds a corner and overshoots a cusp, ends kept") {
+    HandKinematics k;
+    k.x_height = 10;
+    k.smooth = 0.08f;
+    k.overshoot = 0.1f;
+    InkStroke corner;
+    corner.x = {0, 10, 10};
+    corner.y = {0, 0, 10};
+    const InkStroke r = move_hand(corner, k);
+    CHECK(r.x.front() == 0);
+    CHECK(r.y.back() == doctest::Approx(10));
+    float nearest = 1e9f;
+    for (size_t i = 0; i < r.size(); ++i) nearest = std::min(nearest, std::hypot(r.x[i] - 10, r.y[i]));
+    CHECK(nearest > 0.1f);  // the corner is cut
+    InkStroke cusp;         // up and straight back down
+    cusp.x = {0, 0, 0.5f};
+    cusp.y = {0, -10, 0};
+    const InkStroke c = move_hand(cusp, k);
+    float top = 0;
+    for (float y : c.y) top = std::min(top, y);
+    CHECK(top < -10.2f * 0.96f);  // ran on past the turn (smoothing takes a little back)
+    Rng rng(1);
+    InkStroke still = r;
+    add_tremor(still, k, rng);
+    CHECK(still.x.front() == r.x.front());  // fades in from the pen's first contact
 }

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <exception>
+#include <set>
 #include <sys/stat.h>
 
 #include <nlohmann/json.hpp>
@@ -66,6 +67,17 @@ void add_source(Build& b, SourceLines& src, const std::string& kind, nlohmann::j
     b.sources[kind] = std::move(info);
 }
 
+// Per font: lines, mean speed (x-heights per step on straights), pen lifts per character, mean
+// slant, share of i/j dots and t bars written after their word.
+nlohmann::json writers_json(const FontsCorpus& c) {
+    nlohmann::json out = nlohmann::json::object();
+    auto r3 = [](double v) { return std::round(v * 1000) / 1000; };
+    for (const auto& [name, w] : writer_stats(c))
+        out[name] = {{"lines", w.lines}, {"mean_speed", r3(w.speed)}, {"lifts_per_char", r3(w.lifts_per_char)},
+                     {"mean_slant", r3(w.slant)}, {"delayed_marks", r3(w.delayed_marks)}};
+    return out;
+}
+
 Status fonts_source(const Args& a, Build& b) {
     FontsOptions opt;
     long long lines = 20000, seed = 1, threads = 2;
@@ -86,8 +98,9 @@ Status fonts_source(const Args& a, Build& b) {
     };
     if (!(s = build_fonts_corpus(opt, c, progress))) return s;
     for (const auto& n : c.notes) std::fprintf(stderr, "hw-train data: note: %s\n", n.c_str());
-    SourceLines src{std::move(c.train), std::move(c.valid), std::move(c.sources), std::move(c.skipped)};
     nlohmann::json info;
+    info["writers"] = writers_json(c);  // before the lines move on
+    SourceLines src{std::move(c.train), std::move(c.valid), std::move(c.sources), std::move(c.skipped)};
     std::vector<std::string> names;
     for (const auto& f : c.fonts) names.push_back(f.name);
     size_t held_out = 0;
@@ -170,6 +183,37 @@ nlohmann::json summary(const Build& b, const std::string& out, double seconds) {
     return j;
 }
 
+// The font of a fonts-corpus source ("fonts:NAME size=..."), or "" for other sources.
+std::string font_of(const std::string& source) {
+    return source.rfind("fonts:", 0) == 0 ? source.substr(6, source.find(' ') - 6) : "";
+}
+
+// The preview sheet: the first line of every font (train or valid) first, so that each writer is
+// seen at least once, then evenly spread lines up to `count` in all.
+std::string preview_of(const Dataset& d, size_t count) {
+    Dataset sheet;
+    sheet.sources = d.sources;
+    sheet.quantum = d.quantum;
+    sheet.norm = d.norm;
+    std::set<std::string> seen;
+    std::vector<bool> taken[2] = {std::vector<bool>(d.train.size()), std::vector<bool>(d.valid.size())};
+    for (int part = 0; part < 2; ++part)
+        for (size_t i = 0; i < (part ? d.valid : d.train).size(); ++i) {
+            const DataLine& l = (part ? d.valid : d.train)[i];
+            const std::string f = l.source < d.sources.size() ? font_of(d.sources[l.source]) : "";
+            if (f.empty() || !seen.insert(f).second) continue;
+            sheet.train.push_back(l);
+            taken[part][i] = true;
+        }
+    const size_t rest = count > sheet.train.size() ? count - sheet.train.size() : 0;
+    for (size_t k = 0; k < rest && !d.train.empty(); ++k) {
+        const size_t i = k * d.train.size() / rest;
+        if (!taken[0][i]) sheet.train.push_back(d.train[i]);
+    }
+    if (sheet.train.empty()) return preview_svg(d, count);
+    return preview_svg(sheet, sheet.train.size());
+}
+
 int run(int argc, char** argv) {
     const auto t0 = std::chrono::steady_clock::now();
     Args a({"--iam", "--ink", "--lines", "--seed", "--out", "--preview", "--preview-lines", "--threads", "--svg-fonts",
@@ -192,7 +236,7 @@ int run(int argc, char** argv) {
     b.data.norm = compute_norm(b.data.train, b.data.quantum);
     b.data.alphabet = collect_alphabet(b.data.train);
     if (!(s = save_dataset(b.data, a.get("--out")))) return fail(2, s.message);
-    if (a.has("--preview") && !(s = write_file_atomic(a.get("--preview"), preview_svg(b.data, static_cast<size_t>(preview_lines)))))
+    if (a.has("--preview") && !(s = write_file_atomic(a.get("--preview"), preview_of(b.data, static_cast<size_t>(preview_lines)))))
         return fail(2, s.message);
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::printf("%s\n", summary(b, a.get("--out"), secs).dump().c_str());

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "files.h"
+#include "pen_kinematics.h"
 #include "text.h"
 #include "text_source.h"
 
@@ -25,16 +26,18 @@ struct FontChoice {
 };
 
 // .jhf fonts from hershey-fonts-data (always present), then Inkscape's SVG fonts (optional).
+// Serif and double-line engraving fonts (timesr, timesi, rowmand, futuram, scriptc, the Hershey SVG ones)
+// weigh least: however they are moved, their serifs and parallel strokes read as type.
 const FontChoice kJhfFonts[] = {
-    {"scripts", 2.0f, true, true},   {"scriptc", 1.5f, true, true},  {"cursive", 2.0f, true, true},
-    {"futural", 1.0f, false, false}, {"futuram", 0.7f, false, false}, {"rowmans", 1.0f, false, false},
-    {"rowmand", 0.5f, false, false}, {"timesi", 1.0f, false, true},  {"timesr", 0.5f, false, false}};
+    {"scripts", 2.0f, true, true},   {"scriptc", 0.6f, true, true},  {"cursive", 2.0f, true, true},
+    {"futural", 1.0f, false, false}, {"futuram", 0.3f, false, false}, {"rowmans", 1.0f, false, false},
+    {"rowmand", 0.3f, false, false}, {"timesi", 0.4f, false, true},  {"timesr", 0.2f, false, false}};
 const FontChoice kSvgFonts[] = {
     {"EMSAllure", 2.0f, true, true},         {"EMSElfin", 1.0f, false, false},
     {"EMSFelix", 1.0f, false, false},        {"EMSNixish", 1.0f, false, false},
     {"EMSNixishItalic", 1.0f, false, true},  {"EMSReadability", 1.0f, false, false},
     {"EMSReadabilityItalic", 1.0f, false, true}, {"EMSTech", 0.7f, false, false},
-    {"HersheyScriptMed", 0.7f, true, true},  {"HersheySerifMedItalic", 0.5f, false, true}};
+    {"HersheyScriptMed", 0.4f, true, true},  {"HersheySerifMedItalic", 0.2f, false, true}};
 // Single-stroke fonts traced from Debian's handwriting fonts (hw-train strokefonts, make hand-fonts).
 // Real people's hands weigh most; designed informal fonts less; capitals-only fonts (small capitals
 // for lower case) least.
@@ -126,6 +129,30 @@ std::string LineStyle::describe(const std::vector<StrokeFont>& fonts) const {
     return buf;
 }
 
+namespace {
+
+// The writer's hand: fast writers round corners more; each has its own pen-speed profile.
+void draw_hand(Rng& rng, LineStyle& st) {
+    const float fluency = (st.speed - 0.26f) / 0.12f;  // 0 slow .. 1 fast
+    st.smooth = uniform(rng, 0.03f, 0.07f) + 0.05f * fluency;
+    st.overshoot = uniform(rng, 0.0f, 0.12f);
+    st.tremor = uniform(rng, 0.002f, 0.01f);
+    st.tremor_period = uniform(rng, 6.0f, 12.0f);
+    st.pen.floor = uniform(rng, 0.25f, 0.45f);
+    st.pen.curve = uniform(rng, 0.5f, 1.2f);
+    st.pen.end_floor = uniform(rng, 0.3f, 0.6f);
+    st.pen.end_reach = uniform(rng, 0.2f, 0.4f);
+    st.glyph_scale = uniform(rng, 0.02f, 0.07f);
+    st.glyph_slant = uniform(rng, 0.015f, 0.05f);
+    st.glyph_shape = uniform(rng, 0.01f, 0.04f);
+    st.delay_marks = uniform(rng, 0.0f, 0.8f);
+    st.wander_slant = uniform(rng, 0.0f, 0.05f);
+    st.wander_size = uniform(rng, 0.0f, 0.08f);
+    st.wander_wave = uniform(rng, 12.0f, 30.0f);
+}
+
+}  // namespace
+
 LineStyle draw_style(const std::vector<StrokeFont>& fonts, uint64_t seed, size_t k) {
     Rng rng(seed * 1000003ULL + k, 0x5851F42D4C957F2DULL);
     double total = 0;
@@ -147,8 +174,9 @@ LineStyle draw_style(const std::vector<StrokeFont>& fonts, uint64_t seed, size_t
     st.drift_wave = uniform(rng, 6.0f, 20.0f);
     st.jitter = uniform(rng, 0.01f, 0.045f);
     st.distortion = uniform(rng, 0.02f, 0.08f);
-    st.speed = uniform(rng, 0.3f, 0.42f);
-    st.noise = uniform(rng, 0.004f, 0.015f);
+    st.speed = uniform(rng, 0.26f, 0.38f);
+    st.noise = uniform(rng, 0.003f, 0.01f);
+    draw_hand(rng, st);
     // Validation: every 20th style draw, plus one whole font-and-size combination (large letters of
     // the first .jhf print font) and one whole traced hand, so validation also measures a
     // combination and a writer never trained on.
@@ -159,37 +187,81 @@ LineStyle draw_style(const std::vector<StrokeFont>& fonts, uint64_t seed, size_t
 namespace {
 
 struct Placed {
-    std::vector<InkStroke> strokes;  // data units, y down, baseline at 0
+    std::vector<InkStroke> strokes;  // data units, y down, baseline at 0; marks (dots, bars) last
+    size_t marks = 0;                // trailing strokes that are an i/j dot or a t bar
+    bool delay = false;              // the marks are written after the word
     bool space_before = false;       // a word gap precedes this glyph: never join across it
 };
 
-// Lays the glyphs out along the baseline with per-glyph jitter (offset and scale).
+// Index of the glyph's dot (i, j: its smallest stroke, when small) or bar (t: its flattest
+// stroke, when flat), or -1.
+int mark_stroke(const Glyph& g, char32_t c, float x_height) {
+    if (g.strokes.size() < 2 || (c != U'i' && c != U'j' && c != U't')) return -1;
+    int best = -1;
+    float best_score = 1e30f;
+    for (size_t i = 0; i < g.strokes.size(); ++i) {
+        const auto& s = g.strokes[i];
+        const auto [x0, x1] = std::minmax_element(s.x.begin(), s.x.end());
+        const auto [y0, y1] = std::minmax_element(s.y.begin(), s.y.end());
+        const float w = *x1 - *x0, h = *y1 - *y0;
+        const bool fits = c == U't' ? w > 2.5f * h && w > 0.2f * x_height : std::max(w, h) < 0.4f * x_height;
+        const float score = c == U't' ? h / std::max(w, 1e-6f) : std::max(w, h);
+        if (fits && score < best_score) best = static_cast<int>(i), best_score = score;
+    }
+    return best;
+}
+
+// One glyph's strokes in line coordinates: scaled, shifted to the cursor, and varied as a person's
+// letters vary (scale, slant and a small smooth shape change of its own).
+std::vector<InkStroke> place_glyph(const Glyph& g, const StrokeFont& font, const LineStyle& st, float cursor, float scale,
+                                   Rng& rng) {
+    const float s = st.size / font.x_height * scale;
+    const float js = 1.0f + normal(rng, st.glyph_scale), shear = normal(rng, st.glyph_slant);
+    const float jx = normal(rng, st.jitter * st.size), jy = normal(rng, st.jitter * st.size);
+    const float ax = normal(rng, st.glyph_shape) * st.size, ay = normal(rng, st.glyph_shape) * st.size;
+    const float kx = 2 * kPi / (uniform(rng, 1.0f, 2.5f) * st.size), ky = 2 * kPi / (uniform(rng, 1.0f, 2.5f) * st.size);
+    const float px = uniform(rng, 0, 2 * kPi), py = uniform(rng, 0, 2 * kPi);
+    std::vector<InkStroke> out;
+    for (const auto& stroke : g.strokes) {
+        InkStroke o;
+        for (size_t i = 0; i < stroke.x.size(); ++i) {
+            const float lx = (stroke.x[i] - g.left) * s * st.width * js, ly = (stroke.y[i] - font.baseline) * s * js;
+            o.x.push_back(cursor + jx + lx - shear * ly + ax * std::sin(ky * ly + px));
+            o.y.push_back(jy + ly + ay * std::sin(kx * lx + py));
+        }
+        out.push_back(std::move(o));
+    }
+    return out;
+}
+
+// Lays the glyphs out along the baseline, the size wandering slowly along the line; a word's dots
+// and bars are delayed together, with the writer's probability.
 bool layout(const StrokeFont& font, const LineStyle& st, const std::u32string& text, Rng& rng, std::vector<Placed>& out) {
     const float s = st.size / font.x_height;
+    const float phase = uniform(rng, 0, 2 * kPi), k = 2 * kPi / (st.wander_wave * st.size);
     float cursor = 0;
-    bool gap = false;
+    bool gap = true, delay = rng.uniform() < st.delay_marks;
     for (char32_t c : text) {
         auto it = font.glyphs.find(c);
         if (it == font.glyphs.end()) return false;
         const Glyph& g = it->second;
-        const float advance = (g.right - g.left) * s * st.width;
+        const float scale = 1.0f + st.wander_size * std::sin(k * cursor + phase);
+        const float advance = (g.right - g.left) * s * st.width * scale;
         if (c == U' ') {
-            cursor += advance * st.word_space;
+            cursor += advance * st.word_space * std::max(0.75f, 1.0f + normal(rng, 0.12f));  // no two gaps alike
             gap = true;
+            delay = rng.uniform() < st.delay_marks;
             continue;
         }
-        const float jx = normal(rng, st.jitter * st.size), jy = normal(rng, st.jitter * st.size);
-        const float js = 1.0f + normal(rng, 0.03f);
         Placed p;
         p.space_before = gap;
         gap = false;
-        for (const auto& stroke : g.strokes) {
-            InkStroke o;
-            for (size_t i = 0; i < stroke.x.size(); ++i) {
-                o.x.push_back(cursor + jx + (stroke.x[i] - g.left) * s * st.width * js);
-                o.y.push_back(jy + (stroke.y[i] - font.baseline) * s * js);
-            }
-            p.strokes.push_back(std::move(o));
+        p.strokes = place_glyph(g, font, st, cursor, scale, rng);
+        const int m = mark_stroke(g, c, font.x_height);
+        if (m >= 0) {
+            std::rotate(p.strokes.begin() + m, p.strokes.begin() + m + 1, p.strokes.end());
+            p.marks = 1;
+            p.delay = delay;
         }
         out.push_back(std::move(p));
         cursor += advance + st.spacing * st.size;
@@ -222,15 +294,17 @@ struct Elastic {
     }
 };
 
-// Slant, baseline drift and the elastic field, applied to every point of the line.
+// Slant (wandering along the line), baseline drift and the elastic field, applied to every point of the line.
 void warp(std::vector<Placed>& glyphs, const LineStyle& st, Rng& rng) {
     const Elastic field(rng, st);
     const float phase = uniform(rng, 0, 2 * kPi), tilt = normal(rng, 0.015f);
     const float k = 2 * kPi / (st.drift_wave * st.size);
+    const float slant_phase = uniform(rng, 0, 2 * kPi), ks = 2 * kPi / (st.wander_wave * st.size);
     for (auto& g : glyphs)
         for (auto& s : g.strokes)
             for (size_t i = 0; i < s.x.size(); ++i) {
-                float x = s.x[i] - st.slant * s.y[i];
+                const float slant = st.slant + st.wander_slant * std::sin(ks * s.x[i] + slant_phase);
+                float x = s.x[i] - slant * s.y[i];
                 float y = s.y[i] + st.drift * st.size * std::sin(k * x + phase) + tilt * x;
                 field.apply(x, y);
                 s.x[i] = x;
@@ -248,41 +322,72 @@ void append(InkStroke& a, const InkStroke& b) {
 }
 
 // One polyline per pen-down stroke: strokes that end where the next begins are drawn without
-// lifting the pen, and joined-up scripts run on from one letter into the next (not across words).
-std::vector<InkStroke> pen_strokes(const std::vector<Placed>& glyphs, const LineStyle& st, bool script) {
-    std::vector<InkStroke> out;
+// lifting the pen, and joined-up scripts run on from one letter into the next (not across words,
+// not from a dot or bar). Delayed dots and bars come after their word, in writing order.
+std::vector<InkStroke> pen_strokes(const std::vector<Placed>& glyphs, const LineStyle& st, bool script, LineInfo& info) {
+    std::vector<InkStroke> out, pending;
     const float touch = 0.06f * st.size, join = 0.4f * st.size;
+    bool after_mark = false;
+    auto flush = [&] {
+        for (auto& m : pending) out.push_back(std::move(m));
+        pending.clear();
+    };
     for (const auto& g : glyphs) {
+        if (g.space_before) flush();
+        const size_t body = g.strokes.size() - g.marks;
         for (size_t i = 0; i < g.strokes.size(); ++i) {
             const InkStroke& s = g.strokes[i];
-            const bool across = i == 0;
-            const float limit = across ? (script && !g.space_before ? join : (g.space_before ? 0.0f : touch)) : touch;
+            if (i >= body) ++info.marks;
+            if (i >= body && g.delay) {
+                pending.push_back(s);
+                ++info.delayed;
+                continue;
+            }
+            const bool join_on = script && !g.space_before && !after_mark;
+            float limit = i == 0 ? (join_on ? join : (g.space_before ? 0.0f : touch)) : touch;
+            if (i >= body) limit = 0;
             if (!out.empty() && gap_between(out.back(), s) < limit) append(out.back(), s);
             else out.push_back(s);
         }
+        after_mark = g.marks > 0 && !g.delay;
     }
+    flush();
     return out;
 }
 
 // Samples a stroke as a pen sampled at a fixed rate would (the core's pen_times and sample_by_time,
 // as priming ink is): the step is `speed` x-heights on straights and shrinks in curves and near
-// the stroke's ends, where a writer slows down. False for a stroke too long to sample.
+// the stroke's ends, where a writer slows down, as the writer's PenProfile says. False for a stroke too long to sample.
 bool sample_stroke(const InkStroke& path, const LineStyle& st, InkStroke& out) {
     InkStroke timed;
-    return pen_times(path, st.size, st.speed * st.size, timed).ok && sample_by_time(timed, 1.0f, out).ok;
+    return pen_times(path, st.size, st.speed * st.size, timed, st.pen).ok && sample_by_time(timed, 1.0f, out).ok;
+}
+
+HandKinematics hand_of(const LineStyle& st) {
+    HandKinematics k;
+    k.x_height = st.size;
+    k.smooth = st.smooth;
+    k.overshoot = st.overshoot;
+    k.tremor = st.tremor;
+    k.tremor_period = st.tremor_period;
+    return k;
 }
 
 }  // namespace
 
-bool write_line(const StrokeFont& font, const LineStyle& st, const std::u32string& text, Rng& rng, RawLine& out) {
+bool write_line(const StrokeFont& font, const LineStyle& st, const std::u32string& text, Rng& rng, RawLine& out,
+                LineInfo* info) {
     std::vector<Placed> glyphs;
     if (!layout(font, st, text, rng, glyphs)) return false;
     warp(glyphs, st, rng);
     const FontChoice* c = choice_of(font.name);
     out.strokes.clear();
-    for (const auto& s : pen_strokes(glyphs, st, c && c->script)) {
+    LineInfo li;
+    const HandKinematics hand = hand_of(st);
+    for (const auto& s : pen_strokes(glyphs, st, c && c->script, li)) {
         InkStroke p;
-        if (!sample_stroke(s, st, p)) return false;
+        if (!sample_stroke(move_hand(s, hand), st, p)) return false;
+        add_tremor(p, hand, rng);
         for (size_t i = 0; i < p.x.size(); ++i) {
             p.x[i] += normal(rng, st.noise * st.size);
             p.y[i] += normal(rng, st.noise * st.size);
@@ -290,6 +395,7 @@ bool write_line(const StrokeFont& font, const LineStyle& st, const std::u32strin
         out.strokes.push_back(std::move(p));
     }
     out.text = utf8_encode(text);
+    if (info) *info = li;
     return !out.strokes.empty();
 }
 
@@ -298,6 +404,7 @@ namespace {
 struct Job {
     std::vector<std::string> texts;  // one per line
     std::vector<RawLine> lines;
+    std::vector<LineInfo> info;
     std::vector<int> status;         // 0 written, 1 no style's font could write it
 };
 
@@ -314,7 +421,7 @@ void write_job_line(const FontsCorpus& c, uint64_t seed, size_t i, Job& job) {
         if (c.styles[k].valid != c.styles[first].valid) continue;
         RawLine& out = job.lines[i];
         out.source = static_cast<uint32_t>(k);
-        if (write_line(c.fonts[c.styles[k].font], c.styles[k], text, rng, out)) return void(job.status[i] = 0);
+        if (write_line(c.fonts[c.styles[k].font], c.styles[k], text, rng, out, &job.info[i])) return void(job.status[i] = 0);
     }
     job.status[i] = 1;
 }
@@ -356,6 +463,7 @@ Status build_fonts_corpus(const FontsOptions& opt, FontsCorpus& c, const Progres
         else job.texts.push_back(fortunes[text_rng.next_u32() % fortunes.size()]);
     }
     job.lines.resize(opt.lines);
+    job.info.resize(opt.lines);
     job.status.assign(opt.lines, 1);
     run_jobs(c, opt, job, progress);
     for (size_t i = 0; i < opt.lines; ++i) {
@@ -364,10 +472,40 @@ Status build_fonts_corpus(const FontsOptions& opt, FontsCorpus& c, const Progres
                                                                "\" needs a glyph the fonts lack");
             continue;
         }
-        (c.styles[job.lines[i].source].valid ? c.valid : c.train).push_back(std::move(job.lines[i]));
+        const bool valid = c.styles[job.lines[i].source].valid;
+        (valid ? c.valid : c.train).push_back(std::move(job.lines[i]));
+        (valid ? c.valid_info : c.train_info).push_back(job.info[i]);
     }
     if (c.train.empty()) return Status::error("fonts corpus: no line could be written");
     return Status::success();
+}
+
+std::map<std::string, WriterStats> writer_stats(const FontsCorpus& c) {
+    std::map<std::string, WriterStats> out;
+    std::map<std::string, double> chars, lifts, marks, delayed;
+    for (int part = 0; part < 2; ++part) {
+        const auto& lines = part ? c.valid : c.train;
+        const auto& info = part ? c.valid_info : c.train_info;
+        for (size_t i = 0; i < lines.size(); ++i) {
+            const LineStyle& st = c.styles[lines[i].source];
+            const std::string& name = c.fonts[st.font].name;
+            WriterStats& w = out[name];
+            ++w.lines;
+            w.speed += st.speed;
+            w.slant += st.slant;
+            lifts[name] += static_cast<double>(lines[i].strokes.size());
+            chars[name] += static_cast<double>(std::count_if(lines[i].text.begin(), lines[i].text.end(), [](char ch) { return ch != ' '; }));
+            if (i < info.size()) marks[name] += static_cast<double>(info[i].marks), delayed[name] += static_cast<double>(info[i].delayed);
+        }
+    }
+    for (auto& [name, w] : out) {
+        const double n = static_cast<double>(w.lines);
+        w.speed /= n;
+        w.slant /= n;
+        w.lifts_per_char = chars[name] > 0 ? lifts[name] / chars[name] : 0;
+        w.delayed_marks = marks[name] > 0 ? delayed[name] / marks[name] : 0;
+    }
+    return out;
 }
 
 }  // namespace hw

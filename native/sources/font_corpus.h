@@ -1,12 +1,16 @@
-// The fonts corpus: text lines written with single-stroke fonts, each line in one style (font,
-// slant, size, width, spacing, baseline drift) with per-glyph jitter, a smooth elastic
-// distortion, pen-speed sampling along the path and point noise. Deterministic given the seed
+// The fonts corpus: text lines written with single-stroke fonts, each line by one writer (a
+// LineStyle: font, slant, size, width, spacing, baseline drift, and a hand's kinematics: speed,
+// smoothness, overshoot, tremor, how the pen slows) with every letter varied (a per-glyph affine
+// and shape noise), slant and size wandering along the line, dots and bars sometimes written after
+// the word, a smooth elastic distortion, pen-speed sampling in time and point noise. Deterministic given the seed
 // (each line draws from its own generator, so the thread count does not change the result).
 #pragma once
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
+#include "ink.h"
 #include "raw_line.h"
 #include "rng.h"
 #include "stroke_font.h"
@@ -37,8 +41,33 @@ struct LineStyle {
     float distortion = 0.04f; // elastic field amplitude, x-heights
     float speed = 0.3f;       // pen step on straights, x-heights
     float noise = 0.01f;      // point noise sd, x-heights
+    // The writer's hand (pen_kinematics.h) and pen-speed profile (ink.h).
+    float smooth = 0.05f;     // corner rounding: low-pass radius, x-heights
+    float overshoot = 0.05f;  // run-on past sharp turns, x-heights
+    float tremor = 0.005f;    // wobble amplitude, x-heights
+    float tremor_period = 8;  // its period, samples
+    PenProfile pen;           // how the pen slows in curves and at stroke ends
+    // Every letter differs: sd of its scale, of its extra slant, of its shape noise (x-heights).
+    float glyph_scale = 0.04f, glyph_slant = 0.04f, glyph_shape = 0.02f;
+    float delay_marks = 0.3f; // chance that a word's i/j dots and t bars are written after the word
+    float wander_slant = 0.04f, wander_size = 0.04f;  // slow wander of slant and size along the line
+    float wander_wave = 15;   // its wavelength, x-heights
     bool valid = false;       // held out for validation
     std::string describe(const std::vector<StrokeFont>& fonts) const;
+};
+
+// What writing a line did, for the corpus's statistics.
+struct LineInfo {
+    size_t marks = 0;    // i/j dots and t bars written as their own stroke
+    size_t delayed = 0;  // of those, written after the word
+};
+
+// Per font (writer family): lines, mean speed (pen step on straights, x-heights), pen lifts per
+// character (strokes per non-space character), mean slant, and the share of dots and bars written
+// after their word.
+struct WriterStats {
+    size_t lines = 0;
+    double speed = 0, lifts_per_char = 0, slant = 0, delayed_marks = 0;
 };
 
 struct FontsCorpus {
@@ -48,7 +77,11 @@ struct FontsCorpus {
     std::vector<RawLine> train, valid;  // source = style index
     SkipLog skipped;
     std::vector<std::string> notes;     // for standard error (e.g. SVG fonts absent)
+    std::vector<LineInfo> train_info, valid_info;  // one per line of train and valid
 };
+
+// Statistics per font name over every line of the corpus (train and valid), sorted by name.
+std::map<std::string, WriterStats> writer_stats(const FontsCorpus& c);
 
 using Progress = std::function<void(size_t done, size_t total)>;
 
@@ -57,7 +90,9 @@ Status load_corpus_fonts(const FontsOptions& opt, std::vector<StrokeFont>& fonts
 // Draws style number `k` (a fixed draw from the seed); 1 in 20 styles is held out for validation.
 LineStyle draw_style(const std::vector<StrokeFont>& fonts, uint64_t seed, size_t k);
 // Writes one line; false when the font lacks a glyph for some character.
-bool write_line(const StrokeFont& font, const LineStyle& style, const std::u32string& text, Rng& rng, RawLine& out);
+bool write_line(const StrokeFont& font, const LineStyle& style, const std::u32string& text, Rng& rng, RawLine& out,
+                LineInfo* info = nullptr);
+
 Status build_fonts_corpus(const FontsOptions& opt, FontsCorpus& out, const Progress& progress);
 
 }  // namespace hw
