@@ -14,7 +14,7 @@ PACKAGES := cmake ninja-build g++ make pkg-config libeigen3-dev nlohmann-json3-d
             libfreetype-dev $(HAND_FONT_PACKAGES)
 
 .PHONY: all setup build test demo fixtures bench eval clean corpus hand-fonts
-.PHONY: wasm test-web node-deps bench-web
+.PHONY: wasm test-web node-deps bench-web bench-native
 
 all: build
 
@@ -94,15 +94,22 @@ test-web: node-deps
 bench-web: web/dist/hw.mjs
 	node bench/web_bench.mjs
 
+# Steps per second of the native core per stored precision and kernel set (the JSON goes to
+# $(BUILD)/bench-native.json); reports, never fails.
+bench-native: build
+	$(BUILD)/bin/bench_native --json $(BUILD)/bench-native.json
+
 # All the benchmarks (they report numbers and never fail on time; not part of `make test`):
 # the trainer's updates per second on random data (CPU LibTorch; a short run of a small batch,
-# since one full-size update, batch 128 x 400 points, takes minutes on a CPU), then the WASM core.
+# since one full-size update, batch 128 x 400 points, takes minutes on a CPU), then the native
+# and the WASM core.
 # Override the trainer's shape with TRAIN_BENCH_ARGS, e.g. "--batch 128 --points 400 --steps 2".
 TRAIN_BENCH_ARGS ?= --device cpu --batch 8 --points 100 --chars 10 --steps 3
 bench: build web/dist/hw.mjs
 	@if $(BUILD)/bin/hw-train --help | grep -q '^  bench'; then \
 	  echo "hw-train bench $(TRAIN_BENCH_ARGS)"; $(BUILD)/bin/hw-train bench $(TRAIN_BENCH_ARGS); \
 	else echo "bench: hw-train was built without LibTorch: no trainer benchmark"; fi
+	$(MAKE) bench-native
 	$(MAKE) bench-web
 
 clean:

@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <cstring>
+#include <vector>
 #if defined(__wasm_simd128__)
 #include <wasm_simd128.h>
 #endif
@@ -146,5 +147,59 @@ inline void matvec_add(const float* W, const float* x, const float* b, float* ou
     }
 }
 #endif
+
+// ---- weights in the precision of their file -------------------------------------------------
+
+enum class WeightType { F32, F16, I8 };
+
+// A row-major weight matrix kept as the file stores it: f32, IEEE half bits, or int8 with per-row
+// scales. An int8 row may join two tensors side by side (an LSTM's W_ih | W_hh), each quantised
+// with its own row scale: columns [0, split) use scales[2r], [split, cols) use scales[2r + 1].
+struct WeightMatrix {
+    WeightType type = WeightType::F32;
+    int nrows = 0, ncols = 0;
+    int split = 0;                // int8 only
+    std::vector<float> f32;       // [rows, cols] when F32
+    std::vector<uint16_t> f16;    // [rows, cols] when F16
+    std::vector<int8_t> i8;       // [rows, cols] when I8
+    std::vector<float> scales;    // [rows, 2] when I8
+
+    int rows() const { return nrows; }
+    int cols() const { return ncols; }
+    float at(int r, int c) const;  // the f32 value the reader's dequantisation gives
+    size_t bytes() const;          // memory held by the weights
+};
+
+// Half to float, exact for every finite half (the reader refuses non-finite weights): normals by
+// moving the exponent, subnormals as an integer times 2^-24 (no subnormal float arithmetic, which
+// is slow on x86). The SIMD kernels do the same lane by lane.
+inline float half_to_float(uint16_t h) {
+    const uint32_t em = h & 0x7fffu, sign = static_cast<uint32_t>(h & 0x8000u) << 16;
+    uint32_t bits;
+    if (em < 0x400u) {
+        const float f = static_cast<float>(static_cast<int>(em)) * 0x1p-24f;
+        std::memcpy(&bits, &f, 4);
+    } else {
+        bits = (em << 13) + (112u << 23);
+    }
+    bits |= sign;
+    float out;
+    std::memcpy(&out, &bits, 4);
+    return out;
+}
+
+// int8 weight q of a row with scale s, computed as the reader does (int8 -> float, times scale).
+inline float int8_weight(int8_t q, float s) { return static_cast<float>(q) * s; }
+
+// Kernel sets. Every set gives the same bits: same weight values, same eight-partial-sum order,
+// multiply then add (never fused). Reference is portable C++; the others are chosen at run time.
+enum class Isa { Reference, Sse2, Avx2, WasmSimd };
+const char* isa_name(Isa isa);
+bool isa_supported(Isa isa);
+Isa best_isa();
+
+// out[r] = b[r] + sum_c W[r, c] * x[c], in the order of matvec_add above. Allocates nothing.
+// An unsupported isa falls back to Reference.
+void matvec_add(const WeightMatrix& W, const float* x, const float* b, float* out, Isa isa);
 
 }  // namespace hw

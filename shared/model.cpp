@@ -2,6 +2,8 @@
 #include "hwm_header.h"
 #include "model.h"
 
+#include <cstring>
+
 namespace hw {
 
 using nlohmann::json;
@@ -20,6 +22,68 @@ static RowMatrix side_by_side(const NamedTensor& a, const NamedTensor& b) {
     RowMatrix m(a.shape[0], a.shape[1] + b.shape[1]);
     m << as_matrix(a), as_matrix(b);
     return m;
+}
+
+// A tensor as the file stores it: the reader's f32 values and, for f16 and int8, its bytes in the
+// blob (read_hwm has checked their bounds, and that every value and scale is finite).
+struct Stored {
+    const NamedTensor* t = nullptr;
+    DType dtype = DType::F32;
+    const uint8_t* bytes = nullptr;
+    int rows() const { return static_cast<int>(t->shape[0]); }
+    int cols() const { return static_cast<int>(t->shape[1]); }
+};
+
+static Stored stored(const HwmFile& f, const uint8_t* blob, const NamedTensor* t) {
+    const size_t i = static_cast<size_t>(t - f.tensors.data());
+    return {t, f.dtypes[i], blob + f.header["tensors"][i]["offset"].get<size_t>()};
+}
+
+static WeightMatrix f32_matrix(const Stored& a, const Stored* b) {
+    WeightMatrix w;
+    RowMatrix m = b ? side_by_side(*a.t, *b->t) : as_matrix(*a.t);
+    w.nrows = static_cast<int>(m.rows());
+    w.ncols = static_cast<int>(m.cols());
+    w.f32.assign(m.data(), m.data() + m.size());
+    return w;
+}
+
+// Row r of each part, one after the other: the layout of side_by_side, in the stored type.
+template <class T>
+static void join_rows(const T* a, int ca, const T* b, int cb, int rows, std::vector<T>& out) {
+    out.resize(static_cast<size_t>(rows) * (ca + cb));
+    T* o = out.data();
+    for (int r = 0; r < rows; ++r, o += ca + cb) {
+        std::memcpy(o, a + static_cast<size_t>(r) * ca, ca * sizeof(T));
+        if (b) std::memcpy(o + ca, b + static_cast<size_t>(r) * cb, cb * sizeof(T));
+    }
+}
+
+// The weights of one tensor, or of two side by side, kept in the file's precision (f32 when the
+// two are stored differently). int8 keeps each part's row scale: see WeightMatrix::split.
+static WeightMatrix weight_matrix(const Stored& a, const Stored* b = nullptr) {
+    if (a.dtype == DType::F32 || (b && b->dtype != a.dtype)) return f32_matrix(a, b);
+    WeightMatrix w;
+    const int rows = a.rows(), ca = a.cols(), cb = b ? b->cols() : 0;
+    w.nrows = rows;
+    w.ncols = ca + cb;
+    if (a.dtype == DType::F16) {
+        w.type = WeightType::F16;
+        join_rows(reinterpret_cast<const uint16_t*>(a.bytes), ca, b ? reinterpret_cast<const uint16_t*>(b->bytes) : nullptr,
+                  cb, rows, w.f16);
+        return w;
+    }
+    // int8 layout (hwm_format): [rows] f32 scales, then [rows, cols] values.
+    w.type = WeightType::I8;
+    w.split = ca;
+    join_rows(reinterpret_cast<const int8_t*>(a.bytes + 4 * rows), ca,
+              b ? reinterpret_cast<const int8_t*>(b->bytes + 4 * rows) : nullptr, cb, rows, w.i8);
+    w.scales.resize(2 * static_cast<size_t>(rows));
+    for (int r = 0; r < rows; ++r) {
+        std::memcpy(&w.scales[2 * r], a.bytes + 4 * r, 4);
+        std::memcpy(&w.scales[2 * r + 1], (b ? b->bytes : a.bytes) + 4 * r, 4);
+    }
+    return w;
 }
 
 static Status match_spec(const HParams& hp, const HwmFile& f, std::vector<const NamedTensor*>& ordered) {
@@ -42,27 +106,37 @@ static Status match_spec(const HParams& hp, const HwmFile& f, std::vector<const 
     return Status::success();
 }
 
-static void assign_weights(const HParams& hp, const std::vector<const NamedTensor*>& t, Model& m) {
+// Where the blob starts: after the prefix and the header, aligned (read_hwm checked the lengths).
+static const uint8_t* blob_of(const uint8_t* data) {
+    uint32_t header_len;
+    std::memcpy(&header_len, data + 8, 4);
+    return data + (kHwmPrefix + header_len + kHwmAlign - 1) / kHwmAlign * kHwmAlign;
+}
+
+static void assign_weights(const HParams& hp, const HwmFile& f, const uint8_t* blob,
+                           const std::vector<const NamedTensor*>& t, Model& m) {
+    auto at = [&](size_t k) { return stored(f, blob, t[k]); };
     size_t k = 0;
     if (hp.kind == ModelKind::Clockwork) {
-        m.cw_w = side_by_side(*t[0], *t[1]);
+        m.cw_w = side_by_side(*t[0], *t[1]);  // its step reads row pieces: stays f32
         m.cw_b = as_vector(*t[2]);
         k = 3;
     } else {
         for (int l = 0; l < hp.layers; ++l, k += 3) {
             LstmWeights w;
             w.input = static_cast<int>(t[k]->shape[1]);
-            w.w = side_by_side(*t[k], *t[k + 1]);
+            const Stored hh = at(k + 1);
+            w.w = weight_matrix(at(k), &hh);
             w.b = as_vector(*t[k + 2]);
             m.lstm.push_back(std::move(w));
         }
         if (hp.kind == ModelKind::Synthesis) {
-            m.window_w = as_matrix(*t[k]);
+            m.window_w = weight_matrix(at(k));
             m.window_b = as_vector(*t[k + 1]);
             k += 2;
         }
     }
-    m.mdn_w = as_matrix(*t[k]);
+    m.mdn_w = weight_matrix(at(k));
     m.mdn_b = as_vector(*t[k + 1]);
 }
 
@@ -80,7 +154,8 @@ Status load_model(const uint8_t* data, size_t size, Model& out) {
     out.max_steps_per_char = mh.max_steps_per_char;
     std::vector<const NamedTensor*> ordered;
     if (!(s = match_spec(out.hp, f, ordered))) return s;
-    assign_weights(out.hp, ordered, out);
+    assign_weights(out.hp, f, blob_of(data), ordered, out);
+    out.isa = best_isa();
     json shown = f.header;
     shown.erase("tensors");
     out.header_json = shown.dump();

@@ -1,11 +1,13 @@
-// Model: immutable after loading. Weights (dequantised to f32), hyperparameters, alphabet,
-// normalisation and the variant keys that trainer and core must agree on.
+// Model: immutable after loading. Weights (the big matrices in their file's precision, converted
+// inside the kernels), hyperparameters, alphabet, normalisation and the variant keys that trainer
+// and core must agree on.
 #pragma once
 #include <Eigen/Core>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "kernels.h"
 #include "model_spec.h"
 
 namespace hw {
@@ -31,8 +33,8 @@ struct Normalisation {
 };
 
 struct LstmWeights {
-    RowMatrix w;  // [4H, I + H]: W_ih and W_hh side by side (input first), gate order i, f, g, o
-    Vector b;     // [4H]
+    WeightMatrix w;  // [4H, I + H]: W_ih and W_hh side by side (input first), gate order i, f, g, o
+    Vector b;        // [4H]
     int input = 0;
 };
 
@@ -45,12 +47,16 @@ struct Model {
     int max_steps_per_char = 60;  // the generation cap, from the header
 
     std::vector<LstmWeights> lstm;  // synthesis / unconditional layers
-    RowMatrix window_w;             // [3K, H]
+    WeightMatrix window_w;          // [3K, H]
     Vector window_b;                // [3K]
     RowMatrix cw_w;                 // clockwork: [N, 3 + N]: W_ih and W_hh side by side
     Vector cw_b;                    // [N]
-    RowMatrix mdn_w;                // [6M+1, L*H]
+    WeightMatrix mdn_w;             // [6M+1, L*H]
     Vector mdn_b;                   // [6M+1]
+
+    // The matvec kernels the step uses: the best this CPU runs, set at load. Every choice gives
+    // the same bits; a benchmark or a test may pick another.
+    Isa isa = Isa::Reference;
 };
 
 // Loads a .hwm image from memory. Every failure names the field or tensor at fault.

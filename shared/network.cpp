@@ -23,9 +23,9 @@ State make_state(const Model& m, const std::vector<int>& codes) {
 }
 
 // Standard LSTM cell (no peepholes), gates i, f, g, o; in = [input, h_{t-1}] already filled.
-static void lstm_cell(const LstmWeights& w, State& s, int layer, int hidden) {
+static void lstm_cell(const LstmWeights& w, Isa isa, State& s, int layer, int hidden) {
     s.gates.resize(4 * hidden);
-    matvec_add(w.w.data(), s.in.data(), w.b.data(), s.gates.data(), 4 * hidden, static_cast<int>(w.w.cols()));
+    matvec_add(w.w, s.in.data(), w.b.data(), s.gates.data(), isa);
     Vector& c = s.c[layer];
     Vector& h = s.h[layer];
     for (int j = 0; j < hidden; ++j) {
@@ -60,8 +60,8 @@ constexpr float kPhiFloor = 1e-20f;
 
 // Eqs. 46-51: phi(t, u) = sum_k alpha_k exp(-beta_k (kappa_k - u)^2), w_t = sum_u phi(t, u) c_u.
 static void window_step(const Model& m, State& s) {
-    const int K = m.hp.window, H = m.hp.hidden, V = m.hp.alphabet;
-    matvec_add(m.window_w.data(), s.h[0].data(), m.window_b.data(), s.win.data(), 3 * K, H);
+    const int K = m.hp.window, V = m.hp.alphabet;
+    matvec_add(m.window_w, s.h[0].data(), m.window_b.data(), s.win.data(), m.isa);
     float alpha[HParamLimits::max_window], beta[HParamLimits::max_window];
     for (int k = 0; k < K; ++k) {
         alpha[k] = window_fn(m, s.win[k]);
@@ -83,18 +83,17 @@ static void window_step(const Model& m, State& s) {
 }
 
 static void output_layer(const Model& m, State& s) {
-    matvec_add(m.mdn_w.data(), s.out_in.data(), m.mdn_b.data(), s.y.data(), static_cast<int>(m.mdn_w.rows()),
-               static_cast<int>(m.mdn_w.cols()));
+    matvec_add(m.mdn_w, s.out_in.data(), m.mdn_b.data(), s.y.data(), m.isa);
 }
 
 static void step_synthesis(const Model& m, State& s, const float* x) {
     const int H = m.hp.hidden, V = m.hp.alphabet;
     gather(s, {{x, kPointDim}, {s.w.data(), V}, {s.h[0].data(), H}});
-    lstm_cell(m.lstm[0], s, 0, H);
+    lstm_cell(m.lstm[0], m.isa, s, 0, H);
     window_step(m, s);
     for (int l = 1; l < m.hp.layers; ++l) {
         gather(s, {{x, kPointDim}, {s.h[l - 1].data(), H}, {s.w.data(), V}, {s.h[l].data(), H}});
-        lstm_cell(m.lstm[l], s, l, H);
+        lstm_cell(m.lstm[l], m.isa, s, l, H);
     }
     for (int l = 0; l < m.hp.layers; ++l) s.out_in.segment(l * H, H) = s.h[l];
     output_layer(m, s);
@@ -105,7 +104,7 @@ static void step_unconditional(const Model& m, State& s, const float* x) {
     for (int l = 0; l < m.hp.layers; ++l) {
         if (l == 0) gather(s, {{x, kPointDim}, {s.h[0].data(), H}});
         else gather(s, {{x, kPointDim}, {s.h[l - 1].data(), H}, {s.h[l].data(), H}});
-        lstm_cell(m.lstm[l], s, l, H);
+        lstm_cell(m.lstm[l], m.isa, s, l, H);
     }
     for (int l = 0; l < m.hp.layers; ++l) s.out_in.segment(l * H, H) = s.h[l];
     output_layer(m, s);

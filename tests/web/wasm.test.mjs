@@ -261,3 +261,24 @@ test('attention tracking: one peak per point, inside the text, and the same poin
   assert.equal(peaks.length, pts.length / 3);
   for (const u of peaks) assert.ok(Number.isInteger(u) && u >= 0 && u <= 'hello world'.length);
 });
+
+test('f16 and int8 models (weights kept in their precision): SIMD and scalar builds write the native CLI\'s points', async () => {
+  const cli = path.join(ROOT, 'build/bin/hw');
+  readRequired(cli);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'hw-precision-'));
+  for (const precision of ['f16', 'int8']) {
+    const file = path.join(dir, `${precision}.hwm`);
+    execFileSync(cli, ['convert', path.join(FIXTURES, 'synthesis_small.hwm'), file, '--precision', precision]);
+    const args = ['sample', '--model', file, '--text', 'hello world', '--seed', '5', '--bias', '0.3', '--format', 'json'];
+    const native = JSON.parse(execFileSync(cli, args, { encoding: 'utf8' }));
+    assert.ok(native.points.length > 20, precision);
+    for (const build of BUILDS) {
+      const hw = await module(build);
+      const model = loadModel(hw, readRequired(file));
+      const got = generate(hw, model, 'hello world', { seed: 5, bias: 0.3 }, 29);
+      model.delete();
+      assert.deepEqual(Array.from(got.points), native.points.flat().map(Math.fround), `${build} ${precision}`);
+      assert.equal(got.finished, native.finished);
+    }
+  }
+});

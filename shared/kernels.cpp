@@ -1,0 +1,389 @@
+// Matrix-vector kernels over weights kept in their file's precision (kernels.h: WeightMatrix).
+// Each converts a weight to the f32 value the reader's dequantisation gave, multiplies it by x and
+// adds it into partial sum c mod 8, then finishes in matvec_add's order: every kernel set gives the
+// bits of dequantise-then-reference, natively and in WebAssembly (tests/test_kernels.cpp).
+#include "kernels.h"
+
+#if (defined(__x86_64__) || defined(__i386__)) && defined(__SSE2__)
+#include <immintrin.h>
+#define HW_X86 1
+// AVX2 code is compiled for AVX2 + F16C only inside these functions and called only after
+// __builtin_cpu_supports says the CPU has both; the rest of the core stays baseline x86-64.
+#define HW_AVX2 __attribute__((target("avx2,f16c")))
+#endif
+
+namespace hw {
+
+float WeightMatrix::at(int r, int c) const {
+    const size_t i = static_cast<size_t>(r) * ncols + c;
+    switch (type) {
+        case WeightType::F32: return f32[i];
+        case WeightType::F16: return half_to_float(f16[i]);
+        case WeightType::I8: return int8_weight(i8[i], scales[2 * r + (c < split ? 0 : 1)]);
+    }
+    return 0;
+}
+
+size_t WeightMatrix::bytes() const {
+    return f32.size() * sizeof(float) + f16.size() * sizeof(uint16_t) + i8.size() + scales.size() * sizeof(float);
+}
+
+namespace {
+
+size_t row_start(const WeightMatrix& W, int r) { return static_cast<size_t>(r) * W.ncols; }
+
+// Scalar views of one row: at(c) is weight c as the reader dequantised it.
+struct RowF32 {
+    const float* w;
+    static RowF32 of(const WeightMatrix& W, int r) { return {W.f32.data() + row_start(W, r)}; }
+    float at(int c) const { return w[c]; }
+};
+struct RowF16 {
+    const uint16_t* w;
+    static RowF16 of(const WeightMatrix& W, int r) { return {W.f16.data() + row_start(W, r)}; }
+    float at(int c) const { return half_to_float(w[c]); }
+};
+struct RowI8 {
+    const int8_t* q;
+    float s0, s1;
+    int split;
+    static RowI8 of(const WeightMatrix& W, int r) {
+        return {W.i8.data() + row_start(W, r), W.scales[2 * r], W.scales[2 * r + 1], W.split};
+    }
+    float at(int c) const { return int8_weight(q[c], c < split ? s0 : s1); }
+};
+
+// The end of matvec_add's order: partial sums pairwise, the tail columns in order, the bias.
+template <class Row>
+float finish(const float* acc, const Row& row, const float* x, int body, int cols, float bias) {
+    float s = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+    for (int c = body; c < cols; ++c) s += row.at(c) * x[c];
+    return s + bias;
+}
+
+template <class Row>
+float dot_reference(const Row& row, const float* x, int cols, float bias) {
+    const int body = cols - cols % 8;
+    float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    for (int c = 0; c < body; c += 8)
+        for (int k = 0; k < 8; ++k) acc[k] += row.at(c + k) * x[c + k];
+    return finish(acc, row, x, body, cols, bias);
+}
+
+template <class Row>
+void rows_reference(const WeightMatrix& W, const float* x, const float* b, float* out) {
+    for (int r = 0; r < W.nrows; ++r) out[r] = dot_reference(Row::of(W, r), x, W.ncols, b[r]);
+}
+
+void matvec_reference(const WeightMatrix& W, const float* x, const float* b, float* out) {
+    switch (W.type) {
+        case WeightType::F32: return rows_reference<RowF32>(W, x, b, out);
+        case WeightType::F16: return rows_reference<RowF16>(W, x, b, out);
+        case WeightType::I8: return rows_reference<RowI8>(W, x, b, out);
+    }
+}
+
+#if defined(HW_X86)
+// ---- SSE2 (every x86-64): the eight partial sums in two registers, two rows at a time --------
+
+// f16 bits in four u32 lanes -> f32, as half_to_float.
+__m128 half4_sse(__m128i h) {
+    const __m128i sign = _mm_slli_epi32(_mm_and_si128(h, _mm_set1_epi32(0x8000)), 16);
+    const __m128i em = _mm_and_si128(h, _mm_set1_epi32(0x7fff));
+    const __m128i normal = _mm_add_epi32(_mm_slli_epi32(em, 13), _mm_set1_epi32(112 << 23));
+    const __m128i sub = _mm_castps_si128(_mm_mul_ps(_mm_cvtepi32_ps(em), _mm_set1_ps(0x1p-24f)));
+    const __m128i is_sub = _mm_cmplt_epi32(em, _mm_set1_epi32(0x400));
+    const __m128i bits = _mm_or_si128(_mm_and_si128(is_sub, sub), _mm_andnot_si128(is_sub, normal));
+    return _mm_castsi128_ps(_mm_or_si128(bits, sign));
+}
+
+struct SseF32 {
+    static SseF32 of(const WeightMatrix& W, int r) { return {RowF32::of(W, r)}; }
+    RowF32 row;
+    void load(int c, __m128& lo, __m128& hi) const {
+        lo = _mm_loadu_ps(row.w + c);
+        hi = _mm_loadu_ps(row.w + c + 4);
+    }
+};
+
+struct SseF16 {
+    static SseF16 of(const WeightMatrix& W, int r) { return {RowF16::of(W, r)}; }
+    RowF16 row;
+    void load(int c, __m128& lo, __m128& hi) const {
+        const __m128i h = _mm_loadu_si128(reinterpret_cast<const __m128i*>(row.w + c));
+        lo = half4_sse(_mm_unpacklo_epi16(h, _mm_setzero_si128()));
+        hi = half4_sse(_mm_unpackhi_epi16(h, _mm_setzero_si128()));
+    }
+};
+
+struct SseI8 {
+    static SseI8 of(const WeightMatrix& W, int r) { return {RowI8::of(W, r)}; }
+    RowI8 row;
+    // The scales of columns c..c+3: a chunk across the split takes each lane's own.
+    __m128 scale4(int c) const {
+        if (c + 4 <= row.split) return _mm_set1_ps(row.s0);
+        if (c >= row.split) return _mm_set1_ps(row.s1);
+        const __m128i lane = _mm_add_epi32(_mm_set1_epi32(c), _mm_setr_epi32(0, 1, 2, 3));
+        const __m128 first = _mm_castsi128_ps(_mm_cmplt_epi32(lane, _mm_set1_epi32(row.split)));
+        return _mm_or_ps(_mm_and_ps(first, _mm_set1_ps(row.s0)), _mm_andnot_ps(first, _mm_set1_ps(row.s1)));
+    }
+    void load(int c, __m128& lo, __m128& hi) const {
+        const __m128i b = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(row.q + c));
+        const __m128i w16 = _mm_srai_epi16(_mm_unpacklo_epi8(b, b), 8);  // sign-extend without SSE4.1
+        lo = _mm_cvtepi32_ps(_mm_srai_epi32(_mm_unpacklo_epi16(w16, w16), 16));
+        hi = _mm_cvtepi32_ps(_mm_srai_epi32(_mm_unpackhi_epi16(w16, w16), 16));
+        lo = _mm_mul_ps(lo, scale4(c));
+        hi = _mm_mul_ps(hi, scale4(c + 4));
+    }
+};
+
+// Two rows share the loads of x and keep two add chains in flight; an odd last row goes scalar.
+template <class L>
+void rows_sse2(const WeightMatrix& W, const float* x, const float* b, float* out) {
+    const int cols = W.ncols, body = cols - cols % 8;
+    int r = 0;
+    for (; r + 1 < W.nrows; r += 2) {
+        const L a = L::of(W, r), z = L::of(W, r + 1);
+        __m128 lo0 = _mm_setzero_ps(), hi0 = lo0, lo1 = lo0, hi1 = lo0, wl, wh;
+        for (int c = 0; c < body; c += 8) {
+            const __m128 xl = _mm_loadu_ps(x + c), xh = _mm_loadu_ps(x + c + 4);
+            a.load(c, wl, wh);
+            lo0 = _mm_add_ps(lo0, _mm_mul_ps(wl, xl));
+            hi0 = _mm_add_ps(hi0, _mm_mul_ps(wh, xh));
+            z.load(c, wl, wh);
+            lo1 = _mm_add_ps(lo1, _mm_mul_ps(wl, xl));
+            hi1 = _mm_add_ps(hi1, _mm_mul_ps(wh, xh));
+        }
+        float a0[8], a1[8];
+        _mm_storeu_ps(a0, lo0), _mm_storeu_ps(a0 + 4, hi0), _mm_storeu_ps(a1, lo1), _mm_storeu_ps(a1 + 4, hi1);
+        out[r] = finish(a0, a.row, x, body, cols, b[r]);
+        out[r + 1] = finish(a1, z.row, x, body, cols, b[r + 1]);
+    }
+    if (r < W.nrows) out[r] = dot_reference(L::of(W, r).row, x, cols, b[r]);
+}
+
+void matvec_sse2(const WeightMatrix& W, const float* x, const float* b, float* out) {
+    switch (W.type) {
+        case WeightType::F32: return rows_sse2<SseF32>(W, x, b, out);
+        case WeightType::F16: return rows_sse2<SseF16>(W, x, b, out);
+        case WeightType::I8: return rows_sse2<SseI8>(W, x, b, out);
+    }
+}
+
+// ---- AVX2 + F16C: the eight partial sums are one register's lanes ---------------------------
+
+struct AvxF32 {
+    static AvxF32 of(const WeightMatrix& W, int r) { return {RowF32::of(W, r)}; }
+    RowF32 row;
+    HW_AVX2 void load(int c, __m256& w) const { w = _mm256_loadu_ps(row.w + c); }
+};
+
+struct AvxF16 {
+    static AvxF16 of(const WeightMatrix& W, int r) { return {RowF16::of(W, r)}; }
+    RowF16 row;
+    // vcvtph2ps is exact for every half, subnormals included.
+    HW_AVX2 void load(int c, __m256& w) const {
+        w = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(row.w + c)));
+    }
+};
+
+struct AvxI8 {
+    static AvxI8 of(const WeightMatrix& W, int r) { return {RowI8::of(W, r)}; }
+    RowI8 row;
+    HW_AVX2 void scale8(int c, __m256& s) const {
+        if (c + 8 <= row.split) { s = _mm256_set1_ps(row.s0); return; }
+        if (c >= row.split) { s = _mm256_set1_ps(row.s1); return; }
+        const __m256i lane = _mm256_add_epi32(_mm256_set1_epi32(c), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+        const __m256 first = _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_set1_epi32(row.split), lane));
+        s = _mm256_blendv_ps(_mm256_set1_ps(row.s1), _mm256_set1_ps(row.s0), first);
+    }
+    HW_AVX2 void load(int c, __m256& w) const {
+        const __m128i b = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(row.q + c));
+        __m256 s;
+        scale8(c, s);
+        w = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(b)), s);
+    }
+};
+
+template <class L>
+HW_AVX2 void rows_avx2(const WeightMatrix& W, const float* x, const float* b, float* out) {
+    const int cols = W.ncols, body = cols - cols % 8;
+    int r = 0;
+    for (; r + 1 < W.nrows; r += 2) {
+        const L a = L::of(W, r), z = L::of(W, r + 1);
+        __m256 acc0 = _mm256_setzero_ps(), acc1 = acc0, w;
+        for (int c = 0; c < body; c += 8) {
+            const __m256 xv = _mm256_loadu_ps(x + c);
+            a.load(c, w);
+            acc0 = _mm256_add_ps(acc0, _mm256_mul_ps(w, xv));
+            z.load(c, w);
+            acc1 = _mm256_add_ps(acc1, _mm256_mul_ps(w, xv));
+        }
+        float a0[8], a1[8];
+        _mm256_storeu_ps(a0, acc0), _mm256_storeu_ps(a1, acc1);
+        out[r] = finish(a0, a.row, x, body, cols, b[r]);
+        out[r + 1] = finish(a1, z.row, x, body, cols, b[r + 1]);
+    }
+    _mm256_zeroupper();  // before SSE code: see matvec_avx2
+    if (r < W.nrows) out[r] = dot_reference(L::of(W, r).row, x, cols, b[r]);
+}
+
+HW_AVX2 void matvec_avx2(const WeightMatrix& W, const float* x, const float* b, float* out) {
+    switch (W.type) {
+        case WeightType::F32: rows_avx2<AvxF32>(W, x, b, out); break;
+        case WeightType::F16: rows_avx2<AvxF16>(W, x, b, out); break;
+        case WeightType::I8: rows_avx2<AvxI8>(W, x, b, out); break;
+    }
+    // Explicit: without it the upper halves stayed dirty after this function and every later SSE
+    // instruction (the rest of the step) ran about five times slower here (measured).
+    _mm256_zeroupper();
+}
+
+bool cpu_has_avx2() {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("f16c");
+}
+#endif  // HW_X86
+
+#if defined(__wasm_simd128__)
+// ---- WebAssembly SIMD: as SSE2, two f32x4 per row, two rows at a time -----------------------
+
+// No int-to-float conversion in these two: LLVM 14 narrows a conversion of masked or sign-extended
+// lanes to 16 bits, which WebAssembly lacks, and splits it into one scalar conversion per lane
+// (measured: 7x slower). Bit patterns and exact subtractions do the same job in SIMD.
+
+// Four halves, each in the top 16 bits of its lane -> f32, as half_to_float.
+v128_t half4_wasm(v128_t v) {
+    const v128_t em13 = wasm_v128_and(wasm_u32x4_shr(v, 3), wasm_i32x4_splat(0x0fffe000));
+    const v128_t tiny = wasm_i32x4_lt(em13, wasm_i32x4_splat(1 << 23));  // exponent 0
+    // Normal: move the exponent. Exponent 0: 2^-14 * (1 + m/1024) - 2^-14 = m * 2^-24, exact.
+    const v128_t bits = wasm_i32x4_add(wasm_i32x4_add(em13, wasm_i32x4_splat(112 << 23)),
+                                       wasm_v128_and(tiny, wasm_i32x4_splat(1 << 23)));
+    const v128_t mag = wasm_f32x4_sub(bits, wasm_v128_and(tiny, wasm_f32x4_splat(0x1p-14f)));
+    return wasm_v128_or(mag, wasm_v128_and(v, wasm_i32x4_splat(static_cast<int>(0x80000000u))));
+}
+
+// Integer lanes in [-2^22, 2^22] to float, exact: 1.5 * 2^23 + q has q in its low mantissa bits.
+v128_t small_int4_wasm(v128_t q) {
+    return wasm_f32x4_sub(wasm_i32x4_add(q, wasm_i32x4_splat(0x4b400000)), wasm_f32x4_splat(12582912.0f));
+}
+
+struct WasmF32 {
+    static WasmF32 of(const WeightMatrix& W, int r) { return {RowF32::of(W, r)}; }
+    RowF32 row;
+    void load(int c, v128_t& lo, v128_t& hi) const {
+        lo = wasm_v128_load(row.w + c);
+        hi = wasm_v128_load(row.w + c + 4);
+    }
+};
+
+struct WasmF16 {
+    static WasmF16 of(const WeightMatrix& W, int r) { return {RowF16::of(W, r)}; }
+    RowF16 row;
+    void load(int c, v128_t& lo, v128_t& hi) const {
+        const v128_t h = wasm_v128_load(row.w + c), zero = wasm_i32x4_splat(0);
+        lo = half4_wasm(wasm_i16x8_shuffle(zero, h, 0, 8, 1, 9, 2, 10, 3, 11));
+        hi = half4_wasm(wasm_i16x8_shuffle(zero, h, 4, 12, 5, 13, 6, 14, 7, 15));
+    }
+};
+
+struct WasmI8 {
+    static WasmI8 of(const WeightMatrix& W, int r) { return {RowI8::of(W, r)}; }
+    RowI8 row;
+    v128_t scale4(int c) const {
+        if (c + 4 <= row.split) return wasm_f32x4_splat(row.s0);
+        if (c >= row.split) return wasm_f32x4_splat(row.s1);
+        const v128_t lane = wasm_i32x4_add(wasm_i32x4_splat(c), wasm_i32x4_make(0, 1, 2, 3));
+        const v128_t first = wasm_i32x4_lt(lane, wasm_i32x4_splat(row.split));
+        return wasm_v128_bitselect(wasm_f32x4_splat(row.s0), wasm_f32x4_splat(row.s1), first);
+    }
+    void load(int c, v128_t& lo, v128_t& hi) const {
+        const v128_t w16 = wasm_i16x8_load8x8(row.q + c);
+        lo = wasm_f32x4_mul(small_int4_wasm(wasm_i32x4_extend_low_i16x8(w16)), scale4(c));
+        hi = wasm_f32x4_mul(small_int4_wasm(wasm_i32x4_extend_high_i16x8(w16)), scale4(c + 4));
+    }
+};
+
+template <class L>
+void rows_wasm(const WeightMatrix& W, const float* x, const float* b, float* out) {
+    const int cols = W.ncols, body = cols - cols % 8;
+    int r = 0;
+    for (; r + 1 < W.nrows; r += 2) {
+        const L a = L::of(W, r), z = L::of(W, r + 1);
+        v128_t lo0 = wasm_f32x4_splat(0.0f), hi0 = lo0, lo1 = lo0, hi1 = lo0, wl, wh;
+        for (int c = 0; c < body; c += 8) {
+            const v128_t xl = wasm_v128_load(x + c), xh = wasm_v128_load(x + c + 4);
+            a.load(c, wl, wh);
+            lo0 = wasm_f32x4_add(lo0, wasm_f32x4_mul(wl, xl));
+            hi0 = wasm_f32x4_add(hi0, wasm_f32x4_mul(wh, xh));
+            z.load(c, wl, wh);
+            lo1 = wasm_f32x4_add(lo1, wasm_f32x4_mul(wl, xl));
+            hi1 = wasm_f32x4_add(hi1, wasm_f32x4_mul(wh, xh));
+        }
+        float a0[8], a1[8];
+        wasm_v128_store(a0, lo0), wasm_v128_store(a0 + 4, hi0), wasm_v128_store(a1, lo1), wasm_v128_store(a1 + 4, hi1);
+        out[r] = finish(a0, a.row, x, body, cols, b[r]);
+        out[r + 1] = finish(a1, z.row, x, body, cols, b[r + 1]);
+    }
+    if (r < W.nrows) out[r] = dot_reference(L::of(W, r).row, x, cols, b[r]);
+}
+
+void matvec_wasm(const WeightMatrix& W, const float* x, const float* b, float* out) {
+    switch (W.type) {
+        case WeightType::F32: return rows_wasm<WasmF32>(W, x, b, out);
+        case WeightType::F16: return rows_wasm<WasmF16>(W, x, b, out);
+        case WeightType::I8: return rows_wasm<WasmI8>(W, x, b, out);
+    }
+}
+#endif  // __wasm_simd128__
+
+}  // namespace
+
+const char* isa_name(Isa isa) {
+    switch (isa) {
+        case Isa::Reference: return "reference";
+        case Isa::Sse2: return "sse2";
+        case Isa::Avx2: return "avx2";
+        case Isa::WasmSimd: return "wasm-simd";
+    }
+    return "?";
+}
+
+bool isa_supported(Isa isa) {
+    switch (isa) {
+        case Isa::Reference: return true;
+#if defined(HW_X86)
+        case Isa::Sse2: return true;
+        case Isa::Avx2: {
+            static const bool has = cpu_has_avx2();  // immutable once known
+            return has;
+        }
+#endif
+#if defined(__wasm_simd128__)
+        case Isa::WasmSimd: return true;
+#endif
+        default: return false;
+    }
+}
+
+Isa best_isa() {
+    for (Isa isa : {Isa::Avx2, Isa::Sse2, Isa::WasmSimd})
+        if (isa_supported(isa)) return isa;
+    return Isa::Reference;
+}
+
+void matvec_add(const WeightMatrix& W, const float* x, const float* b, float* out, Isa isa) {
+    if (!isa_supported(isa)) isa = Isa::Reference;
+    switch (isa) {
+#if defined(HW_X86)
+        case Isa::Sse2: return matvec_sse2(W, x, b, out);
+        case Isa::Avx2: return matvec_avx2(W, x, b, out);
+#endif
+#if defined(__wasm_simd128__)
+        case Isa::WasmSimd: return matvec_wasm(W, x, b, out);
+#endif
+        default: return matvec_reference(W, x, b, out);
+    }
+}
+
+}  // namespace hw

@@ -1,0 +1,160 @@
+// The matvec kernels over weights in their file's precision: every kernel set and precision gives
+// the bits of dequantise-then-reference (the f32 matvec of kernels.h), and a model stored as f16 or
+// int8 writes the same points as the same model dequantised to f32 at load.
+#include <doctest/doctest.h>
+
+#include <cstring>
+
+#include "generator.h"
+#include "kernels.h"
+#include "test_util.h"
+
+using namespace hw;
+
+namespace {
+
+std::vector<Isa> supported_isas() {
+    std::vector<Isa> out;
+    for (Isa isa : {Isa::Reference, Isa::Sse2, Isa::Avx2, Isa::WasmSimd})
+        if (isa_supported(isa)) out.push_back(isa);
+    return out;
+}
+
+// Values over a wide range of magnitudes, so that a different rounding or order shows in the bits.
+float wide(Rng& rng) {
+    const float u = static_cast<float>(rng.uniform() * 2 - 1);
+    return u * fexp(static_cast<float>(rng.uniform() * 12 - 6));
+}
+
+WeightMatrix random_matrix(WeightType type, int rows, int cols, int split, Rng& rng) {
+    WeightMatrix w;
+    w.type = type;
+    w.nrows = rows;
+    w.ncols = cols;
+    const size_t n = static_cast<size_t>(rows) * cols;
+    for (size_t i = 0; i < n; ++i) {
+        if (type == WeightType::F32) w.f32.push_back(wide(rng));
+        if (type == WeightType::F16) w.f16.push_back(f32_to_f16(wide(rng) * 1e-3f));  // subnormal halves too
+        if (type == WeightType::I8) w.i8.push_back(static_cast<int8_t>(static_cast<int>(rng.uniform() * 255) - 127));
+    }
+    if (type == WeightType::I8) {
+        w.split = split;
+        for (int r = 0; r < 2 * rows; ++r) w.scales.push_back(std::fabs(wide(rng)) / 127.0f);
+    }
+    return w;
+}
+
+WeightMatrix dequantised(const WeightMatrix& w) {
+    WeightMatrix d;
+    d.nrows = w.nrows;
+    d.ncols = w.ncols;
+    for (int r = 0; r < w.nrows; ++r)
+        for (int c = 0; c < w.ncols; ++c) d.f32.push_back(w.at(r, c));
+    return d;
+}
+
+bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
+    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
+}
+
+Model load(const std::vector<uint8_t>& bytes, Isa isa) {
+    Model m;
+    const Status s = load_model(bytes.data(), bytes.size(), m);
+    REQUIRE_MESSAGE(s.ok, s.message);
+    m.isa = isa;
+    return m;
+}
+
+std::vector<float> write_points(const Model& m, uint64_t seed) {
+    Generator g;
+    GenerateOptions opt;
+    opt.seed = seed;
+    opt.bias = 0.3f;
+    opt.max_steps = 150;
+    const Status s = g.start(m, m.hp.kind == ModelKind::Synthesis ? "a quick test" : "", opt);
+    REQUIRE_MESSAGE(s.ok, s.message);
+    std::vector<Point> points;
+    while (!g.done() && g.run(64, points) > 0) {}
+    std::vector<float> out;
+    for (const Point& p : points) out.insert(out.end(), {p.dx, p.dy, p.pen_up});
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("kernels: half_to_float is f16_to_f32 for every finite half") {
+    int checked = 0;
+    for (uint32_t h = 0; h < 0x10000; ++h) {
+        if ((h & 0x7c00) == 0x7c00) continue;  // inf and NaN: the reader refuses them
+        const float a = half_to_float(static_cast<uint16_t>(h)), b = f16_to_f32(static_cast<uint16_t>(h));
+        if (std::memcmp(&a, &b, 4) != 0) FAIL("half " << h << ": " << a << " vs " << b);
+        ++checked;
+    }
+    CHECK(checked == 63488);
+}
+
+TEST_CASE("kernels: every kernel set and precision gives the bits of dequantise-then-reference") {
+    Rng rng(2024);
+    const int sizes[][2] = {{1, 1}, {1, 8}, {3, 7}, {5, 9}, {7, 16}, {9, 23}, {13, 67}, {31, 130}, {121, 1203}};
+    for (const auto& sz : sizes) {
+        const int rows = sz[0], cols = sz[1];
+        // int8 splits: none, inside a chunk of eight, on a chunk boundary, in the tail.
+        for (int split : {cols, cols / 2 + 1, cols / 8 * 8, cols - 1, 0}) {
+            for (WeightType type : {WeightType::F32, WeightType::F16, WeightType::I8}) {
+                if (type != WeightType::I8 && split != cols) continue;
+                const WeightMatrix w = random_matrix(type, rows, cols, split, rng);
+                const WeightMatrix d = dequantised(w);
+                std::vector<float> x(cols), b(rows), want(rows);
+                for (float& v : x) v = wide(rng);
+                for (float& v : b) v = wide(rng);
+                matvec_add(d.f32.data(), x.data(), b.data(), want.data(), rows, cols);  // the f32 reference
+                for (Isa isa : supported_isas()) {
+                    std::vector<float> got(rows, -1.0f);
+                    matvec_add(w, x.data(), b.data(), got.data(), isa);
+                    INFO(isa_name(isa) << " type " << static_cast<int>(type) << " " << rows << "x" << cols << " split " << split);
+                    CHECK(same_bits(got, want));
+                }
+            }
+        }
+    }
+}
+
+TEST_CASE("kernels: an unsupported kernel set falls back to the reference") {
+    WeightMatrix w;
+    w.nrows = 1;
+    w.ncols = 2;
+    w.f32 = {1.5f, 2.0f};
+    const float x[2] = {2.0f, 0.25f}, b[1] = {1.0f};
+    for (Isa isa : {Isa::Reference, Isa::Sse2, Isa::Avx2, Isa::WasmSimd}) {
+        float out = 0;
+        matvec_add(w, x, b, &out, isa);
+        CHECK(out == 4.5f);
+    }
+}
+
+TEST_CASE("kernels: models stored as f16 and int8 write the points of the same model dequantised to f32") {
+    for (ModelKind kind : {ModelKind::Synthesis, ModelKind::Unconditional}) {
+        HParams hp = test::small_hparams(kind);
+        hp.hidden = 21;   // awkward sizes: columns not a multiple of 8, odd row counts
+        hp.mixtures = 3;  // 6M+1 = 19 output rows
+        const auto tensors = test::random_tensors(hp, 11);
+        for (Precision p : {Precision::F16, Precision::I8}) {
+            std::vector<uint8_t> stored, plain;
+            REQUIRE(write_hwm(test::small_header(hp), tensors, p, stored).ok);
+            HwmFile f;  // what the reader dequantises, written back as f32
+            REQUIRE(read_hwm(stored.data(), stored.size(), f).ok);
+            REQUIRE(write_hwm(f.header, f.tensors, Precision::F32, plain).ok);
+            const Model m_plain = load(plain, Isa::Reference);
+            CHECK(m_plain.mdn_w.type == WeightType::F32);
+            const std::vector<float> want = write_points(m_plain, 5);
+            REQUIRE(want.size() > 30);
+            for (Isa isa : supported_isas()) {
+                const Model m = load(stored, isa);
+                CHECK(m.lstm[0].w.type == (p == Precision::F16 ? WeightType::F16 : WeightType::I8));
+                CHECK(m.mdn_w.bytes() < m_plain.mdn_w.bytes());
+                INFO(isa_name(isa) << (p == Precision::F16 ? " f16" : " int8") << " kind " << kind_name(kind));
+                CHECK(same_bits(write_points(m, 5), want));
+            }
+        }
+    }
+}
