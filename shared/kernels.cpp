@@ -25,7 +25,16 @@ float WeightMatrix::at(int r, int c) const {
 }
 
 size_t WeightMatrix::bytes() const {
-    return f32.size() * sizeof(float) + f16.size() * sizeof(uint16_t) + i8.size() + scales.size() * sizeof(float);
+    return f32.size() * sizeof(float) + f16.size() * sizeof(uint16_t) + i8.size() + scales.size() * sizeof(float) +
+           f16_tiny.size();
+}
+
+void prepare_rows(WeightMatrix& w) {
+    w.f16_tiny.clear();
+    if (w.type != WeightType::F16) return;
+    w.f16_tiny.assign(w.nrows, 0);
+    for (size_t i = 0; i < w.f16.size(); ++i)
+        if ((w.f16[i] & 0x7c00) == 0) w.f16_tiny[i / w.ncols] = 1;
 }
 
 namespace {
@@ -277,13 +286,25 @@ struct WasmF32 {
     }
 };
 
+// Halves with a nonzero exponent only: move the exponent, restore the sign.
+v128_t normal_half4_wasm(v128_t v) {
+    const v128_t em13 = wasm_v128_and(wasm_u32x4_shr(v, 3), wasm_i32x4_splat(0x0fffe000));
+    const v128_t sign = wasm_v128_and(v, wasm_i32x4_splat(static_cast<int>(0x80000000u)));
+    return wasm_v128_or(wasm_i32x4_add(em13, wasm_i32x4_splat(112 << 23)), sign);
+}
+
 struct WasmF16 {
-    static WasmF16 of(const WeightMatrix& W, int r) { return {RowF16::of(W, r)}; }
+    static WasmF16 of(const WeightMatrix& W, int r) {
+        return {RowF16::of(W, r), W.f16_tiny.size() == static_cast<size_t>(W.nrows) && !W.f16_tiny[r]};
+    }
     RowF16 row;
+    bool normal;  // no half with exponent 0 in the row: the cheaper conversion is exact
     void load(int c, v128_t& lo, v128_t& hi) const {
         const v128_t h = wasm_v128_load(row.w + c), zero = wasm_i32x4_splat(0);
-        lo = half4_wasm(wasm_i16x8_shuffle(zero, h, 0, 8, 1, 9, 2, 10, 3, 11));
-        hi = half4_wasm(wasm_i16x8_shuffle(zero, h, 4, 12, 5, 13, 6, 14, 7, 15));
+        const v128_t vl = wasm_i16x8_shuffle(zero, h, 0, 8, 1, 9, 2, 10, 3, 11);
+        const v128_t vh = wasm_i16x8_shuffle(zero, h, 4, 12, 5, 13, 6, 14, 7, 15);
+        lo = normal ? normal_half4_wasm(vl) : half4_wasm(vl);
+        hi = normal ? normal_half4_wasm(vh) : half4_wasm(vh);
     }
 };
 

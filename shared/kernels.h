@@ -163,12 +163,18 @@ struct WeightMatrix {
     std::vector<uint16_t> f16;    // [rows, cols] when F16
     std::vector<int8_t> i8;       // [rows, cols] when I8
     std::vector<float> scales;    // [rows, 2] when I8
+    // F16, from prepare_rows: 1 where the row holds a half with exponent 0 (zero or subnormal),
+    // which needs the slower conversion; rows without an entry take it too.
+    std::vector<uint8_t> f16_tiny;
 
     int rows() const { return nrows; }
     int cols() const { return ncols; }
     float at(int r, int c) const;  // the f32 value the reader's dequantisation gives
     size_t bytes() const;          // memory held by the weights
 };
+
+// Fills the derived per-row fields (f16_tiny) after the weights are set.
+void prepare_rows(WeightMatrix& w);
 
 // Half to float, exact for every finite half (the reader refuses non-finite weights): normals by
 // moving the exponent, subnormals as an integer times 2^-24 (no subnormal float arithmetic, which

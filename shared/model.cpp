@@ -71,6 +71,7 @@ static WeightMatrix weight_matrix(const Stored& a, const Stored* b = nullptr) {
         w.type = WeightType::F16;
         join_rows(reinterpret_cast<const uint16_t*>(a.bytes), ca, b ? reinterpret_cast<const uint16_t*>(b->bytes) : nullptr,
                   cb, rows, w.f16);
+        prepare_rows(w);
         return w;
     }
     // int8 layout (hwm_format): [rows] f32 scales, then [rows, cols] values.
