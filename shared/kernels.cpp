@@ -115,13 +115,29 @@ struct SseF32 {
     }
 };
 
+// Halves with a nonzero exponent only, each in the top 16 bits of its lane: move the exponent,
+// restore the sign (the WASM kernel does the same; this one is what the native tests pin).
+__m128 normal_half4_sse(__m128i v) {
+    const __m128i em13 = _mm_and_si128(_mm_srli_epi32(v, 3), _mm_set1_epi32(0x0fffe000));
+    const __m128i sign = _mm_and_si128(v, _mm_set1_epi32(static_cast<int>(0x80000000u)));
+    return _mm_castsi128_ps(_mm_or_si128(_mm_add_epi32(em13, _mm_set1_epi32(112 << 23)), sign));
+}
+
 struct SseF16 {
-    static SseF16 of(const WeightMatrix& W, int r) { return {RowF16::of(W, r)}; }
+    static SseF16 of(const WeightMatrix& W, int r) {
+        return {RowF16::of(W, r), W.f16_tiny.size() == static_cast<size_t>(W.nrows) && !W.f16_tiny[r]};
+    }
     RowF16 row;
+    bool normal;  // no half with exponent 0 in the row (prepare_rows): the cheaper conversion is exact
     void load(int c, __m128& lo, __m128& hi) const {
-        const __m128i h = _mm_loadu_si128(reinterpret_cast<const __m128i*>(row.w + c));
-        lo = half4_sse(_mm_unpacklo_epi16(h, _mm_setzero_si128()));
-        hi = half4_sse(_mm_unpackhi_epi16(h, _mm_setzero_si128()));
+        const __m128i h = _mm_loadu_si128(reinterpret_cast<const __m128i*>(row.w + c)), zero = _mm_setzero_si128();
+        if (normal) {
+            lo = normal_half4_sse(_mm_unpacklo_epi16(zero, h));
+            hi = normal_half4_sse(_mm_unpackhi_epi16(zero, h));
+        } else {
+            lo = half4_sse(_mm_unpacklo_epi16(h, zero));
+            hi = half4_sse(_mm_unpackhi_epi16(h, zero));
+        }
     }
 };
 
