@@ -89,23 +89,49 @@ static Status check_ink(const std::vector<InkStroke>& strokes) {
     return Status::success();
 }
 
+// The ink code uses only IEEE-exact operations (+ - * / sqrt) and its own polynomials, never the C
+// library's atan2/hypot: those differ in the last bit between glibc and Emscripten's libc, and the
+// same ink must prime the network with the same bits natively and in every browser.
+static double segment_length(double dx, double dy) { return std::sqrt(dx * dx + dy * dy); }
+
+// atan(u) for |u| <= tan(pi/8): odd Taylor series to u^23 (error below 1e-10).
+static double atan_small(double u) {
+    const double u2 = u * u;
+    double p = 0;
+    for (int k = 23; k >= 3; k -= 2) p = (p + ((k / 2) % 2 ? -1.0 : 1.0) / k) * u2;
+    return u + u * p;
+}
+
+// atan(t) for 0 <= t <= 1 (t > tan(pi/8) reduced through atan(t) = pi/4 + atan((t - 1) / (t + 1))).
+static double atan_unit(double t) {
+    constexpr double kQuarterPi = 0.78539816339744830962, kTanEighthPi = 0.41421356237309504880;
+    return t > kTanEighthPi ? kQuarterPi + atan_small((t - 1) / (t + 1)) : atan_small(t);
+}
+
+// The angle in [0, pi] between two directions (the pen's turn), from their cross and dot products.
+static double turn_angle(double ax, double ay, double bx, double by) {
+    constexpr double kPi = 3.14159265358979323846;
+    const double c = std::fabs(ax * by - ay * bx), d = ax * bx + ay * by;
+    if (c == 0 && d == 0) return 0;
+    const double ad = std::fabs(d);
+    const double a = c <= ad ? atan_unit(c / ad) : kPi / 2 - atan_unit(ad / c);  // angle in [0, pi/2]
+    return d >= 0 ? a : kPi - a;
+}
+
 static double stroke_length(const InkStroke& s) {
     double len = 0;
-    for (size_t i = 1; i < s.size(); ++i) len += std::hypot(double(s.x[i]) - s.x[i - 1], double(s.y[i]) - s.y[i - 1]);
+    for (size_t i = 1; i < s.size(); ++i) len += segment_length(double(s.x[i]) - s.x[i - 1], double(s.y[i]) - s.y[i - 1]);
     return len;
 }
 
 // Relative pen speed (0, 1] at each point of a dense path whose points are 0.05 x-heights apart.
 static std::vector<float> relative_speed(const InkStroke& d, const PenProfile& p) {
-    constexpr float kPi = 3.14159265358979f, kStep = 0.05f;
+    constexpr float kStep = 0.05f;
     const size_t n = d.size();
     std::vector<float> turn(n, 0.0f), rel(n, 1.0f);
     for (size_t i = 1; i + 1 < n; ++i) {
-        const float a1 = std::atan2(d.y[i] - d.y[i - 1], d.x[i] - d.x[i - 1]);
-        const float a2 = std::atan2(d.y[i + 1] - d.y[i], d.x[i + 1] - d.x[i]);
-        float t = std::fabs(a2 - a1);
-        if (t > kPi) t = 2 * kPi - t;
-        turn[i] = t / kStep;  // radians per x-height
+        const double t = turn_angle(d.x[i] - d.x[i - 1], d.y[i] - d.y[i - 1], d.x[i + 1] - d.x[i], d.y[i + 1] - d.y[i]);
+        turn[i] = static_cast<float>(t) / kStep;  // radians per x-height
     }
     for (size_t i = 0; i < n; ++i) {
         float sum = 0;
@@ -133,7 +159,7 @@ Status pen_times(const InkStroke& s, float x_height, float speed, InkStroke& out
     const std::vector<float> rel = relative_speed(out, profile);
     out.t.assign(out.size(), 0.0f);
     for (size_t i = 1; i < out.size(); ++i) {
-        const float seg = std::hypot(out.x[i] - out.x[i - 1], out.y[i] - out.y[i - 1]);
+        const float seg = static_cast<float>(segment_length(out.x[i] - out.x[i - 1], out.y[i] - out.y[i - 1]));
         out.t[i] = out.t[i - 1] + seg / (speed * 0.5f * (rel[i - 1] + rel[i]));
     }
     return Status::success();
