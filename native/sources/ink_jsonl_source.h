@@ -7,8 +7,9 @@
 namespace hw {
 
 // Reads one JSONL file: bad records are skipped with their path:line; the file is scaled so its
-// median line height is kTargetLineHeight and re-sampled to kInkPointSpacing (devices sample at
-// very different rates). One line in ten goes to validation when there are at least ten.
+// median line height is kTargetLineHeight and paced like the corpus (shared/ink: pace_strokes, with
+// the records' own time stamps when they have them) to a mean step of kInkPointSpacing (devices
+// sample at very different rates). One line in ten goes to validation when there are at least ten.
 Status read_ink_source(const std::string& path, SourceLines& out);
 
 }  // namespace hw
