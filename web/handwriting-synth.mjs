@@ -6,6 +6,8 @@
 // by name or font, or "random"; an unknown one is reported and writes in a random hand), seed
 // (default 1), speed (multiple of real time, or "instant"), color (default: the surrounding text
 // colour), stroke-width (CSS px), model (URL of a .hwm).
+// Events: `written` ({lines, points}) when the ink is drawn; `error` (detail: the message) when
+// loading or writing fails, which ends in data-state="error" and never fires `written`.
 import { loadModel, generate, loadStyles, prepareText, findStyle } from './lib/engine.mjs';
 import { InkView } from './lib/ink_canvas.mjs';
 import { planText, lineSeed, describeMarks, MAX_LINE_CHARS } from './lib/text.mjs';
@@ -98,13 +100,20 @@ class HandwritingSynth extends HTMLElement {
       ]);
       plan = await planText(this.getAttribute('text') || '', (text) => prepareText(url, text));
     } catch (e) {
-      if (asked !== this.writes) return;
-      this.bar.style.width = '0';
-      this.status(`Handwriting unavailable: ${e.message}`);
-      this.dataset.state = 'error';
+      if (asked === this.writes) this.fail(`Handwriting unavailable: ${e.message}`, e.message);
       return;
     }
     if (asked === this.writes) this.start(url, info, styles, plan);
+  }
+
+  // Every failure ends here: the `error` state and one `error` event (detail: the message), never
+  // `done` or `written`, whatever frames of the ink drawn so far are still to come.
+  fail(shown, message) {
+    this.view.onDrawn = null;
+    this.bar.style.width = '0';
+    this.status(shown);
+    this.dataset.state = 'error';
+    this.dispatchEvent(new CustomEvent('error', { detail: message }));
   }
 
   start(url, info, styles, plan) {
@@ -135,14 +144,15 @@ class HandwritingSynth extends HTMLElement {
       onLineEnd: () => ++done,
       onDone: () => this.view.end(),
       onError: (message) => {
-        this.view.end();
-        this.status(`Handwriting failed: ${message}`);
-        this.dataset.state = 'error';
+        if (this.job !== job) return;
+        this.job = null;  // the pen stops here: onDrawn below sees no job and stays quiet
+        this.fail(`Handwriting failed: ${message}`, message);
+        this.view.end();  // draws what came before the failure
       },
     });
     this.job = job;
     this.view.onDrawn = () => {
-      if (this.job !== job && this.job !== null) return;
+      if (this.job !== job) return;  // failed, cancelled or replaced: only its own job ends in done
       this.job = null;
       this.bar.style.width = '0';
       this.dataset.state = 'done';

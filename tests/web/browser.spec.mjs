@@ -304,3 +304,30 @@ test('a broken model file shows the reader\'s message', async () => {
   assert.ok(widgetMessage.includes(message), widgetMessage);
   await page.close();
 });
+
+// Issue 15, #10: a generation that fails (here bias 99, which the core refuses) ends in the
+// `error` state with an `error` event carrying the message; it never turns into `done`/`written`.
+test('a failed widget generation ends in state error with an error event, never written', async () => {
+  const page = await open('embed-example.html', { reducedMotion: 'reduce' });
+  const got = await page.evaluate(async () => {
+    const el = document.createElement('handwriting-synth');
+    const events = [];
+    el.addEventListener('written', (e) => events.push(['written', e.detail]));
+    el.addEventListener('error', (e) => events.push(['error', e.detail]));
+    el.setAttribute('text', 'hello');
+    el.setAttribute('bias', '99');
+    document.querySelector('article').prepend(el);
+    await new Promise((resolve) => {
+      const poll = () => (el.dataset.state === 'error' || el.dataset.state === 'done' ? resolve() : setTimeout(poll, 50));
+      poll();
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));  // a late frame must not turn it into done
+    return { state: el.dataset.state, events, msg: el.shadowRoot.querySelector('.msg').textContent };
+  });
+  assert.equal(got.state, 'error');
+  assert.equal(got.events.length, 1, JSON.stringify(got.events));
+  assert.equal(got.events[0][0], 'error');
+  assert.match(got.events[0][1], /bias/i);
+  assert.ok(got.msg.includes(got.events[0][1]), got.msg);
+  await page.close();
+});
