@@ -135,6 +135,7 @@ class HandwritingSynth extends HTMLElement {
     this.view.reset(plan.lines.length);
     this.dataset.state = 'writing';
     const lines = plan.lines.map((t, i) => ({ text: t, seed: lineSeed(seed, i) }));
+    this.job?.cancel();  // one generation per element: write() drops stale requests, and this holds anyway
     let done = 0;
     const job = generate(url, { lines, bias: number('bias', 0.75), style }, {
       onPoints: (d) => {

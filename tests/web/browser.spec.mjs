@@ -331,3 +331,75 @@ test('a failed widget generation ends in state error with an error event, never 
   assert.ok(got.msg.includes(got.events[0][1]), got.msg);
   await page.close();
 });
+
+// A bare page holding only the widget's module (the blog example writes widgets of its own).
+async function widgetPage({ delayModel = 0 } = {}) {
+  const page = await context.newPage();
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(e.message));
+  await page.addInitScript(() => {
+    // Counts the generation jobs the worker is asked for.
+    const post = Worker.prototype.postMessage;
+    window.hwPosted = [];
+    Worker.prototype.postMessage = function (msg, ...rest) {
+      if (msg && typeof msg === 'object') window.hwPosted.push({ type: msg.type, text: msg.lines?.map((l) => l.text).join('|') });
+      return post.call(this, msg, ...rest);
+    };
+  });
+  if (delayModel) {
+    await page.route('**/models/default.hwm', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, delayModel));
+      await route.continue();
+    });
+  }
+  await page.route('**/widget-test.html', (route) => route.fulfill({
+    status: 200, contentType: 'text/html; charset=utf-8',
+    body: '<!doctype html><html><head><link rel="icon" href="data:,"><script type="module" src="handwriting-synth.mjs"></script></head><body><main></main></body></html>',
+  }));
+  await page.goto(`${base}widget-test.html`);
+  await page.waitForFunction(() => customElements.get('handwriting-synth'));
+  return page;
+}
+
+// Issue 15, #9: attributes that change while the model loads (text, seed, bias, the element moved)
+// give one generation, of the last values: never two jobs drawing into one canvas.
+test('the widget runs one generation at a time, whatever changes while its model loads', async () => {
+  const page = await widgetPage({ delayModel: 1500 });
+  const got = await page.evaluate(async () => {
+    const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+    const el = document.createElement('handwriting-synth');
+    const written = [];
+    el.addEventListener('written', (e) => written.push(e.detail));
+    el.setAttribute('text', 'abc');
+    document.querySelector('main').append(el);
+    await sleep(200);
+    el.setAttribute('text', 'xyz');
+    await sleep(100);
+    el.setAttribute('seed', '3');
+    el.setAttribute('bias', '1');
+    await sleep(100);
+    document.body.append(el);  // moved: disconnected and connected again
+    await sleep(100);
+    el.setAttribute('text', 'xyz');
+    await new Promise((resolve) => {
+      const poll = () => (el.dataset.state === 'done' || el.dataset.state === 'error' ? resolve() : setTimeout(poll, 50));
+      poll();
+    });
+    await sleep(500);
+    // The same attributes on a fresh element, once the model is there: what one job writes.
+    const ref = document.createElement('handwriting-synth');
+    for (const [k, v] of [['text', 'xyz'], ['seed', '3'], ['bias', '1']]) ref.setAttribute(k, v);
+    const refWritten = new Promise((resolve) => ref.addEventListener('written', (e) => resolve(e.detail)));
+    document.body.append(ref);
+    return { state: el.dataset.state, written, ref: await refWritten, posted: window.hwPosted,
+      label: el.shadowRoot.querySelector('canvas').getAttribute('aria-label') };
+  });
+  const jobs = got.posted.filter((m) => m.type === 'generate');
+  assert.equal(got.state, 'done');
+  assert.deepEqual(jobs.map((m) => m.text), ['xyz', 'xyz'], 'one job for the element, one for the reference');
+  assert.deepEqual(got.written, [got.ref], 'written once, with the points of one job');
+  assert.equal(got.label, 'xyz');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
