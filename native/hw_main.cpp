@@ -61,7 +61,7 @@ static int cmd_convert(int argc, char** argv) {
     if (args.has("--precision") && !parse_precision(args.get("--precision"), precision))
         return fail(2, "--precision must be f32, f16 or int8, not \"" + args.get("--precision") + "\"");
     std::vector<uint8_t> bytes;
-    if (!(s = read_file(in, bytes))) return fail(2, s.message);
+    if (!(s = read_model_bytes(in, bytes))) return fail(2, s.message);
     Model check;
     if (!(s = load_model(bytes.data(), bytes.size(), check))) return fail(2, in + ": " + s.message);
     HwmFile f;

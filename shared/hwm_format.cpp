@@ -243,7 +243,7 @@ static Status decode_tensor(const uint8_t* p, DType d, NamedTensor& t) {
     return Status::success();
 }
 
-static Status read_prefix(const uint8_t* data, size_t size, uint32_t& header_len) {
+Status check_hwm_prefix(const uint8_t* data, size_t size, uint32_t& header_len) {
     if (size < kHwmPrefix)
         return Status::error("file is truncated: " + std::to_string(size) + " bytes, too short for the 12-byte prefix");
     if (std::memcmp(data, kHwmMagic, 4) != 0) return Status::error("bad magic: not a .hwm file");
@@ -254,6 +254,12 @@ static Status read_prefix(const uint8_t* data, size_t size, uint32_t& header_len
                              std::to_string(kHwmVersion) + ")");
     header_len = read_u32(data + 8);
     if (header_len == 0 || header_len > kHwmMaxHeader) return Status::error("field header_length " + std::to_string(header_len) + " is out of range");
+    return Status::success();
+}
+
+static Status read_prefix(const uint8_t* data, size_t size, uint32_t& header_len) {
+    Status s = check_hwm_prefix(data, size, header_len);
+    if (!s) return s;
     if (kHwmPrefix + static_cast<size_t>(header_len) > size)
         return Status::error("file is truncated: the header needs " + std::to_string(kHwmPrefix + header_len) +
                              " bytes, the file has " + std::to_string(size));
@@ -272,7 +278,7 @@ Status read_hwm(const uint8_t* data, size_t size, HwmFile& out) {
     if (!out.header.is_object()) return Status::error("header is not a JSON object");
     const size_t blob_start = align_up(kHwmPrefix + header_len);
     uint64_t blob_bytes = 0;
-    if (!get_uint(out.header, "blob_bytes", uint64_t(1) << 40, blob_bytes))
+    if (!get_uint(out.header, "blob_bytes", kHwmMaxFileBytes, blob_bytes))
         return Status::error("header field blob_bytes is missing or out of range");
     const uint64_t expect = blob_start + blob_bytes + 4;
     if (size < expect)

@@ -16,6 +16,8 @@ constexpr uint32_t kHwmVersion = 1;
 constexpr size_t kHwmAlign = 64;
 constexpr size_t kHwmPrefix = 12;                 // magic (4) + version (4) + header length (4)
 constexpr uint32_t kHwmMaxHeader = 16u << 20;     // 16 MiB of JSON is far beyond any real header
+// The largest model file a reader accepts: a Graves-size f32 model is ~15 MB, shipped ones <= 8 MB.
+constexpr uint64_t kHwmMaxFileBytes = uint64_t(512) << 20;
 
 enum class DType { F32, F16, I8 };
 const char* dtype_name(DType d);
@@ -47,6 +49,10 @@ struct HwmFile {
     std::vector<NamedTensor> tensors;
     std::vector<DType> dtypes;
 };
+
+// Checks the 12-byte prefix alone (magic, version, header length), so that a caller reading a file
+// can refuse it before reading the rest. `data` holds at least `size` bytes; fewer than 12 is an error.
+Status check_hwm_prefix(const uint8_t* data, size_t size, uint32_t& header_len);
 
 // Checks every read, bound, size product and offset; the message names the field at fault.
 Status read_hwm(const uint8_t* data, size_t size, HwmFile& out);

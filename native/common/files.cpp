@@ -1,5 +1,6 @@
 #include "files.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -19,6 +20,48 @@ Status read_file(const std::string& path, std::vector<uint8_t>& out) {
     std::fclose(f);
     if (bad) return Status::error(path + ": read error");
     return Status::success();
+}
+
+static Status too_large(const std::string& path, uint64_t max_bytes) {
+    return Status::error(path + ": the file is larger than " + std::to_string(max_bytes) + " bytes, the most accepted here");
+}
+
+// Appends up to `want` bytes; false on a read error. `eof` says whether the file ended.
+static bool read_some(FILE* f, size_t want, std::vector<uint8_t>& out, bool& eof) {
+    uint8_t buf[1 << 16];
+    while (want > 0) {
+        const size_t n = std::fread(buf, 1, std::min(want, sizeof buf), f);
+        out.insert(out.end(), buf, buf + n);
+        want -= n;
+        if (n == 0) break;
+    }
+    eof = std::feof(f) != 0;
+    return std::ferror(f) == 0;
+}
+
+Status read_file_bounded(const std::string& path, uint64_t max_bytes, std::vector<uint8_t>& out, size_t prefix_bytes,
+                         PrefixCheck check_prefix) {
+    out.clear();
+    FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f) return Status::error(path + ": " + std::strerror(errno));
+    struct stat st;
+    if (::fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && static_cast<uint64_t>(st.st_size) > max_bytes) {
+        std::fclose(f);
+        return too_large(path, max_bytes);
+    }
+    bool eof = false;
+    Status s;
+    if (check_prefix && !read_some(f, prefix_bytes, out, eof)) s = Status::error(path + ": read error");
+    if (s && check_prefix) {
+        const Status c = check_prefix(out.data(), out.size());
+        if (!c) s = Status::error(path + ": " + c.message);
+    }
+    if (s && !eof && !read_some(f, static_cast<size_t>(max_bytes + 1 - std::min<uint64_t>(out.size(), max_bytes + 1)), out, eof))
+        s = Status::error(path + ": read error");
+    if (s && out.size() > max_bytes) s = too_large(path, max_bytes);
+    std::fclose(f);
+    if (!s) out.clear();
+    return s;
 }
 
 Status read_text_file(const std::string& path, std::string& out) {

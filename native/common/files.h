@@ -10,6 +10,12 @@ namespace hw {
 
 Status read_file(const std::string& path, std::vector<uint8_t>& out);
 Status read_text_file(const std::string& path, std::string& out);
+// Reads at most `max_bytes`: a longer file (or an endless one such as /dev/zero) is refused after
+// max_bytes + 1 bytes, or at once when its size is known. With `check_prefix`, the first
+// `prefix_bytes` (fewer if the file is shorter) are checked before anything more is read.
+using PrefixCheck = Status (*)(const uint8_t* data, size_t size);
+Status read_file_bounded(const std::string& path, uint64_t max_bytes, std::vector<uint8_t>& out,
+                         size_t prefix_bytes = 0, PrefixCheck check_prefix = nullptr);
 // Writes to PATH.tmp-PID, flushes, then renames over PATH: a reader never sees half a file.
 Status write_file_atomic(const std::string& path, const void* data, size_t size);
 Status write_file_atomic(const std::string& path, const std::string& text);

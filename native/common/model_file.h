@@ -1,11 +1,17 @@
 // Loading a .hwm model file: the one place native code reads a model from disk.
 #pragma once
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "model.h"
 #include "status.h"
 
 namespace hw {
+
+// Reads a model file's bytes: the prefix (magic, version, header length) is checked before the
+// rest is read, and files over kHwmMaxFileBytes are refused. Messages start with the path.
+Status read_model_bytes(const std::string& path, std::vector<uint8_t>& out);
 
 // Reads and loads PATH; every message starts with the path.
 Status load_model_file(const std::string& path, Model& out);

@@ -15,6 +15,7 @@
 #include "generator.h"
 #include "hwm_format.h"
 #include "learner.h"
+#include "model_file.h"
 #include "plot.h"
 #include "render.h"
 #include "text.h"
@@ -114,7 +115,7 @@ Status find_origin(const TrainConfig& cfg, Origin& o, HParams& hp, Variant& v) {
         hp = o.saved.hp;
         v = o.saved.variant;
     } else if (!cfg.init.empty()) {
-        Status s = read_file(cfg.init, o.init_bytes);
+        Status s = read_model_bytes(cfg.init, o.init_bytes);
         if (!s) return s;
         if (!(s = model_config_from_hwm(o.init_bytes, hp, v))) return Status::error(cfg.init + ": " + s.message);
     }
