@@ -5,7 +5,8 @@
 // Attributes: text, bias (legibility, default 0.75), hand (a style of the model's .styles.json,
 // by name or font, or "random"; an unknown one is reported and writes in a random hand), seed
 // (default 1), speed (multiple of real time, or "instant"), color (default: the surrounding text
-// colour), stroke-width (CSS px), model (URL of a .hwm).
+// colour), stroke-width (CSS px), model (URL of a .hwm; only on the page's origin unless the
+// element also has allow-cross-origin).
 // Events: `written` ({lines, points}) when the ink is drawn; `error` (detail: the message) when
 // loading or writing fails, which ends in data-state="error" and never fires `written`.
 import { loadModel, generate, loadStyles, prepareText, findStyle } from './lib/engine.mjs';
@@ -29,7 +30,7 @@ function reducedMotion() {
 
 class HandwritingSynth extends HTMLElement {
   static get observedAttributes() {
-    return ['text', 'bias', 'hand', 'seed', 'speed', 'color', 'stroke-width', 'model'];
+    return ['text', 'bias', 'hand', 'seed', 'speed', 'color', 'stroke-width', 'model', 'allow-cross-origin'];
   }
 
   constructor() {
@@ -90,13 +91,15 @@ class HandwritingSynth extends HTMLElement {
     this.job?.cancel();
     this.job = null;
     const asked = ++this.writes;
-    const url = this.getAttribute('model') ? new URL(this.getAttribute('model'), document.baseURI).href : DEFAULT_MODEL;
-    let info, styles, plan;
+    let url = DEFAULT_MODEL, info, styles, plan;
     try {
+      if (this.getAttribute('model')) url = new URL(this.getAttribute('model'), document.baseURI).href;
       this.bar.style.width = '5%';
+      // The widget's own default model is beside its module; any other needs the page's opt-in.
+      const origin = { allowCrossOrigin: url === DEFAULT_MODEL || this.hasAttribute('allow-cross-origin') };
       [info, styles] = await Promise.all([
-        loadModel(url, (loaded, total) => total && (this.bar.style.width = `${(50 * loaded) / total}%`)),
-        loadStyles(url.replace(/\.hwm$/i, '.styles.json')),
+        loadModel(url, (loaded, total) => total && (this.bar.style.width = `${(50 * loaded) / total}%`), origin),
+        loadStyles(url.replace(/\.hwm$/i, '.styles.json'), origin),
       ]);
       plan = await planText(this.getAttribute('text') || '', (text) => prepareText(url, text));
     } catch (e) {

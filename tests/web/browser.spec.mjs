@@ -12,7 +12,8 @@ import { ROOT, FIXTURES, readRequired, loadModule, loadModel, generate } from '.
 
 const SHOTS = path.join(ROOT, 'build/screenshots');
 const CHROMIUM = '/usr/bin/chromium';
-let server, base, context, profile;
+const servers = [];
+let base, otherBase, context, profile;
 
 async function playwright() {
   if (!existsSync(path.join(ROOT, 'node_modules/playwright-core'))) {
@@ -21,19 +22,21 @@ async function playwright() {
   return import('playwright-core');
 }
 
-// Starts tools/serve.mjs on a free port and resolves with its URL.
+// Starts tools/serve.mjs on a free port and resolves with its URL. Two run: the pages' origin
+// (`base`) and `otherBase`, the same files on another port: another origin.
 function serve() {
   return new Promise((resolve, reject) => {
-    server = spawn(process.execPath, [path.join(ROOT, 'tools/serve.mjs'), path.join(ROOT, 'web')], {
+    const proc = spawn(process.execPath, [path.join(ROOT, 'tools/serve.mjs'), path.join(ROOT, 'web')], {
       env: { ...process.env, PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'],
     });
+    servers.push(proc);
     let out = '';
-    server.stdout.on('data', (b) => {
+    proc.stdout.on('data', (b) => {
       out += b;
       const m = out.match(/http:\/\/127\.0\.0\.1:\d+\//);
       if (m) resolve(m[0]);
     });
-    server.on('exit', (code) => reject(new Error(`server exited (${code})`)));
+    proc.on('exit', (code) => reject(new Error(`server exited (${code})`)));
   });
 }
 
@@ -45,6 +48,7 @@ before(async () => {
   mkdirSync(SHOTS, { recursive: true });
   const { chromium } = await playwright();
   base = await serve();
+  otherBase = await serve();
   profile = mkdtempSync(path.join(os.tmpdir(), 'hw-chromium-'));
   context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -59,7 +63,7 @@ before(async () => {
 
 after(async () => {
   await context?.close();
-  server?.kill();
+  for (const proc of servers) proc.kill();
   if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
@@ -402,4 +406,46 @@ test('the widget runs one generation at a time, whatever changes while its model
   assert.equal(got.label, 'xyz');
   assert.deepEqual(page.errors, []);
   await page.close();
+});
+
+// Issue 15, #11: a model URL on another origin is refused, with a message, before anything is
+// fetched, by the page (?model=, always) and by the widget (model=) unless the element opts in
+// with allow-cross-origin.
+test('models and styles load only from the page\'s origin unless the widget opts in', async () => {
+  const foreign = `${otherBase}models/default.hwm`;
+  const fetched = [];
+  const count = (r) => r.url().startsWith(otherBase) && fetched.push(r.url());
+  context.on('request', count);
+  const page = await open(`?model=${encodeURIComponent(foreign)}`);
+  await page.waitForFunction(() => ['error', 'done'].includes(document.body.dataset.state), null, { timeout: 30000 });
+  assert.equal(await page.evaluate(() => document.body.dataset.state), 'error');
+  const shown = await page.textContent('#error');
+  assert.match(shown, /another origin/);
+  assert.ok(shown.includes(foreign), shown);
+  await page.close();
+  assert.deepEqual(fetched, [], 'the page fetched nothing from the other origin');
+
+  const widgets = await widgetPage();
+  const write = (attrs) => widgets.evaluate((a) => new Promise((resolve) => {
+    const el = document.createElement('handwriting-synth');
+    for (const [k, v] of Object.entries(a)) el.setAttribute(k, v);
+    el.addEventListener('written', () => resolve({ state: el.dataset.state }));
+    el.addEventListener('error', (e) => resolve({ state: el.dataset.state, error: e.detail }));
+    document.querySelector('main').append(el);
+  }), attrs);
+  const refused = await write({ text: 'hi', model: foreign });
+  assert.equal(refused.state, 'error');
+  assert.match(refused.error, /another origin.*allow-cross-origin/);
+  assert.deepEqual(fetched, [], 'the widget fetched nothing from the other origin');
+  // Opted in, it loads from there (the other server answers with CORS headers here).
+  await widgets.route(`${otherBase}**`, async (route) => {
+    const r = await route.fetch();
+    await route.fulfill({ response: r, headers: { ...r.headers(), 'access-control-allow-origin': '*' } });
+  });
+  const allowed = await write({ text: 'hi', model: foreign, 'allow-cross-origin': '' });
+  assert.deepEqual(allowed, { state: 'done' });
+  assert.ok(fetched.some((u) => u.endsWith('/default.hwm')), fetched.join(' '));
+  context.off('request', count);
+  assert.deepEqual(widgets.errors, []);
+  await widgets.close();
 });

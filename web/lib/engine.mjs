@@ -67,15 +67,32 @@ function onRequestMessage(d) {
   else r.resolve(d.result);
 }
 
-// Loads (once per URL) a model in the worker; resolves with its info, rejects with the reader's message.
-export function loadModel(url, onProgress) {
-  const key = new URL(url, document.baseURI).href;
+// The absolute URL of a model or style file, or an error when it is on another origin than the
+// page: a link (the page's ?model=) or a copied embed must not make a visitor's browser fetch a
+// file from anywhere. Only an embedding page may opt in (the widget's allow-cross-origin).
+export function modelUrl(url, { allowCrossOrigin = false } = {}) {
+  const abs = new URL(url, document.baseURI);
+  if (allowCrossOrigin || abs.origin === location.origin) return abs.href;
+  throw new Error(`${abs.href} is on another origin than this page (${location.origin}); models load only ` +
+    'from the page\'s own origin, unless a <handwriting-synth> element has the allow-cross-origin attribute');
+}
+
+// Loads (once per URL) a model in the worker; resolves with its info, rejects with the reader's
+// message. A URL on another origin is refused before any fetch unless options.allowCrossOrigin.
+export function loadModel(url, onProgress, options) {
+  let key;
+  try {
+    key = modelUrl(url, options);
+  } catch (e) {
+    return Promise.reject(e);
+  }
   let m = models.get(key);
   if (!m) {
     m = { listeners: new Set() };
     m.promise = new Promise((resolve, reject) => Object.assign(m, { resolve, reject }));
     models.set(key, m);
-    getWorker().postMessage({ type: 'load', key, url: key });
+    // sameOrigin: the worker fetches in mode same-origin, so no redirect leads elsewhere either.
+    getWorker().postMessage({ type: 'load', key, url: key, sameOrigin: !options?.allowCrossOrigin });
   }
   if (onProgress) m.listeners.add(onProgress);
   return m.promise.finally(() => onProgress && m.listeners.delete(onProgress));
@@ -112,12 +129,18 @@ export function prepareText(url, text) {
   });
 }
 
-// Loads a style file ({styles: [{name, text, strokes}]}); a missing or broken file gives [].
+// Loads a style file ({styles: [{name, text, strokes}]}); a missing or broken file gives [], and
+// so does one on another origin (not fetched) unless options.allowCrossOrigin.
 const styleFiles = new Map();
-export function loadStyles(url) {
-  const key = new URL(url, document.baseURI).href;
+export function loadStyles(url, options) {
+  let key;
+  try {
+    key = modelUrl(url, options);
+  } catch {
+    return Promise.resolve([]);
+  }
   if (!styleFiles.has(key)) {
-    styleFiles.set(key, fetch(key)
+    styleFiles.set(key, fetch(key, { mode: options?.allowCrossOrigin ? 'cors' : 'same-origin' })
       .then((r) => (r.ok ? r.json() : { styles: [] }))
       .then((j) => (Array.isArray(j.styles) ? j.styles.filter(validStyle) : []))
       .catch(() => []));

@@ -3,7 +3,8 @@
 // chunks so that a cancel or a newer request is seen at once.
 //
 // Requests (main -> worker):
-//   {type: 'load', key, url}                 fetch + load a model (progress reported)
+//   {type: 'load', key, url, sameOrigin}     fetch + load a model (progress reported; sameOrigin:
+//                                            fetch in mode same-origin, redirects included)
 //   {type: 'generate', job, key, lines: [{text, seed}] (prepared text: an unknown character is
 //    an error), bias, style: {text, strokes} (a preset, strokes as in its file) | null,
 //    greedy, maxSteps, chunk, attention}
@@ -33,8 +34,8 @@ function module() {
   return hwPromise;
 }
 
-async function fetchBytes(key, url) {
-  const res = await fetch(url);
+async function fetchBytes(key, url, sameOrigin) {
+  const res = await fetch(url, { mode: sameOrigin ? 'same-origin' : 'cors' });
   if (!res.ok) throw new Error(`could not fetch the model (${res.status} ${res.statusText || 'error'}): ${url}`);
   const total = Number(res.headers.get('Content-Length')) || 0;
   if (!res.body) return new Uint8Array(await res.arrayBuffer());
@@ -57,8 +58,8 @@ async function fetchBytes(key, url) {
   return bytes;
 }
 
-async function loadModel(key, url) {
-  const [hw, bytes] = await Promise.all([module(), fetchBytes(key, url)]);
+async function loadModel(key, url, sameOrigin) {
+  const [hw, bytes] = await Promise.all([module(), fetchBytes(key, url, sameOrigin)]);
   const m = new hw.Model();
   const err = m.load(bytes);
   if (err) {
@@ -77,8 +78,8 @@ function modelInfo(m) {
   };
 }
 
-function onLoad({ key, url }) {
-  if (!models.has(key)) models.set(key, loadModel(key, url));
+function onLoad({ key, url, sameOrigin }) {
+  if (!models.has(key)) models.set(key, loadModel(key, url, sameOrigin));
   models.get(key).then(
     (m) => postMessage({ type: 'loaded', key, info: modelInfo(m) }),
     (e) => {
