@@ -38,6 +38,7 @@ function onModelMessage(d) {
   if (!m) return;
   if (d.type === 'load-progress') m.listeners.forEach((f) => f(d.loaded, d.total));
   else if (d.type === 'loaded') m.resolve(d.info);
+  else if (d.type === 'unloaded') models.delete(d.key);  // its module failed: the next call reloads it
   else if (d.type === 'load-error') {
     models.delete(d.key);  // let a later call retry
     m.reject(new Error(d.message));

@@ -18,21 +18,18 @@
 //    attention (Int32Array: text index the window peaked at per point; when asked for)}
 //   {type: 'line-end', job, line, finished, steps}   {type: 'done', job}   {type: 'error', job, message}
 //   {type: 'prepared', request, result: {text, marks, error}}   {type: 'error', request, message}
+//   {type: 'unloaded', key}   the model's module failed (a WASM abort): load it again to use it
 import createHwModule from '../dist/hw.mjs';
+import { ModelStore, CoreError } from './model_store.mjs';
 
 const FIRST_CHUNK = 12;  // small first chunk: ink appears at once
 const CHUNK = 48;
 
-let hwPromise = null;            // the WASM module, created on first use
-const models = new Map();        // key -> Promise<Model>
+const store = new ModelStore(() => createHwModule());  // the WASM module; a fresh one after a failure
+const models = new Map();        // key -> Promise<{hw, model}>: the model and the module it lives in
 const jobs = new Map();          // job id -> job state, run round-robin
 let pumping = false;
 const tick = new MessageChannel();  // a macrotask that does not wait for timers (setTimeout clamps)
-
-function module() {
-  hwPromise ??= createHwModule();
-  return hwPromise;
-}
 
 async function fetchBytes(key, url, sameOrigin) {
   const res = await fetch(url, { mode: sameOrigin ? 'same-origin' : 'cors' });
@@ -59,14 +56,25 @@ async function fetchBytes(key, url, sameOrigin) {
 }
 
 async function loadModel(key, url, sameOrigin) {
-  const [hw, bytes] = await Promise.all([module(), fetchBytes(key, url, sameOrigin)]);
-  const m = new hw.Model();
-  const err = m.load(bytes);
-  if (err) {
-    m.delete();
-    throw new Error(`the model file is not usable: ${err}`);
+  const [, bytes] = await Promise.all([store.module(), fetchBytes(key, url, sameOrigin)]);
+  try {
+    return await store.load(bytes);
+  } catch (e) {
+    throw new Error(`the model file is not usable: ${e.message}`);
   }
-  return m;
+}
+
+// A call threw out of module `hw` (not a message from the core): the store retires it, and every
+// model loaded in it is forgotten here and in the page's cache, so the next request loads afresh.
+function moduleFailed(hw) {
+  store.retire(hw);
+  for (const [key, p] of models) {
+    p.then((entry) => {
+      if (entry.hw !== hw || models.get(key) !== p) return;
+      models.delete(key);
+      postMessage({ type: 'unloaded', key });
+    }, () => {});
+  }
 }
 
 function modelInfo(m) {
@@ -81,7 +89,7 @@ function modelInfo(m) {
 function onLoad({ key, url, sameOrigin }) {
   if (!models.has(key)) models.set(key, loadModel(key, url, sameOrigin));
   models.get(key).then(
-    (m) => postMessage({ type: 'loaded', key, info: modelInfo(m) }),
+    ({ model }) => postMessage({ type: 'loaded', key, info: modelInfo(model) }),
     (e) => {
       models.delete(key);  // a later request may try again (e.g. after a network error)
       postMessage({ type: 'load-error', key, message: e.message || String(e) });
@@ -89,8 +97,9 @@ function onLoad({ key, url, sameOrigin }) {
 }
 
 async function onGenerate(req) {
-  const [hw, model] = await Promise.all([module(), models.get(req.key) ?? Promise.reject(new Error('model not loaded'))]);
+  const { hw, model } = await (models.get(req.key) ?? Promise.reject(new Error('model not loaded')));
   if (req.cancelled) return;
+  if (store.isRetired(hw)) throw new Error('the engine was restarted after a failure: load the model again');
   jobs.set(req.job, { req, hw, model, gen: null, line: -1, sent: 0 });
   pump();
 }
@@ -108,7 +117,7 @@ function nextLine(j) {
   const err = g.start(text, opts);
   if (err) {
     g.delete();
-    throw new Error(err);
+    throw new CoreError(err);
   }
   j.gen = g;
   j.sent = 0;
@@ -153,7 +162,12 @@ tick.port1.onmessage = () => {
         postMessage({ type: 'done', job: id });
       }
     } catch (e) {
-      endJob(id);
+      if (!(e instanceof CoreError)) moduleFailed(j.hw);  // a WASM abort: not this module again
+      try {
+        endJob(id);
+      } catch {
+        jobs.delete(id);  // the failed module may fail to free the generator too
+      }
       postMessage({ type: 'error', job: id, message: e.message || String(e) });
     }
   }
@@ -162,8 +176,13 @@ tick.port1.onmessage = () => {
 
 async function onPrepare({ request, key, text }) {
   try {
-    const model = await (models.get(key) ?? Promise.reject(new Error('model not loaded')));
-    postMessage({ type: 'prepared', request, result: model.prepareText(text) });
+    const { hw, model } = await (models.get(key) ?? Promise.reject(new Error('model not loaded')));
+    try {
+      postMessage({ type: 'prepared', request, result: model.prepareText(text) });
+    } catch (e) {
+      moduleFailed(hw);
+      throw e;
+    }
   } catch (e) {
     postMessage({ type: 'error', request, message: e.message || String(e) });
   }
