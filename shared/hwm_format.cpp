@@ -266,6 +266,29 @@ static Status read_prefix(const uint8_t* data, size_t size, uint32_t& header_len
     return Status::success();
 }
 
+Status check_json_nesting(const char* text, size_t size, int max_depth) {
+    int depth = 0;
+    size_t key_start = 0, key_end = 0;  // the last string closed at depth 1: the field being read
+    for (size_t i = 0; i < size; ++i) {
+        const char c = text[i];
+        if (c == '"') {
+            const size_t start = ++i;
+            while (i < size && text[i] != '"') i += text[i] == '\\' ? 2 : 1;
+            if (depth == 1) key_start = start, key_end = std::min(i, size);
+        } else if (c == '[' || c == '{') {
+            if (++depth > max_depth) {
+                const std::string field = key_end > key_start ? std::string(text + key_start, std::min<size_t>(key_end - key_start, 64)) : "";
+                return Status::error((depth > 2 && !field.empty() ? "field " + field : std::string("JSON")) +
+                                     " nests deeper than " + std::to_string(max_depth) + " levels of arrays and objects (at byte " +
+                                     std::to_string(i) + ")");
+            }
+        } else if (c == ']' || c == '}') {
+            --depth;
+        }
+    }
+    return Status::success();
+}
+
 Status read_hwm(const uint8_t* data, size_t size, HwmFile& out) {
     out = HwmFile{};
     if (data == nullptr || size == 0) return Status::error("file is truncated: it is empty");
@@ -273,6 +296,7 @@ Status read_hwm(const uint8_t* data, size_t size, HwmFile& out) {
     Status s = read_prefix(data, size, header_len);
     if (!s) return s;
     const char* hb = reinterpret_cast<const char*>(data + kHwmPrefix);
+    if (!(s = check_json_nesting(hb, header_len, kHwmMaxJsonDepth))) return Status::error("header " + s.message);
     out.header = json::parse(hb, hb + header_len, nullptr, false);
     if (out.header.is_discarded()) return Status::error("header is not valid JSON");
     if (!out.header.is_object()) return Status::error("header is not a JSON object");

@@ -50,6 +50,19 @@ struct HwmFile {
     std::vector<DType> dtypes;
 };
 
+// The deepest nesting of arrays and objects a header may have (the header object itself is level 1;
+// a real header needs 4). Deeper JSON is refused before it is parsed: nlohmann's parser, copy and
+// dump recurse per level, and 100k levels overflow the stack.
+constexpr int kHwmMaxJsonDepth = 32;
+
+// Scans JSON text (no parsing) and refuses arrays and objects nested deeper than `max_depth`,
+// counting brackets outside strings only. The message names the top-level field the deep part is
+// in and the limit. Text that is not JSON passes here and fails in the parser.
+Status check_json_nesting(const char* text, size_t size, int max_depth);
+inline Status check_json_nesting(const std::string& text, int max_depth) {
+    return check_json_nesting(text.data(), text.size(), max_depth);
+}
+
 // Checks the 12-byte prefix alone (magic, version, header length), so that a caller reading a file
 // can refuse it before reading the rest. `data` holds at least `size` bytes; fewer than 12 is an error.
 Status check_hwm_prefix(const uint8_t* data, size_t size, uint32_t& header_len);

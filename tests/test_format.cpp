@@ -45,8 +45,7 @@ Parts split(const std::vector<uint8_t>& file) {
 }
 
 // Reassembles a file around a (possibly corrupted) header, with a valid checksum.
-std::vector<uint8_t> join(const json& header, const std::vector<uint8_t>& blob, uint32_t version = kHwmVersion) {
-    const std::string text = header.dump();
+std::vector<uint8_t> join_text(const std::string& text, const std::vector<uint8_t>& blob, uint32_t version = kHwmVersion) {
     const size_t start = (12 + text.size() + 63) / 64 * 64;
     std::vector<uint8_t> f(start + blob.size() + 4, 0);
     std::memcpy(f.data(), kHwmMagic, 4);
@@ -58,6 +57,19 @@ std::vector<uint8_t> join(const json& header, const std::vector<uint8_t>& blob, 
     const uint32_t crc = crc32(f.data(), f.size() - 4);
     std::memcpy(&f[f.size() - 4], &crc, 4);
     return f;
+}
+
+std::vector<uint8_t> join(const json& header, const std::vector<uint8_t>& blob, uint32_t version = kHwmVersion) {
+    return join_text(header.dump(), blob, version);
+}
+
+// The header's text with its "meta" object replaced by `meta` (raw JSON text).
+std::string with_meta(const json& header, const std::string& meta) {
+    std::string text = header.dump();
+    const std::string was = "\"meta\":" + header["meta"].dump();
+    const size_t at = text.find(was);
+    REQUIRE(at != std::string::npos);
+    return text.replace(at, was.size(), "\"meta\":" + meta);
 }
 
 std::string load_error(const std::vector<uint8_t>& f) {
@@ -257,4 +269,27 @@ TEST_CASE("garbage never crashes the reader") {
         (void)read_hwm(f.data(), rng.next_u32() % (f.size() + 1), hf);
     }
     CHECK(true);
+}
+
+TEST_CASE("header JSON that nests too deeply is refused before it is parsed (issue #15 #1)") {
+    const Parts p = split(tiny_model());
+    // 100k nested arrays: parsing and printing such JSON recursively overflowed the stack.
+    const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+    std::string e = load_error(join_text(with_meta(p.header, deep), p.blob));
+    CHECK(e.find("meta") != std::string::npos);
+    CHECK(e.find(std::to_string(kHwmMaxJsonDepth)) != std::string::npos);
+    // Just past the limit is refused too; at the limit (meta at depth 2) it loads.
+    const int over = kHwmMaxJsonDepth;  // meta's value starts at depth 2: this reaches limit + 1
+    e = load_error(join_text(with_meta(p.header, std::string(over, '[') + std::string(over, ']')), p.blob));
+    CHECK(e.find("nests deeper") != std::string::npos);
+    const int at = kHwmMaxJsonDepth - 1;
+    CHECK(load_error(join_text(with_meta(p.header, std::string(at, '[') + std::string(at, ']')), p.blob)) == "");
+    // Brackets inside strings are text, not nesting; escaped quotes do not end a string.
+    const std::string text = "{\"note\":\"\\\"" + std::string(5000, '[') + "\"}";
+    CHECK(load_error(join_text(with_meta(p.header, text), p.blob)) == "");
+    // The scanner alone: depth counted outside strings only, the message names the top-level field.
+    Status s = check_json_nesting("{\"a\":1,\"b\":[[[[1]]]]}", 3);
+    CHECK(!s.ok);
+    CHECK(s.message.find("field b") != std::string::npos);
+    CHECK(check_json_nesting("{\"a\":\"[[[[[[\"}", 2).ok);
 }

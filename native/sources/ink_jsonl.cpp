@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "files.h"
+#include "hwm_format.h"
 #include "text.h"
 
 namespace hw {
@@ -22,6 +23,8 @@ static Status parse_point(const json& p, const std::string& at, InkStroke& s, st
 
 Status parse_ink_line(const std::string& text, const std::string& where, InkLine& out) {
     out = InkLine{};
+    Status nest = check_json_nesting(text, kHwmMaxJsonDepth);
+    if (!nest) return Status::error(where + ": " + nest.message);
     const json j = json::parse(text.begin(), text.end(), nullptr, false);
     if (j.is_discarded()) return Status::error(where + ": not valid JSON");
     if (!j.is_object()) return Status::error(where + ": a record must be a JSON object");
