@@ -42,9 +42,26 @@ float ink_height(const std::vector<InkStroke>& strokes) {
     return ink_height(ys);
 }
 
-InkStroke resample_stroke(const InkStroke& s, float spacing) {
-    InkStroke out;
-    if (s.x.empty()) return out;
+// An upper bound on the points resample_stroke makes: one per `spacing` of each segment, plus one
+// per segment and the two ends. In double, so that a huge length cannot stall the count.
+static double resample_bound(const InkStroke& s, double spacing) {
+    double n = 2;
+    for (size_t i = 1; i < s.size(); ++i) {
+        const double dx = double(s.x[i]) - s.x[i - 1], dy = double(s.y[i]) - s.y[i - 1];
+        n += std::sqrt(dx * dx + dy * dy) / spacing + 1;
+    }
+    return n;
+}
+
+Status resample_stroke(const InkStroke& s, float spacing, InkStroke& out, size_t max_points) {
+    out = InkStroke{};
+    if (s.x.empty()) return Status::success();
+    if (!(spacing > 0) || !std::isfinite(spacing)) return Status::error("resampling: the spacing must be positive and finite");
+    // Bounded before the loop: at most max_points (< 2^24) steps per segment keeps t + spacing > t
+    // in float, so every `while` below ends.
+    const double bound = resample_bound(s, spacing);
+    if (!(bound <= static_cast<double>(std::min<size_t>(max_points, size_t(1) << 23))))
+        return Status::error("a stroke is too long for its point spacing (over " + std::to_string(max_points) + " points)");
     const bool timed = s.t.size() == s.x.size();
     // Point i, or the point at arc length `at` along the segment from point i (length len) to i + 1.
     auto put = [&](size_t i, float at, float len) {
@@ -59,7 +76,7 @@ InkStroke resample_stroke(const InkStroke& s, float spacing) {
         if (timed) out.t.push_back(s.t[i] + (s.t[i + 1] - s.t[i]) * at / len);
     };
     put(0, 0, 0);
-    if (s.x.size() == 1) return out;
+    if (s.x.size() == 1) return Status::success();
     float carry = 0;
     for (size_t i = 1; i < s.x.size(); ++i) {
         const float dx = s.x[i] - s.x[i - 1], dy = s.y[i] - s.y[i - 1];
@@ -73,10 +90,16 @@ InkStroke resample_stroke(const InkStroke& s, float spacing) {
         carry = len - (t - spacing);
     }
     if (carry > 0.25f * spacing || out.x.size() == 1) put(s.x.size() - 1, 0, 0);
-    return out;
+    return Status::success();
 }
 
 static Status check_ink(const std::vector<InkStroke>& strokes) {
+    if (strokes.size() > kMaxInkStrokes)
+        return Status::error("ink has " + std::to_string(strokes.size()) + " strokes; the limit is " + std::to_string(kMaxInkStrokes));
+    size_t points = 0;
+    for (const auto& s : strokes) points += s.x.size();
+    if (points > kMaxInkPoints)
+        return Status::error("ink has " + std::to_string(points) + " points; the limit is " + std::to_string(kMaxInkPoints));
     for (size_t i = 0; i < strokes.size(); ++i) {
         const auto& s = strokes[i];
         const std::string at = "ink stroke " + std::to_string(i + 1);
@@ -85,6 +108,9 @@ static Status check_ink(const std::vector<InkStroke>& strokes) {
         for (size_t j = 0; j < s.x.size(); ++j)
             if (!std::isfinite(s.x[j]) || !std::isfinite(s.y[j]) || (!s.t.empty() && !std::isfinite(s.t[j])))
                 return Status::error(at + ", point " + std::to_string(j + 1) + " is not finite");
+            else if (std::fabs(s.x[j]) > kMaxInkCoordinate || std::fabs(s.y[j]) > kMaxInkCoordinate)
+                return Status::error(at + ", point " + std::to_string(j + 1) + " has a coordinate beyond " +
+                                     std::to_string(static_cast<long long>(kMaxInkCoordinate)) + " in magnitude");
     }
     return Status::success();
 }
@@ -155,7 +181,8 @@ Status pen_times(const InkStroke& s, float x_height, float speed, InkStroke& out
     if (!std::isfinite(len) || len / h + 2 > static_cast<double>(max_points))
         return Status::error("a stroke is too long for its size (over " + std::to_string(max_points) + " points)");
     InkStroke plain{s.x, s.y, {}};
-    out = resample_stroke(plain, h);
+    Status r = resample_stroke(plain, h, out, max_points);
+    if (!r) return r;
     const std::vector<float> rel = relative_speed(out, profile);
     out.t.assign(out.size(), 0.0f);
     for (size_t i = 1; i < out.size(); ++i) {
@@ -270,6 +297,11 @@ Status prepare_ink(const Model& m, const std::vector<InkStroke>& strokes, std::v
     for (auto& st : scaled)
         for (size_t j = 0; j < st.size(); ++j) st.x[j] *= k, st.y[j] *= k;
     if (!(s = pace_strokes(scaled, m.norm.line_height / kLineHeightPerXHeight, m.norm.point_spacing, paced))) return s;
+    size_t total = 0;
+    for (const auto& r : paced) total += r.size();
+    if (total > kMaxPrimePoints)
+        return Status::error("priming ink makes " + std::to_string(total) + " points at the model's spacing; the limit is " +
+                             std::to_string(kMaxPrimePoints));
     float px = 0, py = 0;
     bool first = true;
     for (const auto& r : paced) {

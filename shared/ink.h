@@ -35,9 +35,6 @@ float ink_height(const std::vector<float>& ys);
 // ink_height over every point of the strokes.
 float ink_height(const std::vector<InkStroke>& strokes);
 
-// Points every `spacing` units of arc length along one stroke, its ends kept (a last piece shorter
-// than a quarter step is merged). Time stamps, when present, are interpolated with the points.
-InkStroke resample_stroke(const InkStroke& s, float spacing);
 
 // Pen timing. Training ink is sampled like a pen in time (a fixed rate, so steps shrink where the
 // pen slows), and so is every ink that primes a network or joins a dataset: these functions are the
@@ -48,6 +45,19 @@ InkStroke resample_stroke(const InkStroke& s, float spacing);
 constexpr float kLineHeightPerXHeight = 1.3f;
 // The most points one call below makes (dense path or samples): a bound on every loop.
 constexpr size_t kMaxInkPoints = 400000;
+// The most strokes one ink line may have where ink enters (a handwritten line has tens).
+constexpr size_t kMaxInkStrokes = 10000;
+// The largest coordinate magnitude accepted where ink enters (any unit: pixels, tablet units, mm).
+constexpr float kMaxInkCoordinate = 1e7f;
+// The most points of prepared priming ink: each is one network step before generation starts
+// (a training line has at most ~1,200; 200 characters of text need about 5,000).
+constexpr size_t kMaxPrimePoints = 10000;
+
+// Points every `spacing` units of arc length along one stroke, its ends kept (a last piece shorter
+// than a quarter step is merged). Time stamps, when present, are interpolated with the points.
+// The number of points is bounded before any is made: a stroke that would need more than
+// `max_points`, or a spacing that is not positive and finite, is refused.
+Status resample_stroke(const InkStroke& s, float spacing, InkStroke& out, size_t max_points = kMaxInkPoints);
 
 // How a writer's pen slows: relative speed = (floor + (1 - floor) / (1 + curve * turning)) *
 // min(1, end_floor + (1 - end_floor) * d / end_reach), turning in radians per x-height of path

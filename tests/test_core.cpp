@@ -422,3 +422,37 @@ TEST_CASE("ink pacing: a one-point stroke stays a point; non-finite ink and hope
     InkStroke sampled;
     CHECK_FALSE(sample_by_time(timed, 1e-30f, sampled).ok);
 }
+
+TEST_CASE("resampling is bounded by construction; ink is capped where it enters (issue #15 #3, #4)") {
+    // One pen step of 1e30 units at spacing 1: the float arc-length counter stopped growing at
+    // 2^24 and the loop never ended. Now the point count is bounded before any point is made.
+    InkStroke s{{0, 1e30f}, {0, 0}, {}}, out;
+    Status r = resample_stroke(s, 1.0f, out);
+    CHECK_FALSE(r.ok);
+    CHECK(r.message.find("too long") != std::string::npos);
+    CHECK_FALSE(resample_stroke(InkStroke{{0, 10}, {0, 0}, {}}, 1e-30f, out).ok);  // a tiny spacing
+    CHECK_FALSE(resample_stroke(InkStroke{{0, 10}, {0, 0}, {}}, 0.0f, out).ok);
+    REQUIRE(resample_stroke(InkStroke{{0, 10}, {0, 0}, {}}, 1.0f, out).ok);
+    CHECK(out.size() == 11);
+
+    const Model m = load_bytes(test::small_model_bytes(ModelKind::Synthesis));
+    std::vector<Point> pts;
+    // A coordinate near float's limit (finite, but any arithmetic on it overflows).
+    std::vector<InkStroke> ink{{{0, 3e38f, 6}, {0, 10, 0}, {}}};
+    Status p = prepare_ink(m, ink, pts);
+    CHECK(p.message.find("beyond") != std::string::npos);
+    // Too many strokes, too many points: refused before any work, with the limit named.
+    std::vector<InkStroke> many(kMaxInkStrokes + 1, InkStroke{{0}, {0}, {}});
+    many[0] = InkStroke{{0, 1}, {0, 10}, {}};
+    p = prepare_ink(m, many, pts);
+    CHECK(p.message.find(std::to_string(kMaxInkStrokes)) != std::string::npos);
+    InkStroke big;
+    for (size_t i = 0; i <= kMaxInkPoints; ++i) big.x.push_back(static_cast<float>(i % 100)), big.y.push_back(static_cast<float>(i % 7));
+    p = prepare_ink(m, {big}, pts);
+    CHECK(p.message.find(std::to_string(kMaxInkPoints)) != std::string::npos);
+    // A long but legal line whose paced form would take minutes to prime: capped at kMaxPrimePoints.
+    InkStroke zig;
+    for (int i = 0; i < 4000; ++i) zig.x.push_back(static_cast<float>(i) * 3), zig.y.push_back(i % 2 ? 10.0f : 0.0f);
+    p = prepare_ink(m, {zig}, pts);
+    CHECK(p.message.find(std::to_string(kMaxPrimePoints)) != std::string::npos);
+}

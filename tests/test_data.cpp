@@ -17,7 +17,10 @@
 #include "pen_kinematics.h"
 #include "rng.h"
 #include "stroke_font.h"
+#include "text.h"
 #include "text_source.h"
+
+#include <nlohmann/json.hpp>
 
 using namespace hw;
 
@@ -139,6 +142,26 @@ TEST_CASE("ink: a JSONL file is a source; bad records are skipped by line") {
     REQUIRE(write_file_atomic(path, "garbage\n{}\n").ok);
     SourceLines bad;
     CHECK_FALSE(read_ink_source(path, bad).ok);
+    std::remove(path.c_str());
+}
+
+TEST_CASE("ink source: a record's size is capped where it enters (issue #15 #4)") {
+    const std::string path = temp_path("ink_caps.jsonl");
+    // 58 bytes of ink that paces into a very long line: one 1e6-unit stroke 10 units high.
+    std::string text = "{\"text\": \"ok\", \"strokes\": [[[0, 0], [10, 20], [20, 0]]]}\n";
+    text += "{\"text\": \"a\", \"strokes\": [[[0,0],[1000000,10]]]}\n";
+    text += "{\"text\": \"b\", \"strokes\": [[[0, 0], [1e39, 10]]]}\n";  // beyond float
+    text += "{\"text\": \"" + std::string(kMaxTextChars + 1, 'x') + "\", \"strokes\": [[[0, 0], [1, 1]]]}\n";
+    REQUIRE(write_file_atomic(path, text).ok);
+    SourceLines src;
+    REQUIRE(read_ink_source(path, src, 1200).ok);
+    CHECK(src.train.size() + src.valid.size() == 1);
+    for (const auto& l : src.train) CHECK(point_count(l) <= 1200);
+    CHECK(src.skipped.total() == 3);
+    const std::string all = nlohmann::json(src.skipped.messages).dump();
+    INFO(all);
+    CHECK(all.find(":3: strokes[0][1] holds a value that is not a finite number") != std::string::npos);
+    CHECK(all.find(":4: field \\\"text\\\" has 201 characters") != std::string::npos);
     std::remove(path.c_str());
 }
 
@@ -445,7 +468,11 @@ TEST_CASE("pacing: style-like ink prepared for priming steps like the corpus's p
         std::vector<InkStroke> out;
         REQUIRE(pace_strokes(c.train[i].strokes, height / kLineHeightPerXHeight, static_cast<float>(corpus.mean), out).ok);
         paced[i].strokes = out;
-        for (auto& st : uniform[i].strokes) st = resample_stroke(st, static_cast<float>(corpus.mean));
+        for (auto& st : uniform[i].strokes) {
+            InkStroke r;
+            REQUIRE(resample_stroke(st, static_cast<float>(corpus.mean), r).ok);
+            st = r;
+        }
     }
     const StepStats p = step_stats(paced), u = step_stats(uniform);
     INFO("corpus cv ", corpus.cv, ", paced cv ", p.cv, ", uniform cv ", u.cv);

@@ -135,7 +135,10 @@ Status ink_sources(const Args& a, Build& b) {
     for (const std::string& path : split_list(a.get("--ink"))) {
         if (path.empty()) continue;
         SourceLines src;
-        Status s = read_ink_source(path, src);
+        long long max_points = static_cast<long long>(IamOptions().max_points);
+        Status s = a.get_int("--max-points", 10, 100000, max_points);
+        if (!s) return s;
+        s = read_ink_source(path, src, static_cast<size_t>(max_points));
         b.skipped.merge(src.skipped);
         src.skipped = SkipLog{};
         if (!s) return s;

@@ -1,4 +1,5 @@
 #include "ink_jsonl.h"
+#include "text.h"
 
 #include <cmath>
 #include <nlohmann/json.hpp>
@@ -14,7 +15,9 @@ using nlohmann::json;
 static Status parse_point(const json& p, const std::string& at, InkStroke& s, std::vector<float>& t) {
     if (!p.is_array() || p.size() < 2 || p.size() > 3) return Status::error(at + " is not [x, y] or [x, y, t]");
     for (const auto& v : p)
-        if (!v.is_number() || !std::isfinite(v.get<double>())) return Status::error(at + " holds a value that is not a finite number");
+        if (!v.is_number() || !std::isfinite(v.get<float>())) return Status::error(at + " holds a value that is not a finite number");
+    if (std::fabs(p[0].get<double>()) > kMaxInkCoordinate || std::fabs(p[1].get<double>()) > kMaxInkCoordinate)
+        return Status::error(at + " has a coordinate beyond " + std::to_string(static_cast<long long>(kMaxInkCoordinate)) + " in magnitude");
     s.x.push_back(p[0].get<float>());
     s.y.push_back(p[1].get<float>());
     if (p.size() == 3) t.push_back(p[2].get<float>());
@@ -33,6 +36,9 @@ Status parse_ink_line(const std::string& text, const std::string& where, InkLine
     std::u32string decoded;
     Status s = utf8_decode(tx->get<std::string>(), decoded);
     if (!s) return Status::error(where + ": field \"text\": " + s.message);
+    if (decoded.size() > kMaxTextChars)
+        return Status::error(where + ": field \"text\" has " + std::to_string(decoded.size()) + " characters; the limit is " +
+                             std::to_string(kMaxTextChars));
     out.text = tx->get<std::string>();
     auto wr = j.find("writer");
     if (wr != j.end()) {
@@ -41,6 +47,14 @@ Status parse_ink_line(const std::string& text, const std::string& where, InkLine
     }
     auto st = j.find("strokes");
     if (st == j.end() || !st->is_array() || st->empty()) return Status::error(where + ": field \"strokes\" is missing, not an array, or empty");
+    if (st->size() > kMaxInkStrokes)
+        return Status::error(where + ": field \"strokes\" has " + std::to_string(st->size()) + " strokes; the limit is " +
+                             std::to_string(kMaxInkStrokes));
+    size_t points = 0;
+    for (const auto& stroke : *st) points += stroke.is_array() ? stroke.size() : 0;
+    if (points > kMaxInkPoints)
+        return Status::error(where + ": field \"strokes\" has " + std::to_string(points) + " points; the limit is " +
+                             std::to_string(kMaxInkPoints));
     for (size_t i = 0; i < st->size(); ++i) {
         const json& stroke = (*st)[i];
         const std::string at = where + ": strokes[" + std::to_string(i) + "]";

@@ -23,7 +23,7 @@ uint32_t source_index(SourceLines& out, std::map<std::string, uint32_t>& index, 
 
 }  // namespace
 
-Status read_ink_source(const std::string& path, SourceLines& out) {
+Status read_ink_source(const std::string& path, SourceLines& out, size_t max_points) {
     std::vector<InkLine> ink;
     InkReadReport report;
     Status s = read_ink_file(path, ink, report);
@@ -64,6 +64,11 @@ Status read_ink_source(const std::string& path, SourceLines& out) {
             continue;
         }
         lines[i].strokes = std::move(paced);
+        if (point_count(lines[i]) > max_points) {
+            out.skipped.add("ink lines over " + std::to_string(max_points) + " points",
+                            path + ": \"" + lines[i].text + "\": " + std::to_string(point_count(lines[i])) + " points");
+            continue;
+        }
         const bool valid = lines.size() >= 10 && i % 10 == 9;
         (valid ? out.valid : out.train).push_back(std::move(lines[i]));
     }

@@ -10,6 +10,7 @@ namespace hw {
 // median line height is kTargetLineHeight and paced like the corpus (shared/ink: pace_strokes, with
 // the records' own time stamps when they have them) to a mean step of kInkPointSpacing (devices
 // sample at very different rates). One line in ten goes to validation when there are at least ten.
-Status read_ink_source(const std::string& path, SourceLines& out);
+// Lines over `max_points` points after pacing are skipped (counted), as IAM's are (--max-points).
+Status read_ink_source(const std::string& path, SourceLines& out, size_t max_points = 1200);
 
 }  // namespace hw

@@ -58,7 +58,8 @@ InkStroke low_pass(const InkStroke& d, float h, float sigma) {
 InkStroke move_hand(const InkStroke& path, const HandKinematics& k) {
     if (path.size() < 2) return path;
     const float h = 0.05f * k.x_height;
-    const InkStroke d = resample_stroke(overshoot_cusps(path, k.overshoot * k.x_height), h);
+    InkStroke d;
+    if (!resample_stroke(overshoot_cusps(path, k.overshoot * k.x_height), h, d).ok) return path;  // too long: left as drawn
     return low_pass(d, h, k.smooth * k.x_height);
 }
 
