@@ -137,12 +137,20 @@ StopDecision StopRule::emit(const WindowReading& w, bool collapsed, bool pen_up)
     return {StopDecision::Emit, false};
 }
 
+// A sampled point as the generator hands it out: finite, each offset within kMaxSampledOffset.
+static Point bounded(Point p) {
+    if (!std::isfinite(p.dx) || !std::isfinite(p.dy)) return Point{0, 0, 1};
+    p.dx = std::min(kMaxSampledOffset, std::max(-kMaxSampledOffset, p.dx));
+    p.dy = std::min(kMaxSampledOffset, std::max(-kMaxSampledOffset, p.dy));
+    return p;
+}
+
 Generator::Pending Generator::next_point() {
     const Model& m = *model_;
     step(m, state_, last_);
     mixture_from_output(m, state_.y, opt_.bias, mix_);
     Pending q;
-    q.point = sample_point(mix_, rng_, opt_.greedy);
+    q.point = bounded(sample_point(mix_, rng_, opt_.greedy));
     last_ = q.point;
     if (opt_.diagnostics) {
         q.diag.mixture = mix_;

@@ -10,6 +10,11 @@
 
 namespace hw {
 
+// The largest offset (normalised units) the generator hands out: a sample beyond it (a mixture
+// with an overflowing sigma) is clamped, and a non-finite one becomes 0 with the pen lifted, so no
+// front end ever meets a non-finite number. Real samples are below ~50.
+constexpr float kMaxSampledOffset = 1000.0f;
+
 // Draws the next point from a mixture; greedy takes the most likely component's mean and lifts
 // the pen when e > 0.5.
 Point sample_point(const Mixture& mix, Rng& rng, bool greedy);

@@ -95,11 +95,18 @@ Status read_norm(const json& h, Normalisation& norm) {
         return Status::error("header field norm.scale is missing or not two numbers");
     norm.scale_x = (*sc)[0].get<float>();
     norm.scale_y = (*sc)[1].get<float>();
-    if (!(norm.scale_x > 0) || !(norm.scale_y > 0) || !std::isfinite(norm.scale_x) || !std::isfinite(norm.scale_y))
-        return Status::error("header field norm.scale must hold two positive finite numbers");
+    const double sx = (*sc)[0].get<double>(), sy = (*sc)[1].get<double>();
+    if (!(sx > 0) || !(sy > 0) || !(sx <= kMaxNormValue) || !(sy <= kMaxNormValue))
+        return Status::error("header field norm.scale must hold two positive numbers of at most " + std::to_string(static_cast<int>(kMaxNormValue)));
+    norm.scale_x = static_cast<float>(sx);
+    norm.scale_y = static_cast<float>(sy);
     Status s;
     if (!(s = get_positive(*n, "norm.", "point_spacing", norm.point_spacing))) return s;
-    return get_positive(*n, "norm.", "line_height", norm.line_height);
+    if (!(s = get_positive(*n, "norm.", "line_height", norm.line_height))) return s;
+    if (norm.point_spacing > kMaxNormValue || norm.line_height > kMaxNormValue)
+        return Status::error(std::string("header field norm.") + (norm.point_spacing > kMaxNormValue ? "point_spacing" : "line_height") +
+                             " must be at most " + std::to_string(static_cast<int>(kMaxNormValue)));
+    return Status::success();
 }
 
 Status read_variant(const json& h, Variant& variant) {

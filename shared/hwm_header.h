@@ -12,6 +12,10 @@
 namespace hw {
 
 constexpr int kMaxStepsPerChar = 1000;  // the reader's bound on max_steps_per_char
+// The reader's bound on norm.scale, norm.point_spacing and norm.line_height (data units; real
+// models have values of about 1 to 20). With it, a sampled offset (kMaxSampledOffset) times the
+// scale, summed over any number of steps a generation may take, stays far inside float's range.
+constexpr float kMaxNormValue = 1e4f;
 
 // What a header says about the model besides its tensors.
 struct ModelHeader {

@@ -2,6 +2,7 @@
 #include "hwm_header.h"
 #include "model.h"
 
+#include <cmath>
 #include <cstring>
 
 namespace hw {
@@ -166,6 +167,11 @@ Status load_model(const uint8_t* data, size_t size, Model& out) {
     out.max_steps_per_char = mh.max_steps_per_char;
     std::vector<const NamedTensor*> ordered;
     if (!(s = match_spec(out.hp, f, ordered))) return s;
+    for (const NamedTensor& t : f.tensors)
+        for (size_t i = 0; i < t.values.size(); ++i)
+            if (std::fabs(t.values[i]) > kMaxWeightMagnitude)
+                return Status::error("tensor " + t.name + ": element " + std::to_string(i) + " has a magnitude over " +
+                                     std::to_string(static_cast<int>(kMaxWeightMagnitude)));
     assign_weights(out.hp, f, blob_of(data), ordered, out);
     out.isa = best_isa();
     json shown = f.header;

@@ -59,6 +59,10 @@ struct Model {
     Isa isa = Isa::Reference;
 };
 
+// The largest weight magnitude a model may hold (trained weights stay well under 100): larger ones
+// are refused at load, naming the tensor.
+constexpr float kMaxWeightMagnitude = 1e4f;
+
 // Loads a .hwm image from memory. Every failure names the field or tensor at fault.
 Status load_model(const uint8_t* data, size_t size, Model& out);
 

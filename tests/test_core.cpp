@@ -8,6 +8,7 @@
 
 #include "generator.h"
 #include "kernels.h"
+#include "render.h"
 #include "test_util.h"
 #include "text.h"
 #include "trace.h"
@@ -455,4 +456,48 @@ TEST_CASE("resampling is bounded by construction; ink is capped where it enters 
     for (int i = 0; i < 4000; ++i) zig.x.push_back(static_cast<float>(i) * 3), zig.y.push_back(i % 2 ? 10.0f : 0.0f);
     p = prepare_ink(m, {zig}, pts);
     CHECK(p.message.find(std::to_string(kMaxPrimePoints)) != std::string::npos);
+}
+
+TEST_CASE("huge normalisation and weights are refused at load; generation output is always finite (issue #15 #5)") {
+    const HParams hp = test::small_hparams(ModelKind::Synthesis);
+    auto load_error = [](const nlohmann::json& h, const std::vector<NamedTensor>& t) {
+        std::vector<uint8_t> bytes;
+        REQUIRE(write_hwm(h, t, Precision::F32, bytes).ok);
+        Model m;
+        const Status s = load_model(bytes.data(), bytes.size(), m);
+        return s.ok ? std::string() : s.message;
+    };
+    nlohmann::json h = test::small_header(hp);
+    h["norm"]["scale"] = {3e38, 1.0};
+    CHECK(load_error(h, test::random_tensors(hp, 1)).find("norm.scale") != std::string::npos);
+    h = test::small_header(hp);
+    h["norm"]["line_height"] = 1e8;
+    CHECK(load_error(h, test::random_tensors(hp, 1)).find("norm.line_height") != std::string::npos);
+    auto tensors = test::random_tensors(hp, 1);
+    tensors[0].values[3] = 1e30f;  // finite, but any step overflows
+    CHECK(load_error(test::small_header(hp), tensors).find("tensor " + tensors[0].name) != std::string::npos);
+
+    // Weights within the bound whose mixture still overflows (sigma = exp(5000)): the generator
+    // hands out finite, bounded points, so JSON, SVG and PNG never meet inf or NaN.
+    tensors = test::random_tensors(hp, 1);
+    for (auto& t : tensors)
+        if (t.name == "mdn.b") std::fill(t.values.begin(), t.values.end(), 5000.0f);
+    std::vector<uint8_t> bytes;
+    REQUIRE(write_hwm(test::small_header(hp), tensors, Precision::F32, bytes).ok);
+    const Model m = load_bytes(bytes);
+    Generator g;
+    GenerateOptions opt;
+    opt.max_steps = 40;
+    REQUIRE(g.start(m, "ab", opt).ok);
+    std::vector<Point> pts;
+    while (!g.done()) g.run(100, pts);
+    REQUIRE(!pts.empty());
+    for (const Point& p : pts) {
+        CHECK(std::isfinite(p.dx));
+        CHECK(std::isfinite(p.dy));
+        CHECK(std::fabs(p.dx) <= kMaxSampledOffset);
+    }
+    const std::string svg = render_svg(offsets_to_strokes(pts, m.norm.scale_x, m.norm.scale_y), RenderStyle{}, "ab");
+    CHECK(svg.find("nan") == std::string::npos);
+    CHECK(svg.find("inf") == std::string::npos);
 }
