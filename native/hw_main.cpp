@@ -83,11 +83,20 @@ static int cmd_convert(int argc, char** argv) {
     return 0;
 }
 
+// The one rule for records an ink file's reader skipped: each on standard error as FILE:LINE: what.
+static void report_skipped(const InkReadReport& report) {
+    for (const std::string& msg : report.skipped) std::fprintf(stderr, "%s\n", msg.c_str());
+}
+
 static Status load_priming(const Args& a, const Model& m, Priming& prime) {
     std::vector<InkLine> lines;
     InkReadReport report;
     Status s = read_ink_file(a.get("--prime-ink"), lines, report);
+    report_skipped(report);
     if (!s) return s;
+    if (!report.skipped.empty())
+        std::fprintf(stderr, "hw: %zu ink records skipped in %s; --prime-index counts the %zu usable ones\n",
+                     report.skipped.size(), a.get("--prime-ink").c_str(), lines.size());
     long long index = 0;
     if (!(s = a.get_int("--prime-index", 0, static_cast<long long>(lines.size()) - 1, index))) return s;
     const InkLine& line = lines[static_cast<size_t>(index)];
@@ -228,7 +237,7 @@ static Status score_ink_file(const Model& m, const std::string& path, std::vecto
     std::vector<InkLine> lines;
     InkReadReport report;
     const Status read = read_ink_file(path, lines, report);
-    for (const std::string& msg : report.skipped) std::fprintf(stderr, "%s\n", msg.c_str());
+    report_skipped(report);
     skipped = report.skipped.size();
     if (!read) return read;
     for (const InkLine& rec : lines) {

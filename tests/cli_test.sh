@@ -80,5 +80,14 @@ expect_exit 2 "info 3 GB file" bash -c "ulimit -v 2000000; timeout 20 \"\$0\" in
 if grep -q "larger than" "$tmp/err"; then ok; else bad "3 GB model: $(head -c 300 "$tmp/err")"; fi
 rm -f "$tmp/huge.hwm"
 
+# Malformed --prime-ink records are reported as FILE:LINE: what, with a count (issue #15 #7).
+{ printf 'nope\n'; printf '{"text": "ab", "strokes": [[[0,0],[3,10],[6,0],[9,10]]]}\n'; printf '{"text": "ab"}\n'; } >"$tmp/pm.jsonl"
+expect_exit 0 "prime with bad records" "$hw" sample --model "$model" --text "cd" --prime-ink "$tmp/pm.jsonl" -o "$tmp/pm.json"
+if grep -qF "$tmp/pm.jsonl:1: not valid JSON" "$tmp/err" && grep -qF "$tmp/pm.jsonl:3: field" "$tmp/err"; then ok; else bad "prime: bad records not named: $(cat "$tmp/err")"; fi
+if grep -q "2 ink records skipped" "$tmp/err"; then ok; else bad "prime: no skip count: $(cat "$tmp/err")"; fi
+printf 'nope\n[]\n' >"$tmp/pm_bad.jsonl"
+expect_exit 2 "prime all bad" "$hw" sample --model "$model" --text "cd" --prime-ink "$tmp/pm_bad.jsonl" -o "$tmp/pm.json"
+if grep -qF "$tmp/pm_bad.jsonl:2:" "$tmp/err"; then ok; else bad "prime all bad: records not named: $(cat "$tmp/err")"; fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
