@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT, FIXTURES, readRequired, loadModule, loadModel, generate } from './wasm_util.mjs';
+import { rebuildHwm, deepHeader } from './hwm_craft.mjs';
 
 const SHOTS = path.join(ROOT, 'build/screenshots');
 const CHROMIUM = '/usr/bin/chromium';
@@ -448,4 +449,34 @@ test('models and styles load only from the page\'s origin unless the widget opts
   context.off('request', count);
   assert.deepEqual(widgets.errors, []);
   await widgets.close();
+});
+
+// Issue 15, #2: in the page, files that make the WASM module fail (header JSON nested 100k deep:
+// ~60 of them used to leave every later load with "memory access out of bounds") do not poison
+// the shared worker: the shipped model still loads and writes node's bits after 200 of them.
+test('200 model files that crash the engine, then the shipped model loads and writes the same bits', { timeout: 90000 }, async () => {
+  const hw = await loadModule('hw');
+  const model = loadModel(hw, readRequired(path.join(ROOT, 'web/models/default.hwm')));
+  const want = Array.from(generate(hw, model, 'hello', { seed: 7, bias: 0.5 }).positions);
+  model.delete();
+  const good = readRequired(path.join(FIXTURES, 'synthesis_small.hwm'));
+  const deep = rebuildHwm(good, deepHeader(good, 100000));
+  const page = await widgetPage();
+  await page.route('**/models/deep-*.hwm', (route) => route.fulfill({ status: 200, contentType: 'application/octet-stream', body: deep }));
+  const got = await page.evaluate(async () => {
+    const engine = await import('./lib/engine.mjs');
+    const messages = [];
+    for (let i = 0; i < 200; ++i) messages.push(await engine.loadModel(`models/deep-${i}.hwm`).then(() => '', (e) => e.message));
+    await engine.loadModel('models/default.hwm');
+    const parts = [];
+    await new Promise((resolve, reject) => engine.generate('models/default.hwm',
+      { lines: [{ text: 'hello', seed: 7 }], bias: 0.5 },
+      { onPoints: (d) => parts.push(...d.positions), onDone: resolve, onError: reject }));
+    return { messages, parts };
+  });
+  assert.equal(got.messages.filter((m) => m.length > 0).length, 200, 'every deep file refused');
+  assert.equal(got.parts.length, want.length);
+  assert.deepEqual(got.parts, want);
+  assert.deepEqual(page.errors, []);
+  await page.close();
 });
