@@ -52,21 +52,27 @@ Status Generator::start(const Model& m, const std::string& text, const GenerateO
     std::vector<int> codes;
     size_t own_chars = 0;
     if (m.hp.kind == ModelKind::Synthesis) {
-        std::string full = text;
-        if (prime && !prime->text.empty()) {
-            full = prime->text;
-            if (full.back() != ' ' && !text.empty() && text.front() != ' ') full += ' ';
-            full += text;
-        }
-        EncodedText enc;
-        Status s = encode_text(m.alphabet, full, replacement, enc);
-        if (!s) return s;
+        // The priming text and the user's text are encoded apart: each has its own length limit,
+        // and a position in a message or in replaced() refers to the user's text alone.
         EncodedText own;
-        if (!(s = encode_text(m.alphabet, text, replacement, own))) return s;
+        Status s = encode_text(m.alphabet, text, replacement, own);
+        if (!s) return s;
         own_chars = own.text.size();
-        for (const auto& u : enc.unknown) replaced_.push_back({u.position, u.ch});
-        text_ = enc.text;
-        codes = enc.codes;
+        for (const auto& u : own.unknown) replaced_.push_back({u.position, u.ch});
+        text_.clear();
+        if (prime && !prime->text.empty()) {
+            EncodedText pe, sep;
+            if (!(s = encode_text(m.alphabet, prime->text, replacement, pe))) return Status::error("priming text: " + s.message);
+            text_ = pe.text;
+            codes = pe.codes;
+            if (prime->text.back() != ' ' && !text.empty() && text.front() != ' ') {
+                if (!(s = encode_text(m.alphabet, " ", replacement, sep))) return Status::error("priming text: the space after it: " + s.message);
+                text_ += sep.text;
+                codes.insert(codes.end(), sep.codes.begin(), sep.codes.end());
+            }
+        }
+        text_ += own.text;
+        codes.insert(codes.end(), own.codes.begin(), own.codes.end());
     }
     state_ = make_state(m, codes);
     rng_ = Rng(opt.seed);

@@ -501,3 +501,23 @@ TEST_CASE("huge normalisation and weights are refused at load; generation output
     CHECK(svg.find("nan") == std::string::npos);
     CHECK(svg.find("inf") == std::string::npos);
 }
+
+TEST_CASE("with priming, positions and the length limit refer to the user's text (issue #15 #8)") {
+    const Model m = load_bytes(test::small_model_bytes(ModelKind::Synthesis));
+    Priming prime;
+    prime.points = {{0, 0, 0}, {1, 1, 0}, {1, -1, 1}};
+    prime.text = "hello there";
+    Generator g;
+    Status s = g.start(m, "abc\u20ac", GenerateOptions{}, &prime);  // the euro sign is the 4th character
+    CHECK(s.message.find("at position 4") != std::string::npos);
+    REQUIRE(g.start(m, "abcZ", GenerateOptions{}, &prime, U' ').ok);
+    REQUIRE(g.replaced().size() == 1);
+    CHECK(g.replaced()[0].first == 3);
+    CHECK(utf8_encode(g.text()) == "hello there abc ");
+    // The limit applies to each text on its own: a long prime does not shorten the user's text.
+    prime.text = std::string(150, 'a');
+    CHECK(g.start(m, std::string(150, 'b'), GenerateOptions{}, &prime).ok);
+    prime.text = std::string(kMaxTextChars + 1, 'a');
+    s = g.start(m, "b", GenerateOptions{}, &prime);
+    CHECK(s.message.find("priming text") != std::string::npos);
+}
