@@ -79,10 +79,40 @@ std::u32string normalise_typography(const std::u32string& in) {
     return o;
 }
 
+bool is_control_char(char32_t c) {
+    return c < 0x20 || (c >= 0x7F && c <= 0x9F) || (c >= 0x200B && c <= 0x200F) || (c >= 0x202A && c <= 0x202E) ||
+           (c >= 0x2066 && c <= 0x2069) || c == 0xFEFF;
+}
+
+std::string escape_controls(const std::string& utf8, bool keep_layout) {
+    std::string out;
+    const auto* s = reinterpret_cast<const unsigned char*>(utf8.data());
+    for (size_t i = 0; i < utf8.size();) {
+        // One character at a time, so that one bad byte does not hide the rest.
+        const size_t len = s[i] < 0x80 ? 1 : (s[i] & 0xE0) == 0xC0 ? 2 : (s[i] & 0xF0) == 0xE0 ? 3 : (s[i] & 0xF8) == 0xF0 ? 4 : 0;
+        std::u32string one;
+        if (len == 0 || i + len > utf8.size() || !utf8_decode(utf8.substr(i, len), one).ok) {
+            out += "<" + hex_byte(s[i]) + ">";
+            ++i;
+            continue;
+        }
+        const char32_t c = one[0];
+        if (is_control_char(c) && !(keep_layout && (c == U'\n' || c == U'\t'))) {
+            char buf[16];
+            std::snprintf(buf, sizeof buf, "<U+%04X>", static_cast<unsigned>(c));
+            out += buf;
+        } else {
+            out.append(utf8, i, len);
+        }
+        i += len;
+    }
+    return out;
+}
+
 static std::string describe(char32_t c) {
     char buf[16];
     std::snprintf(buf, sizeof buf, "U+%04X", static_cast<unsigned>(c));
-    if (c >= 0x20 && c != 0x7F) return "'" + utf8_encode(c) + "' (" + buf + ")";
+    if (!is_control_char(c)) return "'" + utf8_encode(c) + "' (" + buf + ")";
     return buf;
 }
 

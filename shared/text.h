@@ -15,6 +15,14 @@ size_t utf8_length(const std::string& s);
 std::string utf8_encode(const std::u32string& in);
 std::string utf8_encode(char32_t c);
 
+// Characters that must never reach a model's alphabet or a terminal raw: C0 controls (NUL, newline,
+// tab...), DEL, C1 controls, and the invisible direction and format controls (U+200B-U+200F,
+// U+202A-U+202E, U+2066-U+2069, U+FEFF) that can make a message read differently from what it says.
+bool is_control_char(char32_t c);
+// Text for a message: every control character (except newline and tab, which messages use for
+// layout, unless `keep_layout` is false) is written as <U+XXXX>; invalid UTF-8 bytes as <0xXX>.
+std::string escape_controls(const std::string& utf8, bool keep_layout = true);
+
 // ’ ‘ → '   “ ” → "   – — → -   … → ...   non-breaking space → space.
 std::u32string normalise_typography(const std::u32string& in);
 

@@ -89,5 +89,11 @@ printf 'nope\n[]\n' >"$tmp/pm_bad.jsonl"
 expect_exit 2 "prime all bad" "$hw" sample --model "$model" --text "cd" --prime-ink "$tmp/pm_bad.jsonl" -o "$tmp/pm.json"
 if grep -qF "$tmp/pm_bad.jsonl:2:" "$tmp/err"; then ok; else bad "prime all bad: records not named: $(cat "$tmp/err")"; fi
 
+# A bidi override in the text or a file name is shown escaped in the error, never raw (issue #15).
+expect_exit 2 "bidi in text" "$hw" sample --model "$model" --text "$(printf 'ab\xe2\x80\xaeZ')" -o "$tmp/bd.svg"
+if grep -q "U+202E" "$tmp/err" && ! grep -q "$(printf '\xe2\x80\xae')" "$tmp/err"; then ok; else bad "bidi shown raw: $(cat "$tmp/err")"; fi
+expect_exit 2 "bidi in file name" "$hw" info "$tmp/$(printf 'x\xe2\x80\xaey').hwm"
+if grep -q "<U+202E>" "$tmp/err" && ! grep -q "$(printf '\xe2\x80\xae')" "$tmp/err"; then ok; else bad "bidi file name shown raw: $(cat "$tmp/err")"; fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

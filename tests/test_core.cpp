@@ -521,3 +521,17 @@ TEST_CASE("with priming, positions and the length limit refer to the user's text
     s = g.start(m, "b", GenerateOptions{}, &prime);
     CHECK(s.message.find("priming text") != std::string::npos);
 }
+
+TEST_CASE("messages show control characters escaped, never raw (issue #15)") {
+    CHECK(escape_controls("a\xe2\x80\xae" "b") == "a<U+202E>b");
+    CHECK(escape_controls(std::string("x\0y\x7f", 4)) == "x<U+0000>y<U+007F>");
+    CHECK(escape_controls("line\nnext\ttab") == "line\nnext\ttab");
+    CHECK(escape_controls("line\n", false) == "line<U+000A>");
+    CHECK(escape_controls("bad \xff byte") == "bad <0xFF> byte");
+    CHECK(escape_controls("caf\xc3\xa9") == "caf\xc3\xa9");
+    // An unknown control character is named by its code only.
+    EncodedText enc;
+    const Status s = encode_text(U"abc", "a\xe2\x80\xae", 0, enc);
+    CHECK(s.message.find("U+202E") != std::string::npos);
+    CHECK(s.message.find("\xe2\x80\xae") == std::string::npos);
+}

@@ -375,6 +375,23 @@ TEST_CASE("quantise: positions are rounded, so offsets add up without drift") {
     CHECK(why.find("16-bit") != std::string::npos);
 }
 
+TEST_CASE("quantise: text with a control character never enters the dataset (issue #15)") {
+    RawLine l;
+    l.strokes.resize(1);
+    l.strokes[0].x = {0, 1, 2};
+    l.strokes[0].y = {0, 1, 0};
+    DataLine d;
+    std::string why;
+    for (const std::string& bad : {std::string("a\0b", 3), std::string("a\nb"), std::string("a\x7f"), std::string("a\xe2\x80\xae" "b"),
+                                   std::string("a\xff")}) {
+        l.text = bad;
+        CHECK_FALSE(quantise_line(l, 0.01f, d, why));
+        CHECK((why.find("control character") != std::string::npos || why.find("UTF-8") != std::string::npos));
+    }
+    l.text = "caf\xc3\xa9 ok";
+    CHECK(quantise_line(l, 0.01f, d, why));
+}
+
 TEST_CASE("norm: scales, spacing and height come from the training lines") {
     DataLine l;
     l.dx = {0, 100, 100, 100, 1000};

@@ -2,10 +2,14 @@
 
 #include <cstdio>
 
+#include "text.h"
+
 namespace hw {
 
 int Fail::operator()(int code, const std::string& message) const {
-    std::fprintf(stderr, "%s: %s\n", who, message.c_str());
+    // Messages quote file names and text as given: their control characters (a bidi override could
+    // make the line read differently) are shown as <U+XXXX>.
+    std::fprintf(stderr, "%s: %s\n", who, escape_controls(message).c_str());
     return code;
 }
 

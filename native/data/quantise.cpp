@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "text.h"
 
@@ -9,6 +10,19 @@ namespace hw {
 
 bool quantise_line(const RawLine& in, float quantum, DataLine& out, std::string& why) {
     out = DataLine{};
+    // The text becomes the model's alphabet: no control character (NUL, newline, DEL, bidi) may enter.
+    std::u32string chars;
+    if (!utf8_decode(in.text, chars).ok) {
+        why = "text is not valid UTF-8";
+        return false;
+    }
+    for (char32_t c : chars)
+        if (is_control_char(c)) {
+            char buf[48];
+            std::snprintf(buf, sizeof buf, "text holds a control character (U+%04X)", static_cast<unsigned>(c));
+            why = buf;
+            return false;
+        }
     out.text = in.text;
     out.source = in.source;
     long long px = 0, py = 0;
