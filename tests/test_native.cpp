@@ -110,3 +110,30 @@ TEST_CASE("files: atomic write leaves no temporary behind and replaces the old f
     std::remove(path.c_str());
     CHECK(!write_file_atomic("/nonexistent-dir/x", std::string("a")).ok);
 }
+
+TEST_CASE("files: a bounded read refuses a longer file, and checks the prefix before reading on (issue #15 #6)") {
+    const std::string path = temp_path("bounded.bin");
+    REQUIRE(write_file_atomic(path, std::string(100, 'x')).ok);
+    std::vector<uint8_t> bytes;
+    CHECK(read_file_bounded(path, 100, bytes).ok);
+    CHECK(bytes.size() == 100);
+    Status s = read_file_bounded(path, 99, bytes);
+    CHECK(s.message.find("larger than 99 bytes") != std::string::npos);
+    CHECK(bytes.empty());
+    auto refuse = [](const uint8_t* data, size_t size) {
+        return size == 4 && data[0] == 'x' ? Status::error("bad magic") : Status::success();
+    };
+    s = read_file_bounded(path, 1000, bytes, 4, refuse);
+    CHECK(s.message == path + ": bad magic");
+    // An endless file (no size to check first) stops at the limit.
+    s = read_file_bounded("/dev/zero", 1 << 20, bytes);
+    CHECK(s.message.find("larger than") != std::string::npos);
+    std::remove(path.c_str());
+}
+
+TEST_CASE("ink: a record nested too deeply is refused by line before it is parsed (issue #15 #1)") {
+    InkLine rec;
+    const std::string deep = "{\"text\": \"a\", \"strokes\": " + std::string(100000, '[') + std::string(100000, ']') + "}";
+    const Status s = parse_ink_line(deep, "f.jsonl:7", rec);
+    CHECK(s.message.find("f.jsonl:7: field strokes nests deeper") != std::string::npos);
+}
