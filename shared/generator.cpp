@@ -50,7 +50,7 @@ Status Generator::start(const Model& m, const std::string& text, const GenerateO
     if (opt.held_stroke_max < 0) return Status::error("held_stroke_max must not be negative");
     if (opt.last_char_steps < 1) return Status::error("last_char_steps must be at least 1");
     std::vector<int> codes;
-    size_t own_chars = 0;
+    size_t own_chars = 0, prime_chars = 0;
     if (m.hp.kind == ModelKind::Synthesis) {
         // The priming text and the user's text are encoded apart: each has its own length limit,
         // and a position in a message or in replaced() refers to the user's text alone.
@@ -65,6 +65,7 @@ Status Generator::start(const Model& m, const std::string& text, const GenerateO
             if (!(s = encode_text(m.alphabet, prime->text, replacement, pe))) return Status::error("priming text: " + s.message);
             text_ = pe.text;
             codes = pe.codes;
+            prime_chars = pe.codes.size();
             if (prime->text.back() != ' ' && !text.empty() && text.front() != ' ') {
                 if (!(s = encode_text(m.alphabet, " ", replacement, sep))) return Status::error("priming text: the space after it: " + s.message);
                 text_ += sep.text;
@@ -82,6 +83,7 @@ Status Generator::start(const Model& m, const std::string& text, const GenerateO
             step(m, state_, last_);
             last_ = p;
         }
+        if (prime_chars > 0 && !prime->points.empty()) catch_up_window(state_, static_cast<int>(prime_chars));
     }
     const int per_char = m.max_steps_per_char;
     max_steps_ = opt.max_steps > 0 ? opt.max_steps
@@ -101,6 +103,13 @@ WindowReading read_window(const State& s) {
     w.past = attention_past_end(s);
     w.on_last = U > 0 && w.peak == U - 1;
     return w;
+}
+
+int catch_up_window(State& s, int prime_chars) {
+    const int lag = (prime_chars - 1) - read_window(s).peak;
+    if (lag < kWindowLagAllowed) return 0;
+    s.kappa.array() += static_cast<float>(lag);
+    return lag;
 }
 
 StopDecision StopRule::step(const WindowReading& w, bool pen_up) {

@@ -59,6 +59,14 @@ struct WindowReading {
 };
 WindowReading read_window(const State& s);
 
+// After priming, the window should rest on the priming text's last character. When it lags
+// behind (the network read the priming ink more slowly than it was written), the network would
+// write the rest of the priming text again before the user's ("ed. Meet me" after "House was
+// crowded."). A lag of kWindowLagAllowed characters or more moves every window position forward
+// by the lag; returns the characters moved (0: none).
+constexpr int kWindowLagAllowed = 2;
+int catch_up_window(State& s, int prime_chars);
+
 // What the stop rule decides for one point of a synthesis line.
 struct StopDecision {
     enum Kind {

@@ -535,3 +535,29 @@ TEST_CASE("messages show control characters escaped, never raw (issue #15)") {
     CHECK(s.message.find("U+202E") != std::string::npos);
     CHECK(s.message.find("\xe2\x80\xae") == std::string::npos);
 }
+
+TEST_CASE("priming: a window that lags behind the priming text is moved to its end, so the prime is not written again") {
+    const Model m = load_bytes(test::small_model_bytes(ModelKind::Synthesis));
+    Priming prime;
+    prime.points = {{0, 0, 0}, {1, 1, 0}, {1, -1, 1}};  // three points cannot carry the window over 20 characters
+    prime.text = "abcdefghij abcdefghi";
+    const int prime_chars = static_cast<int>(prime.text.size());
+    // Without the catch-up, the window of the same steps sits near the start of the priming text.
+    State raw = make_state(m, std::vector<int>(prime_chars + 4, 1));
+    for (int i = 0; i < 3; ++i) step(m, raw, Point{0, 0, 0});
+    REQUIRE(read_window(raw).peak < prime_chars - 1 - kWindowLagAllowed);
+    State moved = raw;
+    const int lag = catch_up_window(moved, prime_chars);
+    CHECK(lag == prime_chars - 1 - read_window(raw).peak);
+    for (int k = 0; k < moved.kappa.size(); ++k) CHECK(moved.kappa[k] == doctest::Approx(raw.kappa[k] + lag));
+    CHECK(catch_up_window(moved, 2) == 0);  // a window at or past the end stays where it is
+    // Through the generator: the first point of the user's text reads near the end of the prime.
+    Generator g;
+    GenerateOptions opt;
+    opt.seed = 3;
+    REQUIRE(g.start(m, "xyz", opt, &prime).ok);
+    std::vector<Point> pts;
+    std::vector<int> peaks;
+    REQUIRE(g.run(1, pts, nullptr, &peaks) == 1);
+    CHECK(peaks[0] >= prime_chars - 1 - kWindowLagAllowed);
+}
