@@ -117,9 +117,10 @@ StopDecision StopRule::step(const WindowReading& w, bool pen_up) {
         reached_last_ = true;
         ++last_char_steps_;
     }
+    ++stroke_steps_;
     const bool collapsed = reached_last_ && w.mass < opt_.end_mass;  // the window was switched off
     const StopDecision d = checking_ ? check_held(w, collapsed, pen_up) : emit(w, collapsed, pen_up);
-    if (pen_up) last_char_steps_ = 0;
+    if (pen_up) last_char_steps_ = stroke_steps_ = 0;
     return d;
 }
 
@@ -147,8 +148,10 @@ StopDecision StopRule::emit(const WindowReading& w, bool collapsed, bool pen_up)
         finished_ = true;
         return {StopDecision::Emit, pen_up || ++past_end_steps_ >= opt_.tail_steps};
     }
-    if (pen_up && last_char_steps_ >= opt_.last_char_steps && opt_.held_stroke_max > 0)
-        checking_ = true;  // this stroke was written at the last character: check the next one
+    // This stroke was written at the last character (all of it, when it is shorter than
+    // last_char_steps, like a full stop): check the next one.
+    if (pen_up && last_char_steps_ >= std::min(opt_.last_char_steps, stroke_steps_) && opt_.held_stroke_max > 0)
+        checking_ = true;
     return {StopDecision::Emit, false};
 }
 

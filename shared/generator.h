@@ -36,7 +36,7 @@ struct GenerateOptions {
     // after it has reached the last character (a written line ends so); generation stops.
     float end_mass = 0.05f;
     // A stroke written with the window on the last character for at least `last_char_steps`
-    // steps may complete the text. The strokes after it are held back until the pen lifts; one
+    // steps (or for all of its steps, when it is shorter: a full stop) may complete the text. The strokes after it are held back until the pen lifts; one
     // during which the window is switched off is a stray mark after the end and is dropped. A
     // held stroke longer than `held_stroke_max` points is let through (0: hold nothing back).
     int last_char_steps = 3;
@@ -92,7 +92,7 @@ private:
     StopDecision emit(const WindowReading& w, bool collapsed, bool pen_up);
 
     GenerateOptions opt_;
-    int held_ = 0, past_end_steps_ = 0, last_char_steps_ = 0;
+    int held_ = 0, past_end_steps_ = 0, last_char_steps_ = 0, stroke_steps_ = 0;
     bool finished_ = false, reached_last_ = false, checking_ = false;
 };
 

@@ -177,6 +177,27 @@ TEST_CASE("stop rule alone: holds the stroke after the last character, drops it 
     CHECK(past.finished());
 }
 
+TEST_CASE("stop rule: a full stop shorter than last_char_steps also puts the next stroke under check") {
+    GenerateOptions opt;  // last_char_steps 3
+    const WindowReading before{3, 1.0f, false, false}, last{4, 1.0f, false, true}, off{4, 0.004f, false, true};
+    StopRule rule(opt);
+    rule.step(before, false);
+    rule.step(before, true);   // the last letter ends
+    rule.step(last, false);    // a two-point full stop at the last character
+    CHECK(rule.step(last, true).kind == StopDecision::Emit);
+    CHECK(rule.step(last, false).kind == StopDecision::Hold);  // a stroke after it: under check
+    const StopDecision drop = rule.step(off, false);           // the window switched off: a stray mark
+    CHECK(drop.kind == StopDecision::Drop);
+    CHECK(drop.stop);
+    // A stroke only partly at the last character (one step of four) does not.
+    StopRule partly(opt);
+    partly.step(before, false);
+    partly.step(before, false);
+    partly.step(before, false);
+    partly.step(last, true);
+    CHECK(partly.step(last, false).kind == StopDecision::Emit);
+}
+
 TEST_CASE("stop rule: a stroke begun after the last character is dropped once the window is switched off") {
     // The small fixture's random weights never switch the window fully off, so the threshold is
     // raised until some seed shows a stray stroke after "hello"; the mechanism is what is tested.
