@@ -269,3 +269,68 @@ EMSCRIPTEN_BINDINGS(hw_core) {
         .function("step", &WasmStepper::step)
         .function("mixture", &WasmStepper::mixture);
 }
+
+// ---- Long text (issue #13): the core's line planning and line check (shared/layout.h) ----
+#include "layout.h"
+
+namespace hw {
+namespace {
+
+double layout_number(const emscripten::val& o, const char* key, double fallback) {
+    const emscripten::val v = o[key];
+    return v.isNumber() ? v.as<double>() : fallback;
+}
+
+// planLines(text, {width, advance, maxChars}) -> {error, charsPerLine, lines: [{text, paragraph,
+// paragraphEnd, start}]}: the text (prepared: Model.prepareText) in paragraphs and word-wrapped
+// lines; width and advance in the model's writing units.
+emscripten::val plan_lines_js(const std::string& utf8, const emscripten::val& opts) {
+    LayoutOptions opt;
+    opt.width = static_cast<float>(layout_number(opts, "width", 0));
+    opt.advance = static_cast<float>(layout_number(opts, "advance", 0));
+    opt.max_chars = static_cast<size_t>(layout_number(opts, "maxChars", static_cast<double>(kMaxTextChars)));
+    std::u32string text;
+    std::vector<PlannedLine> lines;
+    Status s = utf8_decode(utf8, text);
+    if (s) s = plan_lines(text, opt, lines);
+    emscripten::val out = emscripten::val::object();
+    out.set("error", s ? std::string() : s.message);
+    out.set("charsPerLine", static_cast<double>(chars_per_line(opt)));
+    emscripten::val arr = emscripten::val::array();
+    for (const PlannedLine& l : lines) {
+        emscripten::val line = emscripten::val::object();
+        line.set("text", utf8_encode(l.text));
+        line.set("paragraph", static_cast<double>(l.paragraph));
+        line.set("paragraphEnd", l.paragraph_end);
+        line.set("start", static_cast<double>(l.source_start));
+        arr.call<void>("push", line);
+    }
+    out.set("lines", arr);
+    return out;
+}
+
+// checkLine(line, offset, peaks, finished) -> {ok, problem}: peaks as Generator.attention() gives them.
+emscripten::val check_line_js(const std::string& utf8, int offset, const emscripten::val& peaks, bool finished) {
+    std::u32string line;
+    utf8_decode(utf8, line);
+    const LineCheck c = check_line(line, static_cast<size_t>(std::max(0, offset)),
+                                   emscripten::convertJSArrayToNumberVector<int>(peaks), finished);
+    emscripten::val out = emscripten::val::object();
+    out.set("ok", c.ok);
+    out.set("problem", c.problem);
+    return out;
+}
+
+double line_seed_js(double seed, double line, int attempt) {
+    return static_cast<double>(line_seed(static_cast<uint64_t>(seed), static_cast<size_t>(line), attempt));
+}
+
+}  // namespace
+}  // namespace hw
+
+EMSCRIPTEN_BINDINGS(hw_layout) {
+    emscripten::function("planLines", &hw::plan_lines_js);
+    emscripten::function("checkLine", &hw::check_line_js);
+    emscripten::function("lineSeed", &hw::line_seed_js);
+    emscripten::constant("MAX_PAGE_CHARS", static_cast<int>(hw::kMaxPageChars));
+}
