@@ -214,6 +214,25 @@ float middle_y(const std::vector<InkStroke>& strokes) {
     return 0.5f * (ys[ys.size() / 10] + ys[ys.size() * 9 / 10]);
 }
 
+// The drift of the line's writing: the least-squares slope of y over x of all its points.
+float drift(const std::vector<InkStroke>& strokes) {
+    double n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+    for (const auto& s : strokes)
+        for (size_t i = 0; i < s.size(); ++i) {
+            n += 1; sx += s.x[i]; sy += s.y[i]; sxx += double(s.x[i]) * s.x[i]; sxy += double(s.x[i]) * s.y[i];
+        }
+    const double var = sxx - sx * sx / std::max(1.0, n);
+    return n > 2 && var > 0 ? static_cast<float>((sxy - sx * sy / n) / var) : 0.0f;
+}
+
+// The strokes with the drift taken out (sheared so that the line runs level).
+std::vector<InkStroke> levelled(std::vector<InkStroke> strokes) {
+    const float b = drift(strokes);
+    for (auto& s : strokes)
+        for (size_t i = 0; i < s.size(); ++i) s.y[i] -= b * s.x[i];
+    return strokes;
+}
+
 // The word (0-based, counted by spaces) each character of the line belongs to.
 int word_at(const std::u32string& text, int ch) {
     int words = 0;
@@ -254,6 +273,7 @@ PlacedPage place_lines(const Model& m, const std::vector<PlannedLine>& plan, con
     std::vector<float> heights;
     for (const WrittenLine& w : lines) {
         page.lines.push_back(strokes_of(m, w));
+        page.lines.back().strokes = levelled(std::move(page.lines.back().strokes));
         const float h = ink_height(page.lines.back().strokes);
         if (h > 0) heights.push_back(h);
     }
@@ -284,7 +304,7 @@ PlacedPage place_lines(const Model& m, const std::vector<PlannedLine>& plan, con
 
 HandMeasure measure_hand(const std::vector<InkStroke>& strokes) {
     HandMeasure h;
-    h.x_height = ink_height(strokes);
+    h.x_height = ink_height(levelled(strokes));
     double lean = 0, drop = 0;
     for (const auto& s : strokes)
         for (size_t i = 1; i < s.size(); ++i) {

@@ -102,7 +102,8 @@ struct PlacedPage {
     int pages = 1;
 };
 
-// Places written lines: each scaled to the lines' median x-height (within 0.8-1.25x), its left
+// Places written lines: each levelled (the least-squares drift of its writing sheared out), scaled
+// to the lines' median x-height (ink_height of the levelled line, within 0.8-1.25x), its left
 // edge on the margin, its middle on its baseline (line_spacing apart, blank paragraph lines
 // between paragraphs), centred or justified (spaces widened, never on a paragraph's last line)
 // as asked, and squeezed to the width when it overflows. With a page height, a line that would
@@ -110,7 +111,7 @@ struct PlacedPage {
 PlacedPage place_lines(const Model& m, const std::vector<PlannedLine>& plan, const std::vector<WrittenLine>& lines,
                        const LayoutOptions& opt);
 
-// The hand of a line, for comparing lines: x-height (ink_height) and slant (the mean dx/dy of the
+// The hand of a line, for comparing lines: x-height (ink_height of the levelled line) and slant (the mean dx/dy of the
 // near-vertical pen-down segments, weighted by length; positive leans right).
 struct HandMeasure {
     float x_height = 0;
