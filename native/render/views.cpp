@@ -57,7 +57,7 @@ std::string density(const InkFrame& f, const std::vector<Point>& pts, const std:
             const double angle = 0.5 * std::atan2(2 * b, a - d) * 180 / M_PI;
             const double cx = kLeft + (f.x[i] + m.mu1[c] * sx - f.x0) * f.k, cy = top + 20 + (f.y[i] + m.mu2[c] * sy - f.y0) * f.k;
             std::snprintf(buf, sizeof buf, "<ellipse cx=\"%.1f\" cy=\"%.1f\" rx=\"%.2f\" ry=\"%.2f\" transform=\"rotate(%.1f %.1f %.1f)\" opacity=\"%.3f\"/>\n",
-                          cx, cy, std::sqrt(tr + det) + 0.3, std::sqrt(std::max(0.0, tr - det)) + 0.3, angle, cx, cy, 0.12 * m.pi[c]);
+                          cx, cy, std::sqrt(tr + det) + 0.3, std::sqrt(std::max(0.0, tr - det)) + 0.3, angle, cx, cy, 0.35 * m.pi[c]);
             o += buf;
         }
     }
