@@ -1,8 +1,9 @@
-// The core's line planning and line check through the WASM binding (planLines, checkLine,
-// lineSeed): the same rules the native CLI uses for hw sample --text-file.
+// The core's line planning, line check and placement through the WASM binding (planLines,
+// checkLine, lineSeed, placeLines): the same rules the native CLI uses for hw sample --text-file.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadModule } from './wasm_util.mjs';
+import path from 'node:path';
+import { loadModule, loadModel, readRequired, FIXTURES } from './wasm_util.mjs';
 
 test('planLines: word wrap to a width, paragraphs, the 200-character limit, 2,000 characters at most', async () => {
   const hw = await loadModule('hw');
@@ -26,4 +27,33 @@ test('checkLine and lineSeed: a skipped word is found; rewrites get fixed, disti
   assert.equal(hw.checkLine('ab cd', 0, [0, 1, 2, 3, 4, 5], false).ok, false);
   assert.equal(hw.lineSeed(5, 3, 1), hw.lineSeed(5, 3, 1));
   assert.notEqual(hw.lineSeed(5, 3, 1), hw.lineSeed(5, 3, 0));
+});
+
+test('placeLines: written lines on one left margin, one x-height, line spacing apart, aligned', async () => {
+  const hw = await loadModule('hw');
+  const model = loadModel(hw, readRequired(path.join(FIXTURES, 'synthesis_small.hwm')));
+  const texts = ['hello there', 'big world'];
+  const lines = texts.map((text, i) => {
+    const g = new hw.Generator(model);
+    assert.equal(g.start(text, { seed: 3 + i, attention: true }), '');
+    const points = [], attention = [];
+    while (!g.done()) {
+      g.run(500);
+      points.push(...g.points().slice());
+      attention.push(...g.attention().slice());
+    }
+    g.delete();
+    return { text, paragraph: 0, paragraphEnd: i === 1, points, attention };
+  });
+  const page = hw.placeLines(model, lines, { width: 400, marginLeft: 10, marginTop: 5, align: 'left' });
+  assert.equal(page.error, '');
+  assert.equal(page.lines.length, 2);
+  const minX = (l) => Math.min(...l.strokes.flatMap((s) => [...s].filter((_, k) => k % 2 === 0)));
+  for (const l of page.lines) assert.ok(Math.abs(minX(l) - 10) < 1e-3, `left edge ${minX(l)}`);
+  assert.ok(page.lines[1].baseline > page.lines[0].baseline);
+  assert.equal(page.lines[0].strokes.length, page.lines[0].strokeChars.length);
+  const centred = hw.placeLines(model, lines, { width: 400, align: 'centre' });
+  assert.ok(minX(centred.lines[0]) > 10);
+  assert.match(hw.placeLines(model, lines, { width: 400, align: 'middle' }).error, /align/);
+  model.delete();
 });
