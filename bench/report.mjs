@@ -93,10 +93,10 @@ function main() {
     limits[p] = { weight_bytes: bytes, cache_kib: b.kib, read_gbps: b.gbps, steps_per_s_bandwidth: Math.round((b.gbps * 1e9) / bytes) };
   }
   if (bw.peak_gmacs_avx2) limits.steps_per_s_compute_avx2 = Math.round((bw.peak_gmacs_avx2 * 1e9) / cost.macs);
-  rows.push('', `Physical limit per step: ${fmt(cost.macs)} multiply-adds; weights read once per step (batch 1).`);
-  rows.push(`Peak multiply-then-add, one core, 256-bit: ${bw.peak_gmacs_avx2?.toFixed(1)} GMAC/s → ${fmt(limits.steps_per_s_compute_avx2 ?? 0)} steps/s if compute-bound.`);
+  rows.push('', `Physical limit per step: ${fmt(cost.macs)} multiply-adds; weights read once per step (batch 1).`, '');
+  rows.push(`- Peak multiply-then-add, one core, 256-bit: ${bw.peak_gmacs_avx2?.toFixed(1)} GMAC/s → ${fmt(limits.steps_per_s_compute_avx2 ?? 0)} steps/s if compute-bound.`);
   for (const p of ['f32', 'f16', 'int8'])
-    rows.push(`${p}: ${(limits[p].weight_bytes / 1e6).toFixed(2)} MB per step, read at ${limits[p].read_gbps.toFixed(1)} GB/s (${limits[p].cache_kib} KiB buffer) → ${fmt(limits[p].steps_per_s_bandwidth)} steps/s if bandwidth-bound.`);
+    rows.push(`- ${p}: ${(limits[p].weight_bytes / 1e6).toFixed(2)} MB per step, read at ${limits[p].read_gbps.toFixed(1)} GB/s (${limits[p].cache_kib} KiB buffer) → ${fmt(limits[p].steps_per_s_bandwidth)} steps/s if bandwidth-bound.`);
 
   const out = {
     machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, node: process.version, chromium: page.user_agent },
