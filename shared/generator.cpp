@@ -237,12 +237,16 @@ void Generator::run_together(Generator* const* gens, int count, int max_points, 
         const int n = std::min(kGroup, count - first);
         Generator* const* g = gens + first;
         int produced[kGroup] = {};
+        bool repeat[kGroup] = {};  // a generator listed twice runs again after the batch, as in turn
+        for (int i = 0; i < n; ++i)
+            for (int j = 0; j < i; ++j) repeat[i] = repeat[i] || g[i] == g[j];
         for (;;) {
             State* states[kGroup];
             Point inputs[kGroup];
             Generator* stepping[kGroup];
             int k = 0;
             for (int i = 0; i < n; ++i) {
+                if (repeat[i]) continue;
                 produced[i] = g[i]->hand_out(produced[i], max_points, out[first + i], nullptr, peaks ? &peaks[first + i] : nullptr);
                 if (!g[i]->wants_step(produced[i], max_points)) continue;
                 if (g[i]->model_ != g[0]->model_) {
@@ -255,6 +259,8 @@ void Generator::run_together(Generator* const* gens, int count, int max_points, 
             step_batch(*g[0]->model_, states, inputs, k);
             for (int i = 0; i < k; ++i) stepping[i]->after_step();
         }
+        for (int i = 0; i < n; ++i)
+            if (repeat[i]) g[i]->run(max_points, out[first + i], nullptr, peaks ? &peaks[first + i] : nullptr);
     }
 }
 

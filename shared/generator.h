@@ -106,7 +106,8 @@ public:
     // out[i], and the window's peaks to peaks[i] when peaks is given): exactly what calling run()
     // on each in turn gives, bit for bit, but their network steps are taken together (step_batch),
     // one pass over the weights per step for all of them. A generator of another model than the
-    // first one's runs on its own. No diagnostics are collected here.
+    // first one's runs on its own, and one listed again runs again after the others (as run() in
+    // turn would). No diagnostics are collected here.
     static void run_together(Generator* const* gens, int count, int max_points, std::vector<Point>* out,
                              std::vector<int>* peaks = nullptr);
 

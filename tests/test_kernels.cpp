@@ -267,3 +267,25 @@ TEST_CASE("kernels: lines stepped together write the bits of the same lines writ
         }
     }
 }
+
+TEST_CASE("kernels: a line listed twice in run_together runs twice, as run() in turn") {
+    const HParams hp = test::small_hparams(ModelKind::Synthesis);
+    std::vector<uint8_t> bytes;
+    REQUIRE(write_hwm(test::small_header(hp), test::random_tensors(hp, 13), Precision::F32, bytes).ok);
+    const Model m = load(bytes, best_isa());
+    Generator a, b, c;
+    start_line(m, a, 2), start_line(m, b, 2), start_line(m, c, 4);
+    std::vector<Generator*> list = {&a, &c, &a};
+    std::vector<std::vector<Point>> got(3);
+    Generator::run_together(list.data(), 3, 6, got.data());
+    std::vector<Point> first, second, other;
+    b.run(6, first);
+    b.run(6, second);
+    Generator d;
+    start_line(m, d, 4);
+    d.run(6, other);
+    Written w[3], want[3];
+    for (int i = 0; i < 3; ++i) append(w[i], got[i], 0);
+    append(want[0], first, 0), append(want[1], other, 0), append(want[2], second, 0);
+    for (int i = 0; i < 3; ++i) CHECK(same_bits(w[i].points, want[i].points));
+}

@@ -80,6 +80,24 @@ for (const build of ['hw', 'hw-scalar']) {
   }
 }
 
+test('runTogether: a generator listed twice runs twice, as with run() in turn', async () => {
+  const hw = await loadModule('hw');
+  const model = loadModel(hw, readRequired(path.join(FIXTURES, 'synthesis_small.hwm')));
+  const [a, b] = [new hw.Generator(model), new hw.Generator(model)];
+  try {
+    for (const g of [a, b]) assert.equal(g.start('twice', { seed: 9, bias: 0.5, maxSteps: 60 }), '');
+    assert.deepEqual(hw.runTogether([a, a], 5), [5, 5]);
+    const got = a.points().slice();  // the second run's points
+    b.run(5);
+    b.run(5);
+    assert.equal(bits(got), bits(b.points()));
+  } finally {
+    a.delete();
+    b.delete();
+    model.delete();
+  }
+});
+
 test('runTogether refuses what is not a generator', async () => {
   const hw = await loadModule('hw');
   assert.throws(() => hw.runTogether([{}], 5));
