@@ -116,7 +116,8 @@ bench: build web/dist/hw.mjs
 	@if $(BUILD)/bin/hw-train --help | grep -q '^  bench'; then \
 	  echo "hw-train bench $(TRAIN_BENCH_ARGS)"; $(BUILD)/bin/hw-train bench $(TRAIN_BENCH_ARGS); \
 	else echo "bench: hw-train was built without LibTorch: no trainer benchmark"; fi
-	$(BUILD)/bin/bench_bandwidth --json $(BUILD)/bench-bandwidth.json
+	@if [ -x $(BUILD)/bin/bench_bandwidth ]; then $(BUILD)/bin/bench_bandwidth --json $(BUILD)/bench-bandwidth.json; \
+	else echo "bench: no bench_bandwidth on this CPU (x86-64 only): no physical limit"; rm -f $(BUILD)/bench-bandwidth.json; fi
 	$(MAKE) bench-native
 	$(MAKE) bench-web
 	$(MAKE) bench-browser

@@ -45,7 +45,8 @@ function main() {
   const native = readJson(path.join(build, 'bench-native.json'));
   const node = readJson(path.join(build, 'bench-web.json'));
   const page = readJson(path.join(build, 'bench-browser.json'));
-  const bw = readJson(path.join(build, 'bench-bandwidth.json'));
+  const bwFile = path.join(build, 'bench-bandwidth.json');  // absent where bench_bandwidth is not built
+  const bw = existsSync(bwFile) ? readJson(bwFile) : null;
   const gpu = readJson(path.join(ROOT, 'bench/results-gpu.json'));
   const cost = stepCost(modelHeader());
   const rows = [];
@@ -88,14 +89,15 @@ function main() {
     for (const [who, v] of Object.entries(r)) rows.push(`| ${gpu.machine}: ${who} | ${B} | ${v.s_per_update.toFixed(3)} | ${fmt(v.points_per_s)} | ${v.speedup_vs_pytorch_eager.toFixed(2)}× |`);
 
   const limits = {};
-  for (const [p, bytesPerWeight] of [['f32', 4], ['f16', 2], ['int8', 1]]) {
+  for (const [p, bytesPerWeight] of bw ? [['f32', 4], ['f16', 2], ['int8', 1]] : []) {
     const bytes = cost.weights * bytesPerWeight, b = bandwidthFor(bw, bytes);
     limits[p] = { weight_bytes: bytes, cache_kib: b.kib, read_gbps: b.gbps, steps_per_s_bandwidth: Math.round((b.gbps * 1e9) / bytes) };
   }
-  if (bw.peak_gmacs_avx2) limits.steps_per_s_compute_avx2 = Math.round((bw.peak_gmacs_avx2 * 1e9) / cost.macs);
+  if (bw?.peak_gmacs_avx2) limits.steps_per_s_compute_avx2 = Math.round((bw.peak_gmacs_avx2 * 1e9) / cost.macs);
   rows.push('', `Physical limit per step: ${fmt(cost.macs)} multiply-adds; weights read once per step (batch 1).`, '');
-  rows.push(`- Peak multiply-then-add, one core, 256-bit: ${bw.peak_gmacs_avx2?.toFixed(1)} GMAC/s → ${fmt(limits.steps_per_s_compute_avx2 ?? 0)} steps/s if compute-bound.`);
-  for (const p of ['f32', 'f16', 'int8'])
+  if (limits.steps_per_s_compute_avx2)
+    rows.push(`- Peak multiply-then-add, one core, 256-bit: ${bw.peak_gmacs_avx2.toFixed(1)} GMAC/s → ${fmt(limits.steps_per_s_compute_avx2)} steps/s if compute-bound.`);
+  for (const p of bw ? ['f32', 'f16', 'int8'] : [])
     rows.push(`- ${p}: ${(limits[p].weight_bytes / 1e6).toFixed(2)} MB per step, read at ${limits[p].read_gbps.toFixed(1)} GB/s (${limits[p].cache_kib} KiB buffer) → ${fmt(limits[p].steps_per_s_bandwidth)} steps/s if bandwidth-bound.`);
 
   const out = {
