@@ -89,7 +89,7 @@ node-deps:
 	@[ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund
 test-web: node-deps
 	node --test tests/web/*.test.mjs
-	node --test tests/web/browser.spec.mjs
+	node --test tests/web/browser.spec.mjs tests/web/own.spec.mjs
 # Steps per second of the WASM core (SIMD and scalar) on a Graves-size model; reports, never fails.
 bench-web: web/dist/hw.mjs
 	node bench/web_bench.mjs
