@@ -5,7 +5,7 @@
 import { loadModel, generate, loadStyles, prepareText, findStyle } from './lib/engine.mjs';
 import { InkView } from './lib/ink_canvas.mjs';
 import { planText, describeMarks, lineSeed, MAX_LINE_CHARS } from './lib/text.mjs';
-import { DEFAULT_MODEL, LOCAL, shippedModel, fillModelMenu, showLocalModel, describeModel } from './lib/models_menu.mjs';
+import { SHIPPED, DEFAULT_MODEL, LOCAL, shippedModel, fillModelMenu, showLocalModel, describeModel } from './lib/models_menu.mjs';
 import { OwnHands, OWN_PREFIX } from './lib/own_styles.mjs';
 import { setupHands } from './lib/hands_ui.mjs';
 
@@ -15,7 +15,7 @@ const el = {
   canvas: $('ink'), attention: $('attention'), progress: $('progress'), status: $('status'), svg: $('svg'), png: $('png'), link: $('link'),
   bias: $('bias'), biasOut: $('bias-out'), style: $('style'), speed: $('speed'), width: $('width'),
   widthOut: $('width-out'), color: $('color'), seed: $('seed'), dice: $('dice'), about: $('about'),
-  model: $('model'), modelFile: $('model-file'), textNote: $('text-note'),
+  model: $('model'), modelFile: $('model-file'), modelNote: $('model-note'), textNote: $('text-note'),
   record: $('record'), handImport: $('hand-import'), handFile: $('hand-file'), handTools: $('hand-tools'),
   handName: $('hand-name'), handNote: $('hand-note'), handExport: $('hand-export'), handDelete: $('hand-delete'), dialog: $('recorder'),
   prompt: $('rec-prompt'), recText: $('rec-text'), recCanvas: $('rec-canvas'), recUndo: $('rec-undo'),
@@ -350,7 +350,7 @@ async function pickShipped(name) {
   if (!m || !available.includes(m.name)) return false;
   el.model.value = m.name;
   if (model.name === m.name && info) return true;
-  return useModel({ name: m.name, url: m.file });
+  return useModel({ name: m.name, url: m.file }, { styleFile: !!m.styles });
 }
 
 // A model file of the visitor's own (opened or dropped): loaded through an object URL of this
@@ -372,6 +372,7 @@ async function openModelFile(file) {
 async function start() {
   applySettings(new URLSearchParams(location.hash.slice(1)));
   available = await fillModelMenu(el.model);
+  for (const m of SHIPPED) if (m.missing && !available.includes(m.name)) el.modelNote.append(` ${m.missing}: no trained network yet.`);
   if (QUERY_MODEL) showLocalModel(el.model, `From the link: ${QUERY_MODEL}`);
   const wanted = new URLSearchParams(location.hash.slice(1)).get('model');
   let unknown = '';
@@ -381,7 +382,7 @@ async function start() {
     unknown = `The link names the model “${wanted}”, which this page does not have (it has ${available.join(', ')}): writing with the default.`;
   }
   if (!QUERY_MODEL) el.model.value = model.name;
-  if (!(await useModel(model))) return;
+  if (!(await useModel(model, { styleFile: model.name === 'link' || !!shippedModel(model.name)?.styles }))) return;
   write();
   if (unknown) showError(unknown);
 }

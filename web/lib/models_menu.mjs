@@ -1,13 +1,15 @@
 // The page's Model menu: the networks shipped beside the page, each with a short name that a link
 // (the URL hash, model=NAME) uses, and a model file of the visitor's own, opened from disk or
-// dropped on the page. A shipped model that is not on the server is listed disabled with a note.
+// dropped on the page. models/index.json lists the files that are shipped; a network of the menu
+// that it does not list is shown disabled with a note (nothing is fetched that is not there).
 
 export const SHIPPED = [
-  { name: 'synthesis', label: 'Handwriting (writes your text)', file: 'models/default.hwm' },
-  { name: 'scribble', label: 'Scribble (writes without text)', file: 'models/scribble.hwm' },
-  { name: 'clockwork', label: 'Clockwork RNN (writes without text)', file: 'models/clockwork.hwm',
-    missing: 'Clockwork RNN: not shipped yet (no trained network)' },
+  { name: 'synthesis', label: 'Handwriting', file: 'models/default.hwm', styles: true },
+  { name: 'scribble', label: 'Scribble (no text)', file: 'models/scribble.hwm' },
+  { name: 'clockwork', label: 'Clockwork RNN (no text)', file: 'models/clockwork.hwm',
+    missing: 'Clockwork RNN: not shipped yet' },
 ];
+const MANIFEST = 'models/index.json';
 export const DEFAULT_MODEL = 'synthesis';
 export const LOCAL = 'local';  // the menu value of the visitor's own model file
 
@@ -15,20 +17,23 @@ export function shippedModel(name) {
   return SHIPPED.find((m) => m.name === String(name ?? '').toLowerCase()) ?? null;
 }
 
-// Whether a shipped model's file is on the page's server (a HEAD request; never another origin).
-export async function isOnServer(file, base = document.baseURI) {
+// The model files models/index.json lists ({"models": ["default.hwm", ...]}); without a readable
+// manifest, only the default.
+export async function shippedFiles(base = document.baseURI) {
   try {
-    const r = await fetch(new URL(file, base), { method: 'HEAD', mode: 'same-origin', cache: 'no-cache' });
-    return r.ok;
+    const r = await fetch(new URL(MANIFEST, base), { mode: 'same-origin', cache: 'no-cache' });
+    const j = r.ok ? await r.json() : null;
+    return new Set(Array.isArray(j?.models) ? j.models.filter((f) => typeof f === 'string').map((f) => `models/${f}`) : []);
   } catch {
-    return false;
+    return new Set();
   }
 }
 
-// Fills a <select> with the shipped models (those not on the server disabled, with their note),
-// then the entry that opens a file. Resolves with the names that are available.
+// Fills a <select> with the shipped models (those not shipped disabled, with their note), then
+// the entry that opens a file. Resolves with the names that are available.
 export async function fillModelMenu(select, { base = document.baseURI } = {}) {
-  const found = await Promise.all(SHIPPED.map((m) => (m.name === DEFAULT_MODEL ? true : isOnServer(m.file, base))));
+  const files = await shippedFiles(base);
+  const found = SHIPPED.map((m) => m.name === DEFAULT_MODEL || files.has(m.file));
   select.replaceChildren();
   const available = [];
   SHIPPED.forEach((m, i) => {
