@@ -62,14 +62,15 @@ function counts(lines, want) {
 function fillerLines(short, maxChars) {
   const lines = [];
   let line = '';
-  for (const c of short) {
-    const word = /\p{L}/u.test(c) ? `${c}a${c}` : `a${c}b`;
+  short.forEach((c, i) => {
+    // A capital starts a name-like word (Ben, Kit, ...); other characters sit between letters.
+    const word = /\p{Lu}/u.test(c) ? `${c}${'aeiou'[i % 5]}${'nlt'[i % 3]}` : /\p{L}/u.test(c) ? `${c}a${c}` : `a${c}b`;
     if (line && line.length + 1 + word.length > maxChars) {
       lines.push(line);
       line = '';
     }
     line = line ? `${line} ${word}` : word;
-  }
+  });
   if (line) lines.push(line);
   return lines;
 }
