@@ -372,7 +372,7 @@ async function openModelFile(file) {
 async function start() {
   applySettings(new URLSearchParams(location.hash.slice(1)));
   available = await fillModelMenu(el.model);
-  for (const m of SHIPPED) if (m.missing && !available.includes(m.name)) el.modelNote.append(` ${m.missing}: no trained network yet.`);
+  for (const m of SHIPPED) if (m.missing && !available.includes(m.name)) el.modelNote.append(` ${m.missing} (no trained network).`);
   if (QUERY_MODEL) showLocalModel(el.model, `From the link: ${QUERY_MODEL}`);
   const wanted = new URLSearchParams(location.hash.slice(1)).get('model');
   let unknown = '';
