@@ -123,7 +123,7 @@ test('the recorder: written ink becomes a style at once, changes the writing, an
   await writeWithMouse(page, '#rec-canvas', strokes.slice(0, 3), strokes);
   await page.click('#rec-undo');  // one stroke less
   await writeWithMouse(page, '#rec-canvas', strokes.slice(2), strokes);
-  await page.screenshot({ path: path.join(SHOTS, 'recorder.png') });
+  await page.locator('#recorder').screenshot({ path: path.join(SHOTS, 'recorder.png') });
   await pending(page);
   await page.click('#rec-done');
   await page.waitForFunction(() => document.getElementById('style').value.startsWith('own:'));
@@ -142,7 +142,7 @@ test('the recorder: written ink becomes a style at once, changes the writing, an
   assert.ok(points > 110, `the whole text is written in the hand (${points} points for 11 characters)`);
   const mine = await svgOf(page);
   assert.notEqual(mine, before, 'the own hand changes the writing');
-  await page.screenshot({ path: path.join(SHOTS, 'own-hand.png'), fullPage: true });
+  await page.locator('main').screenshot({ path: path.join(SHOTS, 'own-hand.png') });
   assert.match(page.url(), /style=own%3A/, 'the link names the hand');
   await page.reload();
   await waitState(page, 'done');
@@ -219,7 +219,7 @@ test('the Model menu: scribble writes without text, clockwork is listed as not s
     return n;
   });
   assert.ok(pixels > 200, `scribble ink on the canvas (${pixels} pixels)`);
-  await page.screenshot({ path: path.join(SHOTS, 'scribble.png'), fullPage: true });
+  await page.locator('main').screenshot({ path: path.join(SHOTS, 'scribble.png') });
   const clockwork = await page.evaluate(() => {
     const o = [...document.getElementById('model').options].find((x) => x.value === 'clockwork');
     return { disabled: o.disabled, text: o.textContent };
@@ -306,7 +306,7 @@ test('the collect page: prompts with progress, redo, kept over a reload; its fil
   await page.click('#clear');
   await writeWithMouse(page, '#pad', presetStrokes(4));
   await page.click('#save');
-  await page.screenshot({ path: path.join(SHOTS, 'collect.png'), fullPage: true });
+  await page.locator('main').screenshot({ path: path.join(SHOTS, 'collect.png') });
   const { text, name } = await downloaded(page, '#download');
   assert.equal(name, 'handwriting-test-writer.jsonl');
   const recs = text.trim().split('\n').map((l) => JSON.parse(l));
