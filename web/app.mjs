@@ -1,8 +1,13 @@
 // The page: text in, handwriting out. Generation runs in the shared worker (lib/engine.mjs), the
 // drawing in lib/ink_canvas.mjs; this file wires the controls, the URL hash and the messages together.
+// The Model menu (lib/models_menu.mjs) picks a shipped network or the visitor's own file; the Style
+// menu holds the model's presets and the visitor's own hands (lib/own_styles.mjs, lib/hands_ui.mjs).
 import { loadModel, generate, loadStyles, prepareText, findStyle } from './lib/engine.mjs';
 import { InkView } from './lib/ink_canvas.mjs';
 import { planText, describeMarks, lineSeed, MAX_LINE_CHARS } from './lib/text.mjs';
+import { SHIPPED, DEFAULT_MODEL, LOCAL, shippedModel, fillModelMenu, showLocalModel, describeModel } from './lib/models_menu.mjs';
+import { OwnHands, OWN_PREFIX } from './lib/own_styles.mjs';
+import { setupHands } from './lib/hands_ui.mjs';
 
 const $ = (id) => document.getElementById(id);
 const el = {
@@ -10,15 +15,25 @@ const el = {
   canvas: $('ink'), attention: $('attention'), progress: $('progress'), status: $('status'), svg: $('svg'), png: $('png'), link: $('link'),
   bias: $('bias'), biasOut: $('bias-out'), style: $('style'), speed: $('speed'), width: $('width'),
   widthOut: $('width-out'), color: $('color'), seed: $('seed'), dice: $('dice'), about: $('about'),
+  model: $('model'), modelFile: $('model-file'), modelNote: $('model-note'), textNote: $('text-note'),
+  record: $('record'), handImport: $('hand-import'), handFile: $('hand-file'), handTools: $('hand-tools'),
+  handName: $('hand-name'), handNote: $('hand-note'), handExport: $('hand-export'), handDelete: $('hand-delete'), dialog: $('recorder'),
+  prompt: $('rec-prompt'), recText: $('rec-text'), recCanvas: $('rec-canvas'), recUndo: $('rec-undo'),
+  recClear: $('rec-clear'), recNext: $('rec-next'), recCancel: $('rec-cancel'), recDone: $('rec-done'),
 };
 
+// ?model=URL loads another model of this origin (as before the Model menu); the hash's model=NAME
+// picks a shipped one.
 const query = new URLSearchParams(location.search);
-const MODEL_URL = query.get('model') || 'models/default.hwm';
-const STYLES_URL = `${MODEL_URL.replace(/\.hwm$/i, '')}.styles.json`;
+const QUERY_MODEL = query.get('model');
+let model = QUERY_MODEL ? { name: 'link', url: QUERY_MODEL } : { name: DEFAULT_MODEL, url: shippedModel(DEFAULT_MODEL).file };
+const stylesUrl = (url) => `${url.replace(/\.hwm$/i, '')}.styles.json`;
 
 const view = new InkView(el.canvas, { maxLineChars: MAX_LINE_CHARS });
+const hands = new OwnHands();
 let info = null;      // the model's info once loaded
 let styles = [];      // style presets (may be empty: only "random")
+let available = [DEFAULT_MODEL];  // shipped models on this server
 let job = null;       // the generation in progress
 let lastText = '';    // the text of the current drawing (its accessible label)
 let lastHash = '';
@@ -35,10 +50,13 @@ function showError(message) {
 
 // ---- settings <-> URL hash ----
 function settings() {
-  return {
+  const s = {
     text: el.text.value, bias: Number(el.bias.value), style: el.style.value, seed: Number(el.seed.value) >>> 0,
     speed: el.speed.value, width: Number(el.width.value), color: el.color.value,
   };
+  // A link names a shipped model by its short name; the default and a local file are not named.
+  if (shippedModel(model.name) && model.name !== DEFAULT_MODEL) s.model = model.name;
+  return s;
 }
 
 function applySettings(p) {
@@ -53,13 +71,40 @@ function applySettings(p) {
   syncOutputs();
 }
 
-// A link names a preset by its name or by an alias (the names of earlier releases still work).
+// A link names a preset by its name or by an alias (the names of earlier releases still work), or
+// one of this browser's own hands (own:ID).
 function selectWantedStyle() {
   const want = el.style.dataset.wanted;
   if (!want) return;
   if (want.toLowerCase() === 'random') el.style.value = 'random';
+  if (want.startsWith(OWN_PREFIX) && hands.get(want.slice(OWN_PREFIX.length))) el.style.value = want;
   const { style } = findStyle(styles, want);
   if (style) el.style.value = style.name;
+  handsUi.sync();
+}
+
+// The Style menu: Random, the model's presets, then the visitor's own hands.
+function fillStyles() {
+  const keep = el.style.value;
+  el.style.replaceChildren(new Option('Random', 'random'));
+  for (const st of styles) el.style.append(new Option(st.name, st.name));
+  const own = hands.list();
+  if (own.length) {
+    const group = document.createElement('optgroup');
+    group.label = 'Your hands';
+    for (const h of own) group.append(new Option(h.name, OWN_PREFIX + h.id));
+    el.style.append(group);
+  }
+  el.style.value = [...el.style.options].some((o) => o.value === keep) ? keep : 'random';
+}
+
+// The priming ink for a Style menu value: a preset or an own hand ({text, strokes}), or null.
+function styleOf(value) {
+  if (value.startsWith(OWN_PREFIX)) {
+    const h = hands.get(value.slice(OWN_PREFIX.length));
+    return h ? { text: h.text, strokes: h.strokes } : null;
+  }
+  return styles.find((st) => st.name === value) ?? null;
 }
 
 function hashOf(s) {
@@ -109,7 +154,8 @@ function showMarks(text, marks, extra = '') {
 
 // ---- writing ----
 let writing = 0;  // counts requests: a text preparation that answers after a newer request is dropped
-const prepare = (text) => prepareText(MODEL_URL, text);
+const prepare = (text) => prepareText(model.url, text);
+const writesText = () => info?.kind === 'synthesis';
 
 function cancel() {
   ++writing;
@@ -126,6 +172,10 @@ async function write() {
   showError('');
   const s = settings();
   updateHash();
+  if (!writesText()) {
+    showMarks('', []);
+    return startWriting(s, ['']);  // an unconditional network: one line of ink, no text
+  }
   let plan;
   try {
     plan = await planText(s.text, prepare);
@@ -149,16 +199,16 @@ function failed(message) {
 
 // Starts the worker on the planned lines; the pen follows as points arrive.
 function startWriting(s, texts) {
-  lastText = texts.join(' ');
+  lastText = writesText() ? texts.join(' ') : 'handwriting-like scribble';
   el.canvas.setAttribute('aria-label', `Handwritten: ${lastText}`);
   view.reset(texts.length);
   el.svg.disabled = el.png.disabled = true;
   el.stop.disabled = false;
   const lines = texts.map((text, i) => ({ text, seed: lineSeed(s.seed, i) }));
-  const style = styles.find((st) => st.name === s.style) ?? null;
+  const style = styleOf(s.style);
   setState('writing', lines.length > 1 ? `Writing line 1 of ${lines.length}…` : 'Writing…');
   el.attention.textContent = '';
-  const current = generate(MODEL_URL, { lines, bias: s.bias, style, attention: true }, follow(lines));
+  const current = generate(model.url, { lines, bias: s.bias, style, attention: writesText() }, follow(lines));
   job = current;
   view.onDrawn = () => {
     if (job && job !== current) return;
@@ -244,36 +294,97 @@ async function copyLink() {
   }
 }
 
-// ---- start-up ----
-function describeModel(i) {
-  const hp = i.header.hparams || {};
-  const size = i.kind === 'synthesis' ? `${hp.layers}×${hp.hidden} LSTM, window ${hp.window}, ${hp.mixtures} mixtures` : i.kind;
-  return `Model: ${size}; writes ${[...i.alphabet].length} characters: ${i.alphabet.trim()}`;
-}
+// ---- models ----
+let localUrl = null;  // the object URL of the visitor's own model file, while it is in use
 
-async function start() {
-  applySettings(new URLSearchParams(location.hash.slice(1)));
+// Loads a model {name, url, label?} and makes it the page's; resolves true when it is in use.
+// A model that cannot be loaded leaves the previous one in place (when there is one).
+async function useModel(next, { styleFile = true } = {}) {
+  cancel();
+  el.write.disabled = true;
   setState('loading', 'Loading the model…');
   el.progress.removeAttribute('value');
-  const stylesPromise = loadStyles(STYLES_URL);
+  const stylesPromise = styleFile ? loadStyles(stylesUrl(next.url)) : Promise.resolve([]);
+  let nextInfo;
   try {
-    info = await loadModel(MODEL_URL, (loaded, total) => {
+    nextInfo = await loadModel(next.url, (loaded, total) => {
       if (total) el.progress.value = loaded / total;
       el.status.textContent = total ? `Loading the model… ${Math.round((100 * loaded) / total)}%` : `Loading the model… ${Math.round(loaded / 1024)} KB`;
     });
   } catch (e) {
     el.progress.value = 0;
-    showError(`The model could not be loaded: ${e.message}`);
-    setState('error', 'No model.');
-    return;
+    showError(`${next.label ? `“${next.label}” is not a model this page can use` : 'The model could not be loaded'}: ${e.message}`);
+    el.model.value = info ? (shippedModel(model.name) ? model.name : LOCAL) : el.model.value;
+    if (info) el.write.disabled = false;
+    setState('error', info ? 'The model was not changed.' : 'No model.');
+    return false;
   }
+  if (localUrl && next.url !== localUrl && model.url === localUrl) {
+    URL.revokeObjectURL(localUrl);  // the previous own file is no longer in use
+    localUrl = null;
+  }
+  model = next;
+  info = nextInfo;
+  showError('');
   view.setModel({ lineHeight: info.lineHeight, pointsPerSecond: info.pointsPerSecond, maxLineChars: MAX_LINE_CHARS });
   styles = await stylesPromise;
-  for (const st of styles) el.style.append(new Option(st.name, st.name));
+  fillStyles();
   selectWantedStyle();
   el.about.textContent = describeModel(info);
+  showTextState();
   el.write.disabled = false;
+  return true;
+}
+
+// An unconditional network writes without text: the text box says so and is not used.
+function showTextState() {
+  const own = writesText();
+  el.text.disabled = !own;
+  el.textNote.hidden = own;
+  el.textNote.textContent = own ? '' : 'This network writes without text: it scribbles handwriting-like ink in the style it learnt (or in the chosen style). Pick “Handwriting” in the Model menu to write your text.';
+  if (!own) el.marks.hidden = true;
+}
+
+async function pickShipped(name) {
+  const m = shippedModel(name);
+  if (!m || !available.includes(m.name)) return false;
+  el.model.value = m.name;
+  if (model.name === m.name && info) return true;
+  return useModel({ name: m.name, url: m.file }, { styleFile: !!m.styles });
+}
+
+// A model file of the visitor's own (opened or dropped): loaded through an object URL of this
+// page, checked by the core's reader like any other.
+async function openModelFile(file) {
+  const url = URL.createObjectURL(file);
+  const ok = await useModel({ name: LOCAL, url, label: file.name }, { styleFile: false });
+  if (!ok) {
+    URL.revokeObjectURL(url);
+    return;
+  }
+  localUrl = url;
+  showLocalModel(el.model, `Your file: ${file.name}`);
+  updateHash();
   write();
+}
+
+// ---- start-up ----
+async function start() {
+  applySettings(new URLSearchParams(location.hash.slice(1)));
+  available = await fillModelMenu(el.model);
+  for (const m of SHIPPED) if (m.missing && !available.includes(m.name)) el.modelNote.append(` ${m.missing} (no trained network).`);
+  if (QUERY_MODEL) showLocalModel(el.model, `From the link: ${QUERY_MODEL}`);
+  const wanted = new URLSearchParams(location.hash.slice(1)).get('model');
+  let unknown = '';
+  if (!QUERY_MODEL && wanted && shippedModel(wanted) && available.includes(shippedModel(wanted).name)) {
+    model = { name: shippedModel(wanted).name, url: shippedModel(wanted).file };
+  } else if (!QUERY_MODEL && wanted) {
+    unknown = `The link names the model “${wanted}”, which this page does not have (it has ${available.join(', ')}): writing with the default.`;
+  }
+  if (!QUERY_MODEL) el.model.value = model.name;
+  if (!(await useModel(model, { styleFile: model.name === 'link' || !!shippedModel(model.name)?.styles }))) return;
+  write();
+  if (unknown) showError(unknown);
 }
 
 el.form.addEventListener('submit', (e) => {
@@ -295,7 +406,42 @@ el.text.addEventListener('input', async () => {
   if (plan && asked === previewing) showMarks(text, plan.marks, plan.error);
 });
 el.stop.addEventListener('click', stop);
-for (const input of [el.bias, el.style, el.seed]) input.addEventListener('change', () => info && write());
+for (const input of [el.bias, el.seed]) input.addEventListener('change', () => info && write());
+el.style.addEventListener('change', () => {
+  el.style.dataset.wanted = '';
+  handsUi.sync();
+  if (info) write();
+});
+el.model.addEventListener('change', async () => {
+  if (el.model.value === 'open') {
+    el.model.value = shippedModel(model.name) ? model.name : LOCAL;
+    el.modelFile.click();
+    return;
+  }
+  if (el.model.value === LOCAL) return;
+  if (await pickShipped(el.model.value)) write();
+});
+el.modelFile.addEventListener('change', () => {
+  const file = el.modelFile.files[0];
+  el.modelFile.value = '';
+  if (file) openModelFile(file);
+});
+
+// Drop a .hwm to write with it, or an ink file (.jsonl) to import hands.
+addEventListener('dragover', (e) => {
+  if (![...(e.dataTransfer?.types || [])].includes('Files')) return;
+  e.preventDefault();
+  document.body.classList.add('dropping');
+});
+addEventListener('dragleave', (e) => e.relatedTarget === null && document.body.classList.remove('dropping'));
+addEventListener('drop', (e) => {
+  const file = e.dataTransfer?.files?.[0];
+  document.body.classList.remove('dropping');
+  if (!file) return;
+  e.preventDefault();
+  if (/\.(jsonl|json|txt)$/i.test(file.name)) handsUi.importFile(file);
+  else openModelFile(file);
+});
 el.bias.addEventListener('input', syncOutputs);
 for (const input of [el.speed, el.width, el.color]) {
   input.addEventListener('input', () => {
@@ -310,10 +456,28 @@ el.dice.addEventListener('click', () => {
 el.svg.addEventListener('click', () => download(new Blob([view.toSVG(lastText)], { type: 'image/svg+xml' }), 'handwriting.svg'));
 el.png.addEventListener('click', async () => download(await view.toPNG(2), 'handwriting.png'));
 el.link.addEventListener('click', copyLink);
-addEventListener('hashchange', () => {
+addEventListener('hashchange', async () => {
   if (location.hash === lastHash) return;
-  applySettings(new URLSearchParams(location.hash.slice(1)));
+  const p = new URLSearchParams(location.hash.slice(1));
+  applySettings(p);
+  if (!QUERY_MODEL && (p.get('model') || DEFAULT_MODEL) !== model.name && model.name !== LOCAL) await pickShipped(p.get('model') || DEFAULT_MODEL);
   write();
+});
+
+const handsUi = setupHands(el, {
+  hands,
+  selected: () => el.style.value,
+  onChange: (value) => {
+    fillStyles();
+    el.style.value = [...el.style.options].some((o) => o.value === value) ? value : 'random';
+    handsUi.sync();
+    if (info) write();
+  },
+  message: (text, isError) => {
+    el.handNote.textContent = isError ? '' : text;
+    if (isError) showError(text);
+  },
+  alphabet: () => (info?.kind === 'synthesis' ? info.alphabet : ''),
 });
 
 start();

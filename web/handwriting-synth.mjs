@@ -6,10 +6,13 @@
 // by name or font, or "random"; an unknown one is reported and writes in a random hand), seed
 // (default 1), speed (multiple of real time, or "instant"), color (default: the surrounding text
 // colour), stroke-width (CSS px), model (URL of a .hwm; only on the page's origin unless the
-// element also has allow-cross-origin).
+// element also has allow-cross-origin), hand-ink (URL of an ink file, .jsonl as docs/INK.md: its
+// first record primes the network, as a hand written on the page does; same origin rules as
+// model; it wins over hand).
 // Events: `written` ({lines, points}) when the ink is drawn; `error` (detail: the message) when
 // loading or writing fails, which ends in data-state="error" and never fires `written`.
-import { loadModel, generate, loadStyles, prepareText, findStyle } from './lib/engine.mjs';
+import { loadModel, generate, loadStyles, prepareText, findStyle, modelUrl } from './lib/engine.mjs';
+import { parseInkJsonl } from './lib/ink_jsonl.mjs';
 import { InkView } from './lib/ink_canvas.mjs';
 import { planText, lineSeed, describeMarks, MAX_LINE_CHARS } from './lib/text.mjs';
 
@@ -24,13 +27,40 @@ canvas { display: block; width: 100%; height: 72px; }
 .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 `;
 
+// The first record of an ink file as a style ({text, strokes}), fetched once per URL; rejects
+// with a message naming the file.
+const inkFiles = new Map();
+function loadHandInk(url, options) {
+  let key;
+  try {
+    key = modelUrl(url, options);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  if (!inkFiles.has(key)) {
+    const name = key.split('/').pop() || key;
+    inkFiles.set(key, fetch(key, { mode: options.allowCrossOrigin ? 'cors' : 'same-origin' })
+      .then((r) => {
+        if (!r.ok) throw new Error(`could not fetch ${key} (${r.status})`);
+        return r.text();
+      })
+      .then((text) => {
+        const { records, errors } = parseInkJsonl(text, name);
+        if (!records.length) throw new Error(errors[0] || `${name}: no ink record in the file`);
+        return { text: records[0].text, strokes: records[0].strokes };
+      }));
+    inkFiles.get(key).catch(() => inkFiles.delete(key));  // a later write may try again
+  }
+  return inkFiles.get(key);
+}
+
 function reducedMotion() {
   return typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
 }
 
 class HandwritingSynth extends HTMLElement {
   static get observedAttributes() {
-    return ['text', 'bias', 'hand', 'seed', 'speed', 'color', 'stroke-width', 'model', 'allow-cross-origin'];
+    return ['text', 'bias', 'hand', 'hand-ink', 'seed', 'speed', 'color', 'stroke-width', 'model', 'allow-cross-origin'];
   }
 
   constructor() {
@@ -91,7 +121,7 @@ class HandwritingSynth extends HTMLElement {
     this.job?.cancel();
     this.job = null;
     const asked = ++this.writes;
-    let url = DEFAULT_MODEL, info, styles, plan;
+    let url = DEFAULT_MODEL, info, styles, plan, handInk = null, handInkError = '';
     try {
       if (this.getAttribute('model')) url = new URL(this.getAttribute('model'), document.baseURI).href;
       this.bar.style.width = '5%';
@@ -101,12 +131,20 @@ class HandwritingSynth extends HTMLElement {
         loadModel(url, (loaded, total) => total && (this.bar.style.width = `${(50 * loaded) / total}%`), origin),
         loadStyles(url.replace(/\.hwm$/i, '.styles.json'), origin),
       ]);
-      plan = await planText(this.getAttribute('text') || '', (text) => prepareText(url, text));
+      if (this.getAttribute('hand-ink')) {
+        const inkOrigin = { allowCrossOrigin: this.hasAttribute('allow-cross-origin') };
+        handInk = await loadHandInk(this.getAttribute('hand-ink'), inkOrigin).catch((e) => {
+          handInkError = `hand-ink: ${e.message}; writing in a random hand.`;
+          return null;
+        });
+      }
+      plan = info.kind === 'synthesis' ? await planText(this.getAttribute('text') || '', (text) => prepareText(url, text))
+        : { lines: [''], marks: [], error: '' };  // a network that writes without text
     } catch (e) {
       if (asked === this.writes) this.fail(`Handwriting unavailable: ${e.message}`, e.message);
       return;
     }
-    if (asked === this.writes) this.start(url, info, styles, plan);
+    if (asked === this.writes) this.start(url, info, styles, plan, handInk, handInkError);
   }
 
   // Every failure ends here: the `error` state and one `error` event (detail: the message), never
@@ -119,13 +157,14 @@ class HandwritingSynth extends HTMLElement {
     this.dispatchEvent(new CustomEvent('error', { detail: message }));
   }
 
-  start(url, info, styles, plan) {
+  start(url, info, styles, plan, handInk = null, handInkError = '') {
     if (plan.error) {
       this.status(plan.error);
       this.dataset.state = 'refused';
       return;
     }
-    const { style, error: handError } = findStyle(styles, this.getAttribute('hand'));
+    const found = handInk || handInkError ? { style: handInk, error: handInkError } : findStyle(styles, this.getAttribute('hand'));
+    const { style, error: handError } = found;
     this.status([describeMarks(plan.marks), handError].filter(Boolean).join(' '));
     const number = (name, fallback) => (Number.isFinite(parseFloat(this.getAttribute(name))) ? parseFloat(this.getAttribute(name)) : fallback);
     const speed = this.getAttribute('speed');
