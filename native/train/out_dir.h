@@ -10,7 +10,8 @@
 namespace hw {
 
 // An exclusive lock on the folder (flock on the folder itself, so no file is added); the kernel
-// drops it when the process ends, however it ends. A second run on the same folder is refused.
+// drops it when the process ends, however it ends. A second run on the same folder is refused; on
+// a file system that has no locks the run goes on with a warning.
 class OutDirLock {
 public:
     OutDirLock() = default;
@@ -18,6 +19,7 @@ public:
     OutDirLock& operator=(const OutDirLock&) = delete;
     ~OutDirLock();
     Status acquire(const std::string& dir);
+    bool held() const { return fd_ >= 0; }
 
 private:
     int fd_ = -1;
@@ -26,7 +28,8 @@ private:
 // Removes what an earlier run of the trainer left behind when it was killed: its temporary files
 // (write_file_atomic's NAME.tmp-PID, only for the names the trainer writes: the checkpoint, the
 // .hwm files, metrics.csv, loss.svg, samples/step-N.svg) and checkpoint parts its index does not
-// name. Nothing else in the folder is touched. `removed` counts the files removed.
+// name. Nothing else in the folder is touched. `removed` counts the files removed. Only for a
+// folder this process holds the lock of: no other run can be writing there.
 Status clean_out_dir(const std::string& dir, size_t& removed);
 
 // Writes and removes a probe file: a read-only or full folder is refused now, naming the reason.

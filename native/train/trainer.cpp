@@ -223,7 +223,7 @@ Status claim_out_dir(Run& r) {
     Status s = make_folder(dir);
     if (!s || !(s = r.lock.acquire(dir))) return s;
     size_t removed = 0;
-    if (!(s = clean_out_dir(dir, removed))) return s;
+    if (r.lock.held() && !(s = clean_out_dir(dir, removed))) return s;
     if (removed) std::fprintf(stderr, "train: removed %zu files a killed run left half-written in %s\n", removed, dir.c_str());
     return check_writable(dir);
 }
