@@ -39,7 +39,8 @@ test: build
 ASAN_BUILD ?= build-asan
 ASAN_TESTS := test_core test_data hw fuzz-targets
 $(ASAN_BUILD)/build.ninja:
-	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DHW_SANITIZE=ON -DHW_TORCH=OFF
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O1 -DNDEBUG" \
+	  -DHW_SANITIZE=ON -DHW_TORCH=OFF
 test-asan: setup $(ASAN_BUILD)/build.ninja
 	cmake --build $(ASAN_BUILD) -j $(JOBS) --target $(ASAN_TESTS)
 	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS) -R '^(core|data|cli|fuzz_.*)$$'

@@ -441,6 +441,9 @@ TEST_CASE("metrics: the rows a resumed run keeps are the complete ones up to its
     CHECK(metrics_up_to(csv, 1000) == h + "20,0,1,2,3,4,0\n40,0,1,2,3,4,0\n60,1,1,2,3,4,0\n80,1,1,2,3,4,0\n");
     CHECK(metrics_up_to(csv, 0) == h);
     CHECK(metrics_up_to("", 50) == h);  // a missing file gets its header
+    // Rows an older trainer duplicated after a resume: each step once, the first kept.
+    CHECK(metrics_up_to(h + "20,0,1,2,3,4,0\n40,0,1,2,3,4,0\n40,0,9,2,3,4,0\n80,1,1,2,3,4,0\n80,1,9,2,3,4,0\n", 80) ==
+          h + "20,0,1,2,3,4,0\n40,0,1,2,3,4,0\n80,1,1,2,3,4,0\n");
 }
 
 TEST_CASE("trainer: after a kill between an evaluation and the next checkpoint, the resumed run writes each step's row once (issue #15 #14)") {

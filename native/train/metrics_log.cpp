@@ -27,10 +27,14 @@ long row_step(const std::string& row) {
 std::string metrics_up_to(const std::string& csv, long step) {
     std::string out = std::string(kMetricsHeader) + "\n";
     size_t at = 0;
+    long last = -1;
     for (size_t nl; (nl = csv.find('\n', at)) != std::string::npos; at = nl + 1) {
         const std::string row = csv.substr(at, nl - at);
         const long s = row_step(row);
-        if (s >= 0 && s <= step) out += row + "\n";
+        if (s > last && s <= step) {
+            out += row + "\n";
+            last = s;
+        }
     }
     return out;
 }

@@ -13,7 +13,8 @@ namespace hw {
 extern const char* const kMetricsHeader;  // the column names, without the newline
 
 // The text of metrics.csv for a run at `step`: the header, then the complete rows of `csv` (ended
-// by a newline, every column there) whose step is at most `step`, in their order.
+// by a newline, every column there) whose step is at most `step`, in their order; a row whose step
+// is not above the row kept before it (a duplicate left by an older trainer) is dropped.
 std::string metrics_up_to(const std::string& csv, long step);
 
 class MetricsLog {

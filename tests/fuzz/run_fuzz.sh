@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make fuzz: runs each libFuzzer target of tests/fuzz for a set time, seeded with tests/fuzz/NAME/
-# and the regression inputs; the corpus it grows stays in BUILD/fuzz-corpus/NAME/ (not committed).
+# and the regression inputs, with the tokens of tests/fuzz/dict/NAME.dict where there is one; the
+# corpus it grows stays in BUILD/fuzz-corpus/NAME/ (not committed).
 # A crash is copied into tests/fuzz/regressions/NAME/ (commit it with the fix: `make test` replays
 # it) and the run ends non-zero after the last target. Prints the executions per target.
 #   run_fuzz.sh BUILD SECONDS [NAME ...]
@@ -21,7 +22,9 @@ for name in "${names[@]}"; do
   regressions=$here/regressions/$name
   mkdir -p "$corpus" "$artifacts" "$regressions"
   log=$build/fuzz-$name.log
-  "$bin" -max_total_time="$seconds" -print_final_stats=1 -timeout=20 -rss_limit_mb=2048 -max_len=16384 \
+  dict=()
+  [ -f "$here/dict/$name.dict" ] && dict=(-dict="$here/dict/$name.dict")
+  "$bin" -max_total_time="$seconds" -print_final_stats=1 -timeout=20 -rss_limit_mb=2048 -max_len=16384 "${dict[@]}" \
     -artifact_prefix="$artifacts/" "$corpus" "$here/$name" "$regressions" >"$log" 2>&1
   rc=$?
   execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -n 1)
