@@ -14,7 +14,7 @@ PACKAGES := cmake ninja-build g++ make pkg-config libeigen3-dev nlohmann-json3-d
             libfreetype-dev libcli11-dev libcairo2-dev $(HAND_FONT_PACKAGES)
 
 .PHONY: all setup build test demo fixtures bench eval clean corpus hand-fonts
-.PHONY: wasm test-web node-deps bench-web bench-native bench-browser
+.PHONY: wasm test-web node-deps bench-web bench-native bench-browser test-asan fuzz
 
 all: build
 
@@ -30,7 +30,34 @@ build: setup $(BUILD)/build.ninja
 test: build
 	$(MAKE) wasm
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	$(MAKE) test-asan
 	$(MAKE) test-web
+
+# ---- Sanitizers and fuzzing (docs/RELIABILITY.md) ----
+# The core, reader, data and CLI tests and the fuzz replays again under AddressSanitizer and
+# UndefinedBehaviorSanitizer (any compiler, no LibTorch), in $(ASAN_BUILD); part of `make test`.
+ASAN_BUILD ?= build-asan
+ASAN_TESTS := test_core test_data hw fuzz-targets
+$(ASAN_BUILD)/build.ninja:
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O1 -DNDEBUG" \
+	  -DHW_SANITIZE=ON -DHW_TORCH=OFF
+test-asan: setup $(ASAN_BUILD)/build.ninja
+	cmake --build $(ASAN_BUILD) -j $(JOBS) --target $(ASAN_TESTS)
+	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS) -R '^(core|data|cli|fuzz_.*)$$'
+
+# libFuzzer targets of tests/fuzz (clang, ASan + UBSan) in $(FUZZ_BUILD), each run FUZZ_SECONDS;
+# FUZZ_TARGETS="hwm ink" runs some. Inputs that crash land in tests/fuzz/regressions/NAME/.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+FUZZ_PACKAGES := clang
+$(FUZZ_BUILD)/build.ninja:
+	CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DHW_FUZZ=ON -DHW_TORCH=OFF
+fuzz:
+	@bash tools/setup.sh $(PACKAGES) $(FUZZ_PACKAGES)
+	$(MAKE) $(FUZZ_BUILD)/build.ninja
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz-targets
+	bash tests/fuzz/run_fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 # The page: builds the WASM modules if missing, then serves web/ on 127.0.0.1:8080 (PORT=...).
 demo: setup web/dist/hw.mjs

@@ -5,6 +5,7 @@
 #include "kernels.h"
 
 #if (defined(__x86_64__) || defined(__i386__)) && defined(__SSE2__)
+#include <cpuid.h>
 #include <immintrin.h>
 #define HW_X86 1
 // AVX2 code is compiled for AVX2 + F16C only inside these functions and called only after
@@ -380,7 +381,8 @@ void matvec_avx2_batch(const WeightMatrix& W, const float* const* x, const float
 
 bool cpu_has_avx2() {
     __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("f16c");
+    unsigned a = 0, b = 0, c = 0, d = 0;  // F16C from CPUID: clang 14 has no __builtin_cpu_supports("f16c")
+    return __builtin_cpu_supports("avx2") && __get_cpuid(1, &a, &b, &c, &d) && (c & bit_F16C) != 0;
 }
 #endif  // HW_X86
 

@@ -16,6 +16,8 @@
 #include "files.h"
 #include "generator.h"
 #include "hwm_format.h"
+#include "metrics_log.h"
+#include "out_dir.h"
 #include "train_position.h"
 #include "trainer.h"
 
@@ -411,4 +413,123 @@ TEST_CASE("trainer: outputs that cannot be written are refused with exit code 2"
         CHECK(err.find("metrics.csv") != std::string::npos);
     }
     std::system(("rm -rf " + dir).c_str());
+}
+
+namespace {
+
+// The steps of metrics.csv's rows, in their order.
+std::vector<long> metrics_steps(const std::string& path) {
+    std::vector<long> steps;
+    for (const auto& r : read_metrics(path)) steps.push_back(r.empty() ? -1 : static_cast<long>(r[0]));
+    return steps;
+}
+
+bool exists(const std::string& path) { return access(path.c_str(), F_OK) == 0; }
+
+void write_text(const std::string& path, const std::string& text) {
+    std::ofstream f(path, std::ios::binary);
+    f << text;
+    REQUIRE(f.good());
+}
+
+}  // namespace
+
+TEST_CASE("metrics: the rows a resumed run keeps are the complete ones up to its step") {
+    const std::string h = std::string(kMetricsHeader) + "\n";
+    const std::string csv = h + "20,0,1,2,3,4,0\n40,0,1,2,3,4,0\n60,1,1,2,3,4,0\nbad,row\n80,1,1,2,3,4,0\n100,1,1";
+    CHECK(metrics_up_to(csv, 40) == h + "20,0,1,2,3,4,0\n40,0,1,2,3,4,0\n");
+    CHECK(metrics_up_to(csv, 1000) == h + "20,0,1,2,3,4,0\n40,0,1,2,3,4,0\n60,1,1,2,3,4,0\n80,1,1,2,3,4,0\n");
+    CHECK(metrics_up_to(csv, 0) == h);
+    CHECK(metrics_up_to("", 50) == h);  // a missing file gets its header
+    // Rows an older trainer duplicated after a resume: each step once, the first kept.
+    CHECK(metrics_up_to(h + "20,0,1,2,3,4,0\n40,0,1,2,3,4,0\n40,0,9,2,3,4,0\n80,1,1,2,3,4,0\n80,1,9,2,3,4,0\n", 80) ==
+          h + "20,0,1,2,3,4,0\n40,0,1,2,3,4,0\n80,1,1,2,3,4,0\n");
+}
+
+TEST_CASE("trainer: after a kill between an evaluation and the next checkpoint, the resumed run writes each step's row once (issue #15 #14)") {
+    const std::string dir = fresh_run_dir(), data = dir + "/tiny.hwds", out = dir + "/run", saved = dir + "/at40";
+    TrainConfig c = tiny_config(data, out);
+    c.steps = 40;
+    REQUIRE(run_training(c) == 0);
+    REQUIRE(std::system(("cp -r " + out + " " + saved).c_str()) == 0);
+    c.steps = 60;
+    REQUIRE(run_training(c) == 0);
+    REQUIRE(metrics_steps(out + "/metrics.csv") == std::vector<long>{20, 40, 60});
+    // As a kill after the evaluation of step 60 and before its checkpoint leaves it: the checkpoint
+    // of step 40, the row of step 60, and a row torn by the kill.
+    REQUIRE(std::system(("rm " + out + "/checkpoint.json " + out + "/ckpt-* && cp " + saved + "/checkpoint.json " + saved +
+                         "/ckpt-* " + out + "/").c_str()) == 0);
+    std::ofstream(out + "/metrics.csv", std::ios::app) << "80,1,0.5";
+    c.steps = 80;
+    std::string err;
+    REQUIRE(run_quietly(c, err) == 0);
+    INFO(err);
+    CHECK(err.find("resumed from " + out + " at step 40") != std::string::npos);
+    CHECK(metrics_steps(out + "/metrics.csv") == std::vector<long>{20, 40, 60, 80});
+    std::system(("rm -rf " + dir).c_str());
+}
+
+TEST_CASE("trainer: on start, the files a killed run left half-written are removed, and nothing else (issue #15 #14)") {
+    const std::string dir = fresh_run_dir(), data = dir + "/tiny.hwds", out = dir + "/run";
+    TrainConfig c = tiny_config(data, out);
+    c.steps = 20;
+    REQUIRE(run_training(c) == 0);
+    REQUIRE(::mkdir((out + "/samples").c_str(), 0755) == 0);
+    const std::vector<std::string> stale = {"last.hwm.tmp-999999", "checkpoint.json.tmp-77", "ckpt-g5.part002.tmp-12",
+                                            "metrics.csv.tmp-31", "ckpt-g9.part000", "ckpt-g9.part001",
+                                            "samples/step-000020.svg.tmp-4242"};
+    const std::vector<std::string> kept = {"notes.txt.tmp-5", "best.hwm.tmp-x1", "best.hwm.tmp-", "mine.hwm", "ckpt-g9.partial",
+                                           "samples/other.svg.tmp-8"};
+    for (const auto& f : stale) write_text(out + "/" + f, "left by a killed run\n");
+    for (const auto& f : kept) write_text(out + "/" + f, "not the trainer's\n");
+    c.steps = 40;
+    std::string err;
+    REQUIRE(run_quietly(c, err) == 0);
+    INFO(err);
+    CHECK(err.find("removed 7 files a killed run left half-written") != std::string::npos);
+    for (const auto& f : stale) CHECK_MESSAGE(!exists(out + "/" + f), f);
+    for (const auto& f : kept) CHECK_MESSAGE(exists(out + "/" + f), f);
+    nlohmann::json info;
+    REQUIRE(read_checkpoint_info(out, info).ok);  // the parts the index names are still there
+    CHECK(info["step"] == 40);
+    std::system(("rm -rf " + dir).c_str());
+}
+
+TEST_CASE("trainer: the output folder is checked before training: one run at a time, writable, with room (issue #15 #13, 6)") {
+    const std::string dir = fresh_run_dir(), data = dir + "/tiny.hwds", out = dir + "/run";
+    REQUIRE(::mkdir(out.c_str(), 0755) == 0);
+    TrainConfig c = tiny_config(data, out);
+    std::string err;
+    SUBCASE("too little free space") {
+        c.debug_extra_free_bytes = uint64_t(1) << 62;
+        CHECK(run_quietly(c, err) == 2);
+        INFO(err);
+        CHECK(err.find(out + ": ") != std::string::npos);
+        CHECK(err.find("MB free, the run needs about") != std::string::npos);
+    }
+    SUBCASE("a file cannot be written in the folder") {
+        block_with_directory(out + "/.hw-train-probe");  // as root, a mode cannot stop a write; this can
+        CHECK(run_quietly(c, err) == 2);
+        INFO(err);
+        CHECK(err.find("the output folder cannot be written") != std::string::npos);
+        CHECK(err.find("Is a directory") != std::string::npos);  // the reason, from errno
+    }
+    SUBCASE("another run holds the folder") {
+        OutDirLock other;
+        REQUIRE(other.acquire(out).ok);
+        CHECK(run_quietly(c, err) == 2);
+        INFO(err);
+        CHECK(err.find("another hw-train run is writing to this folder") != std::string::npos);
+    }
+    CHECK(!exists(out + "/checkpoint.json"));  // refused before any training
+    CHECK(!exists(out + "/metrics.csv"));
+    std::system(("rm -rf " + dir).c_str());
+}
+
+TEST_CASE("output folder: the free-space check compares with what the file system has") {
+    CHECK(check_free_space("/tmp", 1).ok);
+    const Status s = check_free_space("/tmp", uint64_t(1) << 62);
+    CHECK(!s.ok);
+    CHECK(s.message.find("/tmp: ") == 0);
+    CHECK(space_needed(1000000) > 2 * 3 * 4 * 1000000);  // two checkpoints of weights and Adam's moments
 }

@@ -91,6 +91,17 @@ Status write_file_atomic(const std::string& path, const std::string& text) {
     return write_file_atomic(path, text.data(), text.size());
 }
 
+bool is_atomic_temp_name(const std::string& name, long& pid) {
+    const size_t at = name.rfind(".tmp-");
+    if (at == std::string::npos || at == 0 || at + 5 == name.size() || name.size() - at > 5 + 9) return false;
+    pid = 0;
+    for (size_t i = at + 5; i < name.size(); ++i) {
+        if (name[i] < '0' || name[i] > '9') return false;
+        pid = pid * 10 + (name[i] - '0');
+    }
+    return true;
+}
+
 Status read_file_if_present(const std::string& path, std::vector<uint8_t>& out, bool& found) {
     out.clear();
     struct stat st;

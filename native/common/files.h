@@ -19,6 +19,8 @@ Status read_file_bounded(const std::string& path, uint64_t max_bytes, std::vecto
 // Writes to PATH.tmp-PID, flushes, then renames over PATH: a reader never sees half a file.
 Status write_file_atomic(const std::string& path, const void* data, size_t size);
 Status write_file_atomic(const std::string& path, const std::string& text);
+// Whether a file name is one of write_file_atomic's temporary names (NAME.tmp-PID); `pid` gets PID.
+bool is_atomic_temp_name(const std::string& name, long& pid);
 // Like read_file, but a missing file is not an error: `found` says whether there was one.
 Status read_file_if_present(const std::string& path, std::vector<uint8_t>& out, bool& found);
 // Creates the folder PATH (its parent must exist) unless it is already a folder.

@@ -1,8 +1,12 @@
 #include "checkpoint.h"
 
 #include <cstdio>
+#include <cstdlib>
+#include <dirent.h>
+#include <set>
 #include <sstream>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "crc32.h"
 #include "files.h"
@@ -14,6 +18,19 @@ static std::string index_path(const std::string& dir) { return dir + "/checkpoin
 bool checkpoint_exists(const std::string& dir) {
     struct stat st;
     return stat(index_path(dir).c_str(), &st) == 0;
+}
+
+// The test hook of kCheckpointStallEnv: the marker file to create, or "" when the hook is off.
+static std::string stall_marker() {
+    const char* v = std::getenv(kCheckpointStallEnv);
+    return v ? v : "";
+}
+
+static void stall_between_parts(const std::string& marker) {
+    FILE* f = std::fopen(marker.c_str(), "w");
+    if (f) std::fclose(f);
+    std::fprintf(stderr, "train: %s: stalled between checkpoint parts\n", kCheckpointStallEnv);
+    ::sleep(60);
 }
 
 Status save_checkpoint(const std::string& dir, torch::nn::Module& net, torch::optim::Optimizer& opt,
@@ -33,6 +50,8 @@ Status save_checkpoint(const std::string& dir, torch::nn::Module& net, torch::op
     nlohmann::json old;
     const bool had_old = read_checkpoint_info(dir, old).ok;
     const long gen = had_old ? old.value("generation", 0L) + 1 : 0;
+    const std::string stall = had_old ? stall_marker() : "";
+    if (!stall.empty()) part_bytes = 4096;
     nlohmann::json index = info;
     index["generation"] = gen;
     index["bytes"] = bytes.size();
@@ -45,6 +64,7 @@ Status save_checkpoint(const std::string& dir, torch::nn::Module& net, torch::op
         index["parts"].push_back({{"file", name}, {"bytes", n},
                                   {"crc32", crc32(reinterpret_cast<const uint8_t*>(bytes.data() + off), n)}});
         if (off + n >= bytes.size()) break;
+        if (k == 0 && !stall.empty()) stall_between_parts(stall);
     }
     if (!(s = write_file_atomic(index_path(dir), index.dump(2) + "\n"))) return s;
     if (had_old && old.contains("parts"))
@@ -81,6 +101,42 @@ Status load_checkpoint(const std::string& dir, torch::nn::Module& net, torch::op
     root.read("optimizer", opt_ar);
     net.load(model_ar);
     opt.load(opt_ar);
+    return Status::success();
+}
+
+// ckpt-gGEN.partK, with GEN and K digits.
+static bool is_part_name(const std::string& name) {
+    const size_t dot = name.find(".part");
+    auto digits = [&](size_t from, size_t to) {
+        if (from >= to) return false;
+        for (size_t i = from; i < to; ++i)
+            if (name[i] < '0' || name[i] > '9') return false;
+        return true;
+    };
+    return name.rfind("ckpt-g", 0) == 0 && dot != std::string::npos && digits(6, dot) && digits(dot + 5, name.size());
+}
+
+bool is_checkpoint_file_name(const std::string& name) { return name == "checkpoint.json" || is_part_name(name); }
+
+Status remove_orphan_parts(const std::string& dir, size_t& removed) {
+    removed = 0;
+    std::set<std::string> named;
+    nlohmann::json index;
+    if (checkpoint_exists(dir)) {
+        if (!read_checkpoint_info(dir, index).ok || !index["parts"].is_array()) return Status::success();
+        for (const auto& p : index["parts"])
+            if (p.is_object()) named.insert(p.value("file", std::string()));
+    }
+    DIR* d = ::opendir(dir.c_str());
+    if (!d) return Status::error(dir + ": cannot list the folder");
+    std::vector<std::string> orphans;
+    while (const dirent* e = ::readdir(d))
+        if (is_part_name(e->d_name) && !named.count(e->d_name)) orphans.push_back(e->d_name);
+    ::closedir(d);
+    for (const std::string& name : orphans) {
+        if (std::remove((dir + "/" + name).c_str()) != 0) return Status::error(dir + "/" + name + ": cannot remove a stale checkpoint part");
+        ++removed;
+    }
     return Status::success();
 }
 

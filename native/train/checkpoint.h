@@ -24,4 +24,17 @@ bool checkpoint_exists(const std::string& dir);
 Status read_checkpoint_info(const std::string& dir, nlohmann::json& info);
 Status load_checkpoint(const std::string& dir, torch::nn::Module& net, torch::optim::Optimizer& opt, nlohmann::json& info);
 
+// Whether `name` is a file save_checkpoint writes: the index or a part (ckpt-gGEN.partK).
+bool is_checkpoint_file_name(const std::string& name);
+// Removes the parts in `dir` that its index does not name (left by a kill between the parts and
+// the index); `removed` counts them. With no index every part goes; an index that cannot be read
+// leaves them all alone.
+Status remove_orphan_parts(const std::string& dir, size_t& removed);
+
+// Tests only (tests/train_kill_test.sh): while the environment variable HW_TEST_CHECKPOINT_STALL
+// names a file, a checkpoint that replaces an earlier one is written in 4 KiB parts and, after its
+// first part, the process creates that file and sleeps for a minute, so the test can kill it
+// between the parts.
+constexpr const char* kCheckpointStallEnv = "HW_TEST_CHECKPOINT_STALL";
+
 }  // namespace hw

@@ -15,7 +15,9 @@
 #include "generator.h"
 #include "hwm_format.h"
 #include "learner.h"
+#include "metrics_log.h"
 #include "model_file.h"
+#include "out_dir.h"
 #include "plot.h"
 #include "render.h"
 #include "text.h"
@@ -47,28 +49,6 @@ struct Corpus {
     std::vector<std::vector<size_t>> eval_batches;
 };
 
-// metrics.csv: a row per evaluation; a resumed run appends to the rows it has.
-class MetricsLog {
-public:
-    Status open(const std::string& path, bool fresh) {
-        path_ = path;
-        out_.open(path, fresh ? std::ios::trunc : std::ios::app);
-        if (fresh) out_ << "step,epoch,train_nll_per_point,valid_nll_per_line,valid_nll_per_point,updates_per_s,skipped\n";
-        return check();
-    }
-    Status append(const TrainPosition& p, double train_loss, const EvalResult& e, double rate) {
-        out_ << p.step << "," << p.epoch << "," << train_loss << "," << e.nll_per_line << "," << e.nll_per_point << ","
-             << rate << "," << p.skipped << "\n";
-        out_.flush();
-        return check();
-    }
-
-private:
-    Status check() const { return out_ ? Status::success() : Status::error(path_ + ": cannot write"); }
-    std::ofstream out_;
-    std::string path_;
-};
-
 // Updates and points per second, smoothed: for the progress line, the ETA and the time limit.
 struct Pace {
     long steps = 0;  // updates in this process
@@ -83,6 +63,7 @@ struct Pace {
 // Everything a run holds, in named pieces; the functions below take the pieces they need.
 struct Run {
     const TrainConfig& cfg;
+    OutDirLock lock;                         // held for the whole run
     Precision precision = Precision::F16;    // of model.hwm
     Corpus corpus;
     Learner learner;
@@ -235,23 +216,43 @@ void start_graphs(Run& r) {
     std::fprintf(stderr, "train: CUDA graphs on (lengths padded to multiples of %d, text to %zu characters)\n", r.cfg.graph_t_step, chars);
 }
 
+// The output folder before anything is read or trained: made if missing, held by this run alone,
+// cleared of what a killed run left half-written, and able to take a file.
+Status claim_out_dir(Run& r) {
+    const std::string& dir = r.cfg.out_dir;
+    Status s = make_folder(dir);
+    if (!s || !(s = r.lock.acquire(dir))) return s;
+    size_t removed = 0;
+    if (r.lock.held() && !(s = clean_out_dir(dir, removed))) return s;
+    if (removed) std::fprintf(stderr, "train: removed %zu files a killed run left half-written in %s\n", removed, dir.c_str());
+    return check_writable(dir);
+}
+
+// Room in the output folder for the checkpoints and models of this network.
+Status check_room(const TrainConfig& cfg, const Learner& l) {
+    uint64_t parameters = 0;
+    for (const auto& p : l.net->parameters()) parameters += static_cast<uint64_t>(p.numel());
+    return check_free_space(cfg.out_dir, space_needed(parameters) + cfg.debug_extra_free_bytes);
+}
+
 Status prepare(Run& r) {
     const TrainConfig& cfg = r.cfg;
     if (!parse_precision(cfg.precision, r.precision)) return Status::error("unknown precision " + cfg.precision);
     Status s = load_dataset(cfg.data, r.corpus.data);
     if (!s) return s;
     if (r.corpus.data.train.empty()) return Status::error(cfg.data + ": the dataset has no training lines");
-    if (!(s = make_folder(cfg.out_dir))) return s;
+    if (!(s = claim_out_dir(r))) return s;
     Origin origin;
     HParams hp;
     Variant v;
     if (!(s = find_origin(cfg, origin, hp, v))) return s;
     if (!(s = build_learner(cfg, r.corpus.data, origin, hp, v, r.learner))) return s;
+    if (!(s = check_room(cfg, r.learner))) return s;
     r.pos.lr = cfg.lr;
     if (origin.resuming && !(s = resume(cfg, r.learner, r.pos))) return s;
     const HParams& net_hp = r.learner.net->hparams();
     if (!(s = prepare_corpus(cfg, r.learner.info, net_hp.kind == ModelKind::Synthesis, r.corpus))) return s;
-    if (!(s = r.metrics.open(cfg.out_dir + "/metrics.csv", r.pos.step == 0))) return s;
+    if (!(s = r.metrics.open(cfg.out_dir + "/metrics.csv", r.pos.step))) return s;
     r.tty = isatty(2);
     start_graphs(r);
     std::fprintf(stderr, "train: %s %dx%d, %zu train / %zu valid lines, device %s, batch %d, %s lr %g\n", kind_name(net_hp.kind),
