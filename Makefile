@@ -11,7 +11,7 @@ HAND_FONT_PACKAGES := fonts-dkg-handwriting fonts-breip fonts-sjfonts fonts-bwht
 PACKAGES := cmake ninja-build g++ make pkg-config libeigen3-dev nlohmann-json3-dev doctest-dev \
             libcereal-dev libpugixml-dev libtorch-dev librsvg2-bin emscripten chromium wabt \
             hershey-fonts-data fortunes fortunes-min python3 tesseract-ocr tesseract-ocr-eng \
-            libfreetype-dev $(HAND_FONT_PACKAGES)
+            libfreetype-dev libcli11-dev libcairo2-dev $(HAND_FONT_PACKAGES)
 
 .PHONY: all setup build test demo fixtures bench eval clean corpus hand-fonts
 .PHONY: wasm test-web node-deps bench-web bench-native

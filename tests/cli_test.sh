@@ -95,5 +95,22 @@ if grep -q "U+202E" "$tmp/err" && ! grep -q "$(printf '\xe2\x80\xae')" "$tmp/err
 expect_exit 2 "bidi in file name" "$hw" info "$tmp/$(printf 'x\xe2\x80\xaey').hwm"
 if grep -q "<U+202E>" "$tmp/err" && ! grep -q "$(printf '\xe2\x80\xae')" "$tmp/err"; then ok; else bad "bidi file name shown raw: $(cat "$tmp/err")"; fi
 
+# Every command answers --help on standard output with exit code 0 (CLI11).
+for sub in sample info convert score; do
+  expect_exit 0 "$sub --help" "$hw" "$sub" --help
+  if grep -qF "hw $sub" "$tmp/out" && grep -q -- "--help" "$tmp/out"; then ok; else bad "$sub --help: $(head -c 300 "$tmp/out")"; fi
+done
+expect_exit 0 "hw --help" "$hw" --help
+if grep -qF -- "--text-file" "$tmp/out"; then ok; else bad "hw --help lacks --text-file"; fi
+expect_exit 0 "sample --help lists the options" "$hw" sample --help
+for opt in --views --page --pressure --dpi --pen-up --align; do
+  if grep -qF -- "$opt" "$tmp/out"; then ok; else bad "sample --help lacks $opt"; fi
+done
+expect_exit 2 "missing value" "$hw" sample --model
+if grep -q "option --model needs a value" "$tmp/err"; then ok; else bad "missing value: $(cat "$tmp/err")"; fi
+expect_exit 2 "flag with a value" "$hw" sample --model "$model" --text "a" --greedy=yes
+if grep -q "option --greedy takes no value" "$tmp/err"; then ok; else bad "flag value: $(cat "$tmp/err")"; fi
+if grep -q "unknown option --colour" <("$hw" sample --model "$model" --text "a" --colour red 2>&1); then ok; else bad "unknown option not named"; fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

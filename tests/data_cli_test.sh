@@ -53,6 +53,14 @@ grep -q "bad.jsonl" "$tmp/err" && ok || bad "error does not name the file"
 expect_exit 2 "bad --lines" "$hwt" data --fonts --lines 0 --out "$tmp/x.hwds"
 expect_exit 2 "unknown option" "$hwt" data --fonts --bogus --out "$tmp/x.hwds"
 expect_exit 2 "unknown command" "$hwt" frobnicate
+# Every command answers --help on standard output with exit code 0 (CLI11); train, bench and
+# strokefonts where this build has them.
+subs="data styles eval"
+for extra in train bench strokefonts; do "$hwt" --help | grep -q "^  $extra " && subs="$subs $extra"; done
+for sub in $subs; do
+  expect_exit 0 "$sub --help" "$hwt" "$sub" --help
+  if grep -q -- "--" "$tmp/out"; then ok; else bad "$sub --help prints no options: $(head -c 300 "$tmp/out")"; fi
+done
 [ ! -e "$tmp/x.hwds" ] && ok || bad "a failed run left an output file"
 
 # hw-train styles: one held-out line per font as presets (JSON) and as ink the core can prime with.

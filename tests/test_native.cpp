@@ -8,6 +8,7 @@
 #include "cli_args.h"
 #include "files.h"
 #include "ink_jsonl.h"
+#include "raster.h"
 #include "render.h"
 
 using namespace hw;
@@ -76,14 +77,11 @@ TEST_CASE("render: SVG has one path per stroke, PNG is a valid image with ink") 
     size_t paths = 0;
     for (size_t p = svg.find("<path"); p != std::string::npos; p = svg.find("<path", p + 1)) ++paths;
     CHECK(paths == 2);
-    const auto png = render_png(lines, st);
+    std::vector<uint8_t> png;
+    REQUIRE(render_png(lines, st, png).ok);  // cairo; its pixels are checked in test_render.cpp
     REQUIRE(png.size() > 60);
     CHECK(png[1] == 'P');
     CHECK(png[2] == 'N');
-    // Somewhere a dark pixel: the IDAT data holds values below 128.
-    int dark = 0;
-    for (size_t i = 60; i < png.size(); ++i) dark += png[i] < 64;
-    CHECK(dark > 10);
 }
 
 TEST_CASE("args: unknown options, missing values and bad numbers are named") {

@@ -20,6 +20,8 @@ UNC=.train/unconditional
 mkdir -p .gpu-data .train "$OUT"
 
 if [ ! -x build-gpu/bin/hw-train ]; then
+  [ -f .deps/root/usr/include/CLI/CLI.hpp ] && [ -f .deps/root/usr/include/cereal/cereal.hpp ] ||
+    { echo "gpu_train: .deps/root lacks the CLI11 or cereal headers: run bash tools/fetch_deps.sh on a Debian machine and carry .deps/"; exit 1; }
   TP=$(python3 -c 'import torch;print(torch.utils.cmake_prefix_path)')
   cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYPE=Release -DHW_TESTS=OFF \
     -DCMAKE_PREFIX_PATH="$TP;$PWD/.deps/root/usr" >build-gpu.log 2>&1 || { tail -30 build-gpu.log; exit 1; }

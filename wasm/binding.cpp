@@ -269,3 +269,132 @@ EMSCRIPTEN_BINDINGS(hw_core) {
         .function("step", &WasmStepper::step)
         .function("mixture", &WasmStepper::mixture);
 }
+
+// ---- Long text (issue #13): the core's line planning and line check (shared/layout.h) ----
+#include "layout.h"
+
+namespace hw {
+namespace {
+
+double layout_number(const emscripten::val& o, const char* key, double fallback) {
+    const emscripten::val v = o[key];
+    return v.isNumber() ? v.as<double>() : fallback;
+}
+
+// planLines(text, {width, advance, maxChars}) -> {error, charsPerLine, lines: [{text, paragraph,
+// paragraphEnd, start}]}: the text (prepared: Model.prepareText) in paragraphs and word-wrapped
+// lines; width and advance in the model's writing units.
+emscripten::val plan_lines_js(const std::string& utf8, const emscripten::val& opts) {
+    LayoutOptions opt;
+    opt.width = static_cast<float>(layout_number(opts, "width", 0));
+    opt.advance = static_cast<float>(layout_number(opts, "advance", 0));
+    opt.max_chars = static_cast<size_t>(layout_number(opts, "maxChars", static_cast<double>(kMaxTextChars)));
+    std::u32string text;
+    std::vector<PlannedLine> lines;
+    Status s = utf8_decode(utf8, text);
+    if (s) s = plan_lines(text, opt, lines);
+    emscripten::val out = emscripten::val::object();
+    out.set("error", s ? std::string() : s.message);
+    out.set("charsPerLine", static_cast<double>(chars_per_line(opt)));
+    emscripten::val arr = emscripten::val::array();
+    for (const PlannedLine& l : lines) {
+        emscripten::val line = emscripten::val::object();
+        line.set("text", utf8_encode(l.text));
+        line.set("paragraph", static_cast<double>(l.paragraph));
+        line.set("paragraphEnd", l.paragraph_end);
+        line.set("start", static_cast<double>(l.source_start));
+        arr.call<void>("push", line);
+    }
+    out.set("lines", arr);
+    return out;
+}
+
+// checkLine(line, offset, peaks, finished) -> {ok, problem}: peaks as Generator.attention() gives them.
+emscripten::val check_line_js(const std::string& utf8, int offset, const emscripten::val& peaks, bool finished) {
+    std::u32string line;
+    const Status s = utf8_decode(utf8, line);
+    const LineCheck c = s ? check_line(line, static_cast<size_t>(std::max(0, offset)),
+                                       emscripten::convertJSArrayToNumberVector<int>(peaks), finished)
+                          : LineCheck{false, "line: " + s.message};
+    emscripten::val out = emscripten::val::object();
+    out.set("ok", c.ok);
+    out.set("problem", c.problem);
+    return out;
+}
+
+double line_seed_js(double seed, double line, int attempt) {
+    return static_cast<double>(line_seed(static_cast<uint64_t>(seed), static_cast<size_t>(line), attempt));
+}
+
+// placeLines(model, lines, opts) -> {error, width, height, pages, lines: [{page, baseline, strokes:
+// [Float32Array x0 y0 x1 y1 ...], strokeChars: [index in the line's text per stroke]}]}: written lines
+// placed on the page by the core (levelled, one x-height, left margin, alignment, spacing, pages).
+// lines: [{text, paragraph, paragraphEnd, points: [dx, dy, pen_up, ...] (Generator.points()),
+// attention: [peak per point] (Generator.attention(), own-text indices)}]; opts: {width, marginLeft,
+// marginTop, lineSpacing, align: 'left' | 'centre' | 'justify', pageHeight}, in writing units.
+emscripten::val place_lines_js(const WasmModel& model, const emscripten::val& lines, const emscripten::val& opts) {
+    emscripten::val out = emscripten::val::object();
+    LayoutOptions opt;
+    opt.width = static_cast<float>(layout_number(opts, "width", 0));
+    opt.margin_left = static_cast<float>(layout_number(opts, "marginLeft", 0));
+    opt.margin_top = static_cast<float>(layout_number(opts, "marginTop", 0));
+    opt.line_spacing = static_cast<float>(layout_number(opts, "lineSpacing", opt.line_spacing));
+    opt.page_height = static_cast<float>(layout_number(opts, "pageHeight", 0));
+    const emscripten::val align = opts["align"];
+    if (!model.loaded() || !lines.isArray() || !(opt.width > 0) ||
+        (align.isString() && !parse_align(align.as<std::string>(), opt.align))) {
+        out.set("error", std::string("placeLines needs a loaded model, an array of lines, a positive width and a known align"));
+        return out;
+    }
+    std::vector<PlannedLine> plan;
+    std::vector<WrittenLine> written;
+    for (size_t i = 0, n = lines["length"].as<size_t>(); i < n; ++i) {
+        const emscripten::val l = lines[i];
+        PlannedLine p;
+        if (!utf8_decode(l["text"].isString() ? l["text"].as<std::string>() : std::string(), p.text)) {
+            out.set("error", "line " + std::to_string(i + 1) + ": the text is not valid UTF-8");
+            return out;
+        }
+        p.paragraph = static_cast<size_t>(layout_number(l, "paragraph", 0));
+        p.paragraph_end = l["paragraphEnd"].isTrue();
+        const std::vector<float> f = emscripten::convertJSArrayToNumberVector<float>(l["points"]);
+        WrittenLine w;
+        for (size_t k = 0; k + 2 < f.size(); k += 3) w.points.push_back(Point{f[k], f[k + 1], f[k + 2]});
+        if (!l["attention"].isUndefined()) w.peaks = emscripten::convertJSArrayToNumberVector<int>(l["attention"]);
+        plan.push_back(std::move(p));
+        written.push_back(std::move(w));
+    }
+    const PlacedPage page = place_lines(model.model(), plan, written, opt);
+    emscripten::val arr = emscripten::val::array();
+    for (const PlacedLine& pl : page.lines) {
+        emscripten::val line = emscripten::val::object(), strokes = emscripten::val::array();
+        for (const InkStroke& st : pl.strokes) {
+            std::vector<float> xy;
+            for (size_t k = 0; k < st.size(); ++k) xy.insert(xy.end(), {st.x[k], st.y[k]});
+            // a copy (slice) of a view of WASM memory: the view dies when memory grows
+            strokes.call<void>("push", emscripten::val(emscripten::typed_memory_view(xy.size(), xy.data())).call<emscripten::val>("slice"));
+        }
+        line.set("page", pl.page);
+        line.set("baseline", pl.baseline);
+        line.set("strokes", strokes);
+        line.set("strokeChars", emscripten::val::array(pl.stroke_char.begin(), pl.stroke_char.end()));
+        arr.call<void>("push", line);
+    }
+    out.set("error", std::string());
+    out.set("lines", arr);
+    out.set("width", page.width);
+    out.set("height", page.height);
+    out.set("pages", page.pages);
+    return out;
+}
+
+}  // namespace
+}  // namespace hw
+
+EMSCRIPTEN_BINDINGS(hw_layout) {
+    emscripten::function("placeLines", &hw::place_lines_js);
+    emscripten::function("planLines", &hw::plan_lines_js);
+    emscripten::function("checkLine", &hw::check_line_js);
+    emscripten::function("lineSeed", &hw::line_seed_js);
+    emscripten::constant("MAX_PAGE_CHARS", static_cast<int>(hw::kMaxPageChars));
+}

@@ -1,5 +1,6 @@
-// A small command-line parser: --name value / --name=value options, flags and positionals,
-// with clear errors for unknown options and missing values.
+// The programs' command-line options, parsed by CLI11: --name value / --name=value options, flags
+// and positionals, with the programs' own wording for errors (unknown option, missing value) and
+// --help on every command.
 #pragma once
 #include <map>
 #include <set>
@@ -16,8 +17,13 @@ std::vector<std::string> split_list(const std::string& text, char sep = ',');
 
 class Args {
 public:
-    // `options` take a value, `flags` do not.
+    // `options` take a value, `flags` do not; "--output" is also "-o". A command that lists
+    // "--help" among its flags answers it itself; for any other, parse() prints the help that
+    // CLI11 composes (the description and the option texts given to describe()) on standard
+    // output and ends the program with exit code 0.
     Args(std::set<std::string> options, std::set<std::string> flags) : options_(std::move(options)), flags_(std::move(flags)) {}
+    // What --help shows: a description of the command (its usage lines) and a text per option.
+    Args& describe(std::string description, std::map<std::string, std::string> option_help = {});
     Status parse(int argc, char** argv, int first);
 
     bool has(const std::string& name) const { return values_.count(name) || set_flags_.count(name); }
@@ -28,6 +34,8 @@ public:
 
 private:
     std::set<std::string> options_, flags_;
+    std::string description_;
+    std::map<std::string, std::string> help_;
     std::map<std::string, std::string> values_;
     std::set<std::string> set_flags_;
     std::vector<std::string> positional_;

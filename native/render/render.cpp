@@ -4,7 +4,8 @@
 #include <cmath>
 #include <cstdio>
 
-#include "crc32.h"
+#include "sheet.h"
+
 
 namespace hw {
 
@@ -60,14 +61,25 @@ std::string render_svg(const std::vector<InkStroke>& lines, const RenderStyle& s
                   xml_escape(st.colour).c_str(), st.stroke_width);
     o += buf;
     for (const auto& l : lines) {
-        o += "<path d=\"";
+        InkStroke px;  // in the picture's pixels
         for (size_t i = 0; i < l.x.size(); ++i) {
-            std::snprintf(buf, sizeof buf, "%s%.2f %.2f", i == 0 ? "M" : " L", (l.x[i] - f.min_x) * f.k + st.margin,
-                          (l.y[i] - f.min_y) * f.k + st.margin);
-            o += buf;
+            px.x.push_back((l.x[i] - f.min_x) * f.k + st.margin);
+            px.y.push_back((l.y[i] - f.min_y) * f.k + st.margin);
         }
-        if (l.x.size() == 1) o += " l0.01 0";  // a dot still shows with round caps
-        o += "\"/>\n";
+        for (const PenRun& r : pen_runs(px, st.pressure)) {
+            std::snprintf(buf, sizeof buf, "<path d=\"M%.2f %.2f", r.x0, r.y0);
+            o += buf;
+            for (size_t k = 0; k + 5 < r.curve.size(); k += 6) {
+                std::snprintf(buf, sizeof buf, " C%.2f %.2f %.2f %.2f %.2f %.2f", r.curve[k], r.curve[k + 1], r.curve[k + 2],
+                              r.curve[k + 3], r.curve[k + 4], r.curve[k + 5]);
+                o += buf;
+            }
+            if (st.pressure) {
+                std::snprintf(buf, sizeof buf, "\" stroke-width=\"%.2f", st.stroke_width * r.width_factor);
+                o += buf;
+            }
+            o += "\"/>\n";
+        }
     }
     o += "</g>\n</svg>\n";
     return o;
@@ -102,83 +114,14 @@ std::string render_rows_svg(const std::vector<std::pair<std::string, std::vector
     return std::string("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n") + buf + "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n" + body + "</svg>\n";
 }
 
-// ---- PNG ----
-
-static void put_u32be(std::vector<uint8_t>& o, uint32_t v) {
-    for (int s = 24; s >= 0; s -= 8) o.push_back(static_cast<uint8_t>(v >> s));
-}
-
-static void chunk(std::vector<uint8_t>& png, const char* type, const std::vector<uint8_t>& data) {
-    put_u32be(png, static_cast<uint32_t>(data.size()));
-    const size_t start = png.size();
-    png.insert(png.end(), type, type + 4);
-    png.insert(png.end(), data.begin(), data.end());
-    put_u32be(png, crc32(&png[start], png.size() - start));
-}
-
-// zlib stream of stored (uncompressed) deflate blocks: valid PNG without a compression library.
-static std::vector<uint8_t> zlib_stored(const std::vector<uint8_t>& raw) {
-    std::vector<uint8_t> z = {0x78, 0x01};
-    size_t pos = 0;
-    do {
-        const size_t n = std::min<size_t>(65535, raw.size() - pos);
-        z.push_back(pos + n == raw.size() ? 1 : 0);
-        z.push_back(static_cast<uint8_t>(n)); z.push_back(static_cast<uint8_t>(n >> 8));
-        z.push_back(static_cast<uint8_t>(~n)); z.push_back(static_cast<uint8_t>(~n >> 8));
-        z.insert(z.end(), raw.begin() + pos, raw.begin() + pos + n);
-        pos += n;
-    } while (pos < raw.size());
-    uint32_t a = 1, b = 0;
-    for (uint8_t c : raw) { a = (a + c) % 65521; b = (b + a) % 65521; }
-    put_u32be(z, (b << 16) | a);
-    return z;
-}
-
-// Coverage of a round-capped segment of half-width r at each pixel, one pixel of soft edge.
-static void draw_segment(std::vector<float>& ink, int w, int h, float x0, float y0, float x1, float y1, float r) {
-    const int ax = std::max(0, static_cast<int>(std::floor(std::min(x0, x1) - r - 1)));
-    const int bx = std::min(w - 1, static_cast<int>(std::ceil(std::max(x0, x1) + r + 1)));
-    const int ay = std::max(0, static_cast<int>(std::floor(std::min(y0, y1) - r - 1)));
-    const int by = std::min(h - 1, static_cast<int>(std::ceil(std::max(y0, y1) + r + 1)));
-    const float dx = x1 - x0, dy = y1 - y0, len2 = dx * dx + dy * dy;
-    for (int y = ay; y <= by; ++y)
-        for (int x = ax; x <= bx; ++x) {
-            const float px = x + 0.5f - x0, py = y + 0.5f - y0;
-            float t = len2 > 0 ? (px * dx + py * dy) / len2 : 0;
-            t = std::max(0.0f, std::min(1.0f, t));
-            const float ex = px - t * dx, ey = py - t * dy;
-            const float cov = std::max(0.0f, std::min(1.0f, r + 0.5f - std::sqrt(ex * ex + ey * ey)));
-            float& v = ink[static_cast<size_t>(y) * w + x];
-            v = std::max(v, cov);
-        }
-}
-
-std::vector<uint8_t> render_png(const std::vector<InkStroke>& lines, const RenderStyle& st) {
-    const Frame f = fit(lines, st);
-    const int w = static_cast<int>(f.width), h = static_cast<int>(f.height);
-    std::vector<float> ink(static_cast<size_t>(w) * h, 0.0f);
-    const float r = st.stroke_width / 2;
-    for (const auto& l : lines)
-        for (size_t i = 0; i < l.x.size(); ++i) {
-            const size_t j = i + 1 < l.x.size() ? i + 1 : i;
-            draw_segment(ink, w, h, (l.x[i] - f.min_x) * f.k + st.margin, (l.y[i] - f.min_y) * f.k + st.margin,
-                         (l.x[j] - f.min_x) * f.k + st.margin, (l.y[j] - f.min_y) * f.k + st.margin, r);
-        }
-    std::vector<uint8_t> raw;
-    raw.reserve(static_cast<size_t>(w + 1) * h);
-    for (int y = 0; y < h; ++y) {
-        raw.push_back(0);  // filter: none
-        for (int x = 0; x < w; ++x) raw.push_back(static_cast<uint8_t>(255.0f * (1.0f - ink[static_cast<size_t>(y) * w + x]) + 0.5f));
-    }
-    std::vector<uint8_t> png = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
-    std::vector<uint8_t> ihdr;
-    put_u32be(ihdr, static_cast<uint32_t>(w));
-    put_u32be(ihdr, static_cast<uint32_t>(h));
-    ihdr.insert(ihdr.end(), {8, 0, 0, 0, 0});  // 8-bit greyscale
-    chunk(png, "IHDR", ihdr);
-    chunk(png, "IDAT", zlib_stored(raw));
-    chunk(png, "IEND", {});
-    return png;
+void ink_frame(const std::vector<InkStroke>& lines, const RenderStyle& style, float& width, float& height, float& k,
+               float& min_x, float& min_y) {
+    const Frame f = fit(lines, style);
+    width = f.width;
+    height = f.height;
+    k = f.k;
+    min_x = f.min_x;
+    min_y = f.min_y;
 }
 
 }  // namespace hw

@@ -1,5 +1,5 @@
-// Turns ink (the core's strokes, in data units) into pictures: SVG and PNG (own rasteriser,
-// stored-deflate PNG). Returns strings and bytes; the caller writes the files.
+// Turns ink (the core's strokes, in data units) into SVG pictures (PNG and PDF: raster.h, through
+// cairo; pages in millimetres: sheet.h). Returns strings; the caller writes the files.
 #pragma once
 #include <string>
 #include <vector>
@@ -17,12 +17,16 @@ struct RenderStyle {
     float height = 120.0f;       // target height of the drawing in pixels (with margins)
     float margin = 16.0f;
     std::string colour = "#1a1a2e";
+    bool pressure = false;       // variable width from the pen's speed (sheet.h, pen_runs)
 };
 
+// Smoothed strokes (Catmull-Rom curves through the points, sheet.h pen_runs).
 std::string render_svg(const std::vector<InkStroke>& lines, const RenderStyle& style, const std::string& title);
 // Several lines of writing stacked top to bottom, each with its text as a caption.
 std::string render_rows_svg(const std::vector<std::pair<std::string, std::vector<InkStroke>>>& rows, float row_height = 90.0f);
-// Greyscale PNG, dark ink on white.
-std::vector<uint8_t> render_png(const std::vector<InkStroke>& lines, const RenderStyle& style);
+// The frame render_svg fits the ink into: the picture's size in pixels, pixels per ink unit and
+// the ink's top-left corner (a point maps to ((x - min_x) * k + margin, (y - min_y) * k + margin)).
+void ink_frame(const std::vector<InkStroke>& lines, const RenderStyle& style, float& width, float& height, float& k,
+               float& min_x, float& min_y);
 
 }  // namespace hw

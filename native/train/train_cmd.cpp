@@ -93,6 +93,7 @@ int cmd_train(int argc, char** argv) {
             "--steps", "--time-limit", "--eval-every", "--save-every", "--sample-every", "--valid-lines", "--seed",
             "--precision", "--device", "--max-steps-per-char", "--sample-text", "--diverge-margin", "--debug-corrupt-at"},
            {"--no-resume", "--no-graphs"});
+    a.describe(kTrainUsage);
     Status s = a.parse(argc, argv, 2);
     if (!s) { std::fprintf(stderr, "hw-train train: %s\n%s", s.message.c_str(), kTrainUsage); return 2; }
     TrainConfig c;
@@ -107,6 +108,8 @@ int cmd_train(int argc, char** argv) {
 // speed without the data pipeline (make bench).
 int cmd_bench(int argc, char** argv) {
     Args a({"--batch", "--points", "--chars", "--steps", "--hidden", "--layers", "--device"}, {"--graphs"});
+    a.describe("hw-train bench: updates per second of the synthesis network on random data (one JSON line)\n"
+               "  [--batch B] [--points T] [--chars U] [--steps N] [--hidden H] [--layers L] [--device auto|cpu|cuda] [--graphs]");
     Status s = a.parse(argc, argv, 2);
     if (!s) { std::fprintf(stderr, "hw-train bench: %s\n", s.message.c_str()); return 2; }
     long long B = 128, T = 400, U = 30, steps = 10, H = 400, L = 3;

@@ -1,0 +1,185 @@
+#include "sheet.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+#include "render.h"
+
+namespace hw {
+
+bool parse_page_size(const std::string& text, float& width_mm, float& height_mm) {
+    struct Named { const char* name; float w, h; };
+    static const Named sizes[] = {{"a3", 297, 420}, {"a4", 210, 297}, {"a5", 148, 210}, {"letter", 215.9f, 279.4f},
+                                  {"legal", 215.9f, 355.6f}};
+    for (const Named& n : sizes)
+        if (text == n.name) { width_mm = n.w; height_mm = n.h; return true; }
+    const size_t x = text.find('x');
+    if (x == std::string::npos) return false;
+    char* end = nullptr;
+    const std::string a = text.substr(0, x), b = text.substr(x + 1);
+    const double w = std::strtod(a.c_str(), &end);
+    if (a.empty() || *end) return false;
+    const double h = std::strtod(b.c_str(), &end);
+    if (b.empty() || *end || !(w >= 20 && w <= 5000) || !(h >= 20 && h <= 5000)) return false;
+    width_mm = static_cast<float>(w);
+    height_mm = static_cast<float>(h);
+    return true;
+}
+
+namespace {
+
+float seg_len(const InkStroke& s, size_t i) {  // length of segment i -> i + 1
+    return std::hypot(s.x[i + 1] - s.x[i], s.y[i + 1] - s.y[i]);
+}
+
+// Catmull-Rom segment i -> i + 1 as a cubic Bézier appended to `curve`.
+void bezier(const InkStroke& s, size_t i, std::vector<float>& curve) {
+    const size_t n = s.size();
+    const size_t a = i == 0 ? 0 : i - 1, d = std::min(n - 1, i + 2);
+    curve.insert(curve.end(), {s.x[i] + (s.x[i + 1] - s.x[a]) / 6, s.y[i] + (s.y[i + 1] - s.y[a]) / 6,
+                               s.x[i + 1] - (s.x[d] - s.x[i]) / 6, s.y[i + 1] - (s.y[d] - s.y[i]) / 6, s.x[i + 1], s.y[i + 1]});
+}
+
+// Width per segment for the pressure look: points are sampled at a fixed rate, so a segment's
+// length is the pen's speed; slower is thicker. Smoothed over two neighbours each side, in 8 levels.
+std::vector<int> width_levels(const InkStroke& s) {
+    const size_t m = s.size() - 1;
+    std::vector<float> len(m), sorted;
+    for (size_t i = 0; i < m; ++i) len[i] = seg_len(s, i);
+    sorted = len;
+    std::sort(sorted.begin(), sorted.end());
+    const float med = std::max(1e-6f, sorted[m / 2]);
+    std::vector<int> level(m);
+    for (size_t i = 0; i < m; ++i) {
+        float sum = 0;
+        int k = 0;
+        for (size_t j = i >= 2 ? i - 2 : 0; j <= std::min(m - 1, i + 2); ++j, ++k) sum += len[j] / med;
+        const float f = std::min(1.4f, std::max(0.45f, 1.45f - 0.5f * sum / static_cast<float>(k)));
+        level[i] = static_cast<int>(std::lround((f - 0.45f) / 0.95f * 7));
+    }
+    return level;
+}
+
+}  // namespace
+
+std::vector<PenRun> pen_runs(const InkStroke& s, bool pressure) {
+    std::vector<PenRun> runs;
+    if (s.size() == 0) return runs;
+    if (s.size() == 1) {  // a dot: a zero-length segment, which round caps show
+        runs.push_back({1.0f, s.x[0], s.y[0], {s.x[0], s.y[0], s.x[0], s.y[0], s.x[0] + 0.01f, s.y[0]}});
+        return runs;
+    }
+    const std::vector<int> level = pressure ? width_levels(s) : std::vector<int>(s.size() - 1, -1);
+    for (size_t i = 0; i + 1 < s.size(); ++i) {
+        if (runs.empty() || level[i] != level[i - 1]) {
+            PenRun r;
+            r.width_factor = level[i] < 0 ? 1.0f : 0.45f + 0.95f * static_cast<float>(level[i]) / 7;
+            r.x0 = s.x[i];
+            r.y0 = s.y[i];
+            runs.push_back(std::move(r));
+        }
+        bezier(s, i, runs.back().curve);
+    }
+    return runs;
+}
+
+static std::string svg_head(const Sheet& sheet) {
+    char buf[256];
+    std::snprintf(buf, sizeof buf,
+                  "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.2fmm\" "
+                  "height=\"%.2fmm\" viewBox=\"0 0 %.2f %.2f\">\n",
+                  sheet.width_mm, sheet.height_mm, sheet.width_mm, sheet.height_mm);
+    return std::string(buf) + "<title>" + xml_escape(sheet.title) + "</title>\n";
+}
+
+std::string sheet_svg(const Sheet& sheet, const PenStyle& pen, int page) {
+    std::string o = svg_head(sheet) + "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
+    o += "<g fill=\"none\" stroke=\"" + xml_escape(pen.colour) + "\" stroke-linecap=\"round\" stroke-linejoin=\"round\">\n";
+    char buf[160];
+    for (size_t i = 0; i < sheet.strokes.size(); ++i) {
+        if (i < sheet.stroke_page.size() && sheet.stroke_page[i] != page) continue;
+        for (const PenRun& r : pen_runs(sheet.strokes[i], pen.pressure)) {
+            std::snprintf(buf, sizeof buf, "<path stroke-width=\"%.3f\" d=\"M%.2f %.2f", pen.width_mm * r.width_factor, r.x0, r.y0);
+            o += buf;
+            for (size_t k = 0; k + 5 < r.curve.size(); k += 6) {
+                std::snprintf(buf, sizeof buf, " C%.2f %.2f %.2f %.2f %.2f %.2f", r.curve[k], r.curve[k + 1], r.curve[k + 2],
+                              r.curve[k + 3], r.curve[k + 4], r.curve[k + 5]);
+                o += buf;
+            }
+            o += "\"/>\n";
+        }
+    }
+    return o + "</g>\n</svg>\n";
+}
+
+std::string plotter_svg(const Sheet& sheet, int page) {
+    std::string o = svg_head(sheet);
+    o += "<g fill=\"none\" stroke=\"black\" stroke-width=\"0.1\" vector-effect=\"non-scaling-stroke\">\n";
+    char buf[64];
+    for (size_t i = 0; i < sheet.strokes.size(); ++i) {
+        if (i < sheet.stroke_page.size() && sheet.stroke_page[i] != page) continue;
+        const InkStroke& s = sheet.strokes[i];
+        o += "<path d=\"";
+        for (size_t j = 0; j < s.size(); ++j) {
+            std::snprintf(buf, sizeof buf, "%s%.2f %.2f", j == 0 ? "M" : " L", s.x[j], s.y[j]);
+            o += buf;
+        }
+        if (s.size() == 1) o += " l0.01 0";
+        o += "\"/>\n";
+    }
+    return o + "</g>\n</svg>\n";
+}
+
+bool gcode_pen_preset(const std::string& name, float z_up, float z_down, GcodeOptions& out) {
+    char buf[64];
+    if (name == "servo") {
+        out.pen_up = "M5";
+        out.pen_down = "M3 S90";
+        out.z_mode = false;
+        return true;
+    }
+    if (name != "z") return false;
+    std::snprintf(buf, sizeof buf, "G0 Z%.2f", z_up);
+    out.pen_up = buf;
+    std::snprintf(buf, sizeof buf, "G1 Z%.2f F1000", z_down);
+    out.pen_down = buf;
+    out.z_mode = true;
+    return true;
+}
+
+Status sheet_gcode(const Sheet& sheet, const GcodeOptions& opt, std::string& out) {
+    if (sheet.pages > 1)
+        return Status::error("G-code is one page; the text needs " + std::to_string(sheet.pages) +
+                             " (a larger --page, a smaller --x-height, or a shorter text)");
+    const float W = sheet.width_mm, H = sheet.height_mm;
+    for (const InkStroke& s : sheet.strokes)
+        for (size_t j = 0; j < s.size(); ++j)
+            if (!(s.x[j] >= 0 && s.x[j] <= W && s.y[j] >= 0 && s.y[j] <= H))
+                return Status::error("the writing does not fit on the page (a larger --page or smaller --margin)");
+    char buf[128];
+    std::string o = "; " + std::string("handwriting: ") + std::to_string(sheet.strokes.size()) + " strokes\n";
+    std::snprintf(buf, sizeof buf, "; page %.1f x %.1f mm, origin bottom left\nG21\nG90\n", W, H);
+    o += buf;
+    o += opt.pen_up + "\n";
+    bool first_travel = true;
+    for (const InkStroke& s : sheet.strokes) {
+        if (s.size() == 0) continue;
+        if (first_travel) std::snprintf(buf, sizeof buf, "G0 X%.3f Y%.3f F%.0f\n", s.x[0], H - s.y[0], opt.travel_feed);
+        else std::snprintf(buf, sizeof buf, "G0 X%.3f Y%.3f\n", s.x[0], H - s.y[0]);
+        first_travel = false;
+        o += buf;
+        o += opt.pen_down + "\n";
+        for (size_t j = 1; j < s.size(); ++j) {
+            std::snprintf(buf, sizeof buf, j == 1 ? "G1 X%.3f Y%.3f F%.0f\n" : "G1 X%.3f Y%.3f\n", s.x[j], H - s.y[j], opt.feed);
+            o += buf;
+        }
+        o += opt.pen_up + "\n";
+    }
+    o += "G0 X0 Y0\n";
+    out = std::move(o);
+    return Status::success();
+}
+
+}  // namespace hw
