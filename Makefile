@@ -14,7 +14,7 @@ PACKAGES := cmake ninja-build g++ make pkg-config libeigen3-dev nlohmann-json3-d
             libfreetype-dev libcli11-dev libcairo2-dev $(HAND_FONT_PACKAGES)
 
 .PHONY: all setup build test demo fixtures bench eval clean corpus hand-fonts
-.PHONY: wasm test-web node-deps bench-web bench-native
+.PHONY: wasm test-web node-deps bench-web bench-native bench-browser
 
 all: build
 
@@ -90,27 +90,37 @@ node-deps:
 test-web: node-deps
 	node --test tests/web/*.test.mjs
 	node --test tests/web/browser.spec.mjs
-# Steps per second of the WASM core (SIMD and scalar) on a Graves-size model; reports, never fails.
-bench-web: web/dist/hw.mjs
-	node bench/web_bench.mjs
+# Steps per second of the WASM core in node (SIMD and scalar) on the default model as f32, f16 and
+# int8 files (JSON: $(BUILD)/bench-web.json); reports, never fails.
+bench-web: build web/dist/hw.mjs
+	BUILD=$(BUILD) node bench/web_bench.mjs --json $(BUILD)/bench-web.json
 
-# Steps per second of the native core per stored precision and kernel set (the JSON goes to
-# $(BUILD)/bench-native.json); reports, never fails.
+# Steps per second of the native core on the default model per stored precision and kernel set,
+# and of 4 and 8 lines stepped together (JSON: $(BUILD)/bench-native.json); reports, never fails.
 bench-native: build
-	$(BUILD)/bin/bench_native --json $(BUILD)/bench-native.json
+	$(BUILD)/bin/bench_native --model web/models/default.hwm --json $(BUILD)/bench-native.json
+
+# Headless Chromium: the project's modules, TF.js wasm and plain JS in one page, and the time to
+# first stroke, cold (JSON: $(BUILD)/bench-browser.json); reports, never fails on time.
+bench-browser: build web/dist/hw.mjs
+	BUILD=$(BUILD) node bench/browser_bench.mjs --json $(BUILD)/bench-browser.json
 
 # All the benchmarks (they report numbers and never fail on time; not part of `make test`):
 # the trainer's updates per second on random data (CPU LibTorch; a short run of a small batch,
-# since one full-size update, batch 128 x 400 points, takes minutes on a CPU), then the native
-# and the WASM core.
+# since one full-size update, batch 128 x 400 points, takes minutes on a CPU), then this machine's
+# cache bandwidth, the native core, the WASM core in node and in Chromium; bench/report.mjs merges
+# them with bench/results-gpu.json into bench/results.json and prints the table.
 # Override the trainer's shape with TRAIN_BENCH_ARGS, e.g. "--batch 128 --points 400 --steps 2".
 TRAIN_BENCH_ARGS ?= --device cpu --batch 8 --points 100 --chars 10 --steps 3
 bench: build web/dist/hw.mjs
 	@if $(BUILD)/bin/hw-train --help | grep -q '^  bench'; then \
 	  echo "hw-train bench $(TRAIN_BENCH_ARGS)"; $(BUILD)/bin/hw-train bench $(TRAIN_BENCH_ARGS); \
 	else echo "bench: hw-train was built without LibTorch: no trainer benchmark"; fi
+	$(BUILD)/bin/bench_bandwidth --json $(BUILD)/bench-bandwidth.json
 	$(MAKE) bench-native
 	$(MAKE) bench-web
+	$(MAKE) bench-browser
+	node bench/report.mjs $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(WASM_BUILD) web/dist

@@ -1,14 +1,18 @@
 // Benchmark (not a test: it reports numbers, never fails on time): steps per second of the native
-// core on a Graves-size synthesis model (3 x 400 LSTM, K = 10, M = 20, 81 characters) with random
-// weights, per stored precision (f32, f16, int8) and per kernel set (reference C++, SSE2, AVX2),
-// single thread. The machine may be shared: rounds interleave the configurations after a warm-up
-// and the table shows medians. Usage: bench_native [--steps N] [--rounds R] [--json FILE]
+// core, single thread, on a model file (make bench: the default model, 3 x 400 LSTM, K = 10,
+// M = 20, 81 characters) or, without --model, a Graves-size model with random weights; per stored
+// precision (the file re-encoded as f32, f16, int8) and per kernel set (reference C++, SSE2,
+// AVX2), then B lines written one after another against B lines stepped together
+// (Generator::run_together) with the best kernels. The machine may be shared: rounds interleave
+// the configurations after a warm-up and the table shows medians.
+// Usage: bench_native [--model FILE] [--steps N] [--rounds R] [--json FILE]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -61,18 +65,32 @@ void check(const Status& s) {
     std::exit(1);
 }
 
+// The header and tensors of the model file, or of a random Graves-size model.
+HwmFile source_model(const char* path) {
+    HwmFile f;
+    if (!path) {
+        const HParams hp = graves_hparams();
+        const std::u32string alphabet = U" abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,'!?-:;()\"&/#+=*@";
+        f.header = make_header({hp, Variant{}, Normalisation{}, alphabet, 60}, {{"note", "benchmark"}});
+        f.tensors = random_tensors(hp);
+        return f;
+    }
+    std::ifstream in(path, std::ios::binary);
+    const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!in.good() && !in.eof()) check(Status::error(std::string(path) + ": cannot read"));
+    const Status s = read_hwm(bytes.data(), bytes.size(), f);
+    if (!s) check(Status::error(std::string(path) + ": " + s.message));
+    return f;
+}
+
 // One model per precision and kernel set this CPU runs.
-std::vector<Config> make_configs() {
-    const HParams hp = graves_hparams();
-    const std::u32string alphabet = U" abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,'!?-:;()\"&/#+=*@";
-    const auto header = make_header({hp, Variant{}, Normalisation{}, alphabet, 60}, {{"note", "benchmark"}});
-    const auto tensors = random_tensors(hp);
+std::vector<Config> make_configs(const HwmFile& src) {
     std::vector<Config> out;
     for (const char* name : {"f32", "f16", "int8"}) {
         Precision p;
         parse_precision(name, p);
         std::vector<uint8_t> bytes;
-        check(write_hwm(header, tensors, p, bytes));
+        check(write_hwm(src.header, src.tensors, p, bytes));
         Model m;
         check(load_model(bytes.data(), bytes.size(), m));
         for (Isa isa : {Isa::Reference, Isa::Sse2, Isa::Avx2}) {
@@ -112,6 +130,37 @@ double rate(const Model& m, int steps) {
     return steps / s;
 }
 
+// B lines of one model, written one after another or stepped together; rates are points/s.
+struct BatchConfig {
+    int lines;
+    bool together;
+    std::vector<double> rates;
+};
+
+// `steps` points of each of B lines (each restarted at its end, with its own seed).
+double batch_rate(const Model& m, int lines, bool together, int steps) {
+    std::vector<Generator> gens(lines);
+    std::vector<Generator*> ptrs;
+    for (auto& g : gens) ptrs.push_back(&g);
+    std::vector<std::vector<Point>> out(lines);
+    GenerateOptions opt;
+    opt.bias = 0.5f;
+    opt.max_steps = 100000;
+    long done = 0;
+    const auto t0 = std::chrono::steady_clock::now();
+    while (done < static_cast<long>(steps) * lines) {
+        for (int i = 0; i < lines; ++i) {
+            out[i].clear();
+            opt.seed = 1 + i;
+            if (gens[i].done()) check(gens[i].start(m, kText, opt));
+        }
+        if (together) Generator::run_together(ptrs.data(), lines, 64, out.data());
+        else for (int i = 0; i < lines; ++i) gens[i].run(64, out[i]);
+        for (const auto& o : out) done += static_cast<long>(o.size());
+    }
+    return done / std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
 double median(std::vector<double> v) {
     std::sort(v.begin(), v.end());
     const size_t n = v.size();
@@ -134,9 +183,29 @@ void check_points(std::vector<Config>& configs) {
         }
 }
 
-void report(const std::vector<Config>& configs, int steps, int rounds, const char* json_path) {
+std::string describe(const HParams& hp) {
+    return "synthesis " + std::to_string(hp.layers) + "x" + std::to_string(hp.hidden) + " K=" + std::to_string(hp.window) +
+           " M=" + std::to_string(hp.mixtures) + " V=" + std::to_string(hp.alphabet);
+}
+
+std::string report_batches(const std::vector<BatchConfig>& batches, const Config& base) {
+    std::printf("\n%s %s, B lines (points/s, all lines together):\n", base.precision.c_str(), isa_name(base.model.isa));
+    std::string json = ",\"batches\":{\"weights\":\"" + base.precision + "\",\"kernels\":\"" + isa_name(base.model.isa) + "\",\"results\":[";
+    for (size_t i = 0; i < batches.size(); ++i) {
+        const auto& b = batches[i];
+        std::printf("  B=%d %-22s %10.0f\n", b.lines, b.together ? "stepped together" : "one after another", median(b.rates));
+        char row[160];
+        std::snprintf(row, sizeof row, "%s{\"lines\":%d,\"together\":%s,\"points_per_s\":%.0f}", i ? "," : "", b.lines,
+                      b.together ? "true" : "false", median(b.rates));
+        json += row;
+    }
+    return json + "]}";
+}
+
+void report(const std::vector<Config>& configs, const std::vector<BatchConfig>& batches, const Config& base, int steps,
+            int rounds, const char* json_path) {
     std::printf("%-6s %-10s %10s %12s %s\n", "weights", "kernels", "MB", "steps/s", "rounds (steps/s)");
-    std::string json = "{\"model\":\"synthesis 3x400 K=10 M=20 V=81\",\"text_chars\":" + std::to_string(std::strlen(kText)) +
+    std::string json = "{\"model\":\"" + describe(base.model.hp) + "\",\"text_chars\":" + std::to_string(std::strlen(kText)) +
                        ",\"steps\":" + std::to_string(steps) + ",\"rounds\":" + std::to_string(rounds) + ",\"results\":[";
     for (size_t i = 0; i < configs.size(); ++i) {
         const auto& c = configs[i];
@@ -151,7 +220,7 @@ void report(const std::vector<Config>& configs, int steps, int rounds, const cha
                       i ? "," : "", c.precision.c_str(), isa_name(c.model.isa), bytes, median(c.rates), c.same_points ? "true" : "false");
         json += row;
     }
-    json += "]}\n";
+    json += "]" + report_batches(batches, base) + "}\n";
     if (json_path) {
         std::ofstream(json_path) << json;
         std::printf("wrote %s\n", json_path);
@@ -165,18 +234,28 @@ void report(const std::vector<Config>& configs, int steps, int rounds, const cha
 int main(int argc, char** argv) {
     int steps = 1000, rounds = 7;
     const char* json_path = nullptr;
+    const char* model_path = nullptr;
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string a = argv[i];
         if (a == "--steps") steps = std::max(1, std::atoi(argv[i + 1]));
         else if (a == "--rounds") rounds = std::max(1, std::atoi(argv[i + 1]));
         else if (a == "--json") json_path = argv[i + 1];
-        else { std::fprintf(stderr, "usage: bench_native [--steps N] [--rounds R] [--json FILE]\n"); return 2; }
+        else if (a == "--model") model_path = argv[i + 1];
+        else { std::fprintf(stderr, "usage: bench_native [--model FILE] [--steps N] [--rounds R] [--json FILE]\n"); return 2; }
     }
-    auto configs = make_configs();
+    auto configs = make_configs(source_model(model_path));
+    const Config* base = &configs.front();  // batches: f16 (as shipped) with the best kernels
+    for (const auto& c : configs)
+        if (c.precision == "f16" && c.model.isa == best_isa()) base = &c;
+    std::vector<BatchConfig> batches;
+    for (int lines : {4, 8})
+        for (bool together : {false, true}) batches.push_back({lines, together, {}});
     for (auto& c : configs) rate(c.model, 300);  // warm-up: caches, page faults, the CPU's clock
-    for (int r = 0; r < rounds; ++r)
+    for (int r = 0; r < rounds; ++r) {
         for (auto& c : configs) c.rates.push_back(rate(c.model, steps));
+        for (auto& b : batches) b.rates.push_back(batch_rate(base->model, b.lines, b.together, steps / 4));
+    }
     check_points(configs);
-    report(configs, steps, rounds, json_path);
+    report(configs, batches, *base, steps, rounds, json_path);
     return 0;
 }

@@ -1,10 +1,13 @@
 // Benchmark (not a test: it reports numbers, never fails on time): steps per second of the WASM
-// core, SIMD and scalar builds, on a Graves-size synthesis model (3 x 400 LSTM, K = 10, M = 20)
-// with random weights written here in the .hwm format as f32, f16 and int8 (the core keeps each
-// in its precision). After a warm-up, rounds interleave the six configurations; the table shows
-// medians. Usage: node bench/web_bench.mjs [steps] [rounds]
+// core in node, SIMD and scalar builds, on the default model as f32, f16 (as shipped) and int8
+// files (bench/models.mjs), or with --random on a Graves-size model (3 x 400 LSTM, K = 10, M = 20)
+// with random weights written here in the .hwm format (the core keeps each in its precision).
+// After a warm-up, rounds interleave the six configurations; the table shows medians.
+// Usage: node bench/web_bench.mjs [--random] [--steps N] [--rounds R] [--json FILE]
+import { writeFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
-import { loadModule, loadModel, readRequired, FIXTURES } from '../tests/web/wasm_util.mjs';
+import { loadModule, loadModel, readRequired, FIXTURES, ROOT } from '../tests/web/wasm_util.mjs';
+import { defaultModelFiles } from './models.mjs';
 
 const ALIGN = 64;
 const align = (v) => Math.ceil(v / ALIGN) * ALIGN;
@@ -86,10 +89,16 @@ function graveSizeModel(fixtureHeader, precision, H = 400, K = 10, M = 20, L = 3
   return out;
 }
 
-const steps = Number(process.argv[2]) || 1000;
-const rounds = Number(process.argv[3]) || 5;
+function option(name, fallback) {
+  const i = process.argv.indexOf(name);
+  return i > 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
+}
+const steps = Number(option('--steps', 1000));
+const rounds = Number(option('--rounds', 5));
+const random = process.argv.includes('--random');
 const text = 'the quick brown fox jumps over a lazy dog';  // 41 characters, as bench_native
 const fixture = readRequired(path.join(FIXTURES, 'synthesis_small.hwm'));
+const files = random ? null : defaultModelFiles(ROOT);
 
 // One generator per build and precision; run(n) takes n steps, starting the line again at its end.
 async function makeConfigs() {
@@ -100,7 +109,7 @@ async function makeConfigs() {
     const header = JSON.parse(small.headerJson());
     small.delete();
     for (const precision of ['f32', 'f16', 'int8']) {
-      const bytes = graveSizeModel(header, precision);
+      const bytes = random ? graveSizeModel(header, precision) : readRequired(path.join(ROOT, files[precision]));
       const model = loadModel(hw, bytes);
       const g = new hw.Generator(model);
       const run = (n) => {
@@ -128,5 +137,12 @@ for (let r = 0; r < rounds; ++r) {
 console.log('build     weights  file MB   steps/s  rounds');
 for (const c of configs)
   console.log(`${c.build.padEnd(9)} ${c.precision.padEnd(7)} ${c.mb.toFixed(1).padStart(8)} ${Math.round(median(c.rates)).toString().padStart(9)}  ${c.rates.map(Math.round).join(' ')}`);
-console.log(JSON.stringify({ model: 'synthesis 3x400 K=10 M=20', text_chars: text.length, steps, rounds,
-  results: configs.map((c) => ({ build: c.build, weights: c.precision, file_bytes: Math.round(c.mb * 1e6), steps_per_s: Math.round(median(c.rates)) })) }));
+const json = JSON.stringify({ model: `synthesis 3x400 K=10 M=20 (${random ? 'random weights' : 'the default model'})`,
+  text_chars: text.length, steps, rounds,
+  results: configs.map((c) => ({ build: c.build, weights: c.precision, file_bytes: Math.round(c.mb * 1e6), steps_per_s: Math.round(median(c.rates)) })) });
+const out = option('--json', null);
+if (out) {
+  writeFileSync(`${out}.tmp`, `${json}\n`);
+  renameSync(`${out}.tmp`, out);
+  console.log(`wrote ${out}`);
+} else console.log(json);

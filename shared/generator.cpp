@@ -165,7 +165,6 @@ static Point bounded(Point p) {
 
 Generator::Pending Generator::next_point() {
     const Model& m = *model_;
-    step(m, state_, last_);
     mixture_from_output(m, state_.y, opt_.bias, mix_);
     Pending q;
     q.point = bounded(sample_point(mix_, rng_, opt_.greedy));
@@ -181,6 +180,11 @@ Generator::Pending Generator::next_point() {
 }
 
 void Generator::advance() {
+    step(*model_, state_, last_);
+    after_step();
+}
+
+void Generator::after_step() {
     Pending q = next_point();
     ++steps_;
     if (model_->hp.kind != ModelKind::Synthesis) {
@@ -216,23 +220,60 @@ void Generator::release_held() {
     held_.clear();
 }
 
-int Generator::run(int max_points, std::vector<Point>& out, std::vector<StepDiagnostics>* diag,
-                   std::vector<int>* peaks) {
-    int produced = 0;
-    while (produced < max_points) {
-        if (ready_.empty()) {
-            if (!stepping_) break;
-            advance();
-            continue;
-        }
+int Generator::hand_out(int produced, int max_points, std::vector<Point>& out, std::vector<StepDiagnostics>* diag,
+                        std::vector<int>* peaks) {
+    for (; produced < max_points && !ready_.empty(); ++produced) {
         Pending& q = ready_.front();
         out.push_back(q.point);
         if (diag && opt_.diagnostics) diag->push_back(std::move(q.diag));
         if (peaks) peaks->push_back(q.peak);
         ready_.pop_front();
-        ++produced;
     }
     return produced;
+}
+
+int Generator::run(int max_points, std::vector<Point>& out, std::vector<StepDiagnostics>* diag,
+                   std::vector<int>* peaks) {
+    int produced = hand_out(0, max_points, out, diag, peaks);
+    while (wants_step(produced, max_points)) {
+        advance();
+        produced = hand_out(produced, max_points, out, diag, peaks);
+    }
+    return produced;
+}
+
+void Generator::run_together(Generator* const* gens, int count, int max_points, std::vector<Point>* out,
+                             std::vector<int>* peaks) {
+    constexpr int kGroup = 16;  // generators per pass; a larger count runs in several passes
+    for (int first = 0; first < count; first += kGroup) {
+        const int n = std::min(kGroup, count - first);
+        Generator* const* g = gens + first;
+        int produced[kGroup] = {};
+        bool repeat[kGroup] = {};  // a generator listed twice runs again after the batch, as in turn
+        for (int i = 0; i < n; ++i)
+            for (int j = 0; j < i; ++j) repeat[i] = repeat[i] || g[i] == g[j];
+        for (;;) {
+            State* states[kGroup];
+            Point inputs[kGroup];
+            Generator* stepping[kGroup];
+            int k = 0;
+            for (int i = 0; i < n; ++i) {
+                if (repeat[i]) continue;
+                produced[i] = g[i]->hand_out(produced[i], max_points, out[first + i], nullptr, peaks ? &peaks[first + i] : nullptr);
+                if (!g[i]->wants_step(produced[i], max_points)) continue;
+                if (g[i]->model_ != g[0]->model_) {
+                    produced[i] += g[i]->run(max_points - produced[i], out[first + i], nullptr, peaks ? &peaks[first + i] : nullptr);
+                    continue;
+                }
+                states[k] = &g[i]->state_, inputs[k] = g[i]->last_, stepping[k++] = g[i];
+            }
+            if (k == 0) break;
+            step_batch(*g[0]->model_, states, inputs, k);
+            for (int i = 0; i < k; ++i) stepping[i]->after_step();
+        }
+        for (int i = 0; i < n; ++i)
+            if (repeat[i]) g[i]->run(max_points, out[first + i], nullptr, peaks ? &peaks[first + i] : nullptr);
+    }
 }
 
 }  // namespace hw

@@ -110,6 +110,15 @@ public:
     int run(int max_points, std::vector<Point>& out, std::vector<StepDiagnostics>* diag = nullptr,
             std::vector<int>* peaks = nullptr);
 
+    // Several generators, each started, produce up to `max_points` more points each (appended to
+    // out[i], and the window's peaks to peaks[i] when peaks is given): exactly what calling run()
+    // on each in turn gives, bit for bit, but their network steps are taken together (step_batch),
+    // one pass over the weights per step for all of them. A generator of another model than the
+    // first one's runs on its own, and one listed again runs again after the others (as run() in
+    // turn would). No diagnostics are collected here.
+    static void run_together(Generator* const* gens, int count, int max_points, std::vector<Point>* out,
+                             std::vector<int>* peaks = nullptr);
+
     bool done() const { return !stepping_ && ready_.empty(); }
     bool finished() const { return stop_.finished(); }  // the window reached the end of the text
     int steps() const { return steps_; }  // points produced (dropped stray points not counted)
@@ -126,7 +135,12 @@ private:
         StepDiagnostics diag;
     };
     void advance();       // one network step and sample, queued in ready_ or held_
-    Pending next_point(); // the network step and the sample, with diagnostics when asked
+    void after_step();    // the rest of advance() once the network has stepped
+    Pending next_point(); // the sample after a network step, with diagnostics when asked
+    // Hands out ready points until `produced` reaches max_points; returns the new count.
+    int hand_out(int produced, int max_points, std::vector<Point>& out, std::vector<StepDiagnostics>* diag,
+                 std::vector<int>* peaks);
+    bool wants_step(int produced, int max_points) const { return produced < max_points && ready_.empty() && stepping_; }
     void apply(const StopDecision& d, Pending q);
     void release_held();  // the held stroke is real: queue it for run()
 

@@ -92,6 +92,47 @@ void matvec_reference(const WeightMatrix& W, const float* x, const float* b, flo
     }
 }
 
+// ---- batches: row pairs, samples in groups -----------------------------------------------
+// Each group kernel loads (and converts) a pair of weight rows once and multiplies them by the
+// inputs of up to G samples: for sample s of the group, acc[2s] and acc[2s + 1] get rows r and
+// r + 1's eight partial sums, added in the order of the kernel set's matvec, then finish() as there.
+template <class L, int G, class Group>
+void rows_batch(const WeightMatrix& W, const float* const* x, const float* b, float* const* out, int count, Group group) {
+    const int cols = W.ncols, body = cols - cols % 8;
+    float acc[2 * G][8];
+    int r = 0;
+    for (; r + 1 < W.nrows; r += 2) {
+        const L a = L::of(W, r), z = L::of(W, r + 1);
+        for (int s = 0; s < count; s += G) {
+            const int n = count - s < G ? count - s : G;
+            group(a, z, x + s, n, body, acc);
+            for (int i = 0; i < n; ++i) {
+                out[s + i][r] = finish(acc[2 * i], a.row, x[s + i], body, cols, b[r]);
+                out[s + i][r + 1] = finish(acc[2 * i + 1], z.row, x[s + i], body, cols, b[r + 1]);
+            }
+        }
+    }
+    if (r < W.nrows)
+        for (int s = 0; s < count; ++s) out[s][r] = dot_reference(L::of(W, r).row, x[s], cols, b[r]);
+}
+
+// The reference reads each row once for all samples too (it stays in L1 between them).
+template <class Row>
+void rows_reference_batch(const WeightMatrix& W, const float* const* x, const float* b, float* const* out, int count) {
+    for (int r = 0; r < W.nrows; ++r) {
+        const Row row = Row::of(W, r);
+        for (int s = 0; s < count; ++s) out[s][r] = dot_reference(row, x[s], W.ncols, b[r]);
+    }
+}
+
+void matvec_reference_batch(const WeightMatrix& W, const float* const* x, const float* b, float* const* out, int count) {
+    switch (W.type) {
+        case WeightType::F32: return rows_reference_batch<RowF32>(W, x, b, out, count);
+        case WeightType::F16: return rows_reference_batch<RowF16>(W, x, b, out, count);
+        case WeightType::I8: return rows_reference_batch<RowI8>(W, x, b, out, count);
+    }
+}
+
 #if defined(HW_X86)
 // ---- SSE2 (every x86-64): the eight partial sums in two registers, two rows at a time --------
 
@@ -195,6 +236,41 @@ void matvec_sse2(const WeightMatrix& W, const float* x, const float* b, float* o
     }
 }
 
+// Two rows times N samples: 8N accumulators in registers (N <= 2 of SSE's 16).
+template <class L, int N>
+void pair_sse2(const L& a, const L& z, const float* const* x, int body, float (*acc)[8]) {
+    __m128 lo[2 * N], hi[2 * N], al, ah, zl, zh;
+    for (int i = 0; i < 2 * N; ++i) lo[i] = hi[i] = _mm_setzero_ps();
+    for (int c = 0; c < body; c += 8) {
+        a.load(c, al, ah);
+        z.load(c, zl, zh);
+        for (int s = 0; s < N; ++s) {
+            const __m128 xl = _mm_loadu_ps(x[s] + c), xh = _mm_loadu_ps(x[s] + c + 4);
+            lo[2 * s] = _mm_add_ps(lo[2 * s], _mm_mul_ps(al, xl));
+            hi[2 * s] = _mm_add_ps(hi[2 * s], _mm_mul_ps(ah, xh));
+            lo[2 * s + 1] = _mm_add_ps(lo[2 * s + 1], _mm_mul_ps(zl, xl));
+            hi[2 * s + 1] = _mm_add_ps(hi[2 * s + 1], _mm_mul_ps(zh, xh));
+        }
+    }
+    for (int i = 0; i < 2 * N; ++i) _mm_storeu_ps(acc[i], lo[i]), _mm_storeu_ps(acc[i] + 4, hi[i]);
+}
+
+struct GroupSse2 {
+    template <class L>
+    void operator()(const L& a, const L& z, const float* const* x, int n, int body, float (*acc)[8]) const {
+        if (n == 2) pair_sse2<L, 2>(a, z, x, body, acc);
+        else pair_sse2<L, 1>(a, z, x, body, acc);
+    }
+};
+
+void matvec_sse2_batch(const WeightMatrix& W, const float* const* x, const float* b, float* const* out, int count) {
+    switch (W.type) {
+        case WeightType::F32: return rows_batch<SseF32, 2>(W, x, b, out, count, GroupSse2{});
+        case WeightType::F16: return rows_batch<SseF16, 2>(W, x, b, out, count, GroupSse2{});
+        case WeightType::I8: return rows_batch<SseI8, 2>(W, x, b, out, count, GroupSse2{});
+    }
+}
+
 // ---- AVX2 + F16C: the eight partial sums are one register's lanes ---------------------------
 
 struct AvxF32 {
@@ -262,6 +338,44 @@ HW_AVX2 void matvec_avx2(const WeightMatrix& W, const float* x, const float* b, 
     // Explicit: without it the upper halves stayed dirty after this function and every later SSE
     // instruction (the rest of the step) ran about five times slower here (measured).
     _mm256_zeroupper();
+}
+
+// Two rows times N samples: 2N accumulators (N <= 4).
+template <class L, int N>
+HW_AVX2 void pair_avx2(const L& a, const L& z, const float* const* x, int body, float (*acc)[8]) {
+    __m256 sum[2 * N], wa, wz;
+    for (int i = 0; i < 2 * N; ++i) sum[i] = _mm256_setzero_ps();
+    for (int c = 0; c < body; c += 8) {
+        a.load(c, wa);
+        z.load(c, wz);
+        for (int s = 0; s < N; ++s) {
+            const __m256 xv = _mm256_loadu_ps(x[s] + c);
+            sum[2 * s] = _mm256_add_ps(sum[2 * s], _mm256_mul_ps(wa, xv));
+            sum[2 * s + 1] = _mm256_add_ps(sum[2 * s + 1], _mm256_mul_ps(wz, xv));
+        }
+    }
+    for (int i = 0; i < 2 * N; ++i) _mm256_storeu_ps(acc[i], sum[i]);
+    _mm256_zeroupper();  // the caller's finish() is SSE code: see matvec_avx2
+}
+
+struct GroupAvx2 {
+    template <class L>
+    void operator()(const L& a, const L& z, const float* const* x, int n, int body, float (*acc)[8]) const {
+        switch (n) {
+            case 4: return pair_avx2<L, 4>(a, z, x, body, acc);
+            case 3: return pair_avx2<L, 3>(a, z, x, body, acc);
+            case 2: return pair_avx2<L, 2>(a, z, x, body, acc);
+            default: return pair_avx2<L, 1>(a, z, x, body, acc);
+        }
+    }
+};
+
+void matvec_avx2_batch(const WeightMatrix& W, const float* const* x, const float* b, float* const* out, int count) {
+    switch (W.type) {
+        case WeightType::F32: return rows_batch<AvxF32, 4>(W, x, b, out, count, GroupAvx2{});
+        case WeightType::F16: return rows_batch<AvxF16, 4>(W, x, b, out, count, GroupAvx2{});
+        case WeightType::I8: return rows_batch<AvxI8, 4>(W, x, b, out, count, GroupAvx2{});
+    }
 }
 
 bool cpu_has_avx2() {
@@ -372,6 +486,40 @@ void matvec_wasm(const WeightMatrix& W, const float* x, const float* b, float* o
         case WeightType::I8: return rows_wasm<WasmI8>(W, x, b, out);
     }
 }
+// Two rows times N samples (N <= 2: 8N accumulators of the engine's 16 vector registers).
+template <class L, int N>
+void pair_wasm(const L& a, const L& z, const float* const* x, int body, float (*acc)[8]) {
+    v128_t lo[2 * N], hi[2 * N], al, ah, zl, zh;
+    for (int i = 0; i < 2 * N; ++i) lo[i] = hi[i] = wasm_f32x4_splat(0.0f);
+    for (int c = 0; c < body; c += 8) {
+        a.load(c, al, ah);
+        z.load(c, zl, zh);
+        for (int s = 0; s < N; ++s) {
+            const v128_t xl = wasm_v128_load(x[s] + c), xh = wasm_v128_load(x[s] + c + 4);
+            lo[2 * s] = wasm_f32x4_add(lo[2 * s], wasm_f32x4_mul(al, xl));
+            hi[2 * s] = wasm_f32x4_add(hi[2 * s], wasm_f32x4_mul(ah, xh));
+            lo[2 * s + 1] = wasm_f32x4_add(lo[2 * s + 1], wasm_f32x4_mul(zl, xl));
+            hi[2 * s + 1] = wasm_f32x4_add(hi[2 * s + 1], wasm_f32x4_mul(zh, xh));
+        }
+    }
+    for (int i = 0; i < 2 * N; ++i) wasm_v128_store(acc[i], lo[i]), wasm_v128_store(acc[i] + 4, hi[i]);
+}
+
+struct GroupWasm {
+    template <class L>
+    void operator()(const L& a, const L& z, const float* const* x, int n, int body, float (*acc)[8]) const {
+        if (n == 2) pair_wasm<L, 2>(a, z, x, body, acc);
+        else pair_wasm<L, 1>(a, z, x, body, acc);
+    }
+};
+
+void matvec_wasm_batch(const WeightMatrix& W, const float* const* x, const float* b, float* const* out, int count) {
+    switch (W.type) {
+        case WeightType::F32: return rows_batch<WasmF32, 2>(W, x, b, out, count, GroupWasm{});
+        case WeightType::F16: return rows_batch<WasmF16, 2>(W, x, b, out, count, GroupWasm{});
+        case WeightType::I8: return rows_batch<WasmI8, 2>(W, x, b, out, count, GroupWasm{});
+    }
+}
 #endif  // __wasm_simd128__
 
 }  // namespace
@@ -420,6 +568,21 @@ void matvec_add(const WeightMatrix& W, const float* x, const float* b, float* ou
         case Isa::WasmSimd: return matvec_wasm(W, x, b, out);
 #endif
         default: return matvec_reference(W, x, b, out);
+    }
+}
+
+void matvec_add_batch(const WeightMatrix& W, const float* const* x, const float* b, float* const* out, int count, Isa isa) {
+    if (count <= 0) return;
+    if (!isa_supported(isa)) isa = Isa::Reference;
+    switch (isa) {
+#if defined(HW_X86)
+        case Isa::Sse2: return matvec_sse2_batch(W, x, b, out, count);
+        case Isa::Avx2: return matvec_avx2_batch(W, x, b, out, count);
+#endif
+#if defined(__wasm_simd128__)
+        case Isa::WasmSimd: return matvec_wasm_batch(W, x, b, out, count);
+#endif
+        default: return matvec_reference_batch(W, x, b, out, count);
     }
 }
 

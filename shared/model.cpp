@@ -40,14 +40,6 @@ static Stored stored(const HwmFile& f, const uint8_t* blob, const NamedTensor* t
     return {t, f.dtypes[i], blob + f.header["tensors"][i]["offset"].get<size_t>()};
 }
 
-static WeightMatrix f32_matrix(const Stored& a, const Stored* b) {
-    WeightMatrix w;
-    RowMatrix m = b ? side_by_side(*a.t, *b->t) : as_matrix(*a.t);
-    w.nrows = static_cast<int>(m.rows());
-    w.ncols = static_cast<int>(m.cols());
-    w.f32.assign(m.data(), m.data() + m.size());
-    return w;
-}
 
 // Row r of each part, one after the other: the layout of side_by_side, in the stored type.
 template <class T>
@@ -58,6 +50,16 @@ static void join_rows(const T* a, int ca, const T* b, int cb, int rows, std::vec
         std::memcpy(o, a + static_cast<size_t>(r) * ca, ca * sizeof(T));
         if (b) std::memcpy(o + ca, b + static_cast<size_t>(r) * cb, cb * sizeof(T));
     }
+}
+
+// The reader's f32 values of one matrix, or of two side by side, copied once (no Eigen temporary:
+// the load is part of the page's first stroke).
+static WeightMatrix f32_matrix(const Stored& a, const Stored* b) {
+    WeightMatrix w;
+    w.nrows = a.rows();
+    w.ncols = a.cols() + (b ? b->cols() : 0);
+    join_rows(a.t->values.data(), a.cols(), b ? b->t->values.data() : nullptr, b ? b->cols() : 0, w.nrows, w.f32);
+    return w;
 }
 
 // In WebAssembly an f16 weight costs more to convert inside the kernel than its smaller size saves

@@ -23,9 +23,8 @@ State make_state(const Model& m, const std::vector<int>& codes) {
 }
 
 // Standard LSTM cell (no peepholes), gates i, f, g, o; in = [input, h_{t-1}] already filled.
-static void lstm_cell(const LstmWeights& w, Isa isa, State& s, int layer, int hidden) {
-    s.gates.resize(4 * hidden);
-    matvec_add(w.w, s.in.data(), w.b.data(), s.gates.data(), isa);
+// lstm_update: c and h from the gate pre-activations in s.gates.
+static void lstm_update(State& s, int layer, int hidden) {
     Vector& c = s.c[layer];
     Vector& h = s.h[layer];
     for (int j = 0; j < hidden; ++j) {
@@ -36,6 +35,12 @@ static void lstm_cell(const LstmWeights& w, Isa isa, State& s, int layer, int hi
         c[j] = f * c[j] + i * g;
         h[j] = o * ftanh(c[j]);
     }
+}
+
+static void lstm_cell(const LstmWeights& w, Isa isa, State& s, int layer, int hidden) {
+    s.gates.resize(4 * hidden);
+    matvec_add(w.w, s.in.data(), w.b.data(), s.gates.data(), isa);
+    lstm_update(s, layer, hidden);
 }
 
 // Fills s.in with the concatenation of the given pieces.
@@ -59,9 +64,9 @@ static float window_fn(const Model& m, float v) {
 constexpr float kPhiFloor = 1e-20f;
 
 // Eqs. 46-51: phi(t, u) = sum_k alpha_k exp(-beta_k (kappa_k - u)^2), w_t = sum_u phi(t, u) c_u.
-static void window_step(const Model& m, State& s) {
+// window_weights: phi and w from the window layer's output in s.win.
+static void window_weights(const Model& m, State& s) {
     const int K = m.hp.window, V = m.hp.alphabet;
-    matvec_add(m.window_w, s.h[0].data(), m.window_b.data(), s.win.data(), m.isa);
     float alpha[HParamLimits::max_window], beta[HParamLimits::max_window];
     for (int k = 0; k < K; ++k) {
         alpha[k] = window_fn(m, s.win[k]);
@@ -80,6 +85,11 @@ static void window_step(const Model& m, State& s) {
         s.phi[u] = phi;
         if (u < U) s.w[s.codes[u]] += phi;
     }
+}
+
+static void window_step(const Model& m, State& s) {
+    matvec_add(m.window_w, s.h[0].data(), m.window_b.data(), s.win.data(), m.isa);
+    window_weights(m, s);
 }
 
 static void output_layer(const Model& m, State& s) {
@@ -136,6 +146,64 @@ static void step_clockwork(const Model& m, State& s, const float* x) {
     }
     s.out_in = s.h[0];
     output_layer(m, s);
+}
+
+// ---- several states at once: the same operations, each matrix product over all of them ----
+
+constexpr int kStepBatch = 16;  // states per pass (step_batch takes more in several passes)
+
+// One matrix of the step for n states: in(state) and out(state) name its input and output.
+template <class In, class Out>
+static void matvec_states(const WeightMatrix& W, const Vector& b, Isa isa, State* const* S, int n, In in, Out out) {
+    const float* xs[kStepBatch];
+    float* ys[kStepBatch];
+    for (int i = 0; i < n; ++i) xs[i] = in(*S[i]), ys[i] = out(*S[i]);
+    matvec_add_batch(W, xs, b.data(), ys, n, isa);
+}
+
+// The LSTM layers, window and output of step_synthesis / step_unconditional for n <= kStepBatch.
+static void step_states(const Model& m, State* const* S, const float (*x)[kPointDim], int n) {
+    const int H = m.hp.hidden, V = m.hp.alphabet;
+    const bool synthesis = m.hp.kind == ModelKind::Synthesis;
+    const auto in = [](State& s) { return s.in.data(); };
+    const auto gates = [H](State& s) { s.gates.resize(4 * H); return s.gates.data(); };
+    for (int l = 0; l < m.hp.layers; ++l) {
+        for (int i = 0; i < n; ++i) {
+            State& s = *S[i];
+            if (synthesis && l == 0) gather(s, {{x[i], kPointDim}, {s.w.data(), V}, {s.h[0].data(), H}});
+            else if (synthesis) gather(s, {{x[i], kPointDim}, {s.h[l - 1].data(), H}, {s.w.data(), V}, {s.h[l].data(), H}});
+            else if (l == 0) gather(s, {{x[i], kPointDim}, {s.h[0].data(), H}});
+            else gather(s, {{x[i], kPointDim}, {s.h[l - 1].data(), H}, {s.h[l].data(), H}});
+        }
+        matvec_states(m.lstm[l].w, m.lstm[l].b, m.isa, S, n, in, gates);
+        for (int i = 0; i < n; ++i) lstm_update(*S[i], l, H);
+        if (synthesis && l == 0) {
+            matvec_states(m.window_w, m.window_b, m.isa, S, n, [](State& s) { return s.h[0].data(); },
+                          [](State& s) { return s.win.data(); });
+            for (int i = 0; i < n; ++i) window_weights(m, *S[i]);
+        }
+    }
+    for (int i = 0; i < n; ++i)
+        for (int l = 0; l < m.hp.layers; ++l) S[i]->out_in.segment(l * H, H) = S[i]->h[l];
+    matvec_states(m.mdn_w, m.mdn_b, m.isa, S, n, [](State& s) { return s.out_in.data(); },
+                  [](State& s) { return s.y.data(); });
+    for (int i = 0; i < n; ++i) ++S[i]->step;
+}
+
+void step_batch(const Model& m, State* const* states, const Point* x, int count) {
+    if (m.hp.kind == ModelKind::Clockwork) {
+        for (int i = 0; i < count; ++i) step(m, *states[i], x[i]);
+        return;
+    }
+    for (int first = 0; first < count; first += kStepBatch) {
+        const int n = count - first < kStepBatch ? count - first : kStepBatch;
+        float in[kStepBatch][kPointDim];
+        for (int i = 0; i < n; ++i) {
+            const Point& p = x[first + i];
+            in[i][0] = p.dx, in[i][1] = p.dy, in[i][2] = p.pen_up;
+        }
+        step_states(m, states + first, in, n);
+    }
 }
 
 void step(const Model& m, State& s, const Point& p) {

@@ -38,6 +38,12 @@ State make_state(const Model& m, const std::vector<int>& codes = {});
 // Advances one step with input point x_t (normalised offsets); leaves y (raw output) in the state.
 void step(const Model& m, State& s, const Point& x);
 
+// Advances several states of one model one step together, states[i] with input x[i]: each ends
+// with exactly the bits that step(m, *states[i], x[i]) gives, but every weight matrix is read once
+// per step for all of them (matvec_add_batch). Synthesis and unconditional models step as a batch,
+// clockwork ones one after another. Allocates nothing.
+void step_batch(const Model& m, State* const* states, const Point* x, int count);
+
 // The window has passed the end of the text: phi(U) exceeds phi(u) for every u < U (Graves 5.3).
 bool attention_past_end(const State& s);
 

@@ -172,3 +172,120 @@ TEST_CASE("kernels: models stored as f16 and int8 write the points of the same m
         }
     }
 }
+
+TEST_CASE("kernels: a batch gives each sample the bits of matvec_add on its own") {
+    Rng rng(77);
+    const int sizes[][2] = {{1, 1}, {3, 7}, {5, 16}, {9, 23}, {31, 130}, {121, 403}};
+    for (const auto& sz : sizes) {
+        const int rows = sz[0], cols = sz[1];
+        for (WeightType type : {WeightType::F32, WeightType::F16, WeightType::I8}) {
+            const WeightMatrix w = random_matrix(type, rows, cols, cols / 2 + 1, rng);
+            std::vector<float> b(rows);
+            for (float& v : b) v = wide(rng);
+            for (int count : {1, 2, 3, 4, 5, 8, 9, 17}) {
+                std::vector<std::vector<float>> x(count, std::vector<float>(cols));
+                for (auto& xs : x)
+                    for (float& v : xs) v = wide(rng);
+                for (Isa isa : supported_isas()) {
+                    std::vector<std::vector<float>> got(count, std::vector<float>(rows, -1.0f));
+                    std::vector<const float*> xp;
+                    std::vector<float*> op;
+                    for (int s = 0; s < count; ++s) xp.push_back(x[s].data()), op.push_back(got[s].data());
+                    matvec_add_batch(w, xp.data(), b.data(), op.data(), count, isa);
+                    for (int s = 0; s < count; ++s) {
+                        std::vector<float> want(rows);
+                        matvec_add(w, x[s].data(), b.data(), want.data(), isa);
+                        INFO(isa_name(isa) << " type " << static_cast<int>(type) << " " << rows << "x" << cols << " sample " << s
+                                           << " of " << count);
+                        CHECK(same_bits(got[s], want));
+                    }
+                }
+            }
+        }
+    }
+}
+
+namespace {
+
+struct Written {
+    std::vector<float> points;
+    std::vector<int> peaks;
+};
+
+void append(Written& w, const std::vector<Point>& pts, size_t from) {
+    for (size_t i = from; i < pts.size(); ++i) w.points.insert(w.points.end(), {pts[i].dx, pts[i].dy, pts[i].pen_up});
+}
+
+// Lines of different lengths and seeds, so that they end at different steps within a batch.
+const char* const kLines[] = {"a quick test", "hi", "batch of lines", "x", "the end of it", "ab", "ok then"};
+
+void start_line(const Model& m, Generator& g, int i) {
+    GenerateOptions opt;
+    opt.seed = 100 + i;
+    opt.bias = 0.4f;
+    opt.max_steps = 50 + 7 * i;  // different lengths even where no line finishes before its cap
+    const Status s = g.start(m, m.hp.kind == ModelKind::Synthesis ? kLines[i] : "", opt);
+    REQUIRE_MESSAGE(s.ok, s.message);
+}
+
+}  // namespace
+
+TEST_CASE("kernels: lines stepped together write the bits of the same lines written one by one") {
+    for (ModelKind kind : {ModelKind::Synthesis, ModelKind::Unconditional}) {
+        HParams hp = test::small_hparams(kind);
+        hp.hidden = 21;
+        hp.mixtures = 3;
+        std::vector<uint8_t> bytes;
+        REQUIRE(write_hwm(test::small_header(hp), test::random_tensors(hp, 12), Precision::F16, bytes).ok);
+        const int n = 7;
+        for (Isa isa : supported_isas()) {
+            const Model m = load(bytes, isa);
+            std::vector<Written> alone(n), together(n);
+            for (int i = 0; i < n; ++i) {
+                Generator g;
+                start_line(m, g, i);
+                std::vector<Point> pts;
+                while (!g.done()) g.run(9, pts, nullptr, &alone[i].peaks);
+                append(alone[i], pts, 0);
+            }
+            std::vector<Generator> gens(n);
+            std::vector<Generator*> ptrs;
+            for (int i = 0; i < n; ++i) start_line(m, gens[i], i), ptrs.push_back(&gens[i]);
+            std::vector<std::vector<Point>> pts(n);
+            std::vector<std::vector<int>> peaks(n);
+            for (int chunk = 0; chunk < 40; ++chunk) Generator::run_together(ptrs.data(), n, 9, pts.data(), peaks.data());
+            int total = 0;
+            for (int i = 0; i < n; ++i) {
+                CHECK(gens[i].done());
+                append(together[i], pts[i], 0);
+                INFO(isa_name(isa) << " kind " << kind_name(kind) << " line " << i);
+                CHECK(same_bits(together[i].points, alone[i].points));
+                CHECK(peaks[i] == alone[i].peaks);
+                total += static_cast<int>(pts[i].size());
+            }
+            CHECK(total > 7 * 20);
+        }
+    }
+}
+
+TEST_CASE("kernels: a line listed twice in run_together runs twice, as run() in turn") {
+    const HParams hp = test::small_hparams(ModelKind::Synthesis);
+    std::vector<uint8_t> bytes;
+    REQUIRE(write_hwm(test::small_header(hp), test::random_tensors(hp, 13), Precision::F32, bytes).ok);
+    const Model m = load(bytes, best_isa());
+    Generator a, b, c;
+    start_line(m, a, 2), start_line(m, b, 2), start_line(m, c, 4);
+    std::vector<Generator*> list = {&a, &c, &a};
+    std::vector<std::vector<Point>> got(3);
+    Generator::run_together(list.data(), 3, 6, got.data());
+    std::vector<Point> first, second, other;
+    b.run(6, first);
+    b.run(6, second);
+    Generator d;
+    start_line(m, d, 4);
+    d.run(6, other);
+    Written w[3], want[3];
+    for (int i = 0; i < 3; ++i) append(w[i], got[i], 0);
+    append(want[0], first, 0), append(want[1], other, 0), append(want[2], second, 0);
+    for (int i = 0; i < 3; ++i) CHECK(same_bits(w[i].points, want[i].points));
+}

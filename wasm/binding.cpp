@@ -21,7 +21,18 @@ using emscripten::val;
 // An immutable loaded model. load() returns "" or the reader's message.
 class WasmModel {
 public:
-    std::string load(const std::string& bytes) {
+    // bytes: a Uint8Array (or ArrayBuffer, or a string of bytes). A typed array is copied into
+    // WASM memory in one TypedArray.set (embind's std::string conversion copied it byte by byte
+    // in JavaScript: ~35 ms of the first stroke for the 7.5 MB default model).
+    std::string load(const val& bytes) {
+        if (bytes.isString()) return load_from(bytes.as<std::string>());
+        const val u8 = bytes.instanceof(val::global("Uint8Array")) ? bytes : val::global("Uint8Array").new_(bytes);
+        std::string buf(u8["length"].as<size_t>(), '\0');
+        val(emscripten::typed_memory_view(buf.size(), reinterpret_cast<uint8_t*>(buf.data()))).call<void>("set", u8);
+        return load_from(buf);
+    }
+
+    std::string load_from(const std::string& bytes) {
         Model m;
         const Status s = load_model(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), m);
         if (!s) return s.message;
@@ -144,9 +155,39 @@ public:
     // in data units from the start of the line, and with {attention: true} attention() the
     // character each was written at.
     int run(int n) {
+        begin_run();
+        if (!gen_.done()) gen_.run(n, pts_, nullptr, track_attention_ ? &attention_ : nullptr);
+        return end_run();
+    }
+
+    // Several generators of one model step together (Generator::run_together): afterwards each
+    // holds what its own run(n) would have given, bit for bit. Returns the points per generator.
+    static val run_together(const val& generators, int n) {
+        std::vector<WasmGenerator*> gens;
+        const size_t count = generators["length"].as<size_t>();
+        for (size_t i = 0; i < count; ++i) gens.push_back(generators[i].as<WasmGenerator*>(emscripten::allow_raw_pointers()));
+        std::vector<Generator*> cores;
+        std::vector<std::vector<Point>> pts(count);
+        std::vector<std::vector<int>> peaks(count);
+        for (WasmGenerator* g : gens) g->begin_run(), cores.push_back(&g->gen_);
+        Generator::run_together(cores.data(), static_cast<int>(count), n, pts.data(), peaks.data());
+        val got = val::array();
+        for (size_t i = 0; i < count; ++i) {
+            gens[i]->pts_.swap(pts[i]);
+            if (gens[i]->track_attention_) gens[i]->attention_.swap(peaks[i]);
+            got.call<void>("push", gens[i]->end_run());
+        }
+        return got;
+    }
+
+    // Before a run: no points yet.
+    void begin_run() {
         pts_.clear();
         attention_.clear();
-        const int got = gen_.done() ? 0 : gen_.run(n, pts_, nullptr, track_attention_ ? &attention_ : nullptr);
+    }
+
+    // After a run: the points in pts_ as points_ and positions_; returns how many.
+    int end_run() {
         const Model& m = model_->model();
         points_.resize(3 * pts_.size());
         positions_.resize(3 * pts_.size());
@@ -160,7 +201,7 @@ public:
             positions_[3 * i + 1] = pen_.y;
             positions_[3 * i + 2] = p.pen_up;
         }
-        return got;
+        return static_cast<int>(pts_.size());
     }
     // Views of the last run's points: copy them (slice) before calling into the module again.
     val points() const { return view(points_); }
@@ -264,6 +305,9 @@ EMSCRIPTEN_BINDINGS(hw_core) {
         .function("steps", &WasmGenerator::steps)
         .function("maxSteps", &WasmGenerator::max_steps)
         .function("text", &WasmGenerator::text);
+    // hw.runTogether([g1, g2, ...], n): each generator as after its own g.run(n) (same bits), the
+    // network steps of all taken together; returns [points of g1, ...].
+    function("runTogether", &WasmGenerator::run_together);
     class_<WasmStepper>("Stepper")
         .constructor<const WasmModel&, const val&>()
         .function("step", &WasmStepper::step)

@@ -7,7 +7,11 @@
 //                                            fetch in mode same-origin, redirects included)
 //   {type: 'generate', job, key, lines: [{text, seed}] (prepared text: an unknown character is
 //    an error), bias, style: {text, strokes} (a preset, strokes as in its file) | null,
-//    greedy, maxSteps, chunk, attention}
+//    greedy, maxSteps, chunk, attention, together}
+//    together: all lines are written at once, their network steps taken together (hw.runTogether:
+//    one pass over the weights per step for all lines; each line's points are the bits it gets
+//    alone). Every line's 'line' message comes first, then 'points' and 'line-end' of the lines
+//    interleave; without it the lines are written one after another.
 //   {type: 'cancel', job}
 //   {type: 'prepare', request, key, text}   typed text through the core's Model.prepareText
 // Replies (worker -> main):
@@ -19,13 +23,41 @@
 //   {type: 'line-end', job, line, finished, steps}   {type: 'done', job}   {type: 'error', job, message}
 //   {type: 'prepared', request, result: {text, marks, error}}   {type: 'error', request, message}
 //   {type: 'unloaded', key}   the model's module failed (a WASM abort): load it again to use it
-import createHwModule from '../dist/hw.mjs';
 import { ModelStore, CoreError } from './model_store.mjs';
 
-const FIRST_CHUNK = 12;  // small first chunk: ink appears at once
+// The first chunks of a line are small, so that its first points reach the page as soon as they
+// exist; later ones are larger (fewer messages).
+const FIRST_CHUNKS = [2, 10];
 const CHUNK = 48;
 
-const store = new ModelStore(() => createHwModule());  // the WASM module; a fresh one after a failure
+// The WASM module compiles while everything else loads: its fetch and streaming compilation start
+// as this worker starts, before the Emscripten glue is even imported, and in parallel with the
+// model's fetch. Every instance (a fresh one after a failure) reuses the compiled module.
+const WASM_URL = new URL('../dist/hw.wasm', import.meta.url);
+let compiled = null;
+function compileWasm() {
+  compiled ??= (WebAssembly.compileStreaming
+    ? WebAssembly.compileStreaming(fetch(WASM_URL, { credentials: 'same-origin' }))
+      .catch(() => fetch(WASM_URL).then((r) => r.arrayBuffer()).then((b) => WebAssembly.compile(b)))  // a server without application/wasm
+    : fetch(WASM_URL).then((r) => r.arrayBuffer()).then((b) => WebAssembly.compile(b)));
+  compiled.catch(() => { compiled = null; });  // the next module() tries again
+  return compiled;
+}
+compileWasm();
+const glue = import('../dist/hw.mjs');
+
+async function createModule() {
+  const [{ default: createHwModule }, wasm] = await Promise.all([glue, compileWasm()]);
+  return createHwModule({
+    instantiateWasm(imports, receive) {
+      WebAssembly.instantiate(wasm, imports).then((instance) => receive(instance, wasm));
+      return {};
+    },
+  });
+}
+
+const store = new ModelStore(createModule);  // the WASM module; a fresh one after a failure
+store.module().catch(() => {});  // start it now; a failure shows when a model is loaded
 const models = new Map();        // key -> Promise<{hw, model}>: the model and the module it lives in
 const jobs = new Map();          // job id -> job state, run round-robin
 let pumping = false;
@@ -37,22 +69,25 @@ async function fetchBytes(key, url, sameOrigin) {
   const total = Number(res.headers.get('Content-Length')) || 0;
   if (!res.body) return new Uint8Array(await res.arrayBuffer());
   const reader = res.body.getReader();
-  const parts = [];
-  let loaded = 0;
+  let bytes = new Uint8Array(total || 1 << 20);  // grows when the length was unknown or wrong
+  let loaded = 0, shown = 0;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    parts.push(value);
+    if (loaded + value.length > bytes.length) {
+      const bigger = new Uint8Array(Math.max(2 * bytes.length, loaded + value.length));
+      bigger.set(bytes.subarray(0, loaded));
+      bytes = bigger;
+    }
+    bytes.set(value, loaded);
     loaded += value.length;
-    postMessage({ type: 'load-progress', key, loaded, total });
+    // Progress at most every 1/50 of the file: a message per network chunk kept the page busy.
+    if (!total || loaded - shown >= total / 50 || loaded === total) {
+      shown = loaded;
+      postMessage({ type: 'load-progress', key, loaded, total });
+    }
   }
-  const bytes = new Uint8Array(loaded);
-  let k = 0;
-  for (const p of parts) {
-    bytes.set(p, k);
-    k += p.length;
-  }
-  return bytes;
+  return bytes.subarray(0, loaded);
 }
 
 async function loadModel(key, url, sameOrigin) {
@@ -100,16 +135,13 @@ async function onGenerate(req) {
   const { hw, model } = await (models.get(req.key) ?? Promise.reject(new Error('model not loaded')));
   if (req.cancelled) return;
   if (store.isRetired(hw)) throw new Error('the engine was restarted after a failure: load the model again');
-  jobs.set(req.job, { req, hw, model, gen: null, line: -1, sent: 0 });
+  jobs.set(req.job, { req, hw, model, gens: [], line: -1, runs: 0 });
   pump();
 }
 
-// Starts the next line of a job; returns false when the job has no more lines.
-function nextLine(j) {
-  if (j.gen) j.gen.delete();
-  j.gen = null;
-  if (++j.line >= j.req.lines.length) return false;
-  const { text, seed } = j.req.lines[j.line];
+// A started generator for line `line` of a job (its 'line' message posted).
+function startLine(j, line) {
+  const { text, seed } = j.req.lines[line];
   const g = new j.hw.Generator(j.model);
   const opts = { bias: j.req.bias, seed, greedy: !!j.req.greedy, attention: !!j.req.attention };
   if (j.req.maxSteps) opts.maxSteps = j.req.maxSteps;
@@ -119,31 +151,59 @@ function nextLine(j) {
     g.delete();
     throw new CoreError(err);
   }
-  j.gen = g;
-  j.sent = 0;
-  postMessage({ type: 'line', job: j.req.job, line: j.line, text: g.text(), maxSteps: g.maxSteps() });
+  postMessage({ type: 'line', job: j.req.job, line, text: g.text(), maxSteps: g.maxSteps() });
+  return g;
+}
+
+// The size of a line's next chunk, after `runs` chunks.
+const chunkSize = (j, runs) => (runs < FIRST_CHUNKS.length ? FIRST_CHUNKS[runs] : j.req.chunk || CHUNK);
+
+// Posts the points of generator g's last run (line `line`), then 'line-end' when it is done;
+// returns whether it is done.
+function postRun(j, line, g) {
+  const positions = g.positions().slice();  // copy out of WASM memory before anything else runs
+  const msg = { type: 'points', job: j.req.job, line, positions, steps: g.steps(), maxSteps: g.maxSteps() };
+  if (j.req.attention) msg.attention = g.attention().slice();
+  postMessage(msg, msg.attention ? [positions.buffer, msg.attention.buffer] : [positions.buffer]);
+  if (!g.done()) return false;
+  postMessage({ type: 'line-end', job: j.req.job, line, finished: g.finished(), steps: g.steps() });
   return true;
 }
 
-// One chunk of one job; returns false when the job is over.
+// One chunk of one job; returns false when the job is over. Lines one after another, or all at
+// once (together).
 function runChunk(j) {
-  if (!j.gen && !nextLine(j)) return false;
-  const n = j.gen.run(j.sent === 0 ? FIRST_CHUNK : j.req.chunk || CHUNK);
-  j.sent += n;
-  const positions = j.gen.positions().slice();  // copy out of WASM memory before anything else runs
-  const msg = { type: 'points', job: j.req.job, line: j.line, positions, steps: j.gen.steps(), maxSteps: j.gen.maxSteps() };
-  if (j.req.attention) msg.attention = j.gen.attention().slice();
-  postMessage(msg, msg.attention ? [positions.buffer, msg.attention.buffer] : [positions.buffer]);
-  if (j.gen.done()) {
-    postMessage({ type: 'line-end', job: j.req.job, line: j.line, finished: j.gen.finished(), steps: j.gen.steps() });
-    return nextLine(j);
+  if (j.req.together) return runTogetherChunk(j);
+  if (!j.gens.length) {
+    if (++j.line >= j.req.lines.length) return false;
+    j.gens = [startLine(j, j.line)];
+    j.runs = 0;
+  }
+  const g = j.gens[0];
+  g.run(chunkSize(j, j.runs++));
+  if (postRun(j, j.line, g)) {
+    g.delete();
+    j.gens = [];
+    return j.line + 1 < j.req.lines.length;
   }
   return true;
 }
 
+function runTogetherChunk(j) {
+  if (j.runs === 0) j.req.lines.forEach((_, i) => j.gens.push(Object.assign(startLine(j, i), { line: i })));
+  const live = j.gens;
+  j.hw.runTogether(live, chunkSize(j, j.runs++));
+  j.gens = live.filter((g) => {
+    if (!postRun(j, g.line, g)) return true;
+    g.delete();
+    return false;
+  });
+  return j.gens.length > 0;
+}
+
 function endJob(id) {
   const j = jobs.get(id);
-  if (j?.gen) j.gen.delete();
+  j?.gens.forEach((g) => g.delete());
   jobs.delete(id);
 }
 

@@ -1,0 +1,118 @@
+// The last step of `make bench`: merges the JSON of the parts run just before (native core,
+// node WASM, the Chromium page and first stroke, bandwidth) with the committed GPU trainer
+// results (bench/results-gpu.json), writes bench/results.json and prints one table (Markdown,
+// as README's Performance section shows it). Ratios are taken within one part (one run).
+// Usage: node bench/report.mjs BUILD_DIR
+import { readFileSync, writeFileSync, renameSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const build = path.resolve(ROOT, process.argv[2] || 'build');
+
+function readJson(file) {
+  if (!existsSync(file)) throw new Error(`missing ${path.relative(ROOT, file)}: run make bench`);
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`${path.relative(ROOT, file)}: ${e.message}`);
+  }
+}
+
+// Multiply-adds of one step of the default model: one per matrix weight (each read once per step).
+function stepCost(header) {
+  const macs = header.tensors.filter((t) => t.shape.length === 2).reduce((n, t) => n + t.shape[0] * t.shape[1], 0);
+  return { macs, weights: macs };
+}
+
+function modelHeader() {
+  const b = readFileSync(path.join(ROOT, 'web/models/default.hwm'));
+  return JSON.parse(b.subarray(12, 12 + b.readUInt32LE(8)).toString('utf8'));
+}
+
+const fmt = (v) => Math.round(v).toLocaleString('en-US');
+const ratio = (a, b) => `${(a / b).toFixed(2)}×`;
+
+// The bandwidth of the smallest measured buffer that holds `bytes` (the cache level they live in).
+function bandwidthFor(bw, bytes) {
+  const sizes = Object.keys(bw.read_gbps).map(Number).sort((a, b) => a - b);
+  const kib = sizes.find((s) => s * 1024 >= bytes) ?? sizes[sizes.length - 1];
+  return { kib, gbps: bw.read_gbps[kib] };
+}
+
+function main() {
+  const native = readJson(path.join(build, 'bench-native.json'));
+  const node = readJson(path.join(build, 'bench-web.json'));
+  const page = readJson(path.join(build, 'bench-browser.json'));
+  const bw = readJson(path.join(build, 'bench-bandwidth.json'));
+  const gpu = readJson(path.join(ROOT, 'bench/results-gpu.json'));
+  const cost = stepCost(modelHeader());
+  const rows = [];
+  const row = (...cells) => rows.push(`| ${cells.join(' | ')} |`);
+  rows.push('| part | contender | weights | batch | steps/s | ratio (within the part) |', '| --- | --- | --- | --- | --- | --- |');
+
+  const pr = Object.fromEntries(page.results.map((r) => [r.name, r]));
+  const base = pr['project wasm-simd f16'].steps_per_s;
+  const check = Object.fromEntries(page.checks.map((c) => [c.contender, c]));
+  for (const r of page.results.filter((r) => r.batch === 1 && !r.name.includes('generator'))) {
+    const [who, w] = [r.name.replace(/ (f32|f16|int8)$/, ''), r.name.split(' ').pop()];
+    const same = check[r.name] && !check[r.name].same ? ' (MIXTURES DIFFER)' : '';
+    row('Chromium page', who + same, w, 1, fmt(r.steps_per_s), r.name === 'project wasm-simd f16' ? '1 (reference)' : `project SIMD f16 = ${ratio(base, r.steps_per_s)}`);
+  }
+  for (const B of [4, 8]) {
+    const one = pr[`project wasm-simd f16, ${B} generators one after another`].steps_per_s;
+    const tog = pr[`project wasm-simd f16, ${B} generators together`].steps_per_s;
+    const tf = pr[`TF.js wasm f16, batch ${B}`].steps_per_s;
+    row('Chromium page', `project wasm-simd, ${B} lines one after another`, 'f16', B, fmt(one), '1 (reference)');
+    row('Chromium page', `project wasm-simd, ${B} lines together`, 'f16', B, fmt(tog), `${ratio(tog, one)} the lines one after another`);
+    row('Chromium page', `TF.js wasm, batch ${B}`, 'f16', B, fmt(tf), `project together = ${ratio(tog, tf)}`);
+  }
+  const nodeBase = node.results.find((r) => r.build === 'hw' && r.weights === 'f16').steps_per_s;
+  for (const r of node.results)
+    row('node', `project ${r.build === 'hw' ? 'wasm-simd' : 'wasm-scalar'}`, r.weights, 1, fmt(r.steps_per_s), ratio(r.steps_per_s, nodeBase) + ' SIMD f16');
+  const natRef = native.results.find((r) => r.weights === 'f16' && r.kernels === 'reference').steps_per_s;
+  for (const r of native.results)
+    row('native', `project ${r.kernels}${r.same_points ? '' : ' (POINTS DIFFER)'}`, r.weights, 1, fmt(r.steps_per_s), ratio(r.steps_per_s, natRef) + ' reference f16');
+  for (const B of [4, 8]) {
+    const one = native.batches.results.find((r) => r.lines === B && !r.together).points_per_s;
+    const tog = native.batches.results.find((r) => r.lines === B && r.together).points_per_s;
+    row('native', `project ${native.batches.kernels}, ${B} lines one after another`, native.batches.weights, B, fmt(one), '1 (reference)');
+    row('native', `project ${native.batches.kernels}, ${B} lines together`, native.batches.weights, B, fmt(tog), ratio(tog, one));
+  }
+  rows.push('');
+  rows.push(`Time to first stroke, cold (fresh browser context, 127.0.0.1, navigation to the first segment drawn): median ${page.first_stroke_ms.median} ms (rounds: ${page.first_stroke_ms.rounds.join(', ')}).`);
+  rows.push(`Model file sizes (the default model): ${Object.entries(page.file_bytes).map(([p, b]) => `${p} ${(b / 1e6).toFixed(2)} MB`).join(', ')}.`);
+  rows.push('', '| GPU trainer (bench/results-gpu.json) | batch | s/update | points/s | vs PyTorch eager |', '| --- | --- | --- | --- | --- |');
+  for (const [B, r] of Object.entries(gpu.by_batch))
+    for (const [who, v] of Object.entries(r)) rows.push(`| ${gpu.machine}: ${who} | ${B} | ${v.s_per_update.toFixed(3)} | ${fmt(v.points_per_s)} | ${v.speedup_vs_pytorch_eager.toFixed(2)}× |`);
+
+  const limits = {};
+  for (const [p, bytesPerWeight] of [['f32', 4], ['f16', 2], ['int8', 1]]) {
+    const bytes = cost.weights * bytesPerWeight, b = bandwidthFor(bw, bytes);
+    limits[p] = { weight_bytes: bytes, cache_kib: b.kib, read_gbps: b.gbps, steps_per_s_bandwidth: Math.round((b.gbps * 1e9) / bytes) };
+  }
+  if (bw.peak_gmacs_avx2) limits.steps_per_s_compute_avx2 = Math.round((bw.peak_gmacs_avx2 * 1e9) / cost.macs);
+  rows.push('', `Physical limit per step: ${fmt(cost.macs)} multiply-adds; weights read once per step (batch 1).`, '');
+  rows.push(`- Peak multiply-then-add, one core, 256-bit: ${bw.peak_gmacs_avx2?.toFixed(1)} GMAC/s → ${fmt(limits.steps_per_s_compute_avx2 ?? 0)} steps/s if compute-bound.`);
+  for (const p of ['f32', 'f16', 'int8'])
+    rows.push(`- ${p}: ${(limits[p].weight_bytes / 1e6).toFixed(2)} MB per step, read at ${limits[p].read_gbps.toFixed(1)} GB/s (${limits[p].cache_kib} KiB buffer) → ${fmt(limits[p].steps_per_s_bandwidth)} steps/s if bandwidth-bound.`);
+
+  const out = {
+    machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, node: process.version, chromium: page.user_agent },
+    note: 'medians of interleaved rounds after warm-up; every ratio within one part (one run)',
+    step: cost, limits, bandwidth: bw, native, node, chromium: page, gpu,
+  };
+  const file = path.join(ROOT, 'bench/results.json');
+  writeFileSync(`${file}.tmp`, `${JSON.stringify(out, null, 1)}\n`);
+  renameSync(`${file}.tmp`, file);
+  console.log(rows.join('\n'));
+  console.log(`\nwrote ${path.relative(ROOT, file)}`);
+}
+
+try {
+  main();
+} catch (e) {
+  console.error(`bench/report: ${e.message}`);
+  process.exit(1);
+}
