@@ -1,8 +1,10 @@
 // The page: text in, handwriting out. Generation runs in the shared worker (lib/engine.mjs), the
 // drawing in lib/ink_canvas.mjs; this file wires the controls, the URL hash and the messages together.
-import { loadModel, generate, loadStyles, prepareText, findStyle } from './lib/engine.mjs';
-import { InkView } from './lib/ink_canvas.mjs';
-import { planText, describeMarks, lineSeed, MAX_LINE_CHARS } from './lib/text.mjs';
+import { loadModel, loadStyles, findStyle } from './lib/engine.mjs';
+import { describeMarks, MAX_LINE_CHARS } from './lib/text.mjs';
+import { PageInkView, planPage, writePage, handFor, pageWidth } from './lib/long_text.mjs';
+import { ViewPanel, bindViews } from './lib/views.mjs';
+import { bindExports } from './lib/export.mjs';
 
 const $ = (id) => document.getElementById(id);
 const el = {
@@ -16,7 +18,7 @@ const query = new URLSearchParams(location.search);
 const MODEL_URL = query.get('model') || 'models/default.hwm';
 const STYLES_URL = `${MODEL_URL.replace(/\.hwm$/i, '')}.styles.json`;
 
-const view = new InkView(el.canvas, { maxLineChars: MAX_LINE_CHARS });
+const view = new PageInkView(el.canvas, { maxLineChars: MAX_LINE_CHARS });
 let info = null;      // the model's info once loaded
 let styles = [];      // style presets (may be empty: only "random")
 let job = null;       // the generation in progress
@@ -109,7 +111,6 @@ function showMarks(text, marks, extra = '') {
 
 // ---- writing ----
 let writing = 0;  // counts requests: a text preparation that answers after a newer request is dropped
-const prepare = (text) => prepareText(MODEL_URL, text);
 
 function cancel() {
   ++writing;
@@ -128,7 +129,7 @@ async function write() {
   updateHash();
   let plan;
   try {
-    plan = await planText(s.text, prepare);
+    plan = await planLong(s.text, s.seed);
   } catch (e) {
     if (asked === writing) failed(e.message);
     return;
@@ -136,7 +137,7 @@ async function write() {
   if (asked !== writing) return;  // a newer request, or Stop, came first
   showMarks(s.text, plan.marks, plan.error);
   if (plan.error) return setState('refused', plan.error);
-  startWriting(s, plan.lines);
+  startWriting(s, plan.lines.map((l) => l.text), plan);
 }
 
 function failed(message) {
@@ -148,17 +149,18 @@ function failed(message) {
 }
 
 // Starts the worker on the planned lines; the pen follows as points arrive.
-function startWriting(s, texts) {
+function startWriting(s, texts, plan) {
   lastText = texts.join(' ');
   el.canvas.setAttribute('aria-label', `Handwritten: ${lastText}`);
+  view.setPage({ width: plan.width, spacing: pageSpacing(), lines: plan.lines });
   view.reset(texts.length);
   el.svg.disabled = el.png.disabled = true;
   el.stop.disabled = false;
-  const lines = texts.map((text, i) => ({ text, seed: lineSeed(s.seed, i) }));
-  const style = styles.find((st) => st.name === s.style) ?? null;
+  const lines = plan.lines;
+  const style = handFor(styles, s.style, s.seed);  // "random": one preset, drawn by the seed, for the whole text
   setState('writing', lines.length > 1 ? `Writing line 1 of ${lines.length}…` : 'Writing…');
   el.attention.textContent = '';
-  const current = generate(MODEL_URL, { lines, bias: s.bias, style, attention: true }, follow(lines));
+  const current = writeLong(s, plan, style, follow(lines));
   job = current;
   view.onDrawn = () => {
     if (job && job !== current) return;
@@ -268,6 +270,7 @@ async function start() {
     return;
   }
   view.setModel({ lineHeight: info.lineHeight, pointsPerSecond: info.pointsPerSecond, maxLineChars: MAX_LINE_CHARS });
+  view.scale = { x: info.scaleX, y: info.scaleY };
   styles = await stylesPromise;
   for (const st of styles) el.style.append(new Option(st.name, st.name));
   selectWantedStyle();
@@ -291,7 +294,7 @@ el.text.addEventListener('input', async () => {
   if (!info) return;
   const asked = ++previewing;
   const text = el.text.value;
-  const plan = await planText(text, prepare).catch(() => null);
+  const plan = await planLong(text, 0).catch(() => null);
   if (plan && asked === previewing) showMarks(text, plan.marks, plan.error);
 });
 el.stop.addEventListener('click', stop);
@@ -315,5 +318,37 @@ addEventListener('hashchange', () => {
   applySettings(new URLSearchParams(location.hash.slice(1)));
   write();
 });
+
+// ---- long text, live views and page exports (issue #13: lib/long_text.mjs, views.mjs, export.mjs) ----
+const panel = new ViewPanel($('views-panel'));
+const views = bindViews($('views'), view, panel, () => refreshPanel());
+let lastPage = null;  // the last written page ({lines, placed, hand}); also el.canvas.longText for tests
+const pageSpacing = () => 2.2 * (Number($('line-spacing').value) > 0 ? Number($('line-spacing').value) : 1);
+
+function refreshPanel() {
+  const i = Math.min(view.cursor.line, view.lines.length - 1);
+  panel.draw(i >= 0 ? view.diagnostics(i) : null, view.cursor.index, view.lineTexts?.[i] ?? '');
+}
+view.onPanel = refreshPanel;
+
+async function planLong(text, seed) {
+  const width = pageWidth(el.canvas, info.lineHeight);
+  return { ...(await planPage(MODEL_URL, text, { width, lineHeight: info.lineHeight, seed })), width };
+}
+
+function writeLong(s, plan, style, callbacks) {
+  lastPage = el.canvas.longText = null;
+  view.lineTexts = plan.lines.map((l) => l.text);
+  const request = { lines: plan.lines, style, bias: s.bias, width: plan.width, spacing: pageSpacing(),
+    align: $('align').value, diagnostics: views.wanted() };
+  return writePage(MODEL_URL, request, view, { ...callbacks, onDone: (page) => {
+    lastPage = el.canvas.longText = page;
+    callbacks.onDone();
+  } });
+}
+
+for (const input of [$('align'), $('line-spacing')]) input.addEventListener('change', () => info && write());
+bindExports($('page-export'), () => lastPage && { placed: lastPage.placed, lineHeight: info.lineHeight, title: lastText, colour: el.color.value },
+  (message) => { $('export-status').textContent = message; });
 
 start();
