@@ -34,7 +34,7 @@ export function drawViewSegments(view, from, to) {
       const own = j < l.attention.length && d ? l.attention[j] - d.offset : -1;
       c.strokeStyle = view.views.has('colour') && d ? charColour(own) : view.color;
       const eos = d && j < d.data.length / d.stride ? d.data[j * d.stride] : 0;
-      c.lineWidth = view.views.has('weight') ? view.width * (0.35 + 4 * Math.sqrt(eos)) : view.width;
+      c.lineWidth = view.views.has('weight') ? view.width * Math.min(3, 0.5 + 2.5 * eos) : view.width;
       c.beginPath();
       c.moveTo(b.ox + l.x[j - 1] * k, b.oy + l.y[j - 1] * k);
       c.lineTo(b.ox + l.x[j] * k, b.oy + l.y[j] * k);
@@ -44,7 +44,8 @@ export function drawViewSegments(view, from, to) {
 }
 
 // The mixture point j was drawn from, as one ellipse (1 sigma) per component around the previous
-// point, its opacity the component's weight.
+// point, its opacity the component's weight (a component wider than a line height, the jump to
+// the next stroke, is left out: it would cover the writing).
 function drawDensity(c, view, d, j, b, k, l) {
   const s = j * d.stride, m = d.m, sx = view.scale?.x ?? 1, sy = view.scale?.y ?? 1;
   c.save();
@@ -58,6 +59,7 @@ function drawDensity(c, view, d, j, b, k, l) {
     const a = s1 * s1, cc = s2 * s2, bb = rho * s1 * s2;
     const mid = (a + cc) / 2, r = Math.hypot((a - cc) / 2, bb);
     const angle = 0.5 * Math.atan2(2 * bb, a - cc);
+    if (Math.sqrt(mid + r) > view.lh) continue;
     c.globalAlpha = Math.min(0.5, 0.6 * pi);
     c.beginPath();
     c.ellipse(b.ox + (l.x[j - 1] + mu1) * k, b.oy + (l.y[j - 1] + mu2) * k,
