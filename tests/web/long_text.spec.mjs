@@ -165,6 +165,32 @@ test('every line of a "Random" text keeps one hand: one preset, x-height and sla
   await page.close();
 });
 
+// The fixture model (random weights) attends erratically: its lines fail the check and are written
+// again, each attempt with the core's next seed, so the page still reproduces.
+test('a line that fails the check is written again with its next seed, reproducibly', { timeout: LONG }, async () => {
+  const fixture = readRequired(path.join(ROOT, 'tests/fixtures/synthesis_small.hwm'));
+  const runs = [];
+  for (let i = 0; i < 2; ++i) {
+    const page = await context.newPage();
+    page.errors = [];
+    page.on('pageerror', (e) => page.errors.push(e.message));
+    await page.route('**/models/fixture.hwm', (route) => route.fulfill({ status: 200, contentType: 'application/octet-stream', body: fixture }));
+    await page.goto(`${base}?model=models/fixture.hwm#speed=instant&seed=9&text=${encodeURIComponent('the cat sat on the mat and the dog ran far away from home again today')}`);
+    runs.push(await written(page, LONG));
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  }
+  const [a, b] = runs;
+  assert.equal(a.hand, null, 'the fixture has no presets');
+  assert.ok(a.lines.some((l) => l.attempts > 1), `some line was written again (${a.lines.map((l) => l.attempts)})`);
+  a.lines.forEach((l, i) => {
+    assert.ok(l.attempts >= 1 && l.attempts <= 4);
+    assert.equal(l.seed, 9 + 7919 * i + 104729 * (l.attempts - 1), 'the seed of the kept attempt (hw.lineSeed)');
+    if (l.attempts < 4) assert.ok(l.check.ok, 'only the last attempt may keep a failed check');
+  });
+  assert.deepEqual(b.lines.map((l) => [l.attempts, l.positions]), a.lines.map((l) => [l.attempts, l.positions]), 'the same page again');
+});
+
 // The downloads of the page export buttons, as text (PNG as bytes).
 async function download(page, id) {
   const [d] = await Promise.all([page.waitForEvent('download'), page.click(id)]);
