@@ -117,6 +117,7 @@ node-deps:
 test-web: node-deps
 	node --test tests/web/*.test.mjs
 	node --test tests/web/browser.spec.mjs tests/web/own.spec.mjs
+	node --test tests/web/long_text.spec.mjs
 # Steps per second of the WASM core in node (SIMD and scalar) on the default model as f32, f16 and
 # int8 files (JSON: $(BUILD)/bench-web.json); reports, never fails.
 bench-web: build web/dist/hw.mjs

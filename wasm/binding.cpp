@@ -136,6 +136,7 @@ public:
         opt.max_steps = static_cast<int>(number_or(opts, "maxSteps", 0.0));
         opt.greedy = opts["greedy"].isTrue();
         track_attention_ = opts["attention"].isTrue();
+        opt.diagnostics = track_diag_ = opts["diagnostics"].isTrue();
         Priming prime;
         const val strokes = opts["primeStrokes"];
         const bool primed = !strokes.isUndefined() && !strokes.isNull();
@@ -156,7 +157,7 @@ public:
     // character each was written at.
     int run(int n) {
         begin_run();
-        if (!gen_.done()) gen_.run(n, pts_, nullptr, track_attention_ ? &attention_ : nullptr);
+        if (!gen_.done()) gen_.run(n, pts_, track_diag_ ? &diag_ : nullptr, track_attention_ ? &attention_ : nullptr);
         return end_run();
     }
 
@@ -184,6 +185,7 @@ public:
     void begin_run() {
         pts_.clear();
         attention_.clear();
+        diag_.clear();
     }
 
     // After a run: the points in pts_ as points_ and positions_; returns how many.
@@ -201,6 +203,7 @@ public:
             positions_[3 * i + 1] = pen_.y;
             positions_[3 * i + 2] = p.pen_up;
         }
+        flatten_diagnostics();
         return static_cast<int>(pts_.size());
     }
     // Views of the last run's points: copy them (slice) before calling into the module again.
@@ -213,6 +216,13 @@ public:
         const Vector& p = gen_.state().phi;
         return val(emscripten::typed_memory_view(static_cast<size_t>(p.size()), p.data()));
     }
+
+    // With {diagnostics: true} (run() only; runTogether collects none): per point of the last run,
+    // diagnosticsStride() floats: [eos, pi (M), mu1 (M), mu2 (M), sigma1 (M), sigma2 (M), rho (M),
+    // phi (U: over text())], the biased mixture the point was drawn from (offsets in normalised
+    // units) and the window weights, for the page's live views.
+    val diagnostics() const { return view(diag_flat_); }
+    int diagnostics_stride() const { return diag_stride_; }
 
     bool done() const { return gen_.done(); }
     bool finished() const { return gen_.finished(); }
@@ -232,6 +242,17 @@ private:
         return v.isString() ? v.as<std::string>() : std::string();
     }
 
+    void flatten_diagnostics() {
+        diag_flat_.clear();
+        for (const StepDiagnostics& d : diag_) {
+            const Mixture& x = d.mixture;
+            diag_stride_ = static_cast<int>(1 + 6 * x.pi.size() + d.phi.size());
+            diag_flat_.push_back(x.eos);
+            for (const auto* v : {&x.pi, &x.mu1, &x.mu2, &x.sigma1, &x.sigma2, &x.rho, &d.phi})
+                diag_flat_.insert(diag_flat_.end(), v->begin(), v->end());
+        }
+    }
+
     const WasmModel* model_;
     Generator gen_;
     std::vector<Point> pts_;
@@ -240,6 +261,10 @@ private:
     std::vector<float> positions_;  // (x, y, pen_up) per point of the last run, data units
     std::vector<int> attention_;
     bool track_attention_ = false;
+    bool track_diag_ = false;
+    std::vector<StepDiagnostics> diag_;
+    std::vector<float> diag_flat_;  // diag_ flattened, diag_stride_ floats per point
+    int diag_stride_ = 0;
 };
 
 // Teacher-forced stepping for tests and diagnostics: feed given points, read the mixture.
@@ -300,6 +325,8 @@ EMSCRIPTEN_BINDINGS(hw_core) {
         .function("positions", &WasmGenerator::positions)
         .function("phi", &WasmGenerator::phi)
         .function("attention", &WasmGenerator::attention)
+        .function("diagnostics", &WasmGenerator::diagnostics)
+        .function("diagnosticsStride", &WasmGenerator::diagnostics_stride)
         .function("done", &WasmGenerator::done)
         .function("finished", &WasmGenerator::finished)
         .function("steps", &WasmGenerator::steps)

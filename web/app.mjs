@@ -2,12 +2,16 @@
 // drawing in lib/ink_canvas.mjs; this file wires the controls, the URL hash and the messages together.
 // The Model menu (lib/models_menu.mjs) picks a shipped network or the visitor's own file; the Style
 // menu holds the model's presets and the visitor's own hands (lib/own_styles.mjs, lib/hands_ui.mjs).
-import { loadModel, generate, loadStyles, prepareText, findStyle } from './lib/engine.mjs';
-import { InkView } from './lib/ink_canvas.mjs';
-import { planText, describeMarks, lineSeed, MAX_LINE_CHARS } from './lib/text.mjs';
+// Text is planned into lines for the canvas width and written in one hand (lib/long_text.mjs), with
+// the live views (lib/views.mjs) and the page exports (lib/export.mjs).
+import { loadModel, generate, loadStyles, findStyle } from './lib/engine.mjs';
+import { describeMarks, lineSeed, MAX_LINE_CHARS } from './lib/text.mjs';
 import { SHIPPED, DEFAULT_MODEL, LOCAL, shippedModel, fillModelMenu, showLocalModel, describeModel } from './lib/models_menu.mjs';
 import { OwnHands, OWN_PREFIX } from './lib/own_styles.mjs';
 import { setupHands } from './lib/hands_ui.mjs';
+import { PageInkView, planPage, writePage, handFor, pageWidth } from './lib/long_text.mjs';
+import { ViewPanel, bindViews } from './lib/views.mjs';
+import { bindExports } from './lib/export.mjs';
 
 const $ = (id) => document.getElementById(id);
 const el = {
@@ -29,7 +33,7 @@ const QUERY_MODEL = query.get('model');
 let model = QUERY_MODEL ? { name: 'link', url: QUERY_MODEL } : { name: DEFAULT_MODEL, url: shippedModel(DEFAULT_MODEL).file };
 const stylesUrl = (url) => `${url.replace(/\.hwm$/i, '')}.styles.json`;
 
-const view = new InkView(el.canvas, { maxLineChars: MAX_LINE_CHARS });
+const view = new PageInkView(el.canvas, { maxLineChars: MAX_LINE_CHARS });
 const hands = new OwnHands();
 let info = null;      // the model's info once loaded
 let styles = [];      // style presets (may be empty: only "random")
@@ -154,7 +158,6 @@ function showMarks(text, marks, extra = '') {
 
 // ---- writing ----
 let writing = 0;  // counts requests: a text preparation that answers after a newer request is dropped
-const prepare = (text) => prepareText(model.url, text);
 const writesText = () => info?.kind === 'synthesis';
 
 function cancel() {
@@ -174,11 +177,13 @@ async function write() {
   updateHash();
   if (!writesText()) {
     showMarks('', []);
-    return startWriting(s, ['']);  // an unconditional network: one line of ink, no text
+    // An unconditional network: one line of ink, no text.
+    const lines = [{ text: '', seed: lineSeed(s.seed, 0) }];
+    return startWriting(s, [''], { lines, width: pageWidth(el.canvas, info.lineHeight) });
   }
   let plan;
   try {
-    plan = await planText(s.text, prepare);
+    plan = await planLong(s.text, s.seed);
   } catch (e) {
     if (asked === writing) failed(e.message);
     return;
@@ -186,7 +191,7 @@ async function write() {
   if (asked !== writing) return;  // a newer request, or Stop, came first
   showMarks(s.text, plan.marks, plan.error);
   if (plan.error) return setState('refused', plan.error);
-  startWriting(s, plan.lines);
+  startWriting(s, plan.lines.map((l) => l.text), plan);
 }
 
 function failed(message) {
@@ -198,17 +203,20 @@ function failed(message) {
 }
 
 // Starts the worker on the planned lines; the pen follows as points arrive.
-function startWriting(s, texts) {
+function startWriting(s, texts, plan) {
   lastText = writesText() ? texts.join(' ') : 'handwriting-like scribble';
   el.canvas.setAttribute('aria-label', `Handwritten: ${lastText}`);
+  view.setPage({ width: plan.width, spacing: pageSpacing(), lines: plan.lines });
   view.reset(texts.length);
   el.svg.disabled = el.png.disabled = true;
   el.stop.disabled = false;
-  const lines = texts.map((text, i) => ({ text, seed: lineSeed(s.seed, i) }));
-  const style = styleOf(s.style);
+  const lines = plan.lines;
+  // An own hand as chosen; a preset by its name; "random": one preset, drawn by the seed, for the whole text.
+  const style = s.style.startsWith(OWN_PREFIX) ? styleOf(s.style) : handFor(styles, s.style, s.seed);
   setState('writing', lines.length > 1 ? `Writing line 1 of ${lines.length}…` : 'Writing…');
   el.attention.textContent = '';
-  const current = generate(model.url, { lines, bias: s.bias, style, attention: writesText() }, follow(lines));
+  const current = writesText() ? writeLong(s, plan, style, follow(lines))
+    : generate(model.url, { lines, bias: s.bias, style, attention: false }, follow(lines));
   job = current;
   view.onDrawn = () => {
     if (job && job !== current) return;
@@ -327,6 +335,7 @@ async function useModel(next, { styleFile = true } = {}) {
   info = nextInfo;
   showError('');
   view.setModel({ lineHeight: info.lineHeight, pointsPerSecond: info.pointsPerSecond, maxLineChars: MAX_LINE_CHARS });
+  view.scale = { x: info.scaleX, y: info.scaleY };
   styles = await stylesPromise;
   fillStyles();
   selectWantedStyle();
@@ -402,7 +411,7 @@ el.text.addEventListener('input', async () => {
   if (!info) return;
   const asked = ++previewing;
   const text = el.text.value;
-  const plan = await planText(text, prepare).catch(() => null);
+  const plan = await planLong(text, 0).catch(() => null);
   if (plan && asked === previewing) showMarks(text, plan.marks, plan.error);
 });
 el.stop.addEventListener('click', stop);
@@ -479,5 +488,37 @@ const handsUi = setupHands(el, {
   },
   alphabet: () => (info?.kind === 'synthesis' ? info.alphabet : ''),
 });
+
+// ---- long text, live views and page exports (issue #13: lib/long_text.mjs, views.mjs, export.mjs) ----
+const panel = new ViewPanel($('views-panel'));
+const views = bindViews($('views'), view, panel, () => refreshPanel());
+let lastPage = null;  // the last written page ({lines, placed, hand}); also el.canvas.longText for tests
+const pageSpacing = () => 2.2 * (Number($('line-spacing').value) > 0 ? Number($('line-spacing').value) : 1);
+
+function refreshPanel() {
+  const i = Math.min(view.cursor.line, view.lines.length - 1);
+  panel.draw(i >= 0 ? view.diagnostics(i) : null, view.cursor.index, view.lineTexts?.[i] ?? '');
+}
+view.onPanel = refreshPanel;
+
+async function planLong(text, seed) {
+  const width = pageWidth(el.canvas, info.lineHeight);
+  return { ...(await planPage(model.url, text, { width, lineHeight: info.lineHeight, seed })), width };
+}
+
+function writeLong(s, plan, style, callbacks) {
+  lastPage = el.canvas.longText = null;
+  view.lineTexts = plan.lines.map((l) => l.text);
+  const request = { lines: plan.lines, style, bias: s.bias, width: plan.width, spacing: pageSpacing(),
+    align: $('align').value, diagnostics: views.wanted() };
+  return writePage(model.url, request, view, { ...callbacks, onDone: (page) => {
+    lastPage = el.canvas.longText = page;
+    callbacks.onDone();
+  } });
+}
+
+for (const input of [$('align'), $('line-spacing')]) input.addEventListener('change', () => info && write());
+bindExports($('page-export'), () => lastPage && { placed: lastPage.placed, lineHeight: info.lineHeight, title: lastText, colour: el.color.value },
+  (message) => { $('export-status').textContent = message; });
 
 start();

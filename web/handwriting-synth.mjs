@@ -2,7 +2,8 @@
 // text by hand when the element scrolls into view. One <script type="module"> tag loads it; the
 // model (models/default.hwm beside this file, or the `model` attribute) is fetched only when the
 // first element becomes visible, and every element on the page shares one worker and one model.
-// Attributes: text, bias (legibility, default 0.75), hand (a style of the model's .styles.json,
+// Attributes: text (or the element's text content; up to 2,000 characters, word-wrapped to the
+// element's width, in one hand: lib/long_text.mjs), align (left, centre, justify), line-spacing, bias (legibility, default 0.75), hand (a style of the model's .styles.json,
 // by name or font, or "random"; an unknown one is reported and writes in a random hand), seed
 // (default 1), speed (multiple of real time, or "instant"), color (default: the surrounding text
 // colour), stroke-width (CSS px), model (URL of a .hwm; only on the page's origin unless the
@@ -11,10 +12,10 @@
 // model; it wins over hand).
 // Events: `written` ({lines, points}) when the ink is drawn; `error` (detail: the message) when
 // loading or writing fails, which ends in data-state="error" and never fires `written`.
-import { loadModel, generate, loadStyles, prepareText, findStyle, modelUrl } from './lib/engine.mjs';
+import { loadModel, generate, loadStyles, findStyle, modelUrl } from './lib/engine.mjs';
 import { parseInkJsonl } from './lib/ink_jsonl.mjs';
-import { InkView } from './lib/ink_canvas.mjs';
-import { planText, lineSeed, describeMarks, MAX_LINE_CHARS } from './lib/text.mjs';
+import { lineSeed, describeMarks, MAX_LINE_CHARS } from './lib/text.mjs';
+import { PageInkView, planPage, writePage, handFor, pageWidth, DEFAULT_SPACING } from './lib/long_text.mjs';
 
 const DEFAULT_MODEL = new URL('models/default.hwm', import.meta.url).href;
 
@@ -60,7 +61,7 @@ function reducedMotion() {
 
 class HandwritingSynth extends HTMLElement {
   static get observedAttributes() {
-    return ['text', 'bias', 'hand', 'hand-ink', 'seed', 'speed', 'color', 'stroke-width', 'model', 'allow-cross-origin'];
+    return ['text', 'align', 'line-spacing', 'bias', 'hand', 'hand-ink', 'seed', 'speed', 'color', 'stroke-width', 'model', 'allow-cross-origin'];
   }
 
   constructor() {
@@ -70,7 +71,7 @@ class HandwritingSynth extends HTMLElement {
     this.canvas = root.querySelector('canvas');
     this.msg = root.querySelector('.msg');
     this.bar = root.querySelector('.bar');
-    this.view = new InkView(this.canvas, { maxLineChars: MAX_LINE_CHARS });
+    this.view = new PageInkView(this.canvas, { maxLineChars: MAX_LINE_CHARS });
     this.view.minHeight = 48;
     this.visible = false;
     this.job = null;
@@ -108,7 +109,12 @@ class HandwritingSynth extends HTMLElement {
   }
 
   label() {
-    this.canvas.setAttribute('aria-label', this.getAttribute('text') || 'handwriting');
+    this.canvas.setAttribute('aria-label', this.text() || 'handwriting');
+  }
+
+  // The text to write: the text attribute, or the element's own text content.
+  text() {
+    return this.getAttribute('text') ?? this.textContent.trim();
   }
 
   status(message) {
@@ -138,8 +144,9 @@ class HandwritingSynth extends HTMLElement {
           return null;
         });
       }
-      plan = info.kind === 'synthesis' ? await planText(this.getAttribute('text') || '', (text) => prepareText(url, text))
-        : { lines: [''], marks: [], error: '' };  // a network that writes without text
+      const width = pageWidth(this.canvas, info.lineHeight);
+      plan = info.kind === 'synthesis' ? { ...(await planPage(url, this.text(), { width, lineHeight: info.lineHeight, seed: this.seed() })), width }
+        : { lines: [{ text: '', seed: lineSeed(this.seed(), 0) }], marks: [], error: '', width };  // a network that writes without text
     } catch (e) {
       if (asked === this.writes) this.fail(`Handwriting unavailable: ${e.message}`, e.message);
       return;
@@ -149,6 +156,11 @@ class HandwritingSynth extends HTMLElement {
 
   // Every failure ends here: the `error` state and one `error` event (detail: the message), never
   // `done` or `written`, whatever frames of the ink drawn so far are still to come.
+  seed() {
+    const s = parseFloat(this.getAttribute('seed'));
+    return (Number.isFinite(s) ? s : 1) >>> 0;
+  }
+
   fail(shown, message) {
     this.view.onDrawn = null;
     this.bar.style.width = '0';
@@ -164,22 +176,27 @@ class HandwritingSynth extends HTMLElement {
       return;
     }
     const found = handInk || handInkError ? { style: handInk, error: handInkError } : findStyle(styles, this.getAttribute('hand'));
-    const { style, error: handError } = found;
+    const { error: handError } = found;
+    const style = found.style ?? handFor(styles, 'random', this.seed());  // one hand for the whole text
     this.status([describeMarks(plan.marks), handError].filter(Boolean).join(' '));
     const number = (name, fallback) => (Number.isFinite(parseFloat(this.getAttribute(name))) ? parseFloat(this.getAttribute(name)) : fallback);
     const speed = this.getAttribute('speed');
-    const seed = number('seed', 1) >>> 0;
     this.view.setModel({ lineHeight: info.lineHeight, pointsPerSecond: info.pointsPerSecond, maxLineChars: MAX_LINE_CHARS });
     this.view.setStyle({ color: this.getAttribute('color') || getComputedStyle(this).color || '#222', width: number('stroke-width', 2) });
     const instant = reducedMotion() || speed === 'instant';
     this.view.setSpeed(instant ? Infinity : number('speed', 1) > 0 ? number('speed', 1) : 1);
     this.dataset.pen = instant ? 'instant' : 'animated';  // how it draws, for styling and tests
+    const spacing = DEFAULT_SPACING * (number('line-spacing', 1) > 0 ? number('line-spacing', 1) : 1);
+    this.view.setPage({ width: plan.width, spacing, lines: plan.lines });
     this.view.reset(plan.lines.length);
     this.dataset.state = 'writing';
-    const lines = plan.lines.map((t, i) => ({ text: t, seed: lineSeed(seed, i) }));
+    const lines = plan.lines;
     this.job?.cancel();  // one generation per element: write() drops stale requests, and this holds anyway
     let done = 0;
-    const job = generate(url, { lines, bias: number('bias', 0.75), style }, {
+    const request = { lines, bias: number('bias', 0.75), style, width: plan.width, spacing, align: this.getAttribute('align') || 'left' };
+    const run = (callbacks) => (info.kind === 'synthesis' ? writePage(url, request, this.view, callbacks)
+      : generate(url, { lines, bias: request.bias, style, attention: false }, callbacks));  // writes without text
+    const job = run({
       onPoints: (d) => {
         this.view.addPoints(d.line, d.positions);
         this.bar.style.width = `${50 + (50 * (done + d.steps / Math.max(1, d.maxSteps))) / lines.length}%`;

@@ -137,10 +137,10 @@ test('unknown characters are highlighted and replaced or skipped; over-long text
     assert.match(await page.textContent('#marks'), /replaced .H. with .h.; skipped .\u00f6./);
   }
   await page.screenshot({ path: path.join(SHOTS, 'unknown-chars.png') });
-  await page.fill('#text', 'word '.repeat(200));
+  await page.fill('#text', 'word '.repeat(401));
   await page.click('#write');
   await waitState(page, ['refused']);
-  assert.match(await page.textContent('#marks'), /limit is 600/);
+  assert.match(await page.textContent('#marks'), /limit is 2000/);
   assert.deepEqual(page.errors, []);
   await page.close();
 });

@@ -130,6 +130,17 @@ export function prepareText(url, text) {
   });
 }
 
+// The core's long-text layout in the worker (op 'plan', 'check' or 'place'; see worker.mjs):
+// resolves with its result.
+export function layout(url, op, args) {
+  const key = new URL(url, document.baseURI).href;
+  const request = nextRequest++;
+  return new Promise((resolve, reject) => {
+    requests.set(request, { resolve, reject });
+    getWorker().postMessage({ type: 'layout', request, key, op, args });
+  });
+}
+
 // Loads a style file ({styles: [{name, text, strokes}]}); a missing or broken file gives [], and
 // so does one on another origin (not fetched) unless options.allowCrossOrigin.
 const styleFiles = new Map();

@@ -7,21 +7,28 @@
 //                                            fetch in mode same-origin, redirects included)
 //   {type: 'generate', job, key, lines: [{text, seed}] (prepared text: an unknown character is
 //    an error), bias, style: {text, strokes} (a preset, strokes as in its file) | null,
-//    greedy, maxSteps, chunk, attention, together}
+//    greedy, maxSteps, chunk, attention, together, diagnostics}
 //    together: all lines are written at once, their network steps taken together (hw.runTogether:
 //    one pass over the weights per step for all lines; each line's points are the bits it gets
 //    alone). Every line's 'line' message comes first, then 'points' and 'line-end' of the lines
 //    interleave; without it the lines are written one after another.
 //   {type: 'cancel', job}
+//    diagnostics: each point's mixture and window weights are sent too (for the live views); those
+//    lines step on their own (run), as runTogether collects none.
 //   {type: 'prepare', request, key, text}   typed text through the core's Model.prepareText
+//   {type: 'layout', request, key, op, args}   the core's long-text layout (shared/layout.h):
+//    op 'plan' args {text, width, advance, seed, attempts}: hw.planLines, each line with its seeds
+//    (hw.lineSeed per attempt); op 'check' args {text, offset, peaks, finished}: hw.checkLine;
+//    op 'place' args {lines: [{text, paragraph, paragraphEnd, positions, attention}], opts}: hw.placeLines
 // Replies (worker -> main):
 //   {type: 'load-progress', key, loaded, total}  {type: 'loaded', key, info}  {type: 'load-error', key, message}
 //   {type: 'line', job, line, text, maxSteps}   a line starts (text: with the priming text)
 //   {type: 'points', job, line, positions (Float32Array of x, y, pen lifted: the pen's position in
 //    data units from the start of the line, computed by the core), steps, maxSteps,
-//    attention (Int32Array: text index the window peaked at per point; when asked for)}
+//    attention (Int32Array: text index the window peaked at per point; when asked for),
+//    diagnostics (Float32Array, diagStride floats per point: Generator.diagnostics(); when asked for)}
 //   {type: 'line-end', job, line, finished, steps}   {type: 'done', job}   {type: 'error', job, message}
-//   {type: 'prepared', request, result: {text, marks, error}}   {type: 'error', request, message}
+//   {type: 'prepared', request, result: {text, marks, error}}   {type: 'laid-out', request, result}   {type: 'error', request, message}
 //   {type: 'unloaded', key}   the model's module failed (a WASM abort): load it again to use it
 import { ModelStore, CoreError } from './model_store.mjs';
 
@@ -115,7 +122,7 @@ function moduleFailed(hw) {
 function modelInfo(m) {
   const header = JSON.parse(m.headerJson());
   return {
-    kind: m.kind(), alphabet: m.alphabet(), lineHeight: m.lineHeight(),
+    kind: m.kind(), alphabet: m.alphabet(), lineHeight: m.lineHeight(), scaleX: m.scaleX(), scaleY: m.scaleY(),
     maxStepsPerChar: m.maxStepsPerChar(), maxTextChars: m.maxTextChars(),
     pointsPerSecond: Number(header.meta?.points_per_second) || 0, header,
   };
@@ -143,7 +150,7 @@ async function onGenerate(req) {
 function startLine(j, line) {
   const { text, seed } = j.req.lines[line];
   const g = new j.hw.Generator(j.model);
-  const opts = { bias: j.req.bias, seed, greedy: !!j.req.greedy, attention: !!j.req.attention };
+  const opts = { bias: j.req.bias, seed, greedy: !!j.req.greedy, attention: !!j.req.attention, diagnostics: !!j.req.diagnostics };
   if (j.req.maxSteps) opts.maxSteps = j.req.maxSteps;
   if (j.req.style) Object.assign(opts, { primeStrokes: j.req.style.strokes, primeText: j.req.style.text });
   const err = g.start(text, opts);
@@ -164,7 +171,8 @@ function postRun(j, line, g) {
   const positions = g.positions().slice();  // copy out of WASM memory before anything else runs
   const msg = { type: 'points', job: j.req.job, line, positions, steps: g.steps(), maxSteps: g.maxSteps() };
   if (j.req.attention) msg.attention = g.attention().slice();
-  postMessage(msg, msg.attention ? [positions.buffer, msg.attention.buffer] : [positions.buffer]);
+  if (j.req.diagnostics) Object.assign(msg, { diagnostics: g.diagnostics().slice(), diagStride: g.diagnosticsStride() });
+  postMessage(msg, [positions.buffer, msg.attention?.buffer, msg.diagnostics?.buffer].filter(Boolean));
   if (!g.done()) return false;
   postMessage({ type: 'line-end', job: j.req.job, line, finished: g.finished(), steps: g.steps() });
   return true;
@@ -191,8 +199,9 @@ function runChunk(j) {
 
 function runTogetherChunk(j) {
   if (j.runs === 0) j.req.lines.forEach((_, i) => j.gens.push(Object.assign(startLine(j, i), { line: i })));
-  const live = j.gens;
-  j.hw.runTogether(live, chunkSize(j, j.runs++));
+  const live = j.gens, n = chunkSize(j, j.runs++);
+  if (j.req.diagnostics) live.forEach((g) => g.run(n));  // diagnostics: each on its own
+  else j.hw.runTogether(live, n);
   j.gens = live.filter((g) => {
     if (!postRun(j, g.line, g)) return true;
     g.delete();
@@ -248,11 +257,43 @@ async function onPrepare({ request, key, text }) {
   }
 }
 
+// A line's positions (x, y, pen lifted; data units from its start, as 'points' sends them) as the
+// generator's offsets (dx, dy, pen lifted; normalised), which placeLines reads.
+function offsets(positions, model) {
+  const out = new Float32Array(positions.length), sx = model.scaleX(), sy = model.scaleY();
+  for (let i = 0; i + 2 < positions.length; i += 3) {
+    out[i] = (positions[i] - (i ? positions[i - 3] : 0)) / sx;
+    out[i + 1] = (positions[i + 1] - (i ? positions[i - 2] : 0)) / sy;
+    out[i + 2] = positions[i + 2];
+  }
+  return out;
+}
+
+// The core's long-text layout for the page and the widget (lib/long_text.mjs).
+async function onLayout({ request, key, op, args }) {
+  try {
+    const { hw, model } = await (models.get(key) ?? Promise.reject(new Error('model not loaded')));
+    let result;
+    if (op === 'plan') {
+      result = hw.planLines(args.text, { width: args.width, advance: args.advance });
+      result.lines.forEach((l, i) => {
+        l.seeds = Array.from({ length: args.attempts }, (_, a) => hw.lineSeed(args.seed, i, a));
+      });
+    } else if (op === 'check') result = hw.checkLine(args.text, args.offset, args.peaks, !!args.finished);
+    else if (op === 'place') result = hw.placeLines(model, args.lines.map((l) => ({ ...l, points: offsets(l.positions, model) })), args.opts);
+    else throw new Error(`unknown layout operation ${op}`);
+    postMessage({ type: 'laid-out', request, result });
+  } catch (e) {
+    postMessage({ type: 'error', request, message: e.message || String(e) });
+  }
+}
+
 const pending = new Map();  // generate requests waiting for their model, by job id
 
 self.onmessage = ({ data }) => {
   if (data.type === 'load') onLoad(data);
   else if (data.type === 'prepare') onPrepare(data);
+  else if (data.type === 'layout') onLayout(data);
   else if (data.type === 'generate') {
     pending.set(data.job, data);
     onGenerate(data)
