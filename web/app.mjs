@@ -491,7 +491,8 @@ const handsUi = setupHands(el, {
 
 // ---- long text, live views and page exports (issue #13: lib/long_text.mjs, views.mjs, export.mjs) ----
 const panel = new ViewPanel($('views-panel'));
-const views = bindViews($('views'), view, panel, () => refreshPanel());
+let drawnWithDiagnostics = false;  // the drawing on the canvas carries what the views show
+const views = bindViews($('views'), view, panel, () => refreshPanel(), () => info && !drawnWithDiagnostics && write());
 let lastPage = null;  // the last written page ({lines, placed, hand}); also el.canvas.longText for tests
 const pageSpacing = () => 2.2 * (Number($('line-spacing').value) > 0 ? Number($('line-spacing').value) : 1);
 
@@ -511,6 +512,7 @@ function writeLong(s, plan, style, callbacks) {
   view.lineTexts = plan.lines.map((l) => l.text);
   const request = { lines: plan.lines, style, bias: s.bias, width: plan.width, spacing: pageSpacing(),
     align: $('align').value, diagnostics: views.wanted() };
+  drawnWithDiagnostics = request.diagnostics;
   return writePage(model.url, request, view, { ...callbacks, onDone: (page) => {
     lastPage = el.canvas.longText = page;
     callbacks.onDone();

@@ -291,6 +291,20 @@ test('the live views render while the page writes and switch off again; a full l
   await page.close();
 });
 
+test('a view switched on after the text was written without them writes it again with the data, the same strokes', { timeout: LONG }, async () => {
+  const page = await open('#speed=instant&text=Views%20on%20later&seed=4');
+  const plain = await written(page);
+  assert.equal((await pixels(page, 'views-panel')).hidden, true);
+  await page.evaluate(() => { document.getElementById('ink').longText = null; });
+  await page.check('[data-view="heatmap"]');
+  const again = await written(page);
+  assert.deepEqual(again.lines.map((l) => l.positions), plain.lines.map((l) => l.positions), 'the same seeds write the same strokes');
+  const panel = await pixels(page, 'views-panel');
+  assert.ok(!panel.hidden && panel.n > 2000, `the heatmap shows the rewritten text (${panel.n} pixels)`);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test('the widget writes its long text content in lines to its width, in one hand', { timeout: 120000 }, async () => {
   const page = await open('#speed=instant&text=x');
   await written(page);

@@ -130,9 +130,13 @@ function heat(x, box, t, n, value, labels = '') {
 
 // Wires the view switches (inputs named after VIEWS inside `root`) to the ink and the panel;
 // `refresh()` redraws the panel. Returns {wanted(): any view on}.
-export function bindViews(root, view, panel, refresh) {
+// `needData` is called when a view is switched on: a drawing written without the per-point
+// diagnostics has nothing to show, and the page writes it again with them (the same seeds give
+// the same strokes).
+export function bindViews(root, view, panel, refresh, needData = () => {}) {
   const boxes = [...root.querySelectorAll('input[data-view]')];
-  const sync = () => {
+  const sync = (e) => {
+    if (e?.target?.checked) needData();
     view.views = new Set(boxes.filter((b) => b.checked).map((b) => b.dataset.view));
     panel.views = view.views;
     view.dirty = true;
