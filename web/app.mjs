@@ -11,7 +11,7 @@ import { OwnHands, OWN_PREFIX } from './lib/own_styles.mjs';
 import { setupHands } from './lib/hands_ui.mjs';
 import { PageInkView, planPage, writePage, handFor, pageWidth } from './lib/long_text.mjs';
 import { ViewPanel, bindViews } from './lib/views.mjs';
-import { bindExports } from './lib/export.mjs';
+import { bindExports, saveBlob as download } from './lib/export.mjs';
 
 const $ = (id) => document.getElementById(id);
 const el = {
@@ -282,15 +282,6 @@ function stop() {
 }
 
 // ---- downloads ----
-function download(blob, name) {
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(blob);
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(a.href), 10000);
-}
 
 async function copyLink() {
   updateHash();

@@ -4,41 +4,22 @@
 // blog example, and a broken model shows the reader's message. Screenshots go to build/screenshots/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { execSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, FIXTURES, readRequired, loadModule, loadModel, generate } from './wasm_util.mjs';
 import { rebuildHwm, deepHeader } from './hwm_craft.mjs';
+import { CHROMIUM, SHOTS, serveWeb, launchChromium } from './browser_util.mjs';
 
-const SHOTS = path.join(ROOT, 'build/screenshots');
-const CHROMIUM = '/usr/bin/chromium';
 const servers = [];
 let base, otherBase, context, profile;
 
-async function playwright() {
-  if (!existsSync(path.join(ROOT, 'node_modules/playwright-core'))) {
-    execSync('npm ci --no-audit --no-fund', { cwd: ROOT, stdio: 'inherit' });
-  }
-  return import('playwright-core');
-}
-
-// Starts tools/serve.mjs on a free port and resolves with its URL. Two run: the pages' origin
-// (`base`) and `otherBase`, the same files on another port: another origin.
-function serve() {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [path.join(ROOT, 'tools/serve.mjs'), path.join(ROOT, 'web')], {
-      env: { ...process.env, PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    servers.push(proc);
-    let out = '';
-    proc.stdout.on('data', (b) => {
-      out += b;
-      const m = out.match(/http:\/\/127\.0\.0\.1:\d+\//);
-      if (m) resolve(m[0]);
-    });
-    proc.on('exit', (code) => reject(new Error(`server exited (${code})`)));
-  });
+// Two servers run: the pages' origin (`base`) and `otherBase`, the same files on another port:
+// another origin.
+async function serve() {
+  const { url, proc } = await serveWeb();
+  servers.push(proc);
+  return url;
 }
 
 before(async () => {
@@ -47,19 +28,10 @@ before(async () => {
   readRequired(path.join(ROOT, 'web/models/default.hwm'));
   readRequired(CHROMIUM);
   mkdirSync(SHOTS, { recursive: true });
-  const { chromium } = await playwright();
+  if (!existsSync(path.join(ROOT, 'node_modules/playwright-core'))) execSync('npm ci --no-audit --no-fund', { cwd: ROOT, stdio: 'inherit' });
   base = await serve();
   otherBase = await serve();
-  profile = mkdtempSync(path.join(os.tmpdir(), 'hw-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1200, height: 860 },
-    deviceScaleFactor: 2,
-    acceptDownloads: true,
-  });
+  ({ context, profile } = await launchChromium('hw-chromium-', { viewport: { width: 1200, height: 860 }, deviceScaleFactor: 2 }));
 });
 
 after(async () => {

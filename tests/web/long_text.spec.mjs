@@ -6,47 +6,24 @@
 // Screenshots go to build/screenshots/ (page-letter.png: the letter with the views on).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, readRequired } from './wasm_util.mjs';
+import { CHROMIUM, SHOTS, serveWeb, launchChromium } from './browser_util.mjs';
 
-const SHOTS = path.join(ROOT, 'build/screenshots');
-const CHROMIUM = '/usr/bin/chromium';
 const LETTER = readRequired(path.join(ROOT, 'tests/fixtures/letter.txt')).toString('utf8');
 const LONG = 300000;  // ms: 2,000 characters on two shared cores
 let server, base, context, profile, letter;  // letter: the page after writing LETTER
-
-function serve() {
-  return new Promise((resolve, reject) => {
-    server = spawn(process.execPath, [path.join(ROOT, 'tools/serve.mjs'), path.join(ROOT, 'web')], {
-      env: { ...process.env, PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    server.stdout.on('data', (b) => {
-      out += b;
-      const m = out.match(/http:\/\/127\.0\.0\.1:\d+\//);
-      if (m) resolve(m[0]);
-    });
-    server.on('exit', (code) => reject(new Error(`server exited (${code})`)));
-  });
-}
 
 before(async () => {
   for (const f of ['web/dist/hw.mjs', 'web/dist/hw.wasm', 'web/models/default.hwm', 'web/models/default.styles.json']) readRequired(path.join(ROOT, f));
   readRequired(CHROMIUM);
   assert.equal([...LETTER].length, 2000, 'the fixture letter has 2,000 characters');
   mkdirSync(SHOTS, { recursive: true });
-  const { chromium } = await import('playwright-core');
-  base = await serve();
-  profile = mkdtempSync(path.join(os.tmpdir(), 'hw-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM, headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1200, height: 860 }, deviceScaleFactor: 1, acceptDownloads: true,
-  });
+  let proc;
+  ({ url: base, proc } = await serveWeb());
+  server = proc;
+  ({ context, profile } = await launchChromium('hw-chromium-', { viewport: { width: 1200, height: 860 }, deviceScaleFactor: 1 }));
 });
 
 after(async () => {

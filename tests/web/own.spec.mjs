@@ -6,31 +6,15 @@
 // their own time stamps), tracing the strokes of a style preset.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT, FIXTURES, readRequired } from './wasm_util.mjs';
+import { CHROMIUM, SHOTS, serveWeb, launchChromium } from './browser_util.mjs';
 
-const SHOTS = path.join(ROOT, 'build/screenshots');
-const CHROMIUM = '/usr/bin/chromium';
 const HW_TRAIN = path.join(ROOT, 'build/bin/hw-train');
 let base, context, profile, server, tmp;
-
-function serve() {
-  return new Promise((resolve, reject) => {
-    server = spawn(process.execPath, [path.join(ROOT, 'tools/serve.mjs'), path.join(ROOT, 'web')], {
-      env: { ...process.env, PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    server.stdout.on('data', (b) => {
-      out += b;
-      const m = out.match(/http:\/\/127\.0\.0\.1:\d+\//);
-      if (m) resolve(m[0]);
-    });
-    server.on('exit', (code) => reject(new Error(`server exited (${code})`)));
-  });
-}
 
 before(async () => {
   for (const f of ['web/dist/hw.mjs', 'web/dist/hw.wasm', 'web/models/default.hwm', 'web/models/scribble.hwm',
@@ -38,18 +22,11 @@ before(async () => {
   readRequired(CHROMIUM);
   readRequired(HW_TRAIN);
   mkdirSync(SHOTS, { recursive: true });
-  const { chromium } = await import('playwright-core');
-  base = await serve();
-  profile = mkdtempSync(path.join(os.tmpdir(), 'hw-chromium-own-'));
+  let proc;
+  ({ url: base, proc } = await serveWeb());
+  server = proc;
+  ({ context, profile } = await launchChromium('hw-chromium-own-', { viewport: { width: 1200, height: 900 } }));
   tmp = mkdtempSync(path.join(os.tmpdir(), 'hw-own-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1200, height: 900 },
-    acceptDownloads: true,
-  });
 });
 
 after(async () => {

@@ -5,15 +5,10 @@
 import { InkRecorder } from './recorder.mjs';
 import { OWN_PREFIX } from './own_styles.mjs';
 import { promptAt } from './prompts.mjs';
+import { saveBlob } from './export.mjs';
 
 export function downloadText(text, name, type = 'application/jsonl') {
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(new Blob([text], { type }));
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+  saveBlob(new Blob([text], { type }), name);
 }
 
 const fileName = (name) => `${name.replace(/[^\p{L}\p{N}._-]+/gu, '-').replace(/^-+|-+$/g, '') || 'hand'}.jsonl`;
