@@ -5,7 +5,7 @@
 // Text is planned into lines for the canvas width and written in one hand (lib/long_text.mjs), with
 // the live views (lib/views.mjs) and the page exports (lib/export.mjs).
 import { loadModel, generate, loadStyles, findStyle } from './lib/engine.mjs';
-import { describeMarks, lineSeed, MAX_LINE_CHARS } from './lib/text.mjs';
+import { describeMarks, MAX_LINE_CHARS } from './lib/text.mjs';
 import { SHIPPED, DEFAULT_MODEL, LOCAL, shippedModel, fillModelMenu, showLocalModel, describeModel } from './lib/models_menu.mjs';
 import { OwnHands, OWN_PREFIX } from './lib/own_styles.mjs';
 import { setupHands } from './lib/hands_ui.mjs';
@@ -178,7 +178,7 @@ async function write() {
   if (!writesText()) {
     showMarks('', []);
     // An unconditional network: one line of ink, no text.
-    const lines = [{ text: '', seed: lineSeed(s.seed, 0) }];
+    const lines = [{ text: '', seed: s.seed >>> 0 }];
     return startWriting(s, [''], { lines, width: pageWidth(el.canvas, info.lineHeight) });
   }
   let plan;

@@ -14,7 +14,7 @@
 // loading or writing fails, which ends in data-state="error" and never fires `written`.
 import { loadModel, generate, loadStyles, findStyle, modelUrl } from './lib/engine.mjs';
 import { parseInkJsonl } from './lib/ink_jsonl.mjs';
-import { lineSeed, describeMarks, MAX_LINE_CHARS } from './lib/text.mjs';
+import { describeMarks, MAX_LINE_CHARS } from './lib/text.mjs';
 import { PageInkView, planPage, writePage, handFor, pageWidth, DEFAULT_SPACING } from './lib/long_text.mjs';
 
 const DEFAULT_MODEL = new URL('models/default.hwm', import.meta.url).href;
@@ -146,7 +146,7 @@ class HandwritingSynth extends HTMLElement {
       }
       const width = pageWidth(this.canvas, info.lineHeight);
       plan = info.kind === 'synthesis' ? { ...(await planPage(url, this.text(), { width, lineHeight: info.lineHeight, seed: this.seed() })), width }
-        : { lines: [{ text: '', seed: lineSeed(this.seed(), 0) }], marks: [], error: '', width };  // a network that writes without text
+        : { lines: [{ text: '', seed: this.seed() >>> 0 }], marks: [], error: '', width };  // a network that writes without text
     } catch (e) {
       if (asked === this.writes) this.fail(`Handwriting unavailable: ${e.message}`, e.message);
       return;

@@ -6,7 +6,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { loadModule, loadModel, readRequired, FIXTURES, ROOT } from './wasm_util.mjs';
-import { wrapLines, lineSeed, planText, MAX_TEXT_CHARS } from '../../web/lib/text.mjs';
 
 let hwModule = null;
 const core = async () => (hwModule ??= await loadModule('hw'));
@@ -58,35 +57,6 @@ test('prepared text is text the generator accepts (which refuses what the model 
   assert.equal(g.start(prepared.text, { seed: 1 }), '');
   assert.equal(g.text(), prepared.text);
   g.delete();
-});
-
-test('planText: the core prepares, the page wraps and refuses what it cannot write', async () => {
-  const m = await fixtureModel();
-  const prepare = async (text) => m.prepareText(text);
-  const plan = await planText('Hello w\u00f6rld\nthe quick brown fox jumps', prepare, 12);
-  assert.deepEqual(plan.lines, ['hello wrld', 'the quick', 'brown fox', 'jumps']);
-  assert.deepEqual(plan.marks.map((k) => [k.index, k.action]), [[0, 'replaced'], [7, 'skipped']]);
-  assert.equal(plan.error, '');
-  let asked = false;
-  const tooLong = await planText('a'.repeat(MAX_TEXT_CHARS + 1), async (t) => (asked = true) && m.prepareText(t));
-  assert.match(tooLong.error, /limit is 600/);
-  assert.equal(asked, false, 'over-long text is refused before the core is asked');
-  assert.match((await planText('###', prepare)).error, /Nothing to write/);
-  assert.match((await planText('x', async () => ({ text: '', marks: [], error: 'text: invalid' }))).error, /invalid/);
-});
-
-test('wrapping: whole words, at most N characters, explicit newlines kept, long words cut', () => {
-  assert.deepEqual(wrapLines('the quick brown fox jumps', 10), ['the quick', 'brown fox', 'jumps']);
-  assert.deepEqual(wrapLines('a\n\nb  c', 10), ['a', 'b c']);
-  assert.deepEqual(wrapLines('abcdefghijkl xy', 5), ['abcde', 'fghij', 'kl xy']);
-  for (const line of wrapLines('lorem ipsum dolor sit amet '.repeat(10))) assert.ok(line.length <= 40);
-});
-
-test('line seeds: line 0 is the seed itself, others differ and stay 32-bit', () => {
-  assert.equal(lineSeed(7, 0), 7);
-  const seeds = new Set([0, 1, 2, 3, 4].map((i) => lineSeed(7, i)));
-  assert.equal(seeds.size, 5);
-  for (const s of seeds) assert.ok(Number.isInteger(s) && s >= 0 && s < 2 ** 32);
 });
 
 test('hand names: a preset by full name or font in any case, "random" or none picks none, unknown names are reported', async () => {
