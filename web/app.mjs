@@ -60,7 +60,28 @@ function settings() {
   };
   // A link names a shipped model by its short name; the default and a local file are not named.
   if (shippedModel(model.name) && model.name !== DEFAULT_MODEL) s.model = model.name;
+  // The page's layout and views, when not the defaults.
+  if ($('align').value !== 'left') s.align = $('align').value;
+  if (Number($('line-spacing').value) !== 1) s.spacing = Number($('line-spacing').value);
+  const on = viewBoxes().filter((b) => b.checked).map((b) => b.dataset.view);
+  if (on.length) s.views = on.join(',');
   return s;
+}
+
+const viewBoxes = () => [...document.querySelectorAll('input[data-view]')];
+
+// Alignment, line spacing and the views a link names (unknown values are ignored).
+function applyLayout(p) {
+  if (p.has('align') && [...$('align').options].some((o) => o.value === p.get('align'))) $('align').value = p.get('align');
+  const spacing = Number(p.get('spacing'));
+  if (p.has('spacing') && spacing >= 0.5 && spacing <= 5) $('line-spacing').value = String(spacing);
+  if (!p.has('views')) return;
+  const want = new Set(p.get('views').split(','));
+  for (const b of viewBoxes()) {
+    if (b.checked === want.has(b.dataset.view)) continue;
+    b.checked = !b.checked;
+    b.dispatchEvent(new Event('change'));
+  }
 }
 
 function applySettings(p) {
@@ -71,6 +92,7 @@ function applySettings(p) {
   if (p.has('width') && Number.isFinite(Number(p.get('width')))) el.width.value = p.get('width');
   if (p.has('color') && /^#[0-9a-f]{6}$/i.test(p.get('color'))) el.color.value = p.get('color');
   if (p.has('style')) el.style.dataset.wanted = p.get('style');
+  applyLayout(p);
   selectWantedStyle();
   syncOutputs();
 }
@@ -511,6 +533,7 @@ function writeLong(s, plan, style, callbacks) {
 }
 
 for (const input of [$('align'), $('line-spacing')]) input.addEventListener('change', () => info && write());
+for (const box of viewBoxes()) box.addEventListener('change', () => info && updateHash());
 bindExports($('page-export'), () => lastPage && { placed: lastPage.placed, lineHeight: info.lineHeight, title: lastText, colour: el.color.value },
   (message) => { $('export-status').textContent = message; });
 

@@ -282,6 +282,21 @@ test('a view switched on after the text was written without them writes it again
   await page.close();
 });
 
+test('a link carries alignment, line spacing and the views; changing them updates the link', { timeout: LONG }, async () => {
+  const page = await open('#speed=instant&text=Linked%20layout&seed=3&align=centre&spacing=1.5&views=heatmap,pi');
+  await written(page);
+  assert.equal(await page.inputValue('#align'), 'centre');
+  assert.equal(await page.inputValue('#line-spacing'), '1.5');
+  const checked = await page.evaluate(() => [...document.querySelectorAll('input[data-view]')].filter((b) => b.checked).map((b) => b.dataset.view));
+  assert.deepEqual(checked, ['heatmap', 'pi']);
+  assert.equal((await pixels(page, 'views-panel')).hidden, false, 'the views the link names are on');
+  await page.selectOption('#align', 'justify');
+  await page.uncheck('[data-view="pi"]');
+  await page.waitForFunction(() => /align=justify/.test(location.hash) && /views=heatmap(&|$)/.test(location.hash));
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test('the widget writes its long text content in lines to its width, in one hand', { timeout: 120000 }, async () => {
   const page = await open('#speed=instant&text=x');
   await written(page);
