@@ -124,13 +124,14 @@ function fillStyles() {
   el.style.value = [...el.style.options].some((o) => o.value === keep) ? keep : 'random';
 }
 
-// The priming ink for a Style menu value: a preset or an own hand ({text, strokes}), or null.
-function styleOf(value) {
+// The priming ink for a Style menu value ({text, strokes}, or null): an own hand as chosen; a
+// preset by its name; "random": one preset, drawn by the seed, for the whole text (handFor).
+function styleOf(value, seed) {
   if (value.startsWith(OWN_PREFIX)) {
     const h = hands.get(value.slice(OWN_PREFIX.length));
     return h ? { text: h.text, strokes: h.strokes } : null;
   }
-  return styles.find((st) => st.name === value) ?? null;
+  return handFor(styles, value, seed);
 }
 
 function hashOf(s) {
@@ -201,7 +202,7 @@ async function write() {
     showMarks('', []);
     // An unconditional network: one line of ink, no text.
     const lines = [{ text: '', seed: s.seed >>> 0 }];
-    return startWriting(s, [''], { lines, width: pageWidth(el.canvas, info.lineHeight) });
+    return startWriting(s, { lines, width: pageWidth(el.canvas, info.lineHeight) });
   }
   let plan;
   try {
@@ -213,7 +214,7 @@ async function write() {
   if (asked !== writing) return;  // a newer request, or Stop, came first
   showMarks(s.text, plan.marks, plan.error);
   if (plan.error) return setState('refused', plan.error);
-  startWriting(s, plan.lines.map((l) => l.text), plan);
+  startWriting(s, plan);
 }
 
 function failed(message) {
@@ -225,16 +226,15 @@ function failed(message) {
 }
 
 // Starts the worker on the planned lines; the pen follows as points arrive.
-function startWriting(s, texts, plan) {
-  lastText = writesText() ? texts.join(' ') : 'handwriting-like scribble';
+function startWriting(s, plan) {
+  const lines = plan.lines;
+  lastText = writesText() ? lines.map((l) => l.text).join(' ') : 'handwriting-like scribble';
   el.canvas.setAttribute('aria-label', `Handwritten: ${lastText}`);
-  view.setPage({ width: plan.width, spacing: pageSpacing(), lines: plan.lines });
-  view.reset(texts.length);
+  view.setPage({ width: plan.width, spacing: pageSpacing(), lines });
+  view.reset(lines.length);
   el.svg.disabled = el.png.disabled = true;
   el.stop.disabled = false;
-  const lines = plan.lines;
-  // An own hand as chosen; a preset by its name; "random": one preset, drawn by the seed, for the whole text.
-  const style = s.style.startsWith(OWN_PREFIX) ? styleOf(s.style) : handFor(styles, s.style, s.seed);
+  const style = styleOf(s.style, s.seed);
   setState('writing', lines.length > 1 ? `Writing line 1 of ${lines.length}…` : 'Writing…');
   el.attention.textContent = '';
   const current = writesText() ? writeLong(s, plan, style, follow(lines))
