@@ -67,6 +67,12 @@ const FontChoice* choice_of(const std::string& name) {
     return nullptr;
 }
 
+// A font's share of the style draws (1 for a font the tables do not list).
+double weight_of(const std::string& name) {
+    const FontChoice* c = choice_of(name);
+    return c ? c->weight : 1.0;
+}
+
 Status load_one(const std::string& path, const char* name, bool svg, std::vector<StrokeFont>& fonts,
                 std::vector<std::string>& notes) {
     std::string text;
@@ -156,11 +162,11 @@ void draw_hand(Rng& rng, LineStyle& st) {
 LineStyle draw_style(const std::vector<StrokeFont>& fonts, uint64_t seed, size_t k) {
     Rng rng(seed * 1000003ULL + k, 0x5851F42D4C957F2DULL);
     double total = 0;
-    for (const auto& f : fonts) total += choice_of(f.name) ? choice_of(f.name)->weight : 1.0;
+    for (const auto& f : fonts) total += weight_of(f.name);
     double pick = rng.uniform() * total;
     LineStyle st;
     for (st.font = 0; st.font + 1 < fonts.size(); ++st.font) {
-        pick -= choice_of(fonts[st.font].name) ? choice_of(fonts[st.font].name)->weight : 1.0;
+        pick -= weight_of(fonts[st.font].name);
         if (pick < 0) break;
     }
     const FontChoice* c = choice_of(fonts[st.font].name);
