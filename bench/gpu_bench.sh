@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # The trainer benchmark on the GPU machine: hw-train bench (CUDA graphs, and eager) beside the
 # PyTorch-Python eager reference (bench/train_reference.py) on the same shapes, in interleaved
-# rounds; medians and ratios go to $OUT/results-gpu.json (commit it as bench/results-gpu.json).
+# rounds; at batch 128 also the graphs without one piece each (the window step as tensor
+# operations, lengths padded to 128) and with TF32. First, hw-train bench --check compares the
+# CUDA window kernels with the reference operations. Medians and ratios go to
+# $OUT/results-gpu.json (commit it as bench/results-gpu.json).
 #   ROUNDS=3 BATCHES="64 128 256" STEPS=10 POINTS=400 bash bench/gpu_bench.sh
 set -euo pipefail
 ROUNDS=${ROUNDS:-3}
@@ -10,20 +13,22 @@ STEPS=${STEPS:-10}
 POINTS=${POINTS:-400}
 OUT=${OUT:-/tmp/out}
 mkdir -p "$OUT"
-if [ ! -x build-gpu/bin/hw-train ]; then
-  TP=$(python3 -c 'import torch;print(torch.utils.cmake_prefix_path)')
-  cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYPE=Release -DHW_TESTS=OFF \
-    -DCMAKE_PREFIX_PATH="$TP;$PWD/.deps/root/usr" >build-gpu.log 2>&1 || { tail -30 build-gpu.log; exit 1; }
-  ninja -C build-gpu hw-train >>build-gpu.log 2>&1 || { tail -30 build-gpu.log; exit 1; }
-fi
+bash tools/gpu_build.sh
 export LD_LIBRARY_PATH=$PWD/.deps/root/usr/lib/x86_64-linux-gnu:${LD_LIBRARY_PATH:-}
 raw="$OUT/gpu-bench-raw.jsonl"
 : > "$raw"
+build-gpu/bin/hw-train bench --check | tee "$OUT/window-check.json" || echo "gpu_bench: the window check FAILED"
 for r in $(seq 1 "$ROUNDS"); do
   for b in $BATCHES; do
     args=(--batch "$b" --points "$POINTS" --chars 30 --steps "$STEPS")
-    build-gpu/bin/hw-train bench "${args[@]}" --graphs | sed "s/^{/{\"contender\":\"hw-train graphs\",\"round\":$r,/" >> "$raw"
-    build-gpu/bin/hw-train bench "${args[@]}" | sed "s/^{/{\"contender\":\"hw-train eager\",\"round\":$r,/" >> "$raw"
+    tag() { sed "s/^{/{\"contender\":\"$1\",\"round\":$r,/"; }
+    build-gpu/bin/hw-train bench "${args[@]}" --graphs | tag "hw-train graphs" >> "$raw"
+    if [ "$b" = 128 ]; then  # what each piece gives, at the batch of the goal
+      build-gpu/bin/hw-train bench "${args[@]}" --graphs --reference-window | tag "hw-train graphs, window as tensor ops" >> "$raw"
+      build-gpu/bin/hw-train bench "${args[@]}" --graphs --pad 128 | tag "hw-train graphs, padded to 128" >> "$raw"
+      build-gpu/bin/hw-train bench "${args[@]}" --graphs --tf32 | tag "hw-train graphs, TF32" >> "$raw"
+    fi
+    build-gpu/bin/hw-train bench "${args[@]}" | tag "hw-train eager" >> "$raw"
     python3 bench/train_reference.py "${args[@]}" | sed "s/^{/{\"round\":$r,/" >> "$raw"
   done
 done

@@ -14,9 +14,11 @@
 #include "divergence.h"
 #include "dataset.h"
 #include "files.h"
+#include "flat_adam.h"
 #include "generator.h"
 #include "hwm_format.h"
 #include "metrics_log.h"
+#include "nets.h"
 #include "out_dir.h"
 #include "train_position.h"
 #include "trainer.h"
@@ -161,6 +163,110 @@ void block_with_directory(const std::string& path) {
 }
 
 }  // namespace
+
+namespace {
+// A small network's parameters with fixed values, and gradients of a fixed loss.
+std::vector<torch::Tensor> adam_params(uint64_t seed) {
+    torch::manual_seed(seed);
+    return {torch::randn({7, 5}).requires_grad_(), torch::randn({5}).requires_grad_(), torch::randn({3, 7}).requires_grad_()};
+}
+torch::Tensor adam_loss(const std::vector<torch::Tensor>& p, int round) {
+    const torch::Tensor x = torch::full({5}, 0.3 + 0.1 * round);
+    return (torch::tanh(torch::matmul(p[0], x)) * 4).pow(3).sum() + (p[1] * p[1]).sum() * 50 + p[2].abs().sum();
+}
+}  // namespace
+
+TEST_CASE("FlatAdam: the steps of clip_grad_norm_ then torch::optim::Adam, to float rounding; a non-finite loss changes nothing") {
+    std::vector<torch::Tensor> a = adam_params(3), b = adam_params(3);
+    torch::optim::Adam reference(a, torch::optim::AdamOptions(0.05));
+    hw::FlatAdam flat(b, 0.05, 10.0);
+    for (int round = 0; round < 6; ++round) {
+        reference.zero_grad();
+        adam_loss(a, round).backward();
+        torch::nn::utils::clip_grad_norm_(a, 10.0);
+        reference.step();
+        flat.zero_gradients();
+        const torch::Tensor loss = adam_loss(b, round);
+        loss.backward();
+        const hw::StepStats st = flat.update(loss.detach());
+        CHECK(st.ok.item<float>() == 1.0f);
+        CHECK(st.grad_norm.item<float>() > 10.0f);  // the clipping is exercised
+        for (size_t i = 0; i < a.size(); ++i) CHECK((a[i] - b[i]).abs().max().item<float>() < 1e-5f);  // steps of 0.05: a wrong term shows at 1e-2
+        CHECK(b[0].grad().data_ptr() != nullptr);  // the gradients stay views of the flat buffer
+    }
+    std::vector<torch::Tensor> before;
+    for (const auto& p : b) before.push_back(p.detach().clone());
+    flat.zero_gradients();
+    (adam_loss(b, 0) * std::nan("")).backward();
+    const hw::StepStats skipped = flat.update(torch::full({}, std::nan("")));
+    CHECK(skipped.ok.item<float>() == 0.0f);
+    for (size_t i = 0; i < b.size(); ++i) CHECK(torch::equal(before[i], b[i].detach()));
+    // The skipped update left the moments alone: the next finite step matches the reference's.
+    reference.zero_grad();
+    adam_loss(a, 9).backward();
+    torch::nn::utils::clip_grad_norm_(a, 10.0);
+    reference.step();
+    flat.zero_gradients();
+    adam_loss(b, 9).backward();
+    flat.update(torch::zeros({}));
+    for (size_t i = 0; i < a.size(); ++i) CHECK((a[i] - b[i]).abs().max().item<float>() < 1e-5f);  // steps of 0.05: a wrong term shows at 1e-2
+}
+
+namespace {
+// Loss, gradients and diagnostics of a small synthesis network on random data, with the window
+// step fused or as the reference tensor operations.
+struct WindowRun {
+    torch::Tensor y, phi, kappa;
+    std::vector<torch::Tensor> grads;
+};
+WindowRun run_window_net(bool fused, hw::WindowFn fn) {
+    hw::HParams hp;
+    hp.kind = hw::ModelKind::Synthesis;
+    hp.layers = 2;
+    hp.hidden = 16;
+    hp.window = 3;
+    hp.mixtures = 2;
+    hp.alphabet = 6;
+    hw::Variant v;
+    v.window_fn = fn;
+    v.kappa_scale = 0.3f;  // large steps: kappa crosses several characters in the 12 steps
+    torch::manual_seed(11);
+    hw::HandwritingNet net(hp, v);
+    net->fused_window = fused;
+    const torch::Tensor x = torch::randn({12, 4, 3}), target = torch::randn({12, 4, 3});
+    const torch::Tensor text = hw::one_hot_text({{0, 1, 2}, {3, 4, 5, 0, 1}, {2}, {5, 5, 4, 3}}, hp.alphabet);
+    WindowRun r;
+    {
+        torch::NoGradGuard ng;
+        const hw::NetOutput d = net->forward(x, text, true);
+        r.phi = d.phi;
+        r.kappa = d.kappa;
+    }
+    const hw::NetOutput out = net->forward(x, text);
+    r.y = out.y.detach();
+    hw::mdn_nll(out.y, target, hp.mixtures, 1).sum().backward();
+    for (const auto& p : net->parameters()) r.grads.push_back(p.grad().clone());
+    return r;
+}
+double max_rel_diff(const torch::Tensor& a, const torch::Tensor& b) {
+    return ((a - b).abs() / (1 + b.abs())).max().item<double>();
+}
+}  // namespace
+
+TEST_CASE("window step: one fused operation gives the reference tensor operations' outputs and gradients") {
+    for (hw::WindowFn fn : {hw::WindowFn::Exp, hw::WindowFn::Softplus}) {
+        const WindowRun fused = run_window_net(true, fn), ref = run_window_net(false, fn);
+        CHECK(max_rel_diff(fused.y, ref.y) < 1e-5);
+        CHECK(max_rel_diff(fused.phi, ref.phi) < 1e-5);
+        CHECK(max_rel_diff(fused.kappa, ref.kappa) < 1e-5);
+        CHECK(ref.kappa.max().item<double>() > 1.0);  // the window moved along the text
+        REQUIRE(fused.grads.size() == ref.grads.size());
+        for (size_t i = 0; i < ref.grads.size(); ++i) {
+            CHECK(ref.grads[i].abs().max().item<double>() > 0);
+            CHECK(max_rel_diff(fused.grads[i], ref.grads[i]) < 1e-4);
+        }
+    }
+}
 
 TEST_CASE("divergence watch: a smoothed loss that rises by the margin, or 20 skips in 100 updates") {
     DivergenceWatch watch(1.0);

@@ -19,15 +19,7 @@ SYN=.train/synthesis
 UNC=.train/unconditional
 mkdir -p .gpu-data .train "$OUT"
 
-if [ ! -x build-gpu/bin/hw-train ]; then
-  [ -f .deps/root/usr/include/CLI/CLI.hpp ] && [ -f .deps/root/usr/include/cereal/cereal.hpp ] ||
-    { echo "gpu_train: .deps/root lacks the CLI11 or cereal headers: run bash tools/fetch_deps.sh on a Debian machine and carry .deps/"; exit 1; }
-  TP=$(python3 -c 'import torch;print(torch.utils.cmake_prefix_path)')
-  cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYPE=Release -DHW_TESTS=OFF \
-    -DCMAKE_PREFIX_PATH="$TP;$PWD/.deps/root/usr" >build-gpu.log 2>&1 || { tail -30 build-gpu.log; exit 1; }
-  ninja -C build-gpu hw-train >>build-gpu.log 2>&1 || { tail -30 build-gpu.log; exit 1; }
-  echo "built hw-train"
-fi
+bash tools/gpu_build.sh
 export LD_LIBRARY_PATH=$PWD/.deps/root/usr/lib/x86_64-linux-gnu:${LD_LIBRARY_PATH:-}
 if [ ! -f $DATA ]; then
   build-gpu/bin/hw-train data --fonts --lines "$LINES" --seed 1 --threads 16 --hershey-fonts .deps/hershey \

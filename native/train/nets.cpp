@@ -51,19 +51,19 @@ NetOutput HandwritingNetImpl::forward(const Tensor& x, const Tensor& text, bool 
 // Layer 1 and the window step by step (each depends on the last window); the layers above run
 // over the whole sequence at once.
 NetOutput HandwritingNetImpl::forward_synthesis(const Tensor& x, const Tensor& text, bool diagnostics) {
-    const int64_t T = x.size(0), B = x.size(1), U = text.size(1), K = hp_.window;
+    const int64_t T = x.size(0), B = x.size(1), U = text.size(1);
+    const bool fused = fused_window && (!x.is_cuda() || window_step_has_cuda());
     auto opts = x.options();
     Tensor h = torch::zeros({B, hp_.hidden}, opts), c = torch::zeros({B, hp_.hidden}, opts);
-    Tensor kappa = torch::zeros({B, K}, opts), w = torch::zeros({B, hp_.alphabet}, opts);
+    Tensor kappa = torch::zeros({B, hp_.window}, opts), w = torch::zeros({B, hp_.alphabet}, opts);
     const Tensor u = torch::arange(U + 1, opts).view({1, 1, U + 1});  // [1, 1, U+1]
     std::vector<Tensor> hs, ws, phis, kappas;
     for (int64_t t = 0; t < T; ++t) {
         std::tie(h, c) = cell1(torch::cat({x[t], w}, 1), std::make_tuple(h, c));
-        const Tensor p = window_fn(window(h));  // [B, 3K]
-        const Tensor alpha = p.slice(1, 0, K).unsqueeze(2), beta = p.slice(1, K, 2 * K).unsqueeze(2);
-        kappa = kappa + variant_.kappa_scale * p.slice(1, 2 * K, 3 * K);
-        const Tensor phi = (alpha * torch::exp(-beta * (kappa.unsqueeze(2) - u).pow(2))).sum(1);  // [B, U+1]
-        w = torch::bmm(phi.slice(1, 0, U).unsqueeze(1), text).squeeze(1);                       // [B, V]
+        const WindowOut o = fused ? window_step(window(h), kappa, text, variant_.kappa_scale, variant_.window_fn == WindowFn::Softplus)
+                                  : window_reference(window(h), kappa, text, u);
+        Tensor phi;
+        std::tie(w, kappa, phi) = std::make_tuple(o.w, o.kappa, o.phi);
         hs.push_back(h);
         ws.push_back(w);
         if (diagnostics) {
@@ -81,6 +81,18 @@ NetOutput HandwritingNetImpl::forward_synthesis(const Tensor& x, const Tensor& t
         out.kappa = torch::stack(kappas);
     }
     return out;
+}
+
+// The window step in tensor operations (window_step.h computes the same in one operation).
+WindowOut HandwritingNetImpl::window_reference(const Tensor& praw, const Tensor& kappa_prev, const Tensor& text, const Tensor& u) const {
+    const int64_t K = hp_.window, U = text.size(1);
+    const Tensor p = window_fn(praw);  // [B, 3K]
+    const Tensor alpha = p.slice(1, 0, K).unsqueeze(2), beta = p.slice(1, K, 2 * K).unsqueeze(2);
+    WindowOut o;
+    o.kappa = kappa_prev + variant_.kappa_scale * p.slice(1, 2 * K, 3 * K);
+    o.phi = (alpha * torch::exp(-beta * (o.kappa.unsqueeze(2) - u).pow(2))).sum(1);  // [B, U+1]
+    o.w = torch::bmm(o.phi.slice(1, 0, U).unsqueeze(1), text).squeeze(1);            // [B, V]
+    return o;
 }
 
 NetOutput HandwritingNetImpl::forward_unconditional(const Tensor& x) {

@@ -5,6 +5,7 @@
 #include <torch/torch.h>
 
 #include "model.h"
+#include "window_step.h"
 
 namespace hw {
 
@@ -40,12 +41,16 @@ public:
     torch::Tensor cw_hh, cw_b;          // clockwork [N, N], [N]
     torch::Tensor cw_mask;              // [N, N] block upper-triangular mask (buffer)
     torch::nn::Linear mdn{nullptr};
+    // The window step as one operation (window_step.h); false: the reference tensor operations.
+    bool fused_window = true;
 
 private:
     NetOutput forward_synthesis(const torch::Tensor& x, const torch::Tensor& text, bool diagnostics);
     NetOutput forward_unconditional(const torch::Tensor& x);
     NetOutput forward_clockwork(const torch::Tensor& x);
     torch::Tensor window_fn(const torch::Tensor& v) const;
+    WindowOut window_reference(const torch::Tensor& praw, const torch::Tensor& kappa_prev, const torch::Tensor& text,
+                               const torch::Tensor& u) const;
 
     HParams hp_;
     Variant variant_;

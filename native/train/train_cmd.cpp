@@ -1,4 +1,5 @@
 // `hw-train train` and `hw-train bench`: argument parsing around the trainer.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -7,6 +8,7 @@
 #include "cli_args.h"
 #include "graph_step.h"
 #include "hwm_header.h"
+#include "learner.h"
 #include "nets.h"
 #include "trainer.h"
 
@@ -105,56 +107,114 @@ int cmd_train(int argc, char** argv) {
 }
 
 // Updates per second of the synthesis network on random data of a fixed shape: the trainer's
-// speed without the data pipeline (make bench).
+// speed without the data pipeline (make bench). An update is what the trainer does: forward,
+// backward, clipping and Adam (FlatAdam), inside the CUDA graph with --graphs; the losses are read
+// back once at the end, as the trainer reads them every few updates.
+struct BenchShape {
+    long long B = 128, T = 400, U = 30, steps = 10, H = 400, L = 3, pad = TrainConfig{}.graph_t_step;
+};
+
+static Status read_bench_shape(const Args& a, BenchShape& k) {
+    Status s;
+    for (auto& [name, dst] : std::vector<std::pair<const char*, long long*>>{{"--batch", &k.B}, {"--points", &k.T}, {"--chars", &k.U},
+                                                                             {"--steps", &k.steps}, {"--hidden", &k.H}, {"--layers", &k.L},
+                                                                             {"--pad", &k.pad}})
+        if (!(s = a.get_int(name, 1, 100000, *dst))) return s;
+    return s;
+}
+
+static Batch random_batch(const BenchShape& k, int alphabet, const torch::Device& dev) {
+    Batch b;
+    b.x = torch::randn({k.T, k.B, 3}, dev);
+    b.target = torch::randn({k.T, k.B, 3}, dev);
+    b.mask = torch::ones({k.T, k.B}, dev);
+    std::vector<std::vector<int>> codes(static_cast<size_t>(k.B), std::vector<int>(static_cast<size_t>(k.U), 5));
+    b.text = one_hot_text(codes, alphabet).to(dev);
+    b.points = k.T * k.B;
+    b.lines = k.B;
+    return b;
+}
+
+// --check: the window step fused (on this device: the CUDA kernels on a GPU) against the reference
+// tensor operations, on a small synthesis network: the largest relative differences of the output
+// and of the gradients.
+static int check_window(const torch::Device& dev) {
+    HParams hp;
+    hp.layers = 2;
+    hp.hidden = 32;
+    hp.window = 10;
+    hp.alphabet = 20;
+    std::vector<double> diffs;
+    std::vector<torch::Tensor> ref_grads;
+    torch::Tensor ref_y;
+    for (bool fused : {false, true}) {
+        torch::manual_seed(5);
+        HandwritingNet net(hp, Variant{});
+        net->fused_window = fused;
+        net->to(dev);
+        const torch::Tensor x = torch::randn({40, 8, 3}).to(dev), tgt = torch::randn({40, 8, 3}).to(dev);
+        std::vector<std::vector<int>> codes;
+        for (int b = 0; b < 8; ++b) codes.push_back(std::vector<int>(static_cast<size_t>(5 + 3 * b), b % 20));
+        const NetOutput out = net->forward(x, one_hot_text(codes, hp.alphabet).to(dev));
+        mdn_nll(out.y, tgt, hp.mixtures, 1).sum().backward();
+        if (!fused) {
+            ref_y = out.y.detach();
+            for (const auto& p : net->parameters()) ref_grads.push_back(p.grad().clone());
+            continue;
+        }
+        diffs.push_back(((out.y - ref_y).abs() / (1 + ref_y.abs())).max().item<double>());
+        size_t i = 0;
+        for (const auto& p : net->parameters())
+            diffs.push_back(((p.grad() - ref_grads[i]).abs() / (1 + ref_grads[i].abs())).max().item<double>()), ++i;
+    }
+    const double worst = *std::max_element(diffs.begin() + 1, diffs.end());
+    nlohmann::json j = {{"check", "window step fused vs reference"}, {"device", dev.is_cuda() ? "cuda" : "cpu"},
+                        {"cuda_kernels", window_step_has_cuda()}, {"max_rel_diff_output", diffs[0]}, {"max_rel_diff_gradients", worst}};
+    std::printf("%s\n", j.dump().c_str());
+    return diffs[0] < 1e-4 && worst < 1e-3 ? 0 : 1;
+}
+
 int cmd_bench(int argc, char** argv) {
-    Args a({"--batch", "--points", "--chars", "--steps", "--hidden", "--layers", "--device"}, {"--graphs"});
+    Args a({"--batch", "--points", "--chars", "--steps", "--hidden", "--layers", "--device", "--pad"},
+           {"--graphs", "--check", "--tf32", "--reference-window"});
     a.describe("hw-train bench: updates per second of the synthesis network on random data (one JSON line)\n"
-               "  [--batch B] [--points T] [--chars U] [--steps N] [--hidden H] [--layers L] [--device auto|cpu|cuda] [--graphs]");
+               "  [--batch B] [--points T] [--chars U] [--steps N] [--hidden H] [--layers L] [--device auto|cpu|cuda] [--graphs]\n"
+               "  [--pad P] (CUDA graphs: lengths padded to a multiple of P, as the trainer pads them)\n"
+               "  [--tf32] (TF32 matrix products)  [--reference-window] (the window step as tensor operations)\n"
+               "  [--check] (instead: the fused window step against the reference operations on this device)");
+    BenchShape k;
     Status s = a.parse(argc, argv, 2);
-    if (!s) { std::fprintf(stderr, "hw-train bench: %s\n", s.message.c_str()); return 2; }
-    long long B = 128, T = 400, U = 30, steps = 10, H = 400, L = 3;
-    for (auto& [name, dst] : std::vector<std::pair<const char*, long long*>>{{"--batch", &B}, {"--points", &T}, {"--chars", &U},
-                                                                             {"--steps", &steps}, {"--hidden", &H}, {"--layers", &L}})
-        if (!(s = a.get_int(name, 1, 100000, *dst))) { std::fprintf(stderr, "hw-train bench: %s\n", s.message.c_str()); return 2; }
+    if (!s || !(s = read_bench_shape(a, k))) { std::fprintf(stderr, "hw-train bench: %s\n", s.message.c_str()); return 2; }
     const bool cuda = torch::cuda::is_available() && a.get("--device", "auto") != "cpu";
     const torch::Device dev = cuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+    if (a.has("--check")) return check_window(dev);
+    at::globalContext().setAllowTF32CuBLAS(a.has("--tf32"));
+    at::globalContext().setAllowTF32CuDNN(a.has("--tf32"));
     HParams hp;
-    hp.layers = static_cast<int>(L);
-    hp.hidden = static_cast<int>(H);
+    hp.layers = static_cast<int>(k.L);
+    hp.hidden = static_cast<int>(k.H);
     hp.alphabet = 80;
-    HandwritingNet net(hp, Variant{});
-    net->to(dev);
-    torch::optim::Adam opt(net->parameters(), torch::optim::AdamOptions(1e-3));
-    const torch::Tensor x = torch::randn({T, B, 3}, dev), tgt = torch::randn({T, B, 3}, dev);
-    std::vector<std::vector<int>> codes(static_cast<size_t>(B), std::vector<int>(static_cast<size_t>(U), 5));
-    const torch::Tensor text = one_hot_text(codes, hp.alphabet).to(dev);
-    std::unique_ptr<GraphStepper> graphs;
-    if (cuda && a.has("--graphs") && GraphStepper::available()) graphs = std::make_unique<GraphStepper>(net, B, 128, U, 100.0);
-    Batch batch;
-    batch.x = x;
-    batch.target = tgt;
-    batch.mask = torch::ones({T, B}, dev);
-    batch.text = text;
-    batch.points = T * B;
-    auto run = [&] {
-        torch::Tensor loss;
-        if (graphs) {
-            loss = graphs->step(batch);
-        } else {
-            opt.zero_grad();
-            loss = mdn_nll(net->forward(x, text).y, tgt, hp.mixtures, 1).mean();
-            loss.backward();
-        }
-        torch::nn::utils::clip_grad_norm_(net->parameters(), 10.0);
-        opt.step();
-        return loss.item<double>();
-    };
-    run();  // warm-up: cuDNN plans, allocator
+    Learner l;
+    l.device = dev;
+    l.net = HandwritingNet(hp, Variant{});
+    l.net->fused_window = !a.has("--reference-window");
+    l.net->to(dev);
+    l.reset_optimizer("adam", 1e-3, 10.0);
+    if (cuda && a.has("--graphs") && GraphStepper::available())
+        l.graphs = std::make_unique<GraphStepper>(l.net, static_cast<int>(k.B), k.pad, k.U, 100.0, l.adam);
+    const Batch batch = random_batch(k, hp.alphabet, dev);
+    l.update(batch, 10.0, 100.0);  // warm-up: cuDNN plans, allocator, the graph's capture
+    l.take_results();
     const auto t0 = std::chrono::steady_clock::now();
-    for (long long i = 0; i < steps; ++i) run();
+    for (long long i = 0; i < k.steps; ++i) l.update(batch, 10.0, 100.0);
+    const auto results = l.take_results();
     const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    nlohmann::json j = {{"device", cuda ? "cuda" : "cpu"}, {"batch", B}, {"points", T}, {"chars", U}, {"hidden", H}, {"layers", L},
-                        {"graphs", graphs != nullptr}, {"updates_per_s", steps / dt}, {"points_per_s", steps * B * T / dt}, {"s_per_update", dt / steps}};
+    const long long padded = l.graphs ? l.graphs->padded_length(k.T) : k.T;
+    nlohmann::json j = {{"device", cuda ? "cuda" : "cpu"}, {"batch", k.B}, {"points", k.T}, {"padded_points", padded}, {"chars", k.U},
+                        {"hidden", k.H}, {"layers", k.L}, {"graphs", l.graphs != nullptr}, {"updates_per_s", k.steps / dt},
+                        {"points_per_s", k.steps * k.B * k.T / dt}, {"s_per_update", dt / k.steps},
+                        {"tf32", a.has("--tf32")}, {"fused_window", l.net->fused_window && (!cuda || window_step_has_cuda())},
+                        {"last_loss", results.empty() ? 0.0 : results.back().loss}};
     std::printf("%s\n", j.dump().c_str());
     return 0;
 }

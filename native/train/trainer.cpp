@@ -53,9 +53,12 @@ struct Corpus {
 struct Pace {
     long steps = 0;  // updates in this process
     double avg_step = 0, pts_rate = 0;
-    void add(double dt, int64_t points) {
-        avg_step = ++steps == 1 ? dt : 0.95 * avg_step + 0.05 * dt;
-        pts_rate = 0.95 * pts_rate + 0.05 * static_cast<double>(points) / dt;
+    // `n` updates of `points` points in all took `dt` seconds (read back together).
+    void add(double dt, int64_t points, long n) {
+        const double w = 1.0 - std::pow(0.95, static_cast<double>(n)), per_step = dt / static_cast<double>(n);
+        avg_step = steps == 0 ? per_step : (1 - w) * avg_step + w * per_step;
+        pts_rate = steps == 0 ? static_cast<double>(points) / dt : (1 - w) * pts_rate + w * static_cast<double>(points) / dt;
+        steps += n;
     }
     double rate() const { return avg_step > 0 ? 1.0 / avg_step : 0; }
 };
@@ -71,6 +74,7 @@ struct Run {
     std::vector<std::vector<size_t>> order;  // this epoch's batches
     MetricsLog metrics;
     bool tty = false;
+    long logged_at = -1;  // the step of the last progress line (not a terminal: one per 50 steps)
 };
 
 // ---- the network: from a checkpoint, a .hwm or the command line ----------------------------
@@ -128,7 +132,7 @@ Status build_learner(const TrainConfig& cfg, const Dataset& data, const Origin& 
     }
     if (o.resuming) l.info.alphabet = o.saved.alphabet;
     l.net->to(l.device);
-    l.reset_optimizer(cfg.optimizer, cfg.lr);
+    l.reset_optimizer(cfg.optimizer, cfg.lr, cfg.clip);
     return Status::success();
 }
 
@@ -212,7 +216,7 @@ void start_graphs(Run& r) {
     size_t chars = 1;
     for (const auto& line : r.corpus.data.train) chars = std::max(chars, utf8_length(line.text));
     for (const auto& line : r.corpus.data.valid) chars = std::max(chars, utf8_length(line.text));
-    l.graphs = std::make_unique<GraphStepper>(l.net, r.cfg.batch, r.cfg.graph_t_step, static_cast<int64_t>(chars), r.cfg.out_clip);
+    l.graphs = std::make_unique<GraphStepper>(l.net, r.cfg.batch, r.cfg.graph_t_step, static_cast<int64_t>(chars), r.cfg.out_clip, l.adam);
     std::fprintf(stderr, "train: CUDA graphs on (lengths padded to multiples of %d, text to %zu characters)\n", r.cfg.graph_t_step, chars);
 }
 
@@ -349,7 +353,7 @@ Status write_samples(Run& r) {
 
 // ---- the training loop ----------------------------------------------------------------------
 
-void log_progress(const Run& r, double loss, double gnorm, const Pace& pace) {
+void log_progress(Run& r, double loss, double gnorm, const Pace& pace) {
     const double eta = pace.avg_step * static_cast<double>(r.cfg.steps - r.pos.step);
     char line[256];
     std::snprintf(line, sizeof line, "step %ld/%ld  epoch %ld  loss %.4f/pt  |g| %.2f  %.2f upd/s  %.0f pts/s  ETA %dm%02ds",
@@ -359,7 +363,8 @@ void log_progress(const Run& r, double loss, double gnorm, const Pace& pace) {
         const int width = 24;
         const int filled = static_cast<int>(width * static_cast<double>(r.pos.step) / std::max(1L, r.cfg.steps));
         std::fprintf(stderr, "\r[%s%s] %s ", std::string(filled, '#').c_str(), std::string(width - filled, '.').c_str(), line);
-    } else if (r.pos.step % 50 == 0) {
+    } else if (r.logged_at < 0 || r.pos.step / 50 != r.logged_at / 50) {
+        r.logged_at = r.pos.step;
         std::fprintf(stderr, "%s\n", line);
     }
 }
@@ -391,7 +396,7 @@ Outcome roll_back(Run& r, const std::string& why) {
                                       " rollbacks; try a lower --lr or a smaller --clip"));
     if (!(s = r.learner.restore(best))) return bad_input(Status::error(path + ": " + s.message));
     r.pos.lr *= 0.5;
-    r.learner.reset_optimizer(r.cfg.optimizer, r.pos.lr);
+    r.learner.restart_optimizer(r.cfg.optimizer, r.pos.lr);
     std::fprintf(stderr, "\ntrain: step %ld: the loss diverged (%s); restored best.hwm, fresh optimizer state, lr now %g (rollback %ld)\n",
                  r.pos.step, why.c_str(), r.pos.lr, r.pos.rollbacks);
     return {};
@@ -409,16 +414,34 @@ Status next_batch(Run& r, Batch& b) {
     return s;
 }
 
-// One update on the next batch; returns its loss per point, NaN when the batch was skipped.
-double train_step(Run& r, const Batch& b, double& gnorm) {
+// One update on the next batch, its result left on the device.
+void train_step(Run& r, const Batch& b) {
     if (r.cfg.debug_corrupt_at > 0 && r.pos.step == r.cfg.debug_corrupt_at) {  // test hook: wreck the weights
         torch::NoGradGuard ng;
         for (auto& p : r.learner.net->parameters()) p.mul_(40.0);
     }
-    const double l = r.learner.update(b, r.cfg.clip, r.cfg.out_clip, gnorm);
-    if (std::isnan(l))
-        std::fprintf(stderr, "\ntrain: step %ld: non-finite loss or gradient; batch skipped (%ld so far)\n", r.pos.step, ++r.pos.skipped);
-    return l;
+    r.learner.update(b, r.cfg.clip, r.cfg.out_clip);
+}
+
+// Updates whose results wait on the device before they are read back: on a GPU the host runs
+// ahead, preparing batches, while the GPU steps; on a CPU there is nothing to gain.
+long results_lag(const Run& r) { return r.learner.device.is_cuda() ? 25 : 1; }
+
+// Reads back the updates since the last call (a synchronisation), counts skipped batches, feeds the
+// divergence watch and the progress line. Returns why the run diverged, or an empty string.
+std::string take_results(Run& r, DivergenceWatch& watch, double& last_loss, double& gnorm, long first_step) {
+    const std::vector<UpdateResult> results = r.learner.take_results();
+    std::string why;
+    long step = first_step;
+    for (const UpdateResult& u : results) {
+        ++step;
+        if (std::isnan(u.loss))
+            std::fprintf(stderr, "\ntrain: step %ld: non-finite loss or gradient; batch skipped (%ld so far)\n", step, ++r.pos.skipped);
+        else last_loss = u.loss;
+        gnorm = u.grad_norm;
+        if (why.empty()) why = watch.observe(u.loss, step);
+    }
+    return why;
 }
 
 // What falls due after an update: evaluation, checkpoint, sample sheet.
@@ -431,31 +454,55 @@ Outcome after_step(Run& r, double last_loss, const Pace& pace) {
     return o;
 }
 
+// Whether anything reads the run's state after this step (evaluation, checkpoint, samples, the
+// end), so the results waiting on the device must be read first.
+bool step_is_due(const Run& r, long step) {
+    return step % r.cfg.eval_every == 0 || step % r.cfg.save_every == 0 || step >= r.cfg.steps ||
+           (r.cfg.sample_every > 0 && step % r.cfg.sample_every == 0);
+}
+
+// The time limit, judged at each read-back: stop with room for one more span and a save.
+bool out_of_time(const Run& r, double elapsed, const Pace& pace) {
+    return r.cfg.time_limit > 0 && elapsed + (2.5 + results_lag(r)) * pace.avg_step + 20 > r.cfg.time_limit;
+}
+
+// Reads back what waits on the device; rolls back on a divergence.
+Outcome settle(Run& r, DivergenceWatch& watch, double& last_loss, double& gnorm) {
+    const long n = static_cast<long>(r.learner.pending_results());
+    const std::string why = take_results(r, watch, last_loss, gnorm, r.pos.step - n);
+    if (why.empty()) return {};
+    Outcome o = roll_back(r, why);
+    if (o) watch.restart();
+    return o;
+}
+
 Outcome loop(Run& r) {
     const auto t0 = Clock::now();
     Pace pace;
     DivergenceWatch watch(r.cfg.diverge_margin);
     double last_loss = 0, gnorm = 0;
     r.order = epoch_order(r.cfg, r.corpus.data.train, r.pos.epoch);
+    auto span_start = Clock::now();
+    int64_t span_points = 0;
     while (r.pos.step < r.cfg.steps) {
-        if (r.cfg.time_limit > 0 && seconds_since(t0) + 2.5 * pace.avg_step + 20 > r.cfg.time_limit) {
-            std::fprintf(stderr, "\ntrain: time limit reached at step %ld\n", r.pos.step);
-            break;
-        }
-        const auto ts = Clock::now();
         Batch b;
         Outcome o = internal(next_batch(r, b));
         if (!o) return o;
-        const double l = train_step(r, b, gnorm);
-        if (std::isfinite(l)) last_loss = l;
-        const std::string why = watch.observe(l, ++r.pos.step);
-        if (!why.empty()) {
-            if (!(o = roll_back(r, why))) return o;
-            watch.restart();
-        }
-        pace.add(seconds_since(ts), b.points);
+        train_step(r, b);
+        ++r.pos.step;
+        span_points += b.points;
+        const long n = static_cast<long>(r.learner.pending_results());
+        if (n < results_lag(r) && !step_is_due(r, r.pos.step)) continue;
+        if (!(o = settle(r, watch, last_loss, gnorm))) return o;
+        pace.add(seconds_since(span_start), span_points, n);
         log_progress(r, last_loss, gnorm, pace);
         if (!(o = after_step(r, last_loss, pace))) return o;
+        span_start = Clock::now();
+        span_points = 0;
+        if (out_of_time(r, seconds_since(t0), pace)) {
+            std::fprintf(stderr, "\ntrain: time limit reached at step %ld\n", r.pos.step);
+            break;
+        }
     }
     if (r.tty) std::fprintf(stderr, "\n");
     std::fprintf(stderr, "train: %ld updates in %.1f s (%.2f updates/s, %.0f points/s)\n", pace.steps, seconds_since(t0),

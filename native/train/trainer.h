@@ -34,7 +34,7 @@ struct TrainConfig {
     std::string device = "auto";    // auto | cpu | cuda
     bool resume = true;
     bool cuda_graphs = true;        // capture forward + backward per padded length (CUDA only)
-    int graph_t_step = 128;         // padded lengths are multiples of this
+    int graph_t_step = 32;          // padded lengths are multiples of this (one graph per length)
     int max_steps_per_char = 60;
     std::vector<std::string> sample_texts;
 };
