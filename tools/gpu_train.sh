@@ -4,7 +4,7 @@
 # fonts and fortunes carried in .deps/), then trains the synthesis network (CUDA graphs) and, beside
 # it on the same GPU, the unconditional network, each stopping cleanly before LIMIT seconds.
 # Runs resume from their checkpoints in .train/; outputs worth keeping are copied to $OUT.
-#   LIMIT=480 STEPS=20000 LR=1e-3 UNCOND=0|1 SYN_INIT=F.hwm|none MODE=normal|final bash tools/gpu_train.sh
+#   LIMIT=480|BUDGET=570 STEPS=20000 LR=1e-3 UNCOND=0|1 SYN_INIT=F.hwm|none MODE=normal|final bash tools/gpu_train.sh
 set -euo pipefail
 LIMIT=${LIMIT:-480}
 STEPS=${STEPS:-20000}
@@ -27,6 +27,8 @@ if [ ! -f $DATA ]; then
   head -c 400 $DATA.json; echo
 fi
 
+# BUDGET=S: the whole script ends within S seconds of its start (the build and the corpus count).
+[ -n "${BUDGET:-}" ] && LIMIT=$((BUDGET - SECONDS)) && echo "training for $LIMIT s"
 common=(--data $DATA --steps "$STEPS" --time-limit "$LIMIT" --eval-every 500 --save-every 500 --sample-every 1000
         --valid-lines 1024 --lr "$LR" --clip 10 --precision f16)
 unc_init=() syn_init=()
