@@ -162,6 +162,12 @@ static void assign_weights(const HParams& hp, const HwmFile& f, const uint8_t* b
     m.mdn_b = as_vector(*t[k + 1]);
 }
 
+size_t weight_bytes(const Model& m) {
+    size_t n = m.mdn_w.bytes() + m.window_w.bytes() + static_cast<size_t>(m.cw_w.size()) * sizeof(float);
+    for (const auto& l : m.lstm) n += l.w.bytes();
+    return n;
+}
+
 Status load_model(const uint8_t* data, size_t size, Model& out, const LoadOptions& options) {
     out = Model{};
     HwmFile f;

@@ -70,6 +70,9 @@ struct LoadOptions {
     bool int8_as_f32 = false;
 };
 
+// Memory held by the weight matrices of the step (WeightMatrix::bytes; clockwork: its f32 matrix).
+size_t weight_bytes(const Model& m);
+
 // Loads a .hwm image from memory. Every failure names the field or tensor at fault.
 Status load_model(const uint8_t* data, size_t size, Model& out, const LoadOptions& options = {});
 

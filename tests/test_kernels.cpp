@@ -145,12 +145,6 @@ HParams awkward_hparams(ModelKind kind) {
     return hp;
 }
 
-size_t weight_bytes(const Model& m) {
-    size_t n = m.mdn_w.bytes() + m.window_w.bytes();
-    for (const auto& l : m.lstm) n += l.w.bytes();
-    return n;
-}
-
 }  // namespace
 
 TEST_CASE("kernels: models stored as f16 write the points of the same model dequantised to f32") {
