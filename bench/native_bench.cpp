@@ -243,9 +243,9 @@ int main(int argc, char** argv) {
         else { std::fprintf(stderr, "usage: bench_native [--model FILE] [--steps N] [--rounds R] [--json FILE]\n"); return 2; }
     }
     auto configs = make_configs(source_model(model_path));
-    const Config* base = &configs.front();  // batches: f16 (as shipped) with the best kernels
+    const Config* base = &configs.front();  // batches: int8 (as shipped) with the best kernels
     for (const auto& c : configs)
-        if (c.precision == "f16" && c.model.isa == best_isa()) base = &c;
+        if (c.precision == "int8" && c.model.isa == best_isa()) base = &c;
     std::vector<BatchConfig> batches;
     for (int lines : {4, 8})
         for (bool together : {false, true}) batches.push_back({lines, together, {}});

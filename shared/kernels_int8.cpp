@@ -107,16 +107,19 @@ void quantise_input(const WeightMatrix& W, const float* x, int16_t* q, Int8Input
 // Each kernel set is a struct with R (rows per block), G (inputs per group) and
 // dots<NR, NG>(w, q, n, sums) for NR in {1, R} and NG <= G.
 
+// Columns in the outer loop, each q[j][c] loaded once for the NR rows (as the SIMD sets do).
 struct DotsReference {
     static constexpr int R = 4, G = 2;
     template <int NR, int NG>
     static void dots(const int8_t* const* w, const int16_t* const* q, int n, int32_t (*sums)[G]) {
-        for (int i = 0; i < NR; ++i)
+        int32_t acc[NR][NG] = {};
+        for (int c = 0; c < n; ++c)
             for (int j = 0; j < NG; ++j) {
-                int32_t s = 0;
-                for (int c = 0; c < n; ++c) s += static_cast<int32_t>(w[i][c]) * q[j][c];
-                sums[i][j] = s;
+                const int32_t x = q[j][c];
+                for (int i = 0; i < NR; ++i) acc[i][j] += w[i][c] * x;
             }
+        for (int i = 0; i < NR; ++i)
+            for (int j = 0; j < NG; ++j) sums[i][j] = acc[i][j];
     }
 };
 
@@ -127,12 +130,8 @@ int32_t sum_lanes_sse2(__m128i v) {
     return _mm_cvtsi128_si32(v);
 }
 
-// Eight int8 as int16 lanes: each byte doubled, then shifted right arithmetically.
-__m128i load_int8x8_sse2(const int8_t* p) {
-    const __m128i b = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(p));
-    return _mm_srai_epi16(_mm_unpacklo_epi8(b, b), 8);
-}
-
+// Sixteen columns per step: the weights widened to int16 with their sign bytes (no pmovsxbw in
+// SSE2), pmaddwd multiplies and adds pairs.
 struct DotsSse2 {
     static constexpr int R = 4, G = 2;
     template <int NR, int NG>
@@ -140,12 +139,19 @@ struct DotsSse2 {
         __m128i acc[NR][NG];
         for (int i = 0; i < NR; ++i)
             for (int j = 0; j < NG; ++j) acc[i][j] = _mm_setzero_si128();
-        for (int c = 0; c < n; c += 8) {
-            __m128i x[NG];
-            for (int j = 0; j < NG; ++j) x[j] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q[j] + c));
+        const __m128i zero = _mm_setzero_si128();
+        for (int c = 0; c < n; c += 16) {
+            __m128i lo[NG], hi[NG];
+            for (int j = 0; j < NG; ++j) {
+                lo[j] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q[j] + c));
+                hi[j] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q[j] + c + 8));
+            }
             for (int i = 0; i < NR; ++i) {
-                const __m128i wv = load_int8x8_sse2(w[i] + c);
-                for (int j = 0; j < NG; ++j) acc[i][j] = _mm_add_epi32(acc[i][j], _mm_madd_epi16(wv, x[j]));
+                const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(w[i] + c));
+                const __m128i sign = _mm_cmpgt_epi8(zero, b);
+                const __m128i wl = _mm_unpacklo_epi8(b, sign), wh = _mm_unpackhi_epi8(b, sign);
+                for (int j = 0; j < NG; ++j)
+                    acc[i][j] = _mm_add_epi32(acc[i][j], _mm_add_epi32(_mm_madd_epi16(wl, lo[j]), _mm_madd_epi16(wh, hi[j])));
             }
         }
         for (int i = 0; i < NR; ++i)
