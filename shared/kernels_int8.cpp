@@ -233,11 +233,7 @@ void dots_part(const int8_t* const* w, const int16_t* const* q, int ng, int n, i
 template <class K>
 void block_sums(const WeightMatrix& W, int r, int nr, const Int8Input* in, int ng, int32_t (*sums)[K::R][K::G]) {
     for (int p = 0; p < 2; ++p) {
-        const int n = W.int8_part_width(p), offset = W.int8_part_offset(p);
-        if (n == 0) {
-            for (int i = 0; i < nr; ++i) std::fill(sums[p][i], sums[p][i] + K::G, 0);
-            continue;
-        }
+        const int n = W.int8_part_width(p), offset = W.int8_part_offset(p);  // n = 0: sums of 0
         const int16_t* q[K::G];
         for (int j = 0; j < ng; ++j) q[j] = in[j].q + offset;
         const int8_t* w[K::R];
