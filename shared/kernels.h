@@ -237,7 +237,8 @@ void matvec_add(const WeightMatrix& W, const float* x, const float* b, float* ou
 // Several inputs through one pass over the weights (a batch of samples stepped together):
 // out[s][r] = b[r] + sum_c W[r, c] * x[s][c] for s < count, each out[s] with exactly the bits that
 // matvec_add(W, x[s], b, out[s], isa) gives (the same partial sums in the same order). Each weight
-// is read and converted once per group of samples instead of once per sample. Allocates nothing.
+// is read and converted once per group of samples instead of once per sample. Allocates nothing
+// (int8: as matvec_add).
 void matvec_add_batch(const WeightMatrix& W, const float* const* x, const float* b, float* const* out, int count, Isa isa);
 
 // ---- the integer path of int8 weights (kernels_int8.cpp) ---------------------------------------
@@ -246,7 +247,7 @@ void matvec_add_batch(const WeightMatrix& W, const float* const* x, const float*
 // most 126), clamped to +-(2^bits - 1). The dot products of the int8 rows with q are exact int32
 // sums, in any order, so every kernel set gives the same sums; int8_output turns them into the
 // output with one fixed sequence of float operations. A part that is all zero gives q = 0 (scale
-// 1); an input with a non-finite value (inf or NaN) anywhere gives kInt8NaN in every output.
+// 1); an input with a non-finite value (inf or NaN) anywhere gives the NaN of kInt8NaNBits in every output.
 
 // The largest bits in [2, 15] with n * 128 * (2^bits - 1) <= INT32_MAX: |w| <= 128, |q| < 2^bits,
 // so a sum over n columns cannot overflow (n up to 5.6 million; a model's widest row is 32,768).

@@ -1,6 +1,6 @@
-// Model: immutable after loading. Weights (the big matrices in their file's precision, converted
-// inside the kernels), hyperparameters, alphabet, normalisation and the variant keys that trainer
-// and core must agree on.
+// Model: immutable after loading. Weights (the big matrices in their file's precision: f16
+// converted inside the kernels, int8 multiplied as integers), hyperparameters, alphabet,
+// normalisation and the variant keys that trainer and core must agree on.
 #pragma once
 #include <Eigen/Core>
 #include <map>
