@@ -49,7 +49,7 @@ async function pageBenchmark(browser, base, rounds) {
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(`${base}bench/browser/index.html`);
   const models = Object.fromEntries(Object.entries(defaultModelFiles(ROOT)).map(([p, f]) => [p, `/${f}`]));
-  const cfg = { models, text: TEXT, inputs: 400, checkSteps: 60, tolerance: 1e-4, rounds, seconds: 0.25, batches: [4, 8] };
+  const cfg = { models, text: TEXT, inputs: 400, checkSteps: 60, tolerance: { f32: 1e-4, f16: 1e-4, int8: 5e-3 }, rounds, seconds: 0.25, batches: [4, 8] };
   try {
     return await page.evaluate((c) => window.runBench(c), cfg);
   } catch (e) {

@@ -209,8 +209,7 @@ void report(const std::vector<Config>& configs, const std::vector<BatchConfig>& 
                        ",\"steps\":" + std::to_string(steps) + ",\"rounds\":" + std::to_string(rounds) + ",\"results\":[";
     for (size_t i = 0; i < configs.size(); ++i) {
         const auto& c = configs[i];
-        size_t bytes = c.model.mdn_w.bytes() + c.model.window_w.bytes();
-        for (const auto& l : c.model.lstm) bytes += l.w.bytes();
+        const size_t bytes = weight_bytes(c.model);
         std::string all;
         for (double r : c.rates) all += std::to_string(static_cast<long>(r)) + " ";
         std::printf("%-7s %-10s %8.1f %12.0f %s%s\n", c.precision.c_str(), isa_name(c.model.isa), bytes / 1e6, median(c.rates),
@@ -244,9 +243,9 @@ int main(int argc, char** argv) {
         else { std::fprintf(stderr, "usage: bench_native [--model FILE] [--steps N] [--rounds R] [--json FILE]\n"); return 2; }
     }
     auto configs = make_configs(source_model(model_path));
-    const Config* base = &configs.front();  // batches: f16 (as shipped) with the best kernels
+    const Config* base = &configs.front();  // batches: int8 (as shipped) with the best kernels
     for (const auto& c : configs)
-        if (c.precision == "f16" && c.model.isa == best_isa()) base = &c;
+        if (c.precision == "int8" && c.model.isa == best_isa()) base = &c;
     std::vector<BatchConfig> batches;
     for (int lines : {4, 8})
         for (bool together : {false, true}) batches.push_back({lines, together, {}});

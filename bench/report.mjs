@@ -53,28 +53,31 @@ function main() {
   const row = (...cells) => rows.push(`| ${cells.join(' | ')} |`);
   rows.push('| part | contender | weights | batch | steps/s | ratio (within the part) |', '| --- | --- | --- | --- | --- | --- |');
 
+  // The default model is int8; its f32 copy holds the int8 values dequantised (the reference of the
+  // integer kernels), its f16 copy those values rounded to half.
+  const weights = (w) => (w === 'f32' ? 'f32 (int8 dequantised)' : w);
   const pr = Object.fromEntries(page.results.map((r) => [r.name, r]));
-  const base = pr['project wasm-simd f16'].steps_per_s;
+  const base = pr['project wasm-simd int8'].steps_per_s;
   const check = Object.fromEntries(page.checks.map((c) => [c.contender, c]));
   for (const r of page.results.filter((r) => r.batch === 1 && !r.name.includes('generator'))) {
     const [who, w] = [r.name.replace(/ (f32|f16|int8)$/, ''), r.name.split(' ').pop()];
     const same = check[r.name] && !check[r.name].same ? ' (MIXTURES DIFFER)' : '';
-    row('Chromium page', who + same, w, 1, fmt(r.steps_per_s), r.name === 'project wasm-simd f16' ? '1 (reference)' : `project SIMD f16 = ${ratio(base, r.steps_per_s)}`);
+    row('Chromium page', who + same, weights(w), 1, fmt(r.steps_per_s), r.name === 'project wasm-simd int8' ? '1 (reference)' : `project SIMD int8 = ${ratio(base, r.steps_per_s)}`);
   }
   for (const B of [4, 8]) {
-    const one = pr[`project wasm-simd f16, ${B} generators one after another`].steps_per_s;
-    const tog = pr[`project wasm-simd f16, ${B} generators together`].steps_per_s;
+    const one = pr[`project wasm-simd int8, ${B} generators one after another`].steps_per_s;
+    const tog = pr[`project wasm-simd int8, ${B} generators together`].steps_per_s;
     const tf = pr[`TF.js wasm f16, batch ${B}`].steps_per_s;
-    row('Chromium page', `project wasm-simd, ${B} lines one after another`, 'f16', B, fmt(one), '1 (reference)');
-    row('Chromium page', `project wasm-simd, ${B} lines together`, 'f16', B, fmt(tog), `${ratio(tog, one)} the lines one after another`);
+    row('Chromium page', `project wasm-simd, ${B} lines one after another`, 'int8', B, fmt(one), '1 (reference)');
+    row('Chromium page', `project wasm-simd, ${B} lines together`, 'int8', B, fmt(tog), `${ratio(tog, one)} the lines one after another`);
     row('Chromium page', `TF.js wasm, batch ${B}`, 'f16', B, fmt(tf), `project together = ${ratio(tog, tf)}`);
   }
-  const nodeBase = node.results.find((r) => r.build === 'hw' && r.weights === 'f16').steps_per_s;
+  const nodeBase = node.results.find((r) => r.build === 'hw' && r.weights === 'int8').steps_per_s;
   for (const r of node.results)
-    row('node', `project ${r.build === 'hw' ? 'wasm-simd' : 'wasm-scalar'}`, r.weights, 1, fmt(r.steps_per_s), ratio(r.steps_per_s, nodeBase) + ' SIMD f16');
-  const natRef = native.results.find((r) => r.weights === 'f16' && r.kernels === 'reference').steps_per_s;
+    row('node', `project ${r.build === 'hw' ? 'wasm-simd' : 'wasm-scalar'}`, weights(r.weights), 1, fmt(r.steps_per_s), ratio(r.steps_per_s, nodeBase) + ' SIMD int8');
+  const natRef = native.results.find((r) => r.weights === 'int8' && r.kernels === 'reference').steps_per_s;
   for (const r of native.results)
-    row('native', `project ${r.kernels}${r.same_points ? '' : ' (POINTS DIFFER)'}`, r.weights, 1, fmt(r.steps_per_s), ratio(r.steps_per_s, natRef) + ' reference f16');
+    row('native', `project ${r.kernels}${r.same_points ? '' : ' (POINTS DIFFER)'}`, weights(r.weights), 1, fmt(r.steps_per_s), ratio(r.steps_per_s, natRef) + ' reference int8');
   for (const B of [4, 8]) {
     const one = native.batches.results.find((r) => r.lines === B && !r.together).points_per_s;
     const tog = native.batches.results.find((r) => r.lines === B && r.together).points_per_s;
@@ -94,9 +97,15 @@ function main() {
     limits[p] = { weight_bytes: bytes, cache_kib: b.kib, read_gbps: b.gbps, steps_per_s_bandwidth: Math.round((b.gbps * 1e9) / bytes) };
   }
   if (bw?.peak_gmacs_avx2) limits.steps_per_s_compute_avx2 = Math.round((bw.peak_gmacs_avx2 * 1e9) / cost.macs);
+  if (bw?.peak_int_gmacs_avx2) limits.steps_per_s_int_compute_avx2 = Math.round((bw.peak_int_gmacs_avx2 * 1e9) / cost.macs);
+  if (bw?.peak_int_gmacs_sse2) limits.steps_per_s_int_compute_128 = Math.round((bw.peak_int_gmacs_sse2 * 1e9) / cost.macs);
   rows.push('', `Physical limit per step: ${fmt(cost.macs)} multiply-adds; weights read once per step (batch 1).`, '');
   if (limits.steps_per_s_compute_avx2)
     rows.push(`- Peak multiply-then-add, one core, 256-bit: ${bw.peak_gmacs_avx2.toFixed(1)} GMAC/s → ${fmt(limits.steps_per_s_compute_avx2)} steps/s if compute-bound.`);
+  if (limits.steps_per_s_int_compute_avx2)
+    rows.push(`- Peak integer multiply-add (pmaddwd then paddd), one core, 256-bit: ${bw.peak_int_gmacs_avx2.toFixed(1)} GMAC/s → ${fmt(limits.steps_per_s_int_compute_avx2)} steps/s if compute-bound (int8, native AVX2).`);
+  if (limits.steps_per_s_int_compute_128)
+    rows.push(`- Peak integer multiply-add, 128-bit (what i32x4.dot_i16x8_s becomes): ${bw.peak_int_gmacs_sse2.toFixed(1)} GMAC/s → ${fmt(limits.steps_per_s_int_compute_128)} steps/s if compute-bound (int8, WASM SIMD).`);
   for (const p of bw ? ['f32', 'f16', 'int8'] : [])
     rows.push(`- ${p}: ${(limits[p].weight_bytes / 1e6).toFixed(2)} MB per step, read at ${limits[p].read_gbps.toFixed(1)} GB/s (${limits[p].cache_kib} KiB buffer) → ${fmt(limits[p].steps_per_s_bandwidth)} steps/s if bandwidth-bound.`);
 

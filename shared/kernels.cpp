@@ -1,7 +1,8 @@
-// Matrix-vector kernels over weights kept in their file's precision (kernels.h: WeightMatrix).
-// Each converts a weight to the f32 value the reader's dequantisation gave, multiplies it by x and
-// adds it into partial sum c mod 8, then finishes in matvec_add's order: every kernel set gives the
-// bits of dequantise-then-reference, natively and in WebAssembly (tests/test_kernels.cpp).
+// Matrix-vector kernels over f32 and f16 weights kept in their file's precision (kernels.h:
+// WeightMatrix). Each converts a weight to the f32 value the reader's dequantisation gave,
+// multiplies it by x and adds it into partial sum c mod 8, then finishes in matvec_add's order:
+// every kernel set gives the bits of dequantise-then-reference, natively and in WebAssembly
+// (tests/test_kernels.cpp). int8 weights take the integer path of kernels_int8.cpp.
 #include "kernels.h"
 
 #if (defined(__x86_64__) || defined(__i386__)) && defined(__SSE2__)
@@ -20,7 +21,11 @@ float WeightMatrix::at(int r, int c) const {
     switch (type) {
         case WeightType::F32: return f32[i];
         case WeightType::F16: return half_to_float(f16[i]);
-        case WeightType::I8: return int8_weight(i8[i], scales[2 * r + (c < split ? 0 : 1)]);
+        case WeightType::I8: {
+            const int part = c < split ? 0 : 1;
+            const size_t j = static_cast<size_t>(r) * int8_stride() + int8_part_offset(part) + (c - (part ? split : 0));
+            return int8_weight(i8[j], scales[2 * r + part]);
+        }
     }
     return 0;
 }
@@ -53,16 +58,6 @@ struct RowF16 {
     static RowF16 of(const WeightMatrix& W, int r) { return {W.f16.data() + row_start(W, r)}; }
     float at(int c) const { return half_to_float(w[c]); }
 };
-struct RowI8 {
-    const int8_t* q;
-    float s0, s1;
-    int split;
-    static RowI8 of(const WeightMatrix& W, int r) {
-        return {W.i8.data() + row_start(W, r), W.scales[2 * r], W.scales[2 * r + 1], W.split};
-    }
-    float at(int c) const { return int8_weight(q[c], c < split ? s0 : s1); }
-};
-
 // The end of matvec_add's order: partial sums pairwise, the tail columns in order, the bias.
 template <class Row>
 float finish(const float* acc, const Row& row, const float* x, int body, int cols, float bias) {
@@ -89,7 +84,7 @@ void matvec_reference(const WeightMatrix& W, const float* x, const float* b, flo
     switch (W.type) {
         case WeightType::F32: return rows_reference<RowF32>(W, x, b, out);
         case WeightType::F16: return rows_reference<RowF16>(W, x, b, out);
-        case WeightType::I8: return rows_reference<RowI8>(W, x, b, out);
+        case WeightType::I8: return;  // never: int8 weights take int8_matvec
     }
 }
 
@@ -130,7 +125,7 @@ void matvec_reference_batch(const WeightMatrix& W, const float* const* x, const 
     switch (W.type) {
         case WeightType::F32: return rows_reference_batch<RowF32>(W, x, b, out, count);
         case WeightType::F16: return rows_reference_batch<RowF16>(W, x, b, out, count);
-        case WeightType::I8: return rows_reference_batch<RowI8>(W, x, b, out, count);
+        case WeightType::I8: return;
     }
 }
 
@@ -183,28 +178,6 @@ struct SseF16 {
     }
 };
 
-struct SseI8 {
-    static SseI8 of(const WeightMatrix& W, int r) { return {RowI8::of(W, r)}; }
-    RowI8 row;
-    // The scales of columns c..c+3: a chunk across the split takes each lane's own.
-    __m128 scale4(int c) const {
-        if (c + 4 <= row.split) return _mm_set1_ps(row.s0);
-        if (c >= row.split) return _mm_set1_ps(row.s1);
-        const __m128i lane = _mm_add_epi32(_mm_set1_epi32(c), _mm_setr_epi32(0, 1, 2, 3));
-        const __m128 first = _mm_castsi128_ps(_mm_cmplt_epi32(lane, _mm_set1_epi32(row.split)));
-        return _mm_or_ps(_mm_and_ps(first, _mm_set1_ps(row.s0)), _mm_andnot_ps(first, _mm_set1_ps(row.s1)));
-    }
-    void load(int c, __m128& lo, __m128& hi) const {
-        const __m128i b = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(row.q + c));
-        const __m128i w16 = _mm_srai_epi16(_mm_unpacklo_epi8(b, b), 8);  // sign-extend without SSE4.1
-        lo = _mm_cvtepi32_ps(_mm_srai_epi32(_mm_unpacklo_epi16(w16, w16), 16));
-        hi = _mm_cvtepi32_ps(_mm_srai_epi32(_mm_unpackhi_epi16(w16, w16), 16));
-        lo = _mm_mul_ps(lo, scale4(c));
-        hi = _mm_mul_ps(hi, scale4(c + 4));
-    }
-};
-
-// Two rows share the loads of x and keep two add chains in flight; an odd last row goes scalar.
 template <class L>
 void rows_sse2(const WeightMatrix& W, const float* x, const float* b, float* out) {
     const int cols = W.ncols, body = cols - cols % 8;
@@ -233,7 +206,7 @@ void matvec_sse2(const WeightMatrix& W, const float* x, const float* b, float* o
     switch (W.type) {
         case WeightType::F32: return rows_sse2<SseF32>(W, x, b, out);
         case WeightType::F16: return rows_sse2<SseF16>(W, x, b, out);
-        case WeightType::I8: return rows_sse2<SseI8>(W, x, b, out);
+        case WeightType::I8: return;
     }
 }
 
@@ -268,7 +241,7 @@ void matvec_sse2_batch(const WeightMatrix& W, const float* const* x, const float
     switch (W.type) {
         case WeightType::F32: return rows_batch<SseF32, 2>(W, x, b, out, count, GroupSse2{});
         case WeightType::F16: return rows_batch<SseF16, 2>(W, x, b, out, count, GroupSse2{});
-        case WeightType::I8: return rows_batch<SseI8, 2>(W, x, b, out, count, GroupSse2{});
+        case WeightType::I8: return;
     }
 }
 
@@ -286,24 +259,6 @@ struct AvxF16 {
     // vcvtph2ps is exact for every half, subnormals included.
     HW_AVX2 void load(int c, __m256& w) const {
         w = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(row.w + c)));
-    }
-};
-
-struct AvxI8 {
-    static AvxI8 of(const WeightMatrix& W, int r) { return {RowI8::of(W, r)}; }
-    RowI8 row;
-    HW_AVX2 void scale8(int c, __m256& s) const {
-        if (c + 8 <= row.split) { s = _mm256_set1_ps(row.s0); return; }
-        if (c >= row.split) { s = _mm256_set1_ps(row.s1); return; }
-        const __m256i lane = _mm256_add_epi32(_mm256_set1_epi32(c), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-        const __m256 first = _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_set1_epi32(row.split), lane));
-        s = _mm256_blendv_ps(_mm256_set1_ps(row.s1), _mm256_set1_ps(row.s0), first);
-    }
-    HW_AVX2 void load(int c, __m256& w) const {
-        const __m128i b = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(row.q + c));
-        __m256 s;
-        scale8(c, s);
-        w = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(b)), s);
     }
 };
 
@@ -334,7 +289,7 @@ HW_AVX2 void matvec_avx2(const WeightMatrix& W, const float* x, const float* b, 
     switch (W.type) {
         case WeightType::F32: rows_avx2<AvxF32>(W, x, b, out); break;
         case WeightType::F16: rows_avx2<AvxF16>(W, x, b, out); break;
-        case WeightType::I8: rows_avx2<AvxI8>(W, x, b, out); break;
+        case WeightType::I8: break;
     }
     // Explicit: without it the upper halves stayed dirty after this function and every later SSE
     // instruction (the rest of the step) ran about five times slower here (measured).
@@ -375,7 +330,7 @@ void matvec_avx2_batch(const WeightMatrix& W, const float* const* x, const float
     switch (W.type) {
         case WeightType::F32: return rows_batch<AvxF32, 4>(W, x, b, out, count, GroupAvx2{});
         case WeightType::F16: return rows_batch<AvxF16, 4>(W, x, b, out, count, GroupAvx2{});
-        case WeightType::I8: return rows_batch<AvxI8, 4>(W, x, b, out, count, GroupAvx2{});
+        case WeightType::I8: return;
     }
 }
 
@@ -402,11 +357,6 @@ v128_t half4_wasm(v128_t v) {
                                        wasm_v128_and(tiny, wasm_i32x4_splat(1 << 23)));
     const v128_t mag = wasm_f32x4_sub(bits, wasm_v128_and(tiny, wasm_f32x4_splat(0x1p-14f)));
     return wasm_v128_or(mag, wasm_v128_and(v, wasm_i32x4_splat(static_cast<int>(0x80000000u))));
-}
-
-// Integer lanes in [-2^22, 2^22] to float, exact: 1.5 * 2^23 + q has q in its low mantissa bits.
-v128_t small_int4_wasm(v128_t q) {
-    return wasm_f32x4_sub(wasm_i32x4_add(q, wasm_i32x4_splat(0x4b400000)), wasm_f32x4_splat(12582912.0f));
 }
 
 struct WasmF32 {
@@ -440,23 +390,6 @@ struct WasmF16 {
     }
 };
 
-struct WasmI8 {
-    static WasmI8 of(const WeightMatrix& W, int r) { return {RowI8::of(W, r)}; }
-    RowI8 row;
-    v128_t scale4(int c) const {
-        if (c + 4 <= row.split) return wasm_f32x4_splat(row.s0);
-        if (c >= row.split) return wasm_f32x4_splat(row.s1);
-        const v128_t lane = wasm_i32x4_add(wasm_i32x4_splat(c), wasm_i32x4_make(0, 1, 2, 3));
-        const v128_t first = wasm_i32x4_lt(lane, wasm_i32x4_splat(row.split));
-        return wasm_v128_bitselect(wasm_f32x4_splat(row.s0), wasm_f32x4_splat(row.s1), first);
-    }
-    void load(int c, v128_t& lo, v128_t& hi) const {
-        const v128_t w16 = wasm_i16x8_load8x8(row.q + c);
-        lo = wasm_f32x4_mul(small_int4_wasm(wasm_i32x4_extend_low_i16x8(w16)), scale4(c));
-        hi = wasm_f32x4_mul(small_int4_wasm(wasm_i32x4_extend_high_i16x8(w16)), scale4(c + 4));
-    }
-};
-
 template <class L>
 void rows_wasm(const WeightMatrix& W, const float* x, const float* b, float* out) {
     const int cols = W.ncols, body = cols - cols % 8;
@@ -485,7 +418,7 @@ void matvec_wasm(const WeightMatrix& W, const float* x, const float* b, float* o
     switch (W.type) {
         case WeightType::F32: return rows_wasm<WasmF32>(W, x, b, out);
         case WeightType::F16: return rows_wasm<WasmF16>(W, x, b, out);
-        case WeightType::I8: return rows_wasm<WasmI8>(W, x, b, out);
+        case WeightType::I8: return;
     }
 }
 // Two rows times N samples (N <= 2: 8N accumulators of the engine's 16 vector registers).
@@ -519,7 +452,7 @@ void matvec_wasm_batch(const WeightMatrix& W, const float* const* x, const float
     switch (W.type) {
         case WeightType::F32: return rows_batch<WasmF32, 2>(W, x, b, out, count, GroupWasm{});
         case WeightType::F16: return rows_batch<WasmF16, 2>(W, x, b, out, count, GroupWasm{});
-        case WeightType::I8: return rows_batch<WasmI8, 2>(W, x, b, out, count, GroupWasm{});
+        case WeightType::I8: return;
     }
 }
 #endif  // __wasm_simd128__
@@ -560,6 +493,7 @@ Isa best_isa() {
 }
 
 void matvec_add(const WeightMatrix& W, const float* x, const float* b, float* out, Isa isa) {
+    if (W.type == WeightType::I8) return int8_matvec(W, &x, b, &out, 1, isa);
     if (!isa_supported(isa)) isa = Isa::Reference;
     switch (isa) {
 #if defined(HW_X86)
@@ -575,6 +509,7 @@ void matvec_add(const WeightMatrix& W, const float* x, const float* b, float* ou
 
 void matvec_add_batch(const WeightMatrix& W, const float* const* x, const float* b, float* const* out, int count, Isa isa) {
     if (count <= 0) return;
+    if (W.type == WeightType::I8) return int8_matvec(W, x, b, out, count, isa);
     if (!isa_supported(isa)) isa = Isa::Reference;
     switch (isa) {
 #if defined(HW_X86)

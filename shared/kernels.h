@@ -157,24 +157,44 @@ enum class WeightType { F32, F16, I8 };
 
 // A row-major weight matrix kept as the file stores it: f32, IEEE half bits, or int8 with per-row
 // scales. An int8 row may join two tensors side by side (an LSTM's W_ih | W_hh), each quantised
-// with its own row scale: columns [0, split) use scales[2r], [split, cols) use scales[2r + 1].
+// with its own row scale: columns [0, split) (part 0) use scales[2r], [split, cols) (part 1) use
+// scales[2r + 1]. int8 rows are laid out for the integer kernels (kernels_int8.cpp): part 0, then
+// part 1, each padded with zeros to a multiple of kInt8Pad columns (make_int8 shapes them).
 struct WeightMatrix {
+    static constexpr int kInt8Pad = 16;
     WeightType type = WeightType::F32;
     int nrows = 0, ncols = 0;
     int split = 0;                // int8 only
     std::vector<float> f32;       // [rows, cols] when F32
     std::vector<uint16_t> f16;    // [rows, cols] when F16
-    std::vector<int8_t> i8;       // [rows, cols] when I8
+    std::vector<int8_t> i8;       // [rows, int8_stride()] when I8, the parts padded
     std::vector<float> scales;    // [rows, 2] when I8
+    // I8: the activations of part p are quantised to |q| <= 2^act_bits[p] - 1, so that no integer
+    // sum over the part can overflow int32 (int8_act_bits).
+    int act_bits[2] = {0, 0};
     // F16, from prepare_rows: 1 where the row holds a half with exponent 0 (zero or subnormal),
     // which needs the slower conversion; rows without an entry take it too.
     std::vector<uint8_t> f16_tiny;
 
     int rows() const { return nrows; }
     int cols() const { return ncols; }
+    static int int8_padded(int n) { return (n + kInt8Pad - 1) / kInt8Pad * kInt8Pad; }
+    int int8_part_offset(int part) const { return part ? int8_padded(split) : 0; }
+    int int8_part_width(int part) const { return int8_padded(part ? ncols - split : split); }
+    int int8_stride() const { return int8_padded(split) + int8_padded(ncols - split); }
     float at(int r, int c) const;  // the f32 value the reader's dequantisation gives
     size_t bytes() const;          // memory held by the weights
 };
+
+// Shapes w as an int8 matrix of zeros, rows x (split + rest), with zero scales.
+void make_int8(WeightMatrix& w, int rows, int split, int rest);
+// Where row r's part (0 or 1) starts in w.i8: its columns follow one another from there.
+inline const int8_t* int8_row_part(const WeightMatrix& w, int r, int part) {
+    return w.i8.data() + static_cast<size_t>(r) * w.int8_stride() + w.int8_part_offset(part);
+}
+inline int8_t* int8_row_part(WeightMatrix& w, int r, int part) {
+    return const_cast<int8_t*>(int8_row_part(static_cast<const WeightMatrix&>(w), r, part));
+}
 
 // Fills the derived per-row fields (f16_tiny) after the weights are set.
 void prepare_rows(WeightMatrix& w);
@@ -200,21 +220,67 @@ inline float half_to_float(uint16_t h) {
 // int8 weight q of a row with scale s, computed as the reader does (int8 -> float, times scale).
 inline float int8_weight(int8_t q, float s) { return static_cast<float>(q) * s; }
 
-// Kernel sets. Every set gives the same bits: same weight values, same eight-partial-sum order,
-// multiply then add (never fused). Reference is portable C++; the others are chosen at run time.
+// Kernel sets. For f32 and f16 weights every set gives the same bits: same weight values, same
+// eight-partial-sum order, multiply then add (never fused). int8 weights take the integer path
+// below, whose sums are exact, so every set gives the same bits there too. Reference is portable
+// C++; the others are chosen at run time.
 enum class Isa { Reference, Sse2, Avx2, WasmSimd };
 const char* isa_name(Isa isa);
 bool isa_supported(Isa isa);
 Isa best_isa();
 
-// out[r] = b[r] + sum_c W[r, c] * x[c], in the order of matvec_add above. Allocates nothing.
-// An unsupported isa falls back to Reference.
+// out[r] = b[r] + sum_c W[r, c] * x[c]. f32 and f16: in the order of matvec_add above. int8: the
+// integer product of int8_matvec below. An unsupported isa falls back to Reference. Allocates
+// nothing (int8: only the first time a thread meets a wider input, see int8_matvec).
 void matvec_add(const WeightMatrix& W, const float* x, const float* b, float* out, Isa isa);
 
 // Several inputs through one pass over the weights (a batch of samples stepped together):
 // out[s][r] = b[r] + sum_c W[r, c] * x[s][c] for s < count, each out[s] with exactly the bits that
 // matvec_add(W, x[s], b, out[s], isa) gives (the same partial sums in the same order). Each weight
-// is read and converted once per group of samples instead of once per sample. Allocates nothing.
+// is read and converted once per group of samples instead of once per sample. Allocates nothing
+// (int8: as matvec_add).
 void matvec_add_batch(const WeightMatrix& W, const float* const* x, const float* b, float* const* out, int count, Isa isa);
+
+// ---- the integer path of int8 weights (kernels_int8.cpp) ---------------------------------------
+// Each part of the input (the columns of one weight scale) is quantised on its own to int16 with a
+// power-of-two scale: q = round_half_even(x * 2^k), k the largest with max|x| * 2^k < 2^bits (at
+// most 126), clamped to +-(2^bits - 1). The dot products of the int8 rows with q are exact int32
+// sums, in any order, so every kernel set gives the same sums; int8_output turns them into the
+// output with one fixed sequence of float operations. A part that is all zero gives q = 0 (scale
+// 1); an input with a non-finite value (inf or NaN) anywhere gives the NaN of kInt8NaNBits in every output.
+
+// The largest bits in [2, 15] with n * 128 * (2^bits - 1) <= INT32_MAX: |w| <= 128, |q| < 2^bits,
+// so a sum over n columns cannot overflow (n up to 5.6 million; a model's widest row is 32,768).
+int int8_act_bits(int n);
+
+// One part's quantisation: its scale 2^-k, and whether every x was finite (if not, q is all 0).
+struct Int8Scale {
+    float scale = 1.0f;
+    bool finite = true;
+};
+// Writes q[0, n) from x[0, n) as above.
+Int8Scale quantise_part(const float* x, int n, int bits, int16_t* q);
+
+// Quiet NaN with a fixed sign and payload: the output for a non-finite input.
+constexpr uint32_t kInt8NaNBits = 0x7fc00000u;
+inline float int8_nan() {
+    float f;
+    std::memcpy(&f, &kInt8NaNBits, 4);
+    return f;
+}
+
+// The output of one row: (acc0 * row scale 0 * input scale 0 + acc1 * row scale 1 * input scale 1)
+// + bias, in this order, each product left to right (the kernels all call this; -ffp-contract=off).
+inline float int8_output(int32_t acc0, int32_t acc1, float w0, float w1, Int8Scale x0, Int8Scale x1, float bias) {
+    if (!x0.finite || !x1.finite) return int8_nan();
+    const float a = static_cast<float>(acc0) * w0 * x0.scale;
+    const float c = static_cast<float>(acc1) * w1 * x1.scale;
+    return (a + c) + bias;
+}
+
+// The integer matvec of int8 weights for count inputs with the given kernel set (matvec_add and
+// matvec_add_batch call it). The quantised inputs live in a buffer of the calling thread, grown when
+// a wider input than before comes (so allocation happens only then).
+void int8_matvec(const WeightMatrix& W, const float* const* x, const float* b, float* const* out, int count, Isa isa);
 
 }  // namespace hw

@@ -62,43 +62,49 @@ static WeightMatrix f32_matrix(const Stored& a, const Stored* b) {
     return w;
 }
 
-// In WebAssembly an f16 or int8 weight costs more to convert inside the kernel than its smaller size
-// saves (headless Chromium, the default model: f32 2,352 steps/s, f16 and int8 kept 1,221 and
-// 1,216), so both are expanded to the reader's f32 values at load there (a few milliseconds; the
-// download stays small); natively (AVX2+F16C) f16 and int8 are the fastest and stay. The bits are
-// the same either way: a kernel multiplies exactly the values the reader dequantised to.
+// In WebAssembly an f16 weight costs more to convert inside the kernel than its smaller size saves
+// (headless Chromium, the default model: f32 2,352 steps/s, f16 kept 1,221), so f16 is expanded to
+// the reader's f32 values at load there (a few milliseconds; the download stays small; the same
+// bits: a kernel multiplies exactly the values the reader dequantised to). Natively (AVX2+F16C)
+// f16 stays. int8 stays int8 everywhere for the integer kernels (kernels_int8.cpp), unless the
+// caller asks for the dequantised f32 reference (LoadOptions::int8_as_f32).
 #if defined(__EMSCRIPTEN__)
-constexpr bool kExpandAtLoad = true;
+constexpr bool kExpandF16AtLoad = true;
 #else
-constexpr bool kExpandAtLoad = false;
+constexpr bool kExpandF16AtLoad = false;
 #endif
 
-// The weights of one tensor, or of two side by side, kept in the file's precision (f32 when the
-// two are stored differently). int8 keeps each part's row scale: see WeightMatrix::split.
-static WeightMatrix weight_matrix(const Stored& a, const Stored* b = nullptr) {
-    if (a.dtype == DType::F32 || (b && b->dtype != a.dtype) || kExpandAtLoad)
-        return f32_matrix(a, b);
+// int8 layout of a tensor (hwm_format): [rows] f32 scales, then [rows, cols] values.
+static const int8_t* int8_values(const Stored& s) { return reinterpret_cast<const int8_t*>(s.bytes + 4 * s.rows()); }
+
+// int8 weights of a, or of a and b side by side: each row's parts and their scales (kernels.h).
+static WeightMatrix int8_matrix(const Stored& a, const Stored* b) {
     WeightMatrix w;
     const int rows = a.rows(), ca = a.cols(), cb = b ? b->cols() : 0;
-    w.nrows = rows;
-    w.ncols = ca + cb;
-    if (a.dtype == DType::F16) {
-        w.type = WeightType::F16;
-        join_rows(reinterpret_cast<const uint16_t*>(a.bytes), ca, b ? reinterpret_cast<const uint16_t*>(b->bytes) : nullptr,
-                  cb, rows, w.f16);
-        prepare_rows(w);
-        return w;
-    }
-    // int8 layout (hwm_format): [rows] f32 scales, then [rows, cols] values.
-    w.type = WeightType::I8;
-    w.split = ca;
-    join_rows(reinterpret_cast<const int8_t*>(a.bytes + 4 * rows), ca,
-              b ? reinterpret_cast<const int8_t*>(b->bytes + 4 * rows) : nullptr, cb, rows, w.i8);
-    w.scales.resize(2 * static_cast<size_t>(rows));
+    make_int8(w, rows, ca, cb);
     for (int r = 0; r < rows; ++r) {
+        std::memcpy(int8_row_part(w, r, 0), int8_values(a) + static_cast<size_t>(r) * ca, ca);
+        if (b) std::memcpy(int8_row_part(w, r, 1), int8_values(*b) + static_cast<size_t>(r) * cb, cb);
         std::memcpy(&w.scales[2 * r], a.bytes + 4 * r, 4);
         std::memcpy(&w.scales[2 * r + 1], (b ? b->bytes : a.bytes) + 4 * r, 4);
     }
+    return w;
+}
+
+// The weights of one tensor, or of two side by side, kept in the file's precision (f32 when the
+// two are stored differently, or as the options and the platform say above).
+static WeightMatrix weight_matrix(const LoadOptions& opt, const Stored& a, const Stored* b = nullptr) {
+    const bool expand = a.dtype == DType::F16 ? kExpandF16AtLoad : opt.int8_as_f32;
+    if (a.dtype == DType::F32 || (b && b->dtype != a.dtype) || expand) return f32_matrix(a, b);
+    if (a.dtype == DType::I8) return int8_matrix(a, b);
+    WeightMatrix w;
+    const int rows = a.rows(), ca = a.cols(), cb = b ? b->cols() : 0;
+    w.type = WeightType::F16;
+    w.nrows = rows;
+    w.ncols = ca + cb;
+    join_rows(reinterpret_cast<const uint16_t*>(a.bytes), ca, b ? reinterpret_cast<const uint16_t*>(b->bytes) : nullptr,
+              cb, rows, w.f16);
+    prepare_rows(w);
     return w;
 }
 
@@ -130,7 +136,7 @@ static const uint8_t* blob_of(const uint8_t* data) {
 }
 
 static void assign_weights(const HParams& hp, const HwmFile& f, const uint8_t* blob,
-                           const std::vector<const NamedTensor*>& t, Model& m) {
+                           const std::vector<const NamedTensor*>& t, const LoadOptions& opt, Model& m) {
     auto at = [&](size_t k) { return stored(f, blob, t[k]); };
     size_t k = 0;
     if (hp.kind == ModelKind::Clockwork) {
@@ -142,21 +148,27 @@ static void assign_weights(const HParams& hp, const HwmFile& f, const uint8_t* b
             LstmWeights w;
             w.input = static_cast<int>(t[k]->shape[1]);
             const Stored hh = at(k + 1);
-            w.w = weight_matrix(at(k), &hh);
+            w.w = weight_matrix(opt, at(k), &hh);
             w.b = as_vector(*t[k + 2]);
             m.lstm.push_back(std::move(w));
         }
         if (hp.kind == ModelKind::Synthesis) {
-            m.window_w = weight_matrix(at(k));
+            m.window_w = weight_matrix(opt, at(k));
             m.window_b = as_vector(*t[k + 1]);
             k += 2;
         }
     }
-    m.mdn_w = weight_matrix(at(k));
+    m.mdn_w = weight_matrix(opt, at(k));
     m.mdn_b = as_vector(*t[k + 1]);
 }
 
-Status load_model(const uint8_t* data, size_t size, Model& out) {
+size_t weight_bytes(const Model& m) {
+    size_t n = m.mdn_w.bytes() + m.window_w.bytes() + static_cast<size_t>(m.cw_w.size()) * sizeof(float);
+    for (const auto& l : m.lstm) n += l.w.bytes();
+    return n;
+}
+
+Status load_model(const uint8_t* data, size_t size, Model& out, const LoadOptions& options) {
     out = Model{};
     HwmFile f;
     Status s = read_hwm(data, size, f);
@@ -175,7 +187,7 @@ Status load_model(const uint8_t* data, size_t size, Model& out) {
             if (std::fabs(t.values[i]) > kMaxWeightMagnitude)
                 return Status::error("tensor " + t.name + ": element " + std::to_string(i) + " has a magnitude over " +
                                      std::to_string(static_cast<int>(kMaxWeightMagnitude)));
-    assign_weights(out.hp, f, blob_of(data), ordered, out);
+    assign_weights(out.hp, f, blob_of(data), ordered, options, out);
     out.isa = best_isa();
     json shown = f.header;
     shown.erase("tensors");

@@ -1,6 +1,6 @@
-// Model: immutable after loading. Weights (the big matrices in their file's precision, converted
-// inside the kernels), hyperparameters, alphabet, normalisation and the variant keys that trainer
-// and core must agree on.
+// Model: immutable after loading. Weights (the big matrices in their file's precision: f16
+// converted inside the kernels, int8 multiplied as integers), hyperparameters, alphabet,
+// normalisation and the variant keys that trainer and core must agree on.
 #pragma once
 #include <Eigen/Core>
 #include <map>
@@ -55,7 +55,7 @@ struct Model {
     Vector mdn_b;                   // [6M+1]
 
     // The matvec kernels the step uses: the best this CPU runs, set at load. Every choice gives
-    // the same bits; a benchmark or a test may pick another.
+    // the same bits (for int8 weights too: the integer path); a benchmark or a test may pick another.
     Isa isa = Isa::Reference;
 };
 
@@ -63,7 +63,17 @@ struct Model {
 // are refused at load, naming the tensor.
 constexpr float kMaxWeightMagnitude = 1e4f;
 
+// How a model is kept in memory.
+struct LoadOptions {
+    // int8 weights as the f32 values the reader dequantises to (4x the memory, the f32 kernels):
+    // the reference the integer path is compared with. Off: int8 stays int8 (kernels.h).
+    bool int8_as_f32 = false;
+};
+
+// Memory held by the weight matrices of the step (WeightMatrix::bytes; clockwork: its f32 matrix).
+size_t weight_bytes(const Model& m);
+
 // Loads a .hwm image from memory. Every failure names the field or tensor at fault.
-Status load_model(const uint8_t* data, size_t size, Model& out);
+Status load_model(const uint8_t* data, size_t size, Model& out, const LoadOptions& options = {});
 
 }  // namespace hw

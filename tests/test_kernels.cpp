@@ -1,32 +1,24 @@
-// The matvec kernels over weights in their file's precision: every kernel set and precision gives
-// the bits of dequantise-then-reference (the f32 matvec of kernels.h), and a model stored as f16 or
-// int8 writes the same points as the same model dequantised to f32 at load.
+// The matvec kernels over weights in their file's precision: for f32 and f16 every kernel set gives
+// the bits of dequantise-then-reference (the f32 matvec of kernels.h), and a model stored as f16
+// writes the same points as the same model dequantised to f32 at load. int8 weights take the
+// integer path: every kernel set gives the bits of the integer reference written out here, and an
+// int8 model writes the same points with every kernel set (not those of its dequantised copy).
 #include <doctest/doctest.h>
 
 #include <cstring>
 
 #include "generator.h"
+#include "kernel_util.h"
 #include "kernels.h"
 #include "test_util.h"
 
 using namespace hw;
+using namespace hw::test;
 
 namespace {
 
-std::vector<Isa> supported_isas() {
-    std::vector<Isa> out;
-    for (Isa isa : {Isa::Reference, Isa::Sse2, Isa::Avx2, Isa::WasmSimd})
-        if (isa_supported(isa)) out.push_back(isa);
-    return out;
-}
-
-// Values over a wide range of magnitudes, so that a different rounding or order shows in the bits.
-float wide(Rng& rng) {
-    const float u = static_cast<float>(rng.uniform() * 2 - 1);
-    return u * fexp(static_cast<float>(rng.uniform() * 12 - 6));
-}
-
 WeightMatrix random_matrix(WeightType type, int rows, int cols, int split, Rng& rng) {
+    if (type == WeightType::I8) return random_int8(rows, cols, split, rng);
     WeightMatrix w;
     w.type = type;
     w.nrows = rows;
@@ -38,13 +30,8 @@ WeightMatrix random_matrix(WeightType type, int rows, int cols, int split, Rng& 
         // kernels with a cheaper conversion for such rows (prepare_rows) take.
         const float v = wide(rng);
         if (type == WeightType::F16) w.f16.push_back(f32_to_f16(i / cols % 2 ? v * 1e-3f : v + (v < 0 ? -1e-3f : 1e-3f)));
-        if (type == WeightType::I8) w.i8.push_back(static_cast<int8_t>(static_cast<int>(rng.uniform() * 255) - 127));
     }
     prepare_rows(w);
-    if (type == WeightType::I8) {
-        w.split = split;
-        for (int r = 0; r < 2 * rows; ++r) w.scales.push_back(std::fabs(wide(rng)) / 127.0f);
-    }
     return w;
 }
 
@@ -55,10 +42,6 @@ WeightMatrix dequantised(const WeightMatrix& w) {
     for (int r = 0; r < w.nrows; ++r)
         for (int c = 0; c < w.ncols; ++c) d.f32.push_back(w.at(r, c));
     return d;
-}
-
-bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
-    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
 }
 
 Model load(const std::vector<uint8_t>& bytes, Isa isa) {
@@ -107,16 +90,14 @@ TEST_CASE("kernels: prepare_rows marks the f16 rows that hold a half with expone
     CHECK(w.f16_tiny == std::vector<uint8_t>{0, 1, 1});
 }
 
-TEST_CASE("kernels: every kernel set and precision gives the bits of dequantise-then-reference") {
+TEST_CASE("kernels: every kernel set gives the bits of dequantise-then-reference for f32 and f16") {
     Rng rng(2024);
     const int sizes[][2] = {{1, 1}, {1, 8}, {3, 7}, {5, 9}, {7, 16}, {9, 23}, {13, 67}, {31, 130}, {121, 1203}};
     for (const auto& sz : sizes) {
         const int rows = sz[0], cols = sz[1];
-        // int8 splits: none, inside a chunk of eight, on a chunk boundary, in the tail.
-        for (int split : {cols, cols / 2 + 1, cols / 8 * 8, cols - 1, 0}) {
-            for (WeightType type : {WeightType::F32, WeightType::F16, WeightType::I8}) {
-                if (type != WeightType::I8 && split != cols) continue;
-                const WeightMatrix w = random_matrix(type, rows, cols, split, rng);
+        {
+            for (WeightType type : {WeightType::F32, WeightType::F16}) {
+                const WeightMatrix w = random_matrix(type, rows, cols, cols, rng);
                 const WeightMatrix d = dequantised(w);
                 std::vector<float> x(cols), b(rows), want(rows);
                 for (float& v : x) v = wide(rng);
@@ -125,7 +106,7 @@ TEST_CASE("kernels: every kernel set and precision gives the bits of dequantise-
                 for (Isa isa : supported_isas()) {
                     std::vector<float> got(rows, -1.0f);
                     matvec_add(w, x.data(), b.data(), got.data(), isa);
-                    INFO(isa_name(isa) << " type " << static_cast<int>(type) << " " << rows << "x" << cols << " split " << split);
+                    INFO(isa_name(isa) << " type " << static_cast<int>(type) << " " << rows << "x" << cols);
                     CHECK(same_bits(got, want));
                 }
             }
@@ -146,29 +127,69 @@ TEST_CASE("kernels: an unsupported kernel set falls back to the reference") {
     }
 }
 
-TEST_CASE("kernels: models stored as f16 and int8 write the points of the same model dequantised to f32") {
+namespace {
+
+// A model file in precision p and its dequantised copy: the reader's values written back as f32.
+void stored_and_plain(const HParams& hp, const std::vector<NamedTensor>& tensors, Precision p, std::vector<uint8_t>& stored,
+                      std::vector<uint8_t>& plain) {
+    REQUIRE(write_hwm(test::small_header(hp), tensors, p, stored).ok);
+    HwmFile f;
+    REQUIRE(read_hwm(stored.data(), stored.size(), f).ok);
+    REQUIRE(write_hwm(f.header, f.tensors, Precision::F32, plain).ok);
+}
+
+HParams awkward_hparams(ModelKind kind) {
+    HParams hp = test::small_hparams(kind);
+    hp.hidden = 21;   // awkward sizes: columns not a multiple of 8, odd row counts
+    hp.mixtures = 3;  // 6M+1 = 19 output rows
+    return hp;
+}
+
+}  // namespace
+
+TEST_CASE("kernels: models stored as f16 write the points of the same model dequantised to f32") {
     for (ModelKind kind : {ModelKind::Synthesis, ModelKind::Unconditional}) {
-        HParams hp = test::small_hparams(kind);
-        hp.hidden = 21;   // awkward sizes: columns not a multiple of 8, odd row counts
-        hp.mixtures = 3;  // 6M+1 = 19 output rows
-        const auto tensors = test::random_tensors(hp, 11);
-        for (Precision p : {Precision::F16, Precision::I8}) {
-            std::vector<uint8_t> stored, plain;
-            REQUIRE(write_hwm(test::small_header(hp), tensors, p, stored).ok);
-            HwmFile f;  // what the reader dequantises, written back as f32
-            REQUIRE(read_hwm(stored.data(), stored.size(), f).ok);
-            REQUIRE(write_hwm(f.header, f.tensors, Precision::F32, plain).ok);
-            const Model m_plain = load(plain, Isa::Reference);
-            CHECK(m_plain.mdn_w.type == WeightType::F32);
-            const std::vector<float> want = write_points(m_plain, 5);
-            REQUIRE(want.size() > 30);
-            for (Isa isa : supported_isas()) {
-                const Model m = load(stored, isa);
-                CHECK(m.lstm[0].w.type == (p == Precision::F16 ? WeightType::F16 : WeightType::I8));
-                CHECK(m.mdn_w.bytes() < m_plain.mdn_w.bytes());
-                INFO(isa_name(isa) << (p == Precision::F16 ? " f16" : " int8") << " kind " << kind_name(kind));
-                CHECK(same_bits(write_points(m, 5), want));
-            }
+        const HParams hp = awkward_hparams(kind);
+        std::vector<uint8_t> stored, plain;
+        stored_and_plain(hp, test::random_tensors(hp, 11), Precision::F16, stored, plain);
+        const Model m_plain = load(plain, Isa::Reference);
+        CHECK(m_plain.mdn_w.type == WeightType::F32);
+        const std::vector<float> want = write_points(m_plain, 5);
+        REQUIRE(want.size() > 30);
+        for (Isa isa : supported_isas()) {
+            const Model m = load(stored, isa);
+            CHECK(m.lstm[0].w.type == WeightType::F16);
+            CHECK(m.mdn_w.bytes() < m_plain.mdn_w.bytes());
+            INFO(isa_name(isa) << " kind " << kind_name(kind));
+            CHECK(same_bits(write_points(m, 5), want));
+        }
+    }
+}
+
+TEST_CASE("kernels: int8 models keep int8 in memory and write the same points with every kernel set") {
+    for (ModelKind kind : {ModelKind::Synthesis, ModelKind::Unconditional}) {
+        const HParams hp = awkward_hparams(kind);
+        std::vector<uint8_t> stored, plain;
+        stored_and_plain(hp, test::random_tensors(hp, 11), Precision::I8, stored, plain);
+        const Model m_plain = load(plain, Isa::Reference);
+        // The dequantised reference: LoadOptions::int8_as_f32 gives the f32 copy's weights and points.
+        Model m_f32;
+        REQUIRE(load_model(stored.data(), stored.size(), m_f32, LoadOptions{true}).ok);
+        m_f32.isa = Isa::Reference;
+        CHECK(m_f32.lstm[0].w.type == WeightType::F32);
+        CHECK(same_bits(m_f32.lstm[1].w.f32, m_plain.lstm[1].w.f32));
+        CHECK(same_bits(write_points(m_f32, 5), write_points(m_plain, 5)));
+        const std::vector<float> want = write_points(load(stored, Isa::Reference), 5);
+        REQUIRE(want.size() > 30);
+        for (Isa isa : supported_isas()) {
+            const Model m = load(stored, isa);
+            CHECK(m.lstm[0].w.type == WeightType::I8);
+            CHECK(m.mdn_w.type == WeightType::I8);
+            CHECK(m.lstm[0].w.f32.empty());
+            // int8 values, two scales a row and the padding: about a quarter of the f32 bytes.
+            CHECK(weight_bytes(m) * 2 < weight_bytes(m_plain));
+            INFO(isa_name(isa) << " kind " << kind_name(kind));
+            CHECK(same_bits(write_points(m, 5), want));
         }
     }
 }
@@ -232,38 +253,38 @@ void start_line(const Model& m, Generator& g, int i) {
 
 TEST_CASE("kernels: lines stepped together write the bits of the same lines written one by one") {
     for (ModelKind kind : {ModelKind::Synthesis, ModelKind::Unconditional}) {
-        HParams hp = test::small_hparams(kind);
-        hp.hidden = 21;
-        hp.mixtures = 3;
-        std::vector<uint8_t> bytes;
-        REQUIRE(write_hwm(test::small_header(hp), test::random_tensors(hp, 12), Precision::F16, bytes).ok);
-        const int n = 7;
-        for (Isa isa : supported_isas()) {
-            const Model m = load(bytes, isa);
-            std::vector<Written> alone(n), together(n);
-            for (int i = 0; i < n; ++i) {
-                Generator g;
-                start_line(m, g, i);
-                std::vector<Point> pts;
-                while (!g.done()) g.run(9, pts, nullptr, &alone[i].peaks);
-                append(alone[i], pts, 0);
+        for (Precision precision : {Precision::F16, Precision::I8}) {
+            const HParams hp = awkward_hparams(kind);
+            std::vector<uint8_t> bytes;
+            REQUIRE(write_hwm(test::small_header(hp), test::random_tensors(hp, 12), precision, bytes).ok);
+            const int n = 7;
+            for (Isa isa : supported_isas()) {
+                const Model m = load(bytes, isa);
+                std::vector<Written> alone(n), together(n);
+                for (int i = 0; i < n; ++i) {
+                    Generator g;
+                    start_line(m, g, i);
+                    std::vector<Point> pts;
+                    while (!g.done()) g.run(9, pts, nullptr, &alone[i].peaks);
+                    append(alone[i], pts, 0);
+                }
+                std::vector<Generator> gens(n);
+                std::vector<Generator*> ptrs;
+                for (int i = 0; i < n; ++i) start_line(m, gens[i], i), ptrs.push_back(&gens[i]);
+                std::vector<std::vector<Point>> pts(n);
+                std::vector<std::vector<int>> peaks(n);
+                for (int chunk = 0; chunk < 40; ++chunk) Generator::run_together(ptrs.data(), n, 9, pts.data(), peaks.data());
+                int total = 0;
+                for (int i = 0; i < n; ++i) {
+                    CHECK(gens[i].done());
+                    append(together[i], pts[i], 0);
+                    INFO(isa_name(isa) << " kind " << kind_name(kind) << " precision " << static_cast<int>(precision) << " line " << i);
+                    CHECK(same_bits(together[i].points, alone[i].points));
+                    CHECK(peaks[i] == alone[i].peaks);
+                    total += static_cast<int>(pts[i].size());
+                }
+                CHECK(total > 7 * 20);
             }
-            std::vector<Generator> gens(n);
-            std::vector<Generator*> ptrs;
-            for (int i = 0; i < n; ++i) start_line(m, gens[i], i), ptrs.push_back(&gens[i]);
-            std::vector<std::vector<Point>> pts(n);
-            std::vector<std::vector<int>> peaks(n);
-            for (int chunk = 0; chunk < 40; ++chunk) Generator::run_together(ptrs.data(), n, 9, pts.data(), peaks.data());
-            int total = 0;
-            for (int i = 0; i < n; ++i) {
-                CHECK(gens[i].done());
-                append(together[i], pts[i], 0);
-                INFO(isa_name(isa) << " kind " << kind_name(kind) << " line " << i);
-                CHECK(same_bits(together[i].points, alone[i].points));
-                CHECK(peaks[i] == alone[i].peaks);
-                total += static_cast<int>(pts[i].size());
-            }
-            CHECK(total > 7 * 20);
         }
     }
 }

@@ -49,6 +49,8 @@ public:
     float line_height() const { return model_.norm.line_height; }
     int max_steps_per_char() const { return model_.max_steps_per_char; }
     int max_text_chars() const { return static_cast<int>(kMaxTextChars); }
+    // Bytes the weight matrices hold in memory (int8 stays int8: about a quarter of f32).
+    double weight_bytes() const { return static_cast<double>(hw::weight_bytes(model_)); }
 
     // The core's preparation of typed text (typography, the one unknown-character policy):
     // {text, marks: [{index, ch, action: 'replaced' | 'skipped', with}], error}. `index` counts
@@ -316,6 +318,7 @@ EMSCRIPTEN_BINDINGS(hw_core) {
         .function("lineHeight", &WasmModel::line_height)
         .function("maxStepsPerChar", &WasmModel::max_steps_per_char)
         .function("maxTextChars", &WasmModel::max_text_chars)
+        .function("weightBytes", &WasmModel::weight_bytes)
         .function("prepareText", &WasmModel::prepare_text);
     class_<WasmGenerator>("Generator")
         .constructor<const WasmModel&>()

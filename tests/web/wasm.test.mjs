@@ -8,6 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadModule, loadModel, generate, readRequired, FIXTURES, ROOT } from './wasm_util.mjs';
 
+const DEFAULT_MODEL = path.join(ROOT, 'web/models/default.hwm');
+
 const BUILDS = ['hw', 'hw-scalar'];
 const modules = {};
 async function module(name) {
@@ -241,6 +243,9 @@ test('the SIMD build uses v128 arithmetic, the scalar build none', () => {
   const scalar = readRequired(path.join(ROOT, 'web/dist/hw-scalar.wasm'));
   assert.ok(count(simd, [0xfd, 0xe6, 0x01]) >= 4, 'f32x4.mul in hw.wasm');
   assert.equal(count(scalar, [0xfd, 0xe6, 0x01]), 0, 'no f32x4.mul in hw-scalar.wasm');
+  // i32x4.dot_i16x8_s (0xfd 0xba 0x01): the integer kernels of int8 weights.
+  assert.ok(count(simd, [0xfd, 0xba, 0x01]) >= 2, 'i32x4.dot_i16x8_s in hw.wasm');
+  assert.equal(count(scalar, [0xfd, 0xba, 0x01]), 0, 'no i32x4.dot_i16x8_s in hw-scalar.wasm');
 });
 
 test('attention tracking: one peak per point, inside the text, and the same points', async () => {
@@ -280,5 +285,39 @@ test('f16 and int8 models (weights kept in their precision): SIMD and scalar bui
       assert.deepEqual(Array.from(got.points), native.points.flat().map(Math.fround), `${build} ${precision}`);
       assert.equal(got.finished, native.finished);
     }
+  }
+});
+
+test('int8 weights stay int8 in WASM memory (no f32 copy); f16 is expanded to f32 there', async () => {
+  const cli = path.join(ROOT, 'build/bin/hw');
+  readRequired(cli);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'hw-bytes-'));
+  const bytes = {};
+  for (const build of BUILDS) {
+    const hw = await module(build);
+    for (const precision of ['f32', 'f16', 'int8']) {
+      const file = path.join(dir, `${precision}.hwm`);
+      execFileSync(cli, ['convert', DEFAULT_MODEL, file, '--precision', precision]);
+      const model = loadModel(hw, readRequired(file));
+      bytes[precision] = model.weightBytes();
+      model.delete();
+    }
+    assert.ok(bytes.int8 < 0.27 * bytes.f32, `${build}: int8 holds ${bytes.int8} bytes against f32's ${bytes.f32}`);
+    assert.equal(bytes.f16, bytes.f32, `${build}: f16 is expanded at load`);
+  }
+});
+
+test('the shipped int8 model: SIMD and scalar builds write the native CLI\'s points (integer kernels on both)', async () => {
+  const cli = path.join(ROOT, 'build/bin/hw');
+  readRequired(cli);
+  const args = ['sample', '--model', DEFAULT_MODEL, '--text', 'int8 hands', '--seed', '3', '--bias', '0.8', '--format', 'json'];
+  const native = JSON.parse(execFileSync(cli, args, { encoding: 'utf8' }));
+  assert.ok(native.points.length > 60);
+  for (const build of BUILDS) {
+    const hw = await module(build);
+    const model = loadModel(hw, readRequired(DEFAULT_MODEL));
+    const got = generate(hw, model, 'int8 hands', { seed: 3, bias: 0.8 }, 50);
+    model.delete();
+    assert.deepEqual(Array.from(got.points), native.points.flat().map(Math.fround), build);
   }
 });

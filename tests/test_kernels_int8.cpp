@@ -1,0 +1,204 @@
+// The integer path of int8 weights (kernels.h): the quantisation of inputs (power-of-two scale, ties
+// to even, the overflow bound, zero and non-finite inputs), and every kernel set, single and
+// batched, against the integer reference written out here, bit for bit.
+#include <doctest/doctest.h>
+
+#include <climits>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "kernel_util.h"
+#include "kernels.h"
+#include "model_spec.h"
+
+using namespace hw;
+using namespace hw::test;
+
+namespace {
+
+uint32_t bits_of(float f) {
+    uint32_t b;
+    std::memcpy(&b, &f, 4);
+    return b;
+}
+
+std::vector<int16_t> quantised(const std::vector<float>& x, int bits, Int8Scale& scale) {
+    std::vector<int16_t> q(x.size(), 99);
+    scale = quantise_part(x.data(), static_cast<int>(x.size()), bits, q.data());
+    return q;
+}
+
+// The output rule written out: each part quantised, exact sums in 64 bits, int8_output.
+std::vector<float> integer_reference(const WeightMatrix& W, const float* x, const float* b) {
+    const int width[2] = {W.split, W.ncols - W.split};
+    std::vector<int16_t> q[2];
+    Int8Scale scale[2];
+    for (int p = 0; p < 2; ++p) {
+        q[p].resize(width[p]);
+        scale[p] = quantise_part(x + (p ? W.split : 0), width[p], W.act_bits[p], q[p].data());
+    }
+    std::vector<float> out(W.nrows);
+    for (int r = 0; r < W.nrows; ++r) {
+        int64_t sum[2] = {0, 0};
+        for (int p = 0; p < 2; ++p)
+            for (int c = 0; c < width[p]; ++c) sum[p] += int64_t{int8_row_part(W, r, p)[c]} * q[p][c];
+        REQUIRE(std::llabs(sum[0]) <= INT32_MAX);
+        REQUIRE(std::llabs(sum[1]) <= INT32_MAX);
+        out[r] = int8_output(static_cast<int32_t>(sum[0]), static_cast<int32_t>(sum[1]), W.scales[2 * r],
+                             W.scales[2 * r + 1], scale[0], scale[1], b[r]);
+    }
+    return out;
+}
+
+std::vector<float> run(const WeightMatrix& W, const std::vector<float>& x, const std::vector<float>& b, Isa isa) {
+    std::vector<float> out(W.nrows, -1.0f);
+    matvec_add(W, x.data(), b.data(), out.data(), isa);
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("int8: the activation bits keep every sum of a part within int32") {
+    for (int n : {1, 2, 7, 84, 400, 484, 884, 1200, 4611, 32768, 1 << 20}) {
+        const int bits = int8_act_bits(n);
+        INFO("n " << n << " bits " << bits);
+        CHECK(int64_t{n} * 128 * ((1 << bits) - 1) <= INT32_MAX);
+        CHECK((bits == 15 || int64_t{n} * 128 * ((2 << bits) - 1) > INT32_MAX));
+    }
+    CHECK(int8_act_bits(1200) == 13);  // the default model's output layer (3 x 400 columns)
+    CHECK(int8_act_bits(884) == 14);
+    CHECK(int8_act_bits(484) == 15);
+}
+
+TEST_CASE("int8: inputs are quantised with a power-of-two scale, ties to even") {
+    Int8Scale s;
+    // max 16384.5 in [2^14, 2^15): k = 0 at 15 bits, so q is x rounded, ties to even.
+    auto q = quantised({16384.5f, 2.5f, 3.5f, -2.5f, -0.5f, 0.5f, 1.5f, -1.5f, 0.49999997f}, 15, s);
+    CHECK(q == std::vector<int16_t>{16384, 2, 4, -2, 0, 0, 2, -2, 0});
+    CHECK(s.scale == 1.0f);
+    CHECK(s.finite);
+    q = quantised({1.0f, -0.25f}, 15, s);  // 1 in [2^0, 2^1): k = 14
+    CHECK(q == std::vector<int16_t>{16384, -4096});
+    CHECK(s.scale == std::ldexp(1.0f, -14));
+    q = quantised({0.99999994f, -0.99999994f}, 13, s);  // x * 2^13 rounds to 2^13: clamped
+    CHECK(q == std::vector<int16_t>{8191, -8191});
+    q = quantised({3e38f, -1e38f}, 15, s);  // the largest floats: k = -113
+    CHECK(s.scale == std::ldexp(1.0f, 113));
+    CHECK(q[0] == static_cast<int16_t>(std::nearbyint(std::ldexp(3e38, -113))));
+    q = quantised({std::ldexp(1.0f, -110)}, 15, s);  // tiny: k = 124
+    CHECK(q[0] == 16384);
+    q = quantised({std::ldexp(1.0f, -149), 0.0f}, 15, s);  // subnormal: k stops at 126, q rounds to 0
+    CHECK(q == std::vector<int16_t>{0, 0});
+    CHECK(s.scale == std::ldexp(1.0f, -126));
+}
+
+TEST_CASE("int8: random inputs quantise as round-half-even of x * 2^k, with max |q| in [2^(bits-1), 2^bits)") {
+    Rng rng(5);
+    for (int trial = 0; trial < 200; ++trial) {
+        const int bits = 2 + trial % 14, n = 1 + trial % 37;
+        std::vector<float> x(n);
+        for (float& v : x) v = wide(rng) * std::ldexp(1.0f, static_cast<int>(rng.uniform() * 60) - 30);
+        Int8Scale s;
+        const auto q = quantised(x, bits, s);
+        const int k = -std::ilogb(s.scale);
+        int top = 0;
+        for (int i = 0; i < n; ++i) {
+            const double want = std::fmin(std::fmax(std::nearbyint(std::ldexp(double{x[i]}, k)), 1 - (1 << bits)), (1 << bits) - 1);
+            INFO("bits " << bits << " x " << x[i] << " k " << k);
+            CHECK(q[i] == static_cast<int>(want));
+            top = std::max(top, std::abs(int{q[i]}));
+        }
+        CHECK(top >= 1 << (bits - 1));
+        CHECK(top < 1 << bits);
+    }
+}
+
+TEST_CASE("int8: zero and non-finite inputs") {
+    Rng rng(9);
+    const WeightMatrix w = random_int8(9, 37, 20, rng);
+    std::vector<float> b(9), x(37, 0.0f);
+    for (float& v : b) v = wide(rng);
+    for (Isa isa : supported_isas()) {
+        INFO(isa_name(isa));
+        CHECK(same_bits(run(w, x, b, isa), b));  // all zero: the bias, exactly
+        for (float bad : {std::numeric_limits<float>::infinity(), -std::numeric_limits<float>::infinity(),
+                          std::numeric_limits<float>::quiet_NaN()})
+            for (int at : {0, 19, 20, 36}) {
+                std::vector<float> y(37, 0.5f);
+                y[at] = bad;
+                for (float v : run(w, y, b, isa)) CHECK(bits_of(v) == kInt8NaNBits);
+            }
+    }
+    Int8Scale s;
+    CHECK(quantised({1.0f, std::numeric_limits<float>::infinity()}, 15, s) == std::vector<int16_t>{0, 0});
+    CHECK_FALSE(s.finite);
+}
+
+TEST_CASE("int8: every kernel set gives the bits of the integer reference") {
+    Rng rng(2024);
+    const int sizes[][2] = {{1, 1}, {1, 8}, {3, 7}, {5, 9}, {7, 16}, {9, 23}, {13, 67}, {31, 130}, {121, 1203}};
+    for (const auto& sz : sizes) {
+        const int rows = sz[0], cols = sz[1];
+        // Splits: none, inside a chunk, on a chunk boundary, in the tail, all in part 1.
+        for (int split : {cols, cols / 2 + 1, cols / 16 * 16, cols - 1, 0}) {
+            const WeightMatrix w = random_int8(rows, cols, split, rng);
+            std::vector<float> x(cols), b(rows);
+            for (float& v : x) v = wide(rng);
+            for (float& v : b) v = wide(rng);
+            const std::vector<float> want = integer_reference(w, x.data(), b.data());
+            for (Isa isa : supported_isas()) {
+                INFO(isa_name(isa) << " " << rows << "x" << cols << " split " << split);
+                CHECK(same_bits(run(w, x, b, isa), want));
+            }
+        }
+    }
+}
+
+TEST_CASE("int8: the widest rows a model may have reach the bound without overflow") {
+    const int lstm_input = kPointDim + HParamLimits::max_hidden + HParamLimits::max_alphabet;  // x, h below, w
+    const int widths[][2] = {{lstm_input, HParamLimits::max_hidden}, {HParamLimits::max_layers * HParamLimits::max_hidden, 0}};
+    for (const auto& wd : widths) {
+        WeightMatrix w;
+        make_int8(w, 3, wd[0], wd[1]);
+        for (int p = 0; p < 2; ++p)
+            for (int c = 0; c < wd[p]; ++c) {
+                int8_row_part(w, 0, p)[c] = -128;
+                int8_row_part(w, 1, p)[c] = 127;
+                int8_row_part(w, 2, p)[c] = static_cast<int8_t>(c % 2 ? -128 : 127);
+            }
+        for (float& s : w.scales) s = 1.0f;
+        // x just under 1 in magnitude: every q is -(2^bits - 1), the largest |q| the bound allows.
+        const std::vector<float> x(wd[0] + wd[1], -0.99999994f), b(3, 0.0f);
+        const std::vector<float> want = integer_reference(w, x.data(), b.data());
+        const double top = static_cast<double>(wd[0]) * 128 * ((1 << w.act_bits[0]) - 1) * std::ldexp(1.0, -w.act_bits[0]);
+        CHECK(want[0] == doctest::Approx(top + static_cast<double>(wd[1]) * 128 * ((1 << w.act_bits[1]) - 1) * std::ldexp(1.0, -w.act_bits[1])));
+        for (Isa isa : supported_isas()) {
+            INFO(isa_name(isa) << " widths " << wd[0] << " + " << wd[1]);
+            CHECK(same_bits(run(w, x, b, isa), want));
+        }
+    }
+}
+
+TEST_CASE("int8: a batch with a non-finite input leaves the others as they are alone") {
+    Rng rng(31);
+    const WeightMatrix w = random_int8(11, 45, 13, rng);
+    std::vector<float> b(11);
+    for (float& v : b) v = wide(rng);
+    std::vector<std::vector<float>> x(5, std::vector<float>(45));
+    for (auto& xs : x)
+        for (float& v : xs) v = wide(rng);
+    x[2][30] = std::numeric_limits<float>::quiet_NaN();
+    for (Isa isa : supported_isas()) {
+        std::vector<std::vector<float>> got(5, std::vector<float>(11));
+        std::vector<const float*> xp;
+        std::vector<float*> op;
+        for (int s = 0; s < 5; ++s) xp.push_back(x[s].data()), op.push_back(got[s].data());
+        matvec_add_batch(w, xp.data(), b.data(), op.data(), 5, isa);
+        for (int s = 0; s < 5; ++s) {
+            INFO(isa_name(isa) << " sample " << s);
+            CHECK(same_bits(got[s], run(w, x[s], b, isa)));
+        }
+        CHECK(bits_of(got[2][0]) == kInt8NaNBits);
+    }
+}
