@@ -32,21 +32,4 @@ for r in $(seq 1 "$ROUNDS"); do
     python3 bench/train_reference.py "${args[@]}" | sed "s/^{/{\"round\":$r,/" >> "$raw"
   done
 done
-python3 - "$raw" "$OUT/results-gpu.json" <<'PY'
-import json, statistics, subprocess, sys
-rows = [json.loads(l) for l in open(sys.argv[1])]
-gpu = subprocess.run(["nvidia-smi", "--query-gpu=name", "--format=csv,noheader"], capture_output=True, text=True).stdout.strip()
-out = {"machine": gpu, "rounds": max(r["round"] for r in rows), "note": "medians of interleaved rounds; ratios within this run", "by_batch": {}}
-for b in sorted({r["batch"] for r in rows}):
-    med = {}
-    for c in sorted({r["contender"] for r in rows}):
-        v = [r["s_per_update"] for r in rows if r["batch"] == b and r["contender"] == c]
-        med[c] = {"s_per_update": statistics.median(v), "points_per_s": statistics.median(
-            [r["points_per_s"] for r in rows if r["batch"] == b and r["contender"] == c])}
-    ref = med["pytorch-python-eager"]["s_per_update"]
-    for c in med:
-        med[c]["speedup_vs_pytorch_eager"] = ref / med[c]["s_per_update"]
-    out["by_batch"][str(b)] = med
-json.dump(out, open(sys.argv[2], "w"), indent=2)
-print(json.dumps(out, indent=2))
-PY
+python3 bench/gpu_summary.py "$raw" "$OUT/results-gpu.json" --check "$OUT/window-check.json"
