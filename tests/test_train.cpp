@@ -268,6 +268,18 @@ TEST_CASE("window step: one fused operation gives the reference tensor operation
     }
 }
 
+TEST_CASE("learning-rate rules: scaled with the batch from batch 128, and a linear warm-up") {
+    CHECK(hw::batch_scaled_lr(1e-3, 512, "none") == doctest::Approx(1e-3));
+    CHECK(hw::batch_scaled_lr(1e-3, 512, "sqrt") == doctest::Approx(2e-3));
+    CHECK(hw::batch_scaled_lr(1e-3, 32, "sqrt") == doctest::Approx(5e-4));
+    CHECK(hw::batch_scaled_lr(1e-3, 256, "linear") == doctest::Approx(2e-3));
+    CHECK(hw::batch_scaled_lr(1e-3, 256, "cubic") < 0);
+    CHECK(hw::warmup_factor(0, 0) == 1.0);
+    CHECK(hw::warmup_factor(0, 4) == doctest::Approx(0.25));
+    CHECK(hw::warmup_factor(3, 4) == doctest::Approx(1.0));
+    CHECK(hw::warmup_factor(10, 4) == 1.0);
+}
+
 TEST_CASE("divergence watch: a smoothed loss that rises by the margin, or 20 skips in 100 updates") {
     DivergenceWatch watch(1.0);
     long step = 0;

@@ -20,6 +20,7 @@ static const char* kTrainUsage =
     "            --window 10 --groups 8 --window-fn exp|softplus --kappa-scale 0.05 --eos-sign 1|-1\n"
     "            --init F.hwm (start from these weights; the architecture comes from the file)\n"
     "  training: --optimizer adam|rmsprop --lr 1e-3 --clip 10 --out-clip 100 --batch 128\n"
+    "            --lr-scale none|sqrt|linear (--lr is then the rate at batch 128) --warmup N --tf32\n"
     "            --max-batch-points 160000 --steps 10000 --time-limit SECONDS --seed 1\n"
     "            --device auto|cpu|cuda --no-resume --no-graphs (CUDA: step eagerly)\n"
     "  output:   --eval-every 500 --save-every 250 --sample-every 1000 --valid-lines 1024\n"
@@ -68,6 +69,15 @@ static Status read_training(const Args& a, TrainConfig& c) {
     if (!(s = a.get_int("--seed", 0, 1LL << 53, v))) return s;
     c.seed = static_cast<uint64_t>(v);
     if (!(s = a.get_float("--lr", 1e-7, 1, c.lr))) return s;
+    const std::string rule = a.get("--lr-scale", "none");
+    const double scaled = batch_scaled_lr(c.lr, c.batch, rule);
+    if (scaled < 0) return Status::error("--lr-scale must be none, sqrt or linear");
+    if (scaled > 1) return Status::error("--lr-scale " + rule + " makes the learning rate " + std::to_string(scaled) + " (over 1)");
+    c.lr = scaled;
+    v = c.warmup;
+    if (!(s = a.get_int("--warmup", 0, 1000000, v))) return s;
+    c.warmup = static_cast<int>(v);
+    c.tf32 = a.has("--tf32");
     if (!(s = a.get_float("--diverge-margin", 0, 1e6, c.diverge_margin))) return s;
     if (a.has("--debug-corrupt-at") && !(s = a.get_int("--debug-corrupt-at", 1, 1LL << 40, v))) return s;
     if (a.has("--debug-corrupt-at")) c.debug_corrupt_at = static_cast<long>(v);
@@ -93,8 +103,9 @@ int cmd_train(int argc, char** argv) {
     Args a({"--data", "--out", "--init", "--kind", "--layers", "--hidden", "--mixtures", "--window", "--groups", "--window-fn",
             "--kappa-scale", "--eos-sign", "--optimizer", "--lr", "--clip", "--out-clip", "--batch", "--max-batch-points",
             "--steps", "--time-limit", "--eval-every", "--save-every", "--sample-every", "--valid-lines", "--seed",
-            "--precision", "--device", "--max-steps-per-char", "--sample-text", "--diverge-margin", "--debug-corrupt-at"},
-           {"--no-resume", "--no-graphs"});
+            "--precision", "--device", "--max-steps-per-char", "--sample-text", "--diverge-margin", "--debug-corrupt-at",
+            "--lr-scale", "--warmup"},
+           {"--no-resume", "--no-graphs", "--tf32"});
     a.describe(kTrainUsage);
     Status s = a.parse(argc, argv, 2);
     if (!s) { std::fprintf(stderr, "hw-train train: %s\n%s", s.message.c_str(), kTrainUsage); return 2; }

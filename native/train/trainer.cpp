@@ -111,6 +111,8 @@ Status pick_device(const TrainConfig& cfg, torch::Device& device) {
     const bool cuda = torch::cuda::is_available();
     if (cfg.device == "cuda" && !cuda) return Status::error("--device cuda: no CUDA device is available");
     device = (cfg.device == "cpu" || !cuda) ? torch::Device(torch::kCPU) : torch::Device(torch::kCUDA);
+    at::globalContext().setAllowTF32CuBLAS(cfg.tf32 && device.is_cuda());
+    at::globalContext().setAllowTF32CuDNN(cfg.tf32 && device.is_cuda());
     return Status::success();
 }
 
@@ -259,9 +261,10 @@ Status prepare(Run& r) {
     if (!(s = r.metrics.open(cfg.out_dir + "/metrics.csv", r.pos.step))) return s;
     r.tty = isatty(2);
     start_graphs(r);
-    std::fprintf(stderr, "train: %s %dx%d, %zu train / %zu valid lines, device %s, batch %d, %s lr %g\n", kind_name(net_hp.kind),
+    std::fprintf(stderr, "train: %s %dx%d, %zu train / %zu valid lines, device %s, batch %d, %s lr %g%s%s\n", kind_name(net_hp.kind),
                  net_hp.layers, net_hp.hidden, r.corpus.data.train.size(), r.corpus.data.valid.size(),
-                 r.learner.device.is_cuda() ? "cuda" : "cpu", cfg.batch, cfg.optimizer.c_str(), cfg.lr);
+                 r.learner.device.is_cuda() ? "cuda" : "cpu", cfg.batch, cfg.optimizer.c_str(), r.pos.lr,
+                 cfg.warmup > 0 ? (" (warm-up " + std::to_string(cfg.warmup) + " updates)").c_str() : "", cfg.tf32 ? ", TF32" : "");
     return Status::success();
 }
 
@@ -420,6 +423,7 @@ void train_step(Run& r, const Batch& b) {
         torch::NoGradGuard ng;
         for (auto& p : r.learner.net->parameters()) p.mul_(40.0);
     }
+    if (r.cfg.warmup > 0 && r.pos.step <= r.cfg.warmup) r.learner.set_lr(r.pos.lr * warmup_factor(r.pos.step, r.cfg.warmup));
     r.learner.update(b, r.cfg.clip, r.cfg.out_clip);
 }
 
@@ -537,6 +541,18 @@ Outcome train(const TrainConfig& cfg) {
 }
 
 }  // namespace
+
+double batch_scaled_lr(double lr, int batch, const std::string& rule) {
+    const double ratio = static_cast<double>(batch) / 128.0;
+    if (rule == "none") return lr;
+    if (rule == "sqrt") return lr * std::sqrt(ratio);
+    if (rule == "linear") return lr * ratio;
+    return -1;
+}
+
+double warmup_factor(long step, int warmup) {
+    return warmup > 0 && step < warmup ? static_cast<double>(step + 1) / warmup : 1.0;
+}
 
 int run_training(const TrainConfig& cfg) {
     const Fail fail{"hw-train train"};

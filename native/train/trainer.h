@@ -15,6 +15,8 @@ struct TrainConfig {
     Variant variant;
     std::string optimizer = "adam";  // adam | rmsprop (Graves: aleph 0.95, beth 0.9, gimel 1e-4, daleth 1e-4)
     double lr = 1e-3;
+    int warmup = 0;           // updates over which the learning rate rises linearly to lr (0: none)
+    bool tf32 = false;        // CUDA: TF32 matrix products (cuBLAS and cuDNN)
     double diverge_margin = 1.0;  // roll back when the smoothed loss rises this far (nats/point) above its best (0: off)
     int max_rollbacks = 6;
     long debug_corrupt_at = 0;    // tests only: scale the weights up at this step to force a divergence
@@ -38,6 +40,14 @@ struct TrainConfig {
     int max_steps_per_char = 60;
     std::vector<std::string> sample_texts;
 };
+
+// The learning rate for `batch` lines when `lr` is the one for 128 lines: "none" keeps it, "sqrt"
+// scales it by sqrt(batch / 128), "linear" by batch / 128. Returns a negative value for another rule.
+double batch_scaled_lr(double lr, int batch, const std::string& rule);
+
+// The factor of the learning rate at `step` (updates done so far) under a linear warm-up of
+// `warmup` updates: (step + 1) / warmup during the warm-up, 1 after it (and without one).
+double warmup_factor(long step, int warmup);
 
 // Returns a process exit code (0 ok, 2 bad input, 1 internal failure); prints its own messages.
 int run_training(const TrainConfig& cfg);
