@@ -5,7 +5,7 @@
 # operations, lengths padded to 128) and with TF32. First, hw-train bench --check compares the
 # CUDA window kernels with the reference operations. Medians and ratios go to
 # $OUT/results-gpu.json (commit it as bench/results-gpu.json).
-#   ROUNDS=3 BATCHES="64 128 256" STEPS=10 POINTS=400 bash bench/gpu_bench.sh
+#   ROUNDS=3 BATCHES="64 128 256" STEPS=10 POINTS=400 [QUALITY_DATA=D.hwds QUALITY_STEPS=300] bash bench/gpu_bench.sh
 set -euo pipefail
 ROUNDS=${ROUNDS:-3}
 BATCHES=${BATCHES:-"64 128 256"}
@@ -33,3 +33,12 @@ for r in $(seq 1 "$ROUNDS"); do
   done
 done
 python3 bench/gpu_summary.py "$raw" "$OUT/results-gpu.json" --check "$OUT/window-check.json"
+# QUALITY_DATA=D.hwds (e.g. .gpu-data/fonts.hwds after tools/gpu_train.sh): both trainers take the
+# same QUALITY_STEPS batches of D in the same order, then report the validation NLL of the same
+# validation batches (the "validation NLL after equal updates on the same data").
+if [ -n "${QUALITY_DATA:-}" ]; then
+  build-gpu/bin/hw-train bench --data "$QUALITY_DATA" --steps "${QUALITY_STEPS:-300}" --batch 128 --graphs \
+    --export /tmp/quality-batches.pt | sed 's/^{/{"contender":"hw-train graphs",/' > "$OUT/quality.jsonl"
+  python3 bench/train_reference.py --batches /tmp/quality-batches.pt >> "$OUT/quality.jsonl"
+  cat "$OUT/quality.jsonl"
+fi

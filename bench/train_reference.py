@@ -65,6 +65,47 @@ def mixture_nll(y, target, M):
     return -(log_mix + pen * log_e + (1 - pen) * log_1me)
 
 
+def one_hot(codes, alphabet):
+    """Codes [B, U] with -1 where a line has no character -> one-hot [B, U, V] (zero rows there)."""
+    valid = codes >= 0
+    text = torch.zeros(*codes.shape, alphabet, device=codes.device)
+    text.scatter_(2, codes.clamp(min=0).long().unsqueeze(2), valid.unsqueeze(2).float())
+    return text
+
+
+def masked_nll(net, x, target, mask, text):
+    """The trainer's loss: the NLL summed over the real points, and their number."""
+    return (mixture_nll(net(x, text), target, 20) * mask).sum(), mask.sum()
+
+
+def on_batches(a, dev):
+    d = torch.load(a.batches, weights_only=True)
+    V = int(d["alphabet"])
+    torch.manual_seed(1)
+    net = Synthesis(alphabet=V).to(dev)
+    opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+    batches = list(zip(d["train_x"], d["train_target"], d["train_mask"], d["train_codes"]))
+    t0 = time.perf_counter()
+    for x, target, mask, codes in batches:
+        x, target, mask, codes = x.to(dev), target.to(dev), mask.to(dev), codes.to(dev)
+        opt.zero_grad()
+        total, points = masked_nll(net, x, target, mask, one_hot(codes, V))
+        (total / points).backward()
+        nn.utils.clip_grad_norm_(net.parameters(), 10.0)
+        opt.step()
+    if dev.type == "cuda":
+        torch.cuda.synchronize()
+    dt = time.perf_counter() - t0
+    nll, points, lines = 0.0, 0.0, 0
+    with torch.no_grad():
+        for x, target, mask, codes in zip(d["valid_x"], d["valid_target"], d["valid_mask"], d["valid_codes"]):
+            total, n = masked_nll(net, x.to(dev), target.to(dev), mask.to(dev), one_hot(codes.to(dev), V))
+            nll, points, lines = nll + total.item(), points + n.item(), lines + x.shape[1]
+    print(json.dumps({"contender": "pytorch-python-eager", "device": dev.type, "updates": len(batches),
+                      "batch": int(batches[0][0].shape[1]) if batches else 0, "s_per_update": dt / max(1, len(batches)),
+                      "valid_lines": lines, "valid_nll_per_point": nll / max(1.0, points), "torch": torch.__version__}))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--batch", type=int, default=128)
@@ -72,8 +113,11 @@ def main():
     ap.add_argument("--chars", type=int, default=30)
     ap.add_argument("--steps", type=int, default=10)
     ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    ap.add_argument("--batches", default=None, help="train on these batches (hw-train bench --data --export)")
     a = ap.parse_args()
     dev = torch.device(a.device)
+    if a.batches:
+        return on_batches(a, dev)
     torch.manual_seed(1)
     net = Synthesis().to(dev)
     opt = torch.optim.Adam(net.parameters(), lr=1e-3)

@@ -8,6 +8,19 @@
 
 namespace hw {
 
+size_t keep_writable_lines(std::vector<DataLine>& lines, const std::u32string& alphabet) {
+    std::vector<DataLine> kept;
+    for (auto& l : lines) {
+        std::u32string u;
+        bool ok = utf8_decode(l.text, u).ok && !u.empty() && l.size() > 1;
+        for (char32_t c : u) ok = ok && alphabet.find(c) != std::u32string::npos;
+        if (ok) kept.push_back(std::move(l));
+    }
+    const size_t dropped = lines.size() - kept.size();
+    lines.swap(kept);
+    return dropped;
+}
+
 Batch Batch::to(const torch::Device& d) const {
     Batch b = *this;
     const bool nb = d.is_cuda();

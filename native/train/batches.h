@@ -27,6 +27,10 @@ struct Batch {
 std::vector<std::vector<size_t>> bucket_batches(const std::vector<DataLine>& lines, size_t batch_size, int64_t max_points,
                                                 size_t count = SIZE_MAX);
 
+// Keeps the lines of more than one point whose text is UTF-8, not empty and written in `alphabet`;
+// returns how many were dropped.
+size_t keep_writable_lines(std::vector<DataLine>& lines, const std::u32string& alphabet);
+
 // Maps each line's text through the model alphabet; a character missing from it is an error.
 struct BatchMaker {
     const Dataset* data = nullptr;

@@ -173,16 +173,7 @@ Status resume(const TrainConfig& cfg, Learner& l, TrainPosition& pos) {
 
 // Keeps the lines whose characters the model alphabet has; reports the rest.
 void filter_lines(std::vector<DataLine>& lines, const std::u32string& alphabet, const char* which) {
-    size_t dropped = 0;
-    std::vector<DataLine> kept;
-    for (auto& l : lines) {
-        std::u32string u;
-        bool ok = utf8_decode(l.text, u).ok && !u.empty() && l.size() > 1;
-        for (char32_t c : u) ok = ok && alphabet.find(c) != std::u32string::npos;
-        if (ok) kept.push_back(std::move(l));
-        else ++dropped;
-    }
-    lines.swap(kept);
+    const size_t dropped = keep_writable_lines(lines, alphabet);
     if (dropped) std::fprintf(stderr, "train: %zu %s lines skipped (characters outside the model's alphabet, or empty)\n", dropped, which);
 }
 

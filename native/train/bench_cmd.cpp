@@ -1,0 +1,244 @@
+// `hw-train bench`: the trainer's speed on random data of a fixed shape (make bench, the GPU
+// benchmark), the fused window step checked against the reference operations (--check), and the
+// quality after equal updates on a dataset's own batches (--data, beside bench/train_reference.py).
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <random>
+
+#include <nlohmann/json.hpp>
+#include <torch/script.h>
+
+#include "cli_args.h"
+#include "dataset.h"
+#include "files.h"
+#include "graph_step.h"
+#include "learner.h"
+#include "nets.h"
+#include "trainer.h"
+
+namespace hw {
+
+// Updates per second of the synthesis network on random data of a fixed shape: the trainer's
+// speed without the data pipeline (make bench). An update is what the trainer does: forward,
+// backward, clipping and Adam (FlatAdam), inside the CUDA graph with --graphs; the losses are read
+// back once at the end, as the trainer reads them every few updates.
+struct BenchShape {
+    long long B = 128, T = 400, U = 30, steps = 10, H = 400, L = 3, pad = TrainConfig{}.graph_t_step;
+};
+
+static Status read_bench_shape(const Args& a, BenchShape& k) {
+    Status s;
+    for (auto& [name, dst] : std::vector<std::pair<const char*, long long*>>{{"--batch", &k.B}, {"--points", &k.T}, {"--chars", &k.U},
+                                                                             {"--steps", &k.steps}, {"--hidden", &k.H}, {"--layers", &k.L},
+                                                                             {"--pad", &k.pad}})
+        if (!(s = a.get_int(name, 1, 100000, *dst))) return s;
+    return s;
+}
+
+static Batch random_batch(const BenchShape& k, int alphabet, const torch::Device& dev) {
+    Batch b;
+    b.x = torch::randn({k.T, k.B, 3}, dev);
+    b.target = torch::randn({k.T, k.B, 3}, dev);
+    b.mask = torch::ones({k.T, k.B}, dev);
+    std::vector<std::vector<int>> codes(static_cast<size_t>(k.B), std::vector<int>(static_cast<size_t>(k.U), 5));
+    b.text = one_hot_text(codes, alphabet).to(dev);
+    b.points = k.T * k.B;
+    b.lines = k.B;
+    return b;
+}
+
+// --check: the window step fused (on this device: the CUDA kernels on a GPU) against the reference
+// tensor operations, on a small synthesis network: the largest relative differences of the output
+// and of the gradients.
+static int check_window(const torch::Device& dev) {
+    HParams hp;
+    hp.layers = 2;
+    hp.hidden = 32;
+    hp.window = 10;
+    hp.alphabet = 20;
+    std::vector<double> diffs;
+    std::vector<torch::Tensor> ref_grads;
+    torch::Tensor ref_y;
+    for (bool fused : {false, true}) {
+        torch::manual_seed(5);
+        HandwritingNet net(hp, Variant{});
+        net->fused_window = fused;
+        net->to(dev);
+        const torch::Tensor x = torch::randn({40, 8, 3}).to(dev), tgt = torch::randn({40, 8, 3}).to(dev);
+        std::vector<std::vector<int>> codes;
+        for (int b = 0; b < 8; ++b) codes.push_back(std::vector<int>(static_cast<size_t>(5 + 3 * b), b % 20));
+        const NetOutput out = net->forward(x, one_hot_text(codes, hp.alphabet).to(dev));
+        mdn_nll(out.y, tgt, hp.mixtures, 1).sum().backward();
+        if (!fused) {
+            ref_y = out.y.detach();
+            for (const auto& p : net->parameters()) ref_grads.push_back(p.grad().clone());
+            continue;
+        }
+        diffs.push_back(((out.y - ref_y).abs() / (1 + ref_y.abs())).max().item<double>());
+        size_t i = 0;
+        for (const auto& p : net->parameters())
+            diffs.push_back(((p.grad() - ref_grads[i]).abs() / (1 + ref_grads[i].abs())).max().item<double>()), ++i;
+    }
+    const double worst = *std::max_element(diffs.begin() + 1, diffs.end());
+    nlohmann::json j = {{"check", "window step fused vs reference"}, {"device", dev.is_cuda() ? "cuda" : "cpu"},
+                        {"cuda_kernels", window_step_has_cuda()}, {"max_rel_diff_output", diffs[0]}, {"max_rel_diff_gradients", worst}};
+    std::printf("%s\n", j.dump().c_str());
+    return diffs[0] < 1e-4 && worst < 1e-3 ? 0 : 1;
+}
+
+// The NLL per point of prepared batches (Learner::evaluate makes its own from lines).
+static torch::Tensor valid_nll(Learner& l, const std::vector<Batch>& batches, EvalResult& e) {
+    torch::NoGradGuard ng;
+    l.net->eval();
+    torch::Tensor total = torch::zeros({}, torch::TensorOptions().dtype(torch::kDouble).device(l.device));
+    for (const Batch& cpu : batches) {
+        const Batch b = cpu.to(l.device);
+        total += (mdn_nll(l.net->forward(b.x, b.text).y, b.target, l.net->hparams().mixtures, 1) * b.mask).sum().to(torch::kDouble);
+        e.lines += b.lines;
+        e.points += b.points;
+    }
+    l.net->train();
+    e.nll_per_point = e.points ? total.item<double>() / static_cast<double>(e.points) : 0;
+    return total;
+}
+
+// ---- --data: quality after equal updates --------------------------------------------------
+
+// The batches of a data run: the first `steps` of the training lines' batches in a fixed shuffled
+// order (cycled when there are fewer), and the validation batches of the first `valid_lines`.
+struct DataBatches {
+    std::vector<Batch> train, valid;
+    int alphabet = 0;
+};
+
+static Status make_data_batches(const Dataset& d, const BenchShape& k, long long valid_lines, DataBatches& out) {
+    BatchMaker maker;
+    maker.data = &d;
+    maker.alphabet = d.alphabet;
+    auto order = bucket_batches(d.train, static_cast<size_t>(k.B), 200000);
+    if (order.empty()) return Status::error("the dataset has no training lines");
+    std::mt19937_64 g(1);
+    std::shuffle(order.begin(), order.end(), g);
+    Status s;
+    for (long long i = 0; i < k.steps && s; ++i) {
+        out.train.emplace_back();
+        s = maker.make(d.train, order[static_cast<size_t>(i) % order.size()], out.train.back());
+    }
+    const auto& valid = d.valid.empty() ? d.train : d.valid;
+    for (const auto& idx : bucket_batches(valid, 256, 400000, std::min<size_t>(valid.size(), static_cast<size_t>(valid_lines)))) {
+        if (!s) break;
+        out.valid.emplace_back();
+        s = maker.make(valid, idx, out.valid.back());
+    }
+    out.alphabet = static_cast<int>(d.alphabet.size());
+    return s;
+}
+
+// One-hot text [B, U, V] back to codes [B, U], -1 where a line has no character.
+static torch::Tensor text_to_codes(const torch::Tensor& text) {
+    return torch::where(text.sum(2) > 0, text.argmax(2), torch::full_like(text.argmax(2), -1));
+}
+
+// The batches as torch.save-compatible pickles (torch::pickle_save): a dict of lists of tensors
+// that bench/train_reference.py --batches reads with torch.load.
+static Status export_batches(const DataBatches& db, const std::string& path) {
+    c10::impl::GenericDict out(c10::StringType::get(), c10::AnyType::get());
+    out.insert("alphabet", static_cast<int64_t>(db.alphabet));
+    for (const auto& [name, list] : {std::make_pair(std::string("train"), &db.train), std::make_pair(std::string("valid"), &db.valid)}) {
+        c10::List<at::Tensor> x, target, mask, codes;
+        for (const Batch& b : *list) x.push_back(b.x), target.push_back(b.target), mask.push_back(b.mask), codes.push_back(text_to_codes(b.text));
+        out.insert(name + "_x", x), out.insert(name + "_target", target), out.insert(name + "_mask", mask), out.insert(name + "_codes", codes);
+    }
+    const std::vector<char> bytes = torch::pickle_save(c10::IValue(out));
+    return write_file_atomic(path, bytes.data(), bytes.size());
+}
+
+static int bench_on_data(const Args& a, const BenchShape& k, const torch::Device& dev) {
+    Dataset d;
+    DataBatches db;
+    long long valid_lines = 1024;
+    Status s = a.get_int("--valid-lines", 1, 10000000, valid_lines);
+    if (s) s = load_dataset(a.get("--data"), d);
+    keep_writable_lines(d.train, d.alphabet);
+    keep_writable_lines(d.valid, d.alphabet);
+    if (s) s = make_data_batches(d, k, valid_lines, db);
+    if (s && a.has("--export")) s = export_batches(db, a.get("--export"));
+    if (!s) { std::fprintf(stderr, "hw-train bench: %s\n", s.message.c_str()); return 2; }
+    HParams hp;
+    hp.layers = static_cast<int>(k.L);
+    hp.hidden = static_cast<int>(k.H);
+    hp.alphabet = db.alphabet;
+    Learner l;
+    l.device = dev;
+    torch::manual_seed(1);
+    l.net = HandwritingNet(hp, Variant{});
+    l.net->to(dev);
+    l.reset_optimizer("adam", 1e-3, 10.0);
+    size_t chars = 1;
+    for (const Batch& b : db.train) chars = std::max<size_t>(chars, static_cast<size_t>(b.text.size(1)));
+    if (dev.is_cuda() && a.has("--graphs") && GraphStepper::available())
+        l.graphs = std::make_unique<GraphStepper>(l.net, static_cast<int>(k.B), k.pad, static_cast<int64_t>(chars), 100.0, l.adam);
+    const auto t0 = std::chrono::steady_clock::now();
+    for (const Batch& b : db.train) l.update(b.to(dev), 10.0, 100.0);
+    const auto results = l.take_results();
+    const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    EvalResult e;
+    const torch::Tensor total = valid_nll(l, db.valid, e);
+    nlohmann::json j = {{"device", dev.is_cuda() ? "cuda" : "cpu"}, {"data", a.get("--data")}, {"batch", k.B}, {"updates", k.steps},
+                        {"graphs", l.graphs != nullptr}, {"s_per_update", dt / static_cast<double>(k.steps)},
+                        {"last_loss", results.empty() ? 0.0 : results.back().loss}, {"valid_lines", e.lines},
+                        {"valid_nll_per_point", e.nll_per_point}};
+    std::printf("%s\n", j.dump().c_str());
+    return 0;
+}
+
+int cmd_bench(int argc, char** argv) {
+    Args a({"--batch", "--points", "--chars", "--steps", "--hidden", "--layers", "--device", "--pad", "--data", "--valid-lines", "--export"},
+           {"--graphs", "--check", "--tf32", "--reference-window"});
+    a.describe("hw-train bench: updates per second of the synthesis network on random data (one JSON line)\n"
+               "  [--batch B] [--points T] [--chars U] [--steps N] [--hidden H] [--layers L] [--device auto|cpu|cuda] [--graphs]\n"
+               "  [--pad P] (CUDA graphs: lengths padded to a multiple of P, as the trainer pads them)\n"
+               "  [--tf32] (TF32 matrix products)  [--reference-window] (the window step as tensor operations)\n"
+               "  [--check] (instead: the fused window step against the reference operations on this device)\n"
+               "  [--data D.hwds [--valid-lines 1024] [--export F.pt]] (instead of random data: --steps updates on the\n"
+               "  dataset's batches, then the validation NLL; --export writes those batches for bench/train_reference.py)");
+    BenchShape k;
+    Status s = a.parse(argc, argv, 2);
+    if (!s || !(s = read_bench_shape(a, k))) { std::fprintf(stderr, "hw-train bench: %s\n", s.message.c_str()); return 2; }
+    const bool cuda = torch::cuda::is_available() && a.get("--device", "auto") != "cpu";
+    const torch::Device dev = cuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+    if (a.has("--check")) return check_window(dev);
+    at::globalContext().setAllowTF32CuBLAS(a.has("--tf32"));
+    at::globalContext().setAllowTF32CuDNN(a.has("--tf32"));
+    if (a.has("--data")) return bench_on_data(a, k, dev);
+    HParams hp;
+    hp.layers = static_cast<int>(k.L);
+    hp.hidden = static_cast<int>(k.H);
+    hp.alphabet = 80;
+    Learner l;
+    l.device = dev;
+    l.net = HandwritingNet(hp, Variant{});
+    l.net->fused_window = !a.has("--reference-window");
+    l.net->to(dev);
+    l.reset_optimizer("adam", 1e-3, 10.0);
+    if (cuda && a.has("--graphs") && GraphStepper::available())
+        l.graphs = std::make_unique<GraphStepper>(l.net, static_cast<int>(k.B), k.pad, k.U, 100.0, l.adam);
+    const Batch batch = random_batch(k, hp.alphabet, dev);
+    l.update(batch, 10.0, 100.0);  // warm-up: cuDNN plans, allocator, the graph's capture
+    l.take_results();
+    const auto t0 = std::chrono::steady_clock::now();
+    for (long long i = 0; i < k.steps; ++i) l.update(batch, 10.0, 100.0);
+    const auto results = l.take_results();
+    const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const long long padded = l.graphs ? l.graphs->padded_length(k.T) : k.T;
+    nlohmann::json j = {{"device", cuda ? "cuda" : "cpu"}, {"batch", k.B}, {"points", k.T}, {"padded_points", padded}, {"chars", k.U},
+                        {"hidden", k.H}, {"layers", k.L}, {"graphs", l.graphs != nullptr}, {"updates_per_s", k.steps / dt},
+                        {"points_per_s", k.steps * k.B * k.T / dt}, {"s_per_update", dt / k.steps},
+                        {"tf32", a.has("--tf32")}, {"fused_window", l.net->fused_window && (!cuda || window_step_has_cuda())},
+                        {"last_loss", results.empty() ? 0.0 : results.back().loss}};
+    std::printf("%s\n", j.dump().c_str());
+    return 0;
+}
+
+}  // namespace hw
