@@ -1,5 +1,6 @@
 #include "network.h"
 
+#include "gates.h"
 #include "kernels.h"
 
 namespace hw {
@@ -23,24 +24,15 @@ State make_state(const Model& m, const std::vector<int>& codes) {
 }
 
 // Standard LSTM cell (no peepholes), gates i, f, g, o; in = [input, h_{t-1}] already filled.
-// lstm_update: c and h from the gate pre-activations in s.gates.
-static void lstm_update(State& s, int layer, int hidden) {
-    Vector& c = s.c[layer];
-    Vector& h = s.h[layer];
-    for (int j = 0; j < hidden; ++j) {
-        const float i = fsigmoid(s.gates[j]);
-        const float f = fsigmoid(s.gates[hidden + j]);
-        const float g = ftanh(s.gates[2 * hidden + j]);
-        const float o = fsigmoid(s.gates[3 * hidden + j]);
-        c[j] = f * c[j] + i * g;
-        h[j] = o * ftanh(c[j]);
-    }
+// lstm_update: c and h from the gate pre-activations in s.gates (gates.h: SIMD lanes, scalar bits).
+static void lstm_update(State& s, int layer, int hidden, Isa isa) {
+    lstm_update_units(s.gates.data(), s.c[layer].data(), s.h[layer].data(), hidden, isa);
 }
 
 static void lstm_cell(const LstmWeights& w, Isa isa, State& s, int layer, int hidden) {
     s.gates.resize(4 * hidden);
     matvec_add(w.w, s.in.data(), w.b.data(), s.gates.data(), isa);
-    lstm_update(s, layer, hidden);
+    lstm_update(s, layer, hidden, isa);
 }
 
 // Fills s.in with the concatenation of the given pieces.
@@ -176,7 +168,7 @@ static void step_states(const Model& m, State* const* S, const float (*x)[kPoint
             else gather(s, {{x[i], kPointDim}, {s.h[l - 1].data(), H}, {s.h[l].data(), H}});
         }
         matvec_states(m.lstm[l].w, m.lstm[l].b, m.isa, S, n, in, gates);
-        for (int i = 0; i < n; ++i) lstm_update(*S[i], l, H);
+        for (int i = 0; i < n; ++i) lstm_update(*S[i], l, H, m.isa);
         if (synthesis && l == 0) {
             matvec_states(m.window_w, m.window_b, m.isa, S, n, [](State& s) { return s.h[0].data(); },
                           [](State& s) { return s.win.data(); });

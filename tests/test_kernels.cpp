@@ -7,6 +7,7 @@
 
 #include <cstring>
 
+#include "gates.h"
 #include "generator.h"
 #include "kernel_util.h"
 #include "kernels.h"
@@ -111,6 +112,41 @@ TEST_CASE("kernels: every kernel set gives the bits of dequantise-then-reference
                 }
             }
         }
+    }
+}
+
+namespace {
+// Gate pre-activations that reach every branch of fexp, fsigmoid and ftanh: saturation beyond
+// +-87/88, |x| below 1/16 and above 9, signed zeros, and ordinary values.
+std::vector<float> gate_inputs(int n, uint32_t seed) {
+    const float special[] = {0.0f, -0.0f, 1e-30f, -1e-30f, 0.0624f, -0.0626f, 0.06255f, 8.99f, -9.01f, 86.9f, -86.9f, 87.1f, -87.1f,
+                             88.5f, -88.5f, 200.0f, -200.0f, 0.5f, -3.0f};
+    std::vector<float> v(static_cast<size_t>(n));
+    uint32_t r = seed;
+    for (int i = 0; i < n; ++i) {
+        r = r * 1664525u + 1013904223u;
+        v[static_cast<size_t>(i)] = i % 3 == 0 ? special[(r >> 8) % 19] : (static_cast<float>(r >> 8) / 16777216.0f - 0.5f) * 24.0f;
+    }
+    return v;
+}
+}  // namespace
+
+TEST_CASE("gates: every kernel set updates c and h with the bits of the scalar loop") {
+    for (int hidden : {1, 7, 8, 13, 400}) {
+        const std::vector<float> gates = gate_inputs(4 * hidden, 7u + static_cast<uint32_t>(hidden));
+        const std::vector<float> c0 = gate_inputs(hidden, 99u);
+        std::vector<float> c_ref = c0, h_ref(static_cast<size_t>(hidden));
+        hw::lstm_update_units(gates.data(), c_ref.data(), h_ref.data(), hidden, hw::Isa::Reference);
+        for (hw::Isa isa : {hw::Isa::Sse2, hw::Isa::Avx2, hw::Isa::WasmSimd}) {
+            std::vector<float> c = c0, h(static_cast<size_t>(hidden));
+            hw::lstm_update_units(gates.data(), c.data(), h.data(), hidden, isa);
+            CAPTURE(hw::isa_name(isa));
+            CAPTURE(hidden);
+            CHECK(std::memcmp(c.data(), c_ref.data(), c.size() * sizeof(float)) == 0);
+            CHECK(std::memcmp(h.data(), h_ref.data(), h.size() * sizeof(float)) == 0);
+        }
+        // The scalar loop is fsigmoid and ftanh themselves.
+        CHECK(h_ref[0] == hw::fsigmoid(gates[static_cast<size_t>(3 * hidden)]) * hw::ftanh(c_ref[0]));
     }
 }
 
