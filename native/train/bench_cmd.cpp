@@ -209,6 +209,7 @@ int cmd_bench(int argc, char** argv) {
     const bool cuda = torch::cuda::is_available() && a.get("--device", "auto") != "cpu";
     const torch::Device dev = cuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
     if (a.has("--check")) return check_window(dev);
+    // Both off unless --tf32 (the measured rows of bench/results-gpu.json), so "TF32" is one switch.
     at::globalContext().setAllowTF32CuBLAS(a.has("--tf32"));
     at::globalContext().setAllowTF32CuDNN(a.has("--tf32"));
     if (a.has("--data")) return bench_on_data(a, k, dev);

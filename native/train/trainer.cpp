@@ -111,8 +111,10 @@ Status pick_device(const TrainConfig& cfg, torch::Device& device) {
     const bool cuda = torch::cuda::is_available();
     if (cfg.device == "cuda" && !cuda) return Status::error("--device cuda: no CUDA device is available");
     device = (cfg.device == "cpu" || !cuda) ? torch::Device(torch::kCPU) : torch::Device(torch::kCUDA);
-    at::globalContext().setAllowTF32CuBLAS(cfg.tf32 && device.is_cuda());
-    at::globalContext().setAllowTF32CuDNN(cfg.tf32 && device.is_cuda());
+    if (cfg.tf32 && device.is_cuda()) {  // else LibTorch's defaults: cuDNN (the LSTM layers) TF32, cuBLAS not
+        at::globalContext().setAllowTF32CuBLAS(true);
+        at::globalContext().setAllowTF32CuDNN(true);
+    }
     return Status::success();
 }
 
