@@ -48,6 +48,22 @@ static Batch random_batch(const BenchShape& k, int alphabet, const torch::Device
     return b;
 }
 
+// The trainer's learner for a benchmark: a synthesis network of the bench's shape, FlatAdam
+// (lr 1e-3, clip 10), and with --graphs on CUDA the graph step for texts of up to `chars`.
+static void start_learner(Learner& l, const Args& a, const BenchShape& k, int alphabet, int64_t chars, const torch::Device& dev) {
+    HParams hp;
+    hp.layers = static_cast<int>(k.L);
+    hp.hidden = static_cast<int>(k.H);
+    hp.alphabet = alphabet;
+    l.device = dev;
+    l.net = HandwritingNet(hp, Variant{});
+    l.net->fused_window = !a.has("--reference-window");
+    l.net->to(dev);
+    l.reset_optimizer("adam", 1e-3, 10.0);
+    if (dev.is_cuda() && a.has("--graphs") && GraphStepper::available())
+        l.graphs = std::make_unique<GraphStepper>(l.net, static_cast<int>(k.B), k.pad, chars, 100.0, l.adam);
+}
+
 // --check: the window step fused (on this device: the CUDA kernels on a GPU) against the reference
 // tensor operations, on a small synthesis network: the largest relative differences of the output
 // and of the gradients.
@@ -85,22 +101,6 @@ static int check_window(const torch::Device& dev) {
                         {"cuda_kernels", window_step_has_cuda()}, {"max_rel_diff_output", diffs[0]}, {"max_rel_diff_gradients", worst}};
     std::printf("%s\n", j.dump().c_str());
     return diffs[0] < 1e-4 && worst < 1e-3 ? 0 : 1;
-}
-
-// The NLL per point of prepared batches (Learner::evaluate makes its own from lines).
-static torch::Tensor valid_nll(Learner& l, const std::vector<Batch>& batches, EvalResult& e) {
-    torch::NoGradGuard ng;
-    l.net->eval();
-    torch::Tensor total = torch::zeros({}, torch::TensorOptions().dtype(torch::kDouble).device(l.device));
-    for (const Batch& cpu : batches) {
-        const Batch b = cpu.to(l.device);
-        total += (mdn_nll(l.net->forward(b.x, b.text).y, b.target, l.net->hparams().mixtures, 1) * b.mask).sum().to(torch::kDouble);
-        e.lines += b.lines;
-        e.points += b.points;
-    }
-    l.net->train();
-    e.nll_per_point = e.points ? total.item<double>() / static_cast<double>(e.points) : 0;
-    return total;
 }
 
 // ---- --data: quality after equal updates --------------------------------------------------
@@ -160,31 +160,22 @@ static int bench_on_data(const Args& a, const BenchShape& k, const torch::Device
     long long valid_lines = 1024;
     Status s = a.get_int("--valid-lines", 1, 10000000, valid_lines);
     if (s) s = load_dataset(a.get("--data"), d);
-    keep_writable_lines(d.train, d.alphabet);
-    keep_writable_lines(d.valid, d.alphabet);
+    if (s) keep_writable_lines(d.train, d.alphabet), keep_writable_lines(d.valid, d.alphabet);
     if (s) s = make_data_batches(d, k, valid_lines, db);
     if (s && a.has("--export")) s = export_batches(db, a.get("--export"));
     if (!s) { std::fprintf(stderr, "hw-train bench: %s\n", s.message.c_str()); return 2; }
-    HParams hp;
-    hp.layers = static_cast<int>(k.L);
-    hp.hidden = static_cast<int>(k.H);
-    hp.alphabet = db.alphabet;
+    int64_t chars = 1;
+    for (const Batch& b : db.train) chars = std::max<int64_t>(chars, b.text.size(1));
     Learner l;
-    l.device = dev;
     torch::manual_seed(1);
-    l.net = HandwritingNet(hp, Variant{});
-    l.net->to(dev);
-    l.reset_optimizer("adam", 1e-3, 10.0);
-    size_t chars = 1;
-    for (const Batch& b : db.train) chars = std::max<size_t>(chars, static_cast<size_t>(b.text.size(1)));
-    if (dev.is_cuda() && a.has("--graphs") && GraphStepper::available())
-        l.graphs = std::make_unique<GraphStepper>(l.net, static_cast<int>(k.B), k.pad, static_cast<int64_t>(chars), 100.0, l.adam);
+    start_learner(l, a, k, db.alphabet, chars, dev);
     const auto t0 = std::chrono::steady_clock::now();
     for (const Batch& b : db.train) l.update(b.to(dev), 10.0, 100.0);
     const auto results = l.take_results();
     const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     EvalResult e;
-    const torch::Tensor total = valid_nll(l, db.valid, e);
+    s = l.evaluate_each(db.valid.size(), [&](size_t i, Batch& b) { b = db.valid[i]; return Status::success(); }, e);
+    if (!s) { std::fprintf(stderr, "hw-train bench: %s\n", s.message.c_str()); return 1; }
     nlohmann::json j = {{"device", dev.is_cuda() ? "cuda" : "cpu"}, {"data", a.get("--data")}, {"batch", k.B}, {"updates", k.steps},
                         {"graphs", l.graphs != nullptr}, {"s_per_update", dt / static_cast<double>(k.steps)},
                         {"last_loss", results.empty() ? 0.0 : results.back().loss}, {"valid_lines", e.lines},
@@ -213,19 +204,10 @@ int cmd_bench(int argc, char** argv) {
     at::globalContext().setAllowTF32CuBLAS(a.has("--tf32"));
     at::globalContext().setAllowTF32CuDNN(a.has("--tf32"));
     if (a.has("--data")) return bench_on_data(a, k, dev);
-    HParams hp;
-    hp.layers = static_cast<int>(k.L);
-    hp.hidden = static_cast<int>(k.H);
-    hp.alphabet = 80;
+    const int alphabet = 80;
     Learner l;
-    l.device = dev;
-    l.net = HandwritingNet(hp, Variant{});
-    l.net->fused_window = !a.has("--reference-window");
-    l.net->to(dev);
-    l.reset_optimizer("adam", 1e-3, 10.0);
-    if (cuda && a.has("--graphs") && GraphStepper::available())
-        l.graphs = std::make_unique<GraphStepper>(l.net, static_cast<int>(k.B), k.pad, k.U, 100.0, l.adam);
-    const Batch batch = random_batch(k, hp.alphabet, dev);
+    start_learner(l, a, k, alphabet, k.U, dev);
+    const Batch batch = random_batch(k, alphabet, dev);
     l.update(batch, 10.0, 100.0);  // warm-up: cuDNN plans, allocator, the graph's capture
     l.take_results();
     const auto t0 = std::chrono::steady_clock::now();

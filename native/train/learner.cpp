@@ -66,14 +66,18 @@ std::vector<UpdateResult> Learner::take_results() {
 
 Status Learner::evaluate(const BatchMaker& maker, const std::vector<DataLine>& lines,
                          const std::vector<std::vector<size_t>>& batches, EvalResult& out) {
+    return evaluate_each(batches.size(), [&](size_t i, Batch& b) { return maker.make(lines, batches[i], b); }, out);
+}
+
+Status Learner::evaluate_each(size_t count, const std::function<Status(size_t, Batch&)>& batch_at, EvalResult& out) {
     torch::NoGradGuard ng;
     net->eval();
     EvalResult e;
     torch::Tensor total = torch::zeros({}, torch::TensorOptions().dtype(torch::kDouble).device(device));
     Status s;
-    for (const auto& idx : batches) {
+    for (size_t i = 0; i < count; ++i) {
         Batch b;
-        if (!(s = maker.make(lines, idx, b))) break;
+        if (!(s = batch_at(i, b))) break;
         b = b.to(device);
         const NetOutput y = net->forward(b.x, b.text);
         total += (mdn_nll(y.y, b.target, net->hparams().mixtures, net->variant().eos_sign) * b.mask).sum().to(torch::kDouble);

@@ -2,6 +2,7 @@
 // architecture. It takes updates, evaluates, exports and restores; it knows nothing of the run's
 // position or files.
 #pragma once
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -52,6 +53,8 @@ struct Learner {
     // The NLL of `batches` of `lines`, without gradients.
     Status evaluate(const BatchMaker& maker, const std::vector<DataLine>& lines,
                     const std::vector<std::vector<size_t>>& batches, EvalResult& out);
+    // The NLL of `count` batches, batch i made by batch_at(i, b) (on the host; moved here).
+    Status evaluate_each(size_t count, const std::function<Status(size_t, Batch&)>& batch_at, EvalResult& out);
     ModelHeader header() const;
     Status export_image(const nlohmann::json& meta, Precision p, std::vector<uint8_t>& out);
     // Loads weights from a .hwm image of the same architecture (a rollback to best.hwm).
