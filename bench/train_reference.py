@@ -7,6 +7,7 @@ global norm of 10. Same shapes and random data as `hw-train bench` (T points, U 
 import argparse
 import json
 import math
+import sys
 import time
 
 import torch
@@ -78,32 +79,49 @@ def masked_nll(net, x, target, mask, text):
     return (mixture_nll(net(x, text), target, 20) * mask).sum(), mask.sum()
 
 
-def on_batches(a, dev):
-    d = torch.load(a.batches, weights_only=True)
-    V = int(d["alphabet"])
-    torch.manual_seed(1)
-    net = Synthesis(alphabet=V).to(dev)
-    opt = torch.optim.Adam(net.parameters(), lr=1e-3)
-    batches = list(zip(d["train_x"], d["train_target"], d["train_mask"], d["train_codes"]))
-    t0 = time.perf_counter()
-    for x, target, mask, codes in batches:
-        x, target, mask, codes = x.to(dev), target.to(dev), mask.to(dev), codes.to(dev)
-        opt.zero_grad()
-        total, points = masked_nll(net, x, target, mask, one_hot(codes, V))
-        (total / points).backward()
-        nn.utils.clip_grad_norm_(net.parameters(), 10.0)
-        opt.step()
-    if dev.type == "cuda":
-        torch.cuda.synchronize()
-    dt = time.perf_counter() - t0
+def validation_nll(net, d, V, dev):
+    """The NLL per point of the exported validation batches, and their number of lines."""
     nll, points, lines = 0.0, 0.0, 0
     with torch.no_grad():
         for x, target, mask, codes in zip(d["valid_x"], d["valid_target"], d["valid_mask"], d["valid_codes"]):
             total, n = masked_nll(net, x.to(dev), target.to(dev), mask.to(dev), one_hot(codes.to(dev), V))
             nll, points, lines = nll + total.item(), points + n.item(), lines + x.shape[1]
+    return nll / max(1.0, points), lines
+
+
+def on_batches(a, dev):
+    # Our own file (hw-train bench --export): torch::pickle_save writes tensor lists through
+    # torch.jit._pickle, which the weights-only unpickler does not allow.
+    d = torch.load(a.batches, weights_only=False)
+    V = int(d["alphabet"])
+    torch.manual_seed(1)
+    net = Synthesis(alphabet=V).to(dev)
+    opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+    batches = list(zip(d["train_x"], d["train_target"], d["train_mask"], d["train_codes"]))[:a.updates or None]
+    train_s, curve, skipped = 0.0, [], 0
+    for done, (x, target, mask, codes) in enumerate(batches, 1):
+        t0 = time.perf_counter()
+        x, target, mask, codes = x.to(dev), target.to(dev), mask.to(dev), codes.to(dev)
+        opt.zero_grad()
+        total, points = masked_nll(net, x, target, mask, one_hot(codes, V))
+        (total / points).backward()
+        norm = nn.utils.clip_grad_norm_(net.parameters(), 10.0)
+        if torch.isfinite(norm):  # as the trainer: a non-finite gradient skips the update
+            opt.step()
+        else:
+            skipped += 1
+        if dev.type == "cuda":
+            torch.cuda.synchronize()
+        train_s += time.perf_counter() - t0
+        if done == len(batches) or (a.eval_every and done % a.eval_every == 0):
+            nll, lines = validation_nll(net, d, V, dev)
+            curve.append({"updates": done, "valid_nll_per_point": nll, "train_s": train_s})
+            print(json.dumps(curve[-1]), file=sys.stderr, flush=True)  # progress
     print(json.dumps({"contender": "pytorch-python-eager", "device": dev.type, "updates": len(batches),
-                      "batch": int(batches[0][0].shape[1]) if batches else 0, "s_per_update": dt / max(1, len(batches)),
-                      "valid_lines": lines, "valid_nll_per_point": nll / max(1.0, points), "torch": torch.__version__}))
+                      "batch": int(batches[0][0].shape[1]) if batches else 0, "s_per_update": train_s / max(1, len(batches)),
+                      "skipped_updates": skipped, "valid_lines": lines if batches else 0,
+                      "valid_nll_per_point": curve[-1]["valid_nll_per_point"] if curve else None, "curve": curve,
+                      "torch": torch.__version__}))
 
 
 def main():
@@ -114,6 +132,8 @@ def main():
     ap.add_argument("--steps", type=int, default=10)
     ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     ap.add_argument("--batches", default=None, help="train on these batches (hw-train bench --data --export)")
+    ap.add_argument("--updates", type=int, default=0, help="with --batches: only the first N batches (0: all)")
+    ap.add_argument("--eval-every", type=int, default=0, help="with --batches: the validation NLL every N updates too")
     a = ap.parse_args()
     dev = torch.device(a.device)
     if a.batches:

@@ -21,11 +21,7 @@ mkdir -p .gpu-data .train "$OUT"
 
 bash tools/gpu_build.sh
 export LD_LIBRARY_PATH=$PWD/.deps/root/usr/lib/x86_64-linux-gnu:${LD_LIBRARY_PATH:-}
-if [ ! -f $DATA ]; then
-  build-gpu/bin/hw-train data --fonts --lines "$LINES" --seed 1 --threads 16 --hershey-fonts .deps/hershey \
-    --fortunes .deps/fortunes --svg-fonts .deps/svg_fonts --hand-fonts .deps/hand_fonts --out $DATA >$DATA.json 2>.gpu-data/data.log
-  head -c 400 $DATA.json; echo
-fi
+LINES=$LINES bash tools/gpu_corpus.sh
 
 # BUDGET=S: the whole script ends within S seconds of its start (the build and the corpus count).
 [ -n "${BUDGET:-}" ] && LIMIT=$((BUDGET - SECONDS)) && echo "training for $LIMIT s"

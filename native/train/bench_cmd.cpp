@@ -25,6 +25,9 @@ namespace hw {
 // back once at the end, as the trainer reads them every few updates.
 struct BenchShape {
     long long B = 128, T = 400, U = 30, steps = 10, H = 400, L = 3, pad = TrainConfig{}.graph_t_step;
+    double lr = 1e-3;          // Adam's rate after --lr-scale (the trainer's rule)
+    long long warmup = 0;      // --data: updates of linear warm-up (the trainer's rule)
+    long long eval_every = 0;  // --data: also the validation NLL every this many updates
 };
 
 static Status read_bench_shape(const Args& a, BenchShape& k) {
@@ -33,6 +36,12 @@ static Status read_bench_shape(const Args& a, BenchShape& k) {
                                                                              {"--steps", &k.steps}, {"--hidden", &k.H}, {"--layers", &k.L},
                                                                              {"--pad", &k.pad}})
         if (!(s = a.get_int(name, 1, 100000, *dst))) return s;
+    if (!(s = a.get_int("--warmup", 0, 1000000, k.warmup)) || !(s = a.get_int("--eval-every", 0, 1000000, k.eval_every))) return s;
+    if (!(s = a.get_float("--lr", 1e-7, 1, k.lr))) return s;
+    const std::string rule = a.get("--lr-scale", "none");
+    k.lr = batch_scaled_lr(k.lr, static_cast<int>(k.B), rule);
+    if (k.lr < 0) return Status::error("--lr-scale must be none, sqrt or linear");
+    if (k.lr > 1) return Status::error("--lr-scale " + rule + " makes the learning rate over 1");
     return s;
 }
 
@@ -59,7 +68,7 @@ static void start_learner(Learner& l, const Args& a, const BenchShape& k, int al
     l.net = HandwritingNet(hp, Variant{});
     l.net->fused_window = !a.has("--reference-window");
     l.net->to(dev);
-    l.reset_optimizer("adam", 1e-3, 10.0);
+    l.reset_optimizer("adam", k.lr, 10.0);
     if (dev.is_cuda() && a.has("--graphs") && GraphStepper::available())
         l.graphs = std::make_unique<GraphStepper>(l.net, static_cast<int>(k.B), k.pad, chars, 100.0, l.adam);
 }
@@ -116,7 +125,7 @@ static Status make_data_batches(const Dataset& d, const BenchShape& k, long long
     BatchMaker maker;
     maker.data = &d;
     maker.alphabet = d.alphabet;
-    auto order = bucket_batches(d.train, static_cast<size_t>(k.B), 200000);
+    auto order = bucket_batches(d.train, static_cast<size_t>(k.B), k.B * 1563);  // 200,000 points at B = 128, as tools/gpu_train.sh trains
     if (order.empty()) return Status::error("the dataset has no training lines");
     std::mt19937_64 g(1);
     std::shuffle(order.begin(), order.end(), g);
@@ -169,23 +178,36 @@ static int bench_on_data(const Args& a, const BenchShape& k, const torch::Device
     Learner l;
     torch::manual_seed(1);
     start_learner(l, a, k, db.alphabet, chars, dev);
-    const auto t0 = std::chrono::steady_clock::now();
-    for (const Batch& b : db.train) l.update(b.to(dev), 10.0, 100.0);
-    const auto results = l.take_results();
-    const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    double train_s = 0;
+    nlohmann::json curve = nlohmann::json::array();
     EvalResult e;
-    s = l.evaluate_each(db.valid.size(), [&](size_t i, Batch& b) { b = db.valid[i]; return Status::success(); }, e);
+    std::vector<UpdateResult> results;
+    for (long long done = 0; done < k.steps && s;) {
+        const long long until = k.eval_every > 0 ? std::min(k.steps, done + k.eval_every) : k.steps;
+        const auto t0 = std::chrono::steady_clock::now();
+        for (; done < until; ++done) {
+            if (k.warmup > 0) l.set_lr(k.lr * warmup_factor(static_cast<long>(done), static_cast<int>(k.warmup)));
+            l.update(db.train[static_cast<size_t>(done)].to(dev), 10.0, 100.0);
+        }
+        for (const UpdateResult& r : l.take_results()) results.push_back(r);
+        train_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        s = l.evaluate_each(db.valid.size(), [&](size_t i, Batch& b) { b = db.valid[i]; return Status::success(); }, e);
+        curve.push_back({{"updates", done}, {"valid_nll_per_point", e.nll_per_point}, {"train_s", train_s}});
+    }
     if (!s) { std::fprintf(stderr, "hw-train bench: %s\n", s.message.c_str()); return 1; }
+    const auto skipped = std::count_if(results.begin(), results.end(), [](const UpdateResult& r) { return !std::isfinite(r.loss); });
     nlohmann::json j = {{"device", dev.is_cuda() ? "cuda" : "cpu"}, {"data", a.get("--data")}, {"batch", k.B}, {"updates", k.steps},
-                        {"graphs", l.graphs != nullptr}, {"s_per_update", dt / static_cast<double>(k.steps)},
+                        {"lr", k.lr}, {"warmup", k.warmup}, {"tf32", a.has("--tf32")}, {"graphs", l.graphs != nullptr},
+                        {"s_per_update", train_s / static_cast<double>(k.steps)}, {"skipped_updates", skipped},
                         {"last_loss", results.empty() ? 0.0 : results.back().loss}, {"valid_lines", e.lines},
-                        {"valid_nll_per_point", e.nll_per_point}};
+                        {"valid_nll_per_point", e.nll_per_point}, {"curve", curve}};
     std::printf("%s\n", j.dump().c_str());
     return 0;
 }
 
 int cmd_bench(int argc, char** argv) {
-    Args a({"--batch", "--points", "--chars", "--steps", "--hidden", "--layers", "--device", "--pad", "--data", "--valid-lines", "--export"},
+    Args a({"--batch", "--points", "--chars", "--steps", "--hidden", "--layers", "--device", "--pad", "--data", "--valid-lines", "--export",
+            "--lr", "--lr-scale", "--warmup", "--eval-every"},
            {"--graphs", "--check", "--tf32", "--reference-window"});
     a.describe("hw-train bench: updates per second of the synthesis network on random data (one JSON line)\n"
                "  [--batch B] [--points T] [--chars U] [--steps N] [--hidden H] [--layers L] [--device auto|cpu|cuda] [--graphs]\n"
@@ -193,7 +215,8 @@ int cmd_bench(int argc, char** argv) {
                "  [--tf32] (TF32 matrix products)  [--reference-window] (the window step as tensor operations)\n"
                "  [--check] (instead: the fused window step against the reference operations on this device)\n"
                "  [--data D.hwds [--valid-lines 1024] [--export F.pt]] (instead of random data: --steps updates on the\n"
-               "  dataset's batches, then the validation NLL; --export writes those batches for bench/train_reference.py)");
+               "  dataset's batches, then the validation NLL; --export writes those batches for bench/train_reference.py)\n"
+               "  [--lr R] [--lr-scale none|sqrt|linear] [--warmup N] (as hw-train train)  [--eval-every N] (--data: a curve)");
     BenchShape k;
     Status s = a.parse(argc, argv, 2);
     if (!s || !(s = read_bench_shape(a, k))) { std::fprintf(stderr, "hw-train bench: %s\n", s.message.c_str()); return 2; }
