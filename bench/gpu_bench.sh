@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # The trainer benchmark on the GPU machine: hw-train bench (CUDA graphs, and eager) beside the
 # PyTorch-Python eager reference (bench/train_reference.py) on the same shapes, in interleaved
-# rounds; at batch 128 also the graphs without one piece each (the window step as tensor
-# operations, lengths padded to 128) and with TF32. First, hw-train bench --check compares the
-# CUDA window kernels with the reference operations. Medians and ratios go to
-# $OUT/results-gpu.json (commit it as bench/results-gpu.json).
-#   ROUNDS=3 BATCHES="64 128 256" STEPS=10 POINTS=400 [QUALITY_DATA=D.hwds QUALITY_STEPS=300] bash bench/gpu_bench.sh
+# rounds; at batch 128 also the graphs without one piece each (layer 1 step by step through
+# autograd; also the window step as tensor operations; lengths padded to 128) and with TF32. First,
+# hw-train bench --check compares the CUDA window and layer-1 kernels with the reference
+# operations. Medians and ratios go to $OUT/results-gpu.json (commit it as bench/results-gpu.json).
+#   ROUNDS=3 BATCHES="64 128 256" STEPS=10 POINTS=400 bash bench/gpu_bench.sh
 set -euo pipefail
 ROUNDS=${ROUNDS:-3}
 BATCHES=${BATCHES:-"64 128 256"}
@@ -24,6 +24,7 @@ for r in $(seq 1 "$ROUNDS"); do
     tag() { sed "s/^{/{\"contender\":\"$1\",\"round\":$r,/"; }
     build-gpu/bin/hw-train bench "${args[@]}" --graphs | tag "hw-train graphs" >> "$raw"
     if [ "$b" = 128 ]; then  # what each piece gives, at the batch of the goal
+      build-gpu/bin/hw-train bench "${args[@]}" --graphs --step-loop | tag "hw-train graphs, layer 1 step by step" >> "$raw"
       build-gpu/bin/hw-train bench "${args[@]}" --graphs --reference-window | tag "hw-train graphs, window as tensor ops" >> "$raw"
       build-gpu/bin/hw-train bench "${args[@]}" --graphs --pad 128 | tag "hw-train graphs, padded to 128" >> "$raw"
       build-gpu/bin/hw-train bench "${args[@]}" --graphs --tf32 | tag "hw-train graphs, TF32" >> "$raw"
@@ -33,12 +34,4 @@ for r in $(seq 1 "$ROUNDS"); do
   done
 done
 python3 bench/gpu_summary.py "$raw" "$OUT/results-gpu.json" --check "$OUT/window-check.json"
-# QUALITY_DATA=D.hwds (e.g. .gpu-data/fonts.hwds after tools/gpu_train.sh): both trainers take the
-# same QUALITY_STEPS batches of D in the same order, then report the validation NLL of the same
-# validation batches (the "validation NLL after equal updates on the same data").
-if [ -n "${QUALITY_DATA:-}" ]; then
-  build-gpu/bin/hw-train bench --data "$QUALITY_DATA" --steps "${QUALITY_STEPS:-300}" --batch 128 --graphs \
-    --export /tmp/quality-batches.pt | sed 's/^{/{"contender":"hw-train graphs",/' > "$OUT/quality.jsonl"
-  python3 bench/train_reference.py --batches /tmp/quality-batches.pt >> "$OUT/quality.jsonl"
-  cat "$OUT/quality.jsonl"
-fi
+# Quality after equal updates (validation NLL): bench/gpu_quality.sh.

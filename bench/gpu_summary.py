@@ -43,7 +43,7 @@ def main():
            "note": "medians of interleaved rounds; ratios within this run, against PyTorch-Python eager at the same batch",
            "by_batch": {str(b): medians(rows, b) for b in sorted({r["batch"] for r in rows})}}
     if a.check:
-        out["window_check"] = json.load(open(a.check))
+        out["window_check"] = [json.loads(line) for line in open(a.check) if line.strip()]
     json.dump(out, open(a.out, "w"), indent=2)
     print(json.dumps(out, indent=2))
 

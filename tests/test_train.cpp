@@ -219,7 +219,11 @@ struct WindowRun {
     torch::Tensor y, phi, kappa;
     std::vector<torch::Tensor> grads;
 };
-WindowRun run_window_net(bool fused, hw::WindowFn fn) {
+// How layer 1 and the window run: step by step with the window as tensor operations (the
+// reference), step by step with the fused window step, or the whole loop as one operation.
+enum class Layer1Mode { Reference, FusedWindow, FusedLoop };
+
+WindowRun run_window_net(Layer1Mode mode, hw::WindowFn fn) {
     hw::HParams hp;
     hp.kind = hw::ModelKind::Synthesis;
     hp.layers = 2;
@@ -232,7 +236,8 @@ WindowRun run_window_net(bool fused, hw::WindowFn fn) {
     v.kappa_scale = 0.3f;  // large steps: kappa crosses several characters in the 12 steps
     torch::manual_seed(11);
     hw::HandwritingNet net(hp, v);
-    net->fused_window = fused;
+    net->fused_window = mode != Layer1Mode::Reference;
+    net->fused_loop = mode == Layer1Mode::FusedLoop;
     const torch::Tensor x = torch::randn({12, 4, 3}), target = torch::randn({12, 4, 3});
     const torch::Tensor text = hw::one_hot_text({{0, 1, 2}, {3, 4, 5, 0, 1}, {2}, {5, 5, 4, 3}}, hp.alphabet);
     WindowRun r;
@@ -255,7 +260,7 @@ double max_rel_diff(const torch::Tensor& a, const torch::Tensor& b) {
 
 TEST_CASE("window step: one fused operation gives the reference tensor operations' outputs and gradients") {
     for (hw::WindowFn fn : {hw::WindowFn::Exp, hw::WindowFn::Softplus}) {
-        const WindowRun fused = run_window_net(true, fn), ref = run_window_net(false, fn);
+        const WindowRun fused = run_window_net(Layer1Mode::FusedWindow, fn), ref = run_window_net(Layer1Mode::Reference, fn);
         CHECK(max_rel_diff(fused.y, ref.y) < 1e-5);
         CHECK(max_rel_diff(fused.phi, ref.phi) < 1e-5);
         CHECK(max_rel_diff(fused.kappa, ref.kappa) < 1e-5);
@@ -264,6 +269,18 @@ TEST_CASE("window step: one fused operation gives the reference tensor operation
         for (size_t i = 0; i < ref.grads.size(); ++i) {
             CHECK(ref.grads[i].abs().max().item<double>() > 0);
             CHECK(max_rel_diff(fused.grads[i], ref.grads[i]) < 1e-4);
+        }
+    }
+}
+
+TEST_CASE("layer 1 and the window as one operation give the step-by-step reference's outputs and gradients") {
+    for (hw::WindowFn fn : {hw::WindowFn::Exp, hw::WindowFn::Softplus}) {
+        const WindowRun loop = run_window_net(Layer1Mode::FusedLoop, fn), ref = run_window_net(Layer1Mode::Reference, fn);
+        CHECK(max_rel_diff(loop.y, ref.y) < 1e-5);
+        REQUIRE(loop.grads.size() == ref.grads.size());
+        for (size_t i = 0; i < ref.grads.size(); ++i) {
+            CHECK(ref.grads[i].abs().max().item<double>() > 0);
+            CHECK(max_rel_diff(loop.grads[i], ref.grads[i]) < 1e-4);
         }
     }
 }

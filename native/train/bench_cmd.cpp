@@ -1,5 +1,5 @@
 // `hw-train bench`: the trainer's speed on random data of a fixed shape (make bench, the GPU
-// benchmark), the fused window step checked against the reference operations (--check), and the
+// benchmark), the fused window step and layer-1 loop checked against the reference operations (--check), and the
 // quality after equal updates on a dataset's own batches (--data, beside bench/train_reference.py).
 #include <algorithm>
 #include <chrono>
@@ -13,6 +13,7 @@
 #include "dataset.h"
 #include "files.h"
 #include "graph_step.h"
+#include "layer1_loop.h"
 #include "learner.h"
 #include "nets.h"
 #include "trainer.h"
@@ -67,49 +68,59 @@ static void start_learner(Learner& l, const Args& a, const BenchShape& k, int al
     l.device = dev;
     l.net = HandwritingNet(hp, Variant{});
     l.net->fused_window = !a.has("--reference-window");
+    l.net->fused_loop = !a.has("--step-loop");
     l.net->to(dev);
     l.reset_optimizer("adam", k.lr, 10.0);
     if (dev.is_cuda() && a.has("--graphs") && GraphStepper::available())
         l.graphs = std::make_unique<GraphStepper>(l.net, static_cast<int>(k.B), k.pad, chars, 100.0, l.adam);
 }
 
-// --check: the window step fused (on this device: the CUDA kernels on a GPU) against the reference
-// tensor operations, on a small synthesis network: the largest relative differences of the output
-// and of the gradients.
-static int check_window(const torch::Device& dev) {
+// --check: the window step fused, and layer 1 with the window as one operation (on this device:
+// the CUDA kernels on a GPU), each against the reference tensor operations step by step, on a
+// small synthesis network (300 units: more than a block's threads): the largest relative
+// differences of the output and of the gradients.
+struct CheckRun {
+    torch::Tensor y;
+    std::vector<torch::Tensor> grads;
+};
+
+static CheckRun check_run(const torch::Device& dev, bool fused_window, bool fused_loop) {
     HParams hp;
     hp.layers = 2;
-    hp.hidden = 32;
+    hp.hidden = 300;
     hp.window = 10;
     hp.alphabet = 20;
-    std::vector<double> diffs;
-    std::vector<torch::Tensor> ref_grads;
-    torch::Tensor ref_y;
-    for (bool fused : {false, true}) {
-        torch::manual_seed(5);
-        HandwritingNet net(hp, Variant{});
-        net->fused_window = fused;
-        net->to(dev);
-        const torch::Tensor x = torch::randn({40, 8, 3}).to(dev), tgt = torch::randn({40, 8, 3}).to(dev);
-        std::vector<std::vector<int>> codes;
-        for (int b = 0; b < 8; ++b) codes.push_back(std::vector<int>(static_cast<size_t>(5 + 3 * b), b % 20));
-        const NetOutput out = net->forward(x, one_hot_text(codes, hp.alphabet).to(dev));
-        mdn_nll(out.y, tgt, hp.mixtures, 1).sum().backward();
-        if (!fused) {
-            ref_y = out.y.detach();
-            for (const auto& p : net->parameters()) ref_grads.push_back(p.grad().clone());
-            continue;
-        }
-        diffs.push_back(((out.y - ref_y).abs() / (1 + ref_y.abs())).max().item<double>());
-        size_t i = 0;
-        for (const auto& p : net->parameters())
-            diffs.push_back(((p.grad() - ref_grads[i]).abs() / (1 + ref_grads[i].abs())).max().item<double>()), ++i;
+    torch::manual_seed(5);
+    HandwritingNet net(hp, Variant{});
+    net->fused_window = fused_window;
+    net->fused_loop = fused_loop;
+    net->to(dev);
+    const torch::Tensor x = torch::randn({40, 8, 3}).to(dev), tgt = torch::randn({40, 8, 3}).to(dev);
+    std::vector<std::vector<int>> codes;
+    for (int b = 0; b < 8; ++b) codes.push_back(std::vector<int>(static_cast<size_t>(5 + 3 * b), b % 20));
+    const NetOutput out = net->forward(x, one_hot_text(codes, hp.alphabet).to(dev));
+    mdn_nll(out.y, tgt, hp.mixtures, 1).sum().backward();
+    CheckRun r{out.y.detach(), {}};
+    for (const auto& p : net->parameters()) r.grads.push_back(p.grad().clone());
+    return r;
+}
+
+static double rel_diff(const torch::Tensor& a, const torch::Tensor& b) { return ((a - b).abs() / (1 + b.abs())).max().item<double>(); }
+
+static int check_window(const torch::Device& dev) {
+    const CheckRun ref = check_run(dev, false, false);
+    bool ok = true;
+    for (const auto& [name, loop] : {std::pair{"window step fused vs reference", false}, {"layer 1 loop fused vs reference", true}}) {
+        const CheckRun run = check_run(dev, true, loop);
+        double worst = 0;
+        for (size_t i = 0; i < ref.grads.size(); ++i) worst = std::max(worst, rel_diff(run.grads[i], ref.grads[i]));
+        const double dy = rel_diff(run.y, ref.y);
+        nlohmann::json j = {{"check", name}, {"device", dev.is_cuda() ? "cuda" : "cpu"}, {"cuda_kernels", window_step_has_cuda()},
+                            {"max_rel_diff_output", dy}, {"max_rel_diff_gradients", worst}};
+        std::printf("%s\n", j.dump().c_str());
+        ok = ok && dy < 1e-4 && worst < 1e-3;
     }
-    const double worst = *std::max_element(diffs.begin() + 1, diffs.end());
-    nlohmann::json j = {{"check", "window step fused vs reference"}, {"device", dev.is_cuda() ? "cuda" : "cpu"},
-                        {"cuda_kernels", window_step_has_cuda()}, {"max_rel_diff_output", diffs[0]}, {"max_rel_diff_gradients", worst}};
-    std::printf("%s\n", j.dump().c_str());
-    return diffs[0] < 1e-4 && worst < 1e-3 ? 0 : 1;
+    return ok ? 0 : 1;
 }
 
 // ---- --data: quality after equal updates --------------------------------------------------
@@ -208,12 +219,13 @@ static int bench_on_data(const Args& a, const BenchShape& k, const torch::Device
 int cmd_bench(int argc, char** argv) {
     Args a({"--batch", "--points", "--chars", "--steps", "--hidden", "--layers", "--device", "--pad", "--data", "--valid-lines", "--export",
             "--lr", "--lr-scale", "--warmup", "--eval-every"},
-           {"--graphs", "--check", "--tf32", "--reference-window"});
+           {"--graphs", "--check", "--tf32", "--reference-window", "--step-loop"});
     a.describe("hw-train bench: updates per second of the synthesis network on random data (one JSON line)\n"
                "  [--batch B] [--points T] [--chars U] [--steps N] [--hidden H] [--layers L] [--device auto|cpu|cuda] [--graphs]\n"
                "  [--pad P] (CUDA graphs: lengths padded to a multiple of P, as the trainer pads them)\n"
-               "  [--tf32] (TF32 matrix products)  [--reference-window] (the window step as tensor operations)\n"
-               "  [--check] (instead: the fused window step against the reference operations on this device)\n"
+               "  [--tf32] (TF32 matrix products)  [--reference-window] (layer 1 step by step, the window step as tensor operations)\n"
+               "  [--step-loop] (layer 1 step by step with the fused window step, not layer1_loop.h's one operation)\n"
+               "  [--check] (instead: the fused window step and layer-1 loop against the reference operations on this device)\n"
                "  [--data D.hwds [--valid-lines 1024] [--export F.pt]] (instead of random data: --steps updates on the\n"
                "  dataset's batches, then the validation NLL; --export writes those batches for bench/train_reference.py)\n"
                "  [--lr R] [--lr-scale none|sqrt|linear] [--warmup N] (as hw-train train)  [--eval-every N] (--data: a curve)");
@@ -242,6 +254,7 @@ int cmd_bench(int argc, char** argv) {
                         {"hidden", k.H}, {"layers", k.L}, {"graphs", l.graphs != nullptr}, {"updates_per_s", k.steps / dt},
                         {"points_per_s", k.steps * k.B * k.T / dt}, {"s_per_update", dt / k.steps},
                         {"tf32", a.has("--tf32")}, {"fused_window", l.net->fused_window && (!cuda || window_step_has_cuda())},
+                        {"fused_loop", l.net->fused_window && l.net->fused_loop && layer1_loop_runs_on(dev)},
                         {"last_loss", results.empty() ? 0.0 : results.back().loss}};
     std::printf("%s\n", j.dump().c_str());
     return 0;

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "layer1_loop.h"
+
 namespace hw {
 
 namespace nn = torch::nn;
@@ -51,8 +53,13 @@ NetOutput HandwritingNetImpl::forward(const Tensor& x, const Tensor& text, bool 
 // Layer 1 and the window step by step (each depends on the last window); the layers above run
 // over the whole sequence at once.
 NetOutput HandwritingNetImpl::forward_synthesis(const Tensor& x, const Tensor& text, bool diagnostics) {
-    const int64_t T = x.size(0), B = x.size(1), U = text.size(1);
     const bool fused = fused_window && (!x.is_cuda() || window_step_has_cuda());
+    if (fused && fused_loop && !diagnostics && layer1_loop_runs_on(x.device())) {
+        const Layer1Out o = layer1_loop(x, text, {cell1->weight_ih, cell1->weight_hh, cell1->bias_ih, cell1->bias_hh, window->weight, window->bias},
+                                        variant_.kappa_scale, variant_.window_fn == WindowFn::Softplus);
+        return upper_layers(x, o.h, o.w);
+    }
+    const int64_t T = x.size(0), B = x.size(1), U = text.size(1);
     auto opts = x.options();
     Tensor h = torch::zeros({B, hp_.hidden}, opts), c = torch::zeros({B, hp_.hidden}, opts);
     Tensor kappa = torch::zeros({B, hp_.window}, opts), w = torch::zeros({B, hp_.alphabet}, opts);
@@ -71,15 +78,21 @@ NetOutput HandwritingNetImpl::forward_synthesis(const Tensor& x, const Tensor& t
             kappas.push_back(kappa);
         }
     }
-    const Tensor H1 = torch::stack(hs), W = torch::stack(ws);  // [T, B, H], [T, B, V]
-    std::vector<Tensor> layers = {H1};
-    for (auto& l : lstm) layers.push_back(std::get<0>(l(torch::cat({x, layers.back(), W}, 2))));
-    NetOutput out;
-    out.y = mdn(torch::cat(layers, 2));
+    NetOutput out = upper_layers(x, torch::stack(hs), torch::stack(ws));
     if (diagnostics) {
         out.phi = torch::stack(phis);
         out.kappa = torch::stack(kappas);
     }
+    return out;
+}
+
+// Layers 2..L over the whole sequence (each takes the points, the layer below and the window
+// vectors), then the mixture from every layer: from H1 [T, B, H] and W [T, B, V].
+NetOutput HandwritingNetImpl::upper_layers(const Tensor& x, const Tensor& H1, const Tensor& W) {
+    std::vector<Tensor> layers = {H1};
+    for (auto& l : lstm) layers.push_back(std::get<0>(l(torch::cat({x, layers.back(), W}, 2))));
+    NetOutput out;
+    out.y = mdn(torch::cat(layers, 2));
     return out;
 }
 

@@ -43,9 +43,13 @@ public:
     torch::nn::Linear mdn{nullptr};
     // The window step as one operation (window_step.h); false: the reference tensor operations.
     bool fused_window = true;
+    // With the fused window, layer 1 and the window over the whole sequence as one operation
+    // (layer1_loop.h) where it runs; false: step by step through autograd.
+    bool fused_loop = true;
 
 private:
     NetOutput forward_synthesis(const torch::Tensor& x, const torch::Tensor& text, bool diagnostics);
+    NetOutput upper_layers(const torch::Tensor& x, const torch::Tensor& H1, const torch::Tensor& W);
     NetOutput forward_unconditional(const torch::Tensor& x);
     NetOutput forward_clockwork(const torch::Tensor& x);
     torch::Tensor window_fn(const torch::Tensor& v) const;
