@@ -451,17 +451,29 @@ void block_output(const WeightMatrix& W, int r, int nr, const int32_t (*sums)[K:
                                  in.part[1], b[r + i]);
 }
 
+// A block: rows r.. r + nr - 1 times inputs s.. s + ng - 1.
+struct Block {
+    int r = 0, nr = 0, s = 0, ng = 0;
+};
+
+// Each block's outputs are written once the next block's sums are under way: the sums come at the
+// end of long chains (loads, products, reduction), and the outputs waiting on them held back the
+// next block's loads and products (measured: 5-7 % more steps/s with VNNI).
 template <class K>
 void int8_rows(const WeightMatrix& W, const Int8Input* in, int count, const float* b, float* const* out) {
-    int32_t sums[2][K::R][K::G];
-    for (int r = 0; r < W.nrows; r += K::R) {
-        const int nr = std::min(K::R, W.nrows - r);
+    int32_t sums[2][2][K::R][K::G];  // this block's and the one before's
+    Block last;                      // ng = 0: none yet
+    int k = 0;
+    for (int r = 0; r < W.nrows; r += K::R)
         for (int s = 0; s < count; s += K::G) {
-            const int ng = std::min(K::G, count - s);
-            block_sums<K>(W, r, nr, in + s, ng, sums);
-            for (int j = 0; j < ng; ++j) block_output<K>(W, r, nr, sums, j, in[s + j], b, out[s + j]);
+            const Block now{r, std::min(K::R, W.nrows - r), s, std::min(K::G, count - s)};
+            block_sums<K>(W, now.r, now.nr, in + now.s, now.ng, sums[k]);
+            for (int j = 0; j < last.ng; ++j)
+                block_output<K>(W, last.r, last.nr, sums[k ^ 1], j, in[last.s + j], b, out[last.s + j]);
+            last = now;
+            k ^= 1;
         }
-    }
+    for (int j = 0; j < last.ng; ++j) block_output<K>(W, last.r, last.nr, sums[k ^ 1], j, in[last.s + j], b, out[last.s + j]);
 }
 
 void int8_rows_isa(const WeightMatrix& W, const Int8Input* in, int count, const float* b, float* const* out, Isa isa) {
