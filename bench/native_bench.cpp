@@ -1,9 +1,10 @@
 // Benchmark (not a test: it reports numbers, never fails on time): steps per second of the native
 // core, single thread, on a model file (make bench: the default model, 3 x 400 LSTM, K = 10,
 // M = 20, 81 characters) or, without --model, a Graves-size model with random weights; per stored
-// precision (the file re-encoded as f32, f16, int8) and per kernel set (reference C++, SSE2,
-// AVX2), then B lines written one after another against B lines stepped together
-// (Generator::run_together) with the best kernels. The machine may be shared: rounds interleave
+// precision (the file re-encoded as f32, f16, int8) and per kernel set this CPU runs (reference
+// C++, SSE2, AVX2, AVX-512 VNNI: the AVX2 code but for int8's dot products), then B int8 lines
+// written one after another against B lines stepped together (Generator::run_together) with the
+// best kernels (best_isa). The machine may be shared: rounds interleave
 // the configurations after a warm-up and the table shows medians.
 // Usage: bench_native [--model FILE] [--steps N] [--rounds R] [--json FILE]
 #include <algorithm>
@@ -93,7 +94,7 @@ std::vector<Config> make_configs(const HwmFile& src) {
         check(write_hwm(src.header, src.tensors, p, bytes));
         Model m;
         check(load_model(bytes.data(), bytes.size(), m));
-        for (Isa isa : {Isa::Reference, Isa::Sse2, Isa::Avx2}) {
+        for (Isa isa : {Isa::Reference, Isa::Sse2, Isa::Avx2, Isa::Avx512Vnni}) {
             if (!isa_supported(isa)) continue;
             out.push_back({name, m, {}, true});
             out.back().model.isa = isa;

@@ -99,11 +99,15 @@ function main() {
   if (bw?.peak_gmacs_avx2) limits.steps_per_s_compute_avx2 = Math.round((bw.peak_gmacs_avx2 * 1e9) / cost.macs);
   if (bw?.peak_int_gmacs_avx2) limits.steps_per_s_int_compute_avx2 = Math.round((bw.peak_int_gmacs_avx2 * 1e9) / cost.macs);
   if (bw?.peak_int_gmacs_sse2) limits.steps_per_s_int_compute_128 = Math.round((bw.peak_int_gmacs_sse2 * 1e9) / cost.macs);
+  // vpdpbusd multiplies bytes: the int8 kernels take two products per weight (q's low and high byte).
+  if (bw?.peak_vnni_gmacs_avx512) limits.steps_per_s_int_compute_vnni = Math.round((bw.peak_vnni_gmacs_avx512 / 2 * 1e9) / cost.macs);
   rows.push('', `Physical limit per step: ${fmt(cost.macs)} multiply-adds; weights read once per step (batch 1).`, '');
   if (limits.steps_per_s_compute_avx2)
     rows.push(`- Peak multiply-then-add, one core, 256-bit: ${bw.peak_gmacs_avx2.toFixed(1)} GMAC/s → ${fmt(limits.steps_per_s_compute_avx2)} steps/s if compute-bound.`);
   if (limits.steps_per_s_int_compute_avx2)
     rows.push(`- Peak integer multiply-add (pmaddwd then paddd), one core, 256-bit: ${bw.peak_int_gmacs_avx2.toFixed(1)} GMAC/s → ${fmt(limits.steps_per_s_int_compute_avx2)} steps/s if compute-bound (int8, native AVX2).`);
+  if (limits.steps_per_s_int_compute_vnni)
+    rows.push(`- Peak byte multiply-add (vpdpbusd), one core, 512-bit: ${bw.peak_vnni_gmacs_avx512.toFixed(1)} GMAC/s, two per int8 weight (the input's low and high byte) → ${fmt(limits.steps_per_s_int_compute_vnni)} steps/s if compute-bound (int8, native AVX-512 VNNI).`);
   if (limits.steps_per_s_int_compute_128)
     rows.push(`- Peak integer multiply-add, 128-bit (what i32x4.dot_i16x8_s becomes): ${bw.peak_int_gmacs_sse2.toFixed(1)} GMAC/s → ${fmt(limits.steps_per_s_int_compute_128)} steps/s if compute-bound (int8, WASM SIMD).`);
   for (const p of bw ? ['f32', 'f16', 'int8'] : [])

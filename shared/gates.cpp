@@ -144,7 +144,8 @@ void update_wasm(const float* gates, float* c, float* h, int hidden) {
 
 void lstm_update_units(const float* gates, float* c, float* h, int hidden, Isa isa) {
 #if defined(HW_GATES_AVX2)
-    if (isa == Isa::Avx2 && isa_supported(Isa::Avx2)) return update_avx2(gates, c, h, hidden);
+    // The AVX-512 VNNI set differs from AVX2 in the int8 dot products only.
+    if ((isa == Isa::Avx2 || isa == Isa::Avx512Vnni) && isa_supported(isa)) return update_avx2(gates, c, h, hidden);
 #endif
 #if defined(__wasm_simd128__)
     if (isa == Isa::WasmSimd) return update_wasm(gates, c, h, hidden);

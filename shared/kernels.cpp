@@ -32,11 +32,30 @@ float WeightMatrix::at(int r, int c) const {
 
 size_t WeightMatrix::bytes() const {
     return f32.size() * sizeof(float) + f16.size() * sizeof(uint16_t) + i8.size() + scales.size() * sizeof(float) +
-           f16_tiny.size();
+           f16_tiny.size() + i8_sums.size() * sizeof(int32_t);
+}
+
+// Each int8 row part's sum of weights, for the AVX-512 VNNI kernels: only where they can exist
+// (x86; WebAssembly keeps its memory as it was).
+static void prepare_int8_sums(WeightMatrix& w) {
+#if defined(HW_X86)
+    w.i8_sums.assign(2 * static_cast<size_t>(w.nrows), 0);
+    for (int r = 0; r < w.nrows; ++r)
+        for (int p = 0; p < 2; ++p) {
+            const int8_t* v = int8_row_part(w, r, p);
+            int32_t sum = 0;  // |sum| <= 128 * width: far within int32 (int8_act_bits)
+            for (int c = 0; c < w.int8_part_width(p); ++c) sum += v[c];
+            w.i8_sums[2 * static_cast<size_t>(r) + p] = sum;
+        }
+#else
+    (void)w;
+#endif
 }
 
 void prepare_rows(WeightMatrix& w) {
     w.f16_tiny.clear();
+    w.i8_sums.clear();
+    if (w.type == WeightType::I8) return prepare_int8_sums(w);
     if (w.type != WeightType::F16) return;
     w.f16_tiny.assign(w.nrows, 0);
     for (size_t i = 0; i < w.f16.size(); ++i)
@@ -339,6 +358,20 @@ bool cpu_has_avx2() {
     unsigned a = 0, b = 0, c = 0, d = 0;  // F16C from CPUID: clang 14 has no __builtin_cpu_supports("f16c")
     return __builtin_cpu_supports("avx2") && __get_cpuid(1, &a, &b, &c, &d) && (c & bit_F16C) != 0;
 }
+
+// AVX-512 F, BW, VL and VNNI in CPUID, and the OS saving their state: XCR0 bits 1 and 2 (SSE, AVX),
+// 5 (opmask), 6 and 7 (the upper halves of ZMM0-15, ZMM16-31). Without the OS's part the first
+// 512-bit instruction faults, whatever CPUID says.
+bool cpu_has_avx512vnni() {
+    unsigned a = 0, b = 0, c = 0, d = 0;
+    if (!__get_cpuid(1, &a, &b, &c, &d) || (c & bit_OSXSAVE) == 0) return false;  // no XGETBV
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return false;
+    const unsigned need_b = bit_AVX512F | bit_AVX512BW | bit_AVX512VL;
+    if ((b & need_b) != need_b || (c & bit_AVX512VNNI) == 0) return false;
+    unsigned xcr0_lo = 0, xcr0_hi = 0;
+    __asm__("xgetbv" : "=a"(xcr0_lo), "=d"(xcr0_hi) : "c"(0));
+    return (xcr0_lo & 0xe6u) == 0xe6u;
+}
 #endif  // HW_X86
 
 #if defined(__wasm_simd128__)
@@ -464,6 +497,7 @@ const char* isa_name(Isa isa) {
         case Isa::Reference: return "reference";
         case Isa::Sse2: return "sse2";
         case Isa::Avx2: return "avx2";
+        case Isa::Avx512Vnni: return "avx512vnni";
         case Isa::WasmSimd: return "wasm-simd";
     }
     return "?";
@@ -478,6 +512,10 @@ bool isa_supported(Isa isa) {
             static const bool has = cpu_has_avx2();  // immutable once known
             return has;
         }
+        case Isa::Avx512Vnni: {  // also runs the AVX2 code (f32, f16, the gates)
+            static const bool has = cpu_has_avx2() && cpu_has_avx512vnni();
+            return has;
+        }
 #endif
 #if defined(__wasm_simd128__)
         case Isa::WasmSimd: return true;
@@ -487,7 +525,7 @@ bool isa_supported(Isa isa) {
 }
 
 Isa best_isa() {
-    for (Isa isa : {Isa::Avx2, Isa::Sse2, Isa::WasmSimd})
+    for (Isa isa : {Isa::Avx512Vnni, Isa::Avx2, Isa::Sse2, Isa::WasmSimd})
         if (isa_supported(isa)) return isa;
     return Isa::Reference;
 }
@@ -498,7 +536,8 @@ void matvec_add(const WeightMatrix& W, const float* x, const float* b, float* ou
     switch (isa) {
 #if defined(HW_X86)
         case Isa::Sse2: return matvec_sse2(W, x, b, out);
-        case Isa::Avx2: return matvec_avx2(W, x, b, out);
+        case Isa::Avx2:
+        case Isa::Avx512Vnni: return matvec_avx2(W, x, b, out);  // VNNI serves int8 weights only
 #endif
 #if defined(__wasm_simd128__)
         case Isa::WasmSimd: return matvec_wasm(W, x, b, out);
@@ -514,7 +553,8 @@ void matvec_add_batch(const WeightMatrix& W, const float* const* x, const float*
     switch (isa) {
 #if defined(HW_X86)
         case Isa::Sse2: return matvec_sse2_batch(W, x, b, out, count);
-        case Isa::Avx2: return matvec_avx2_batch(W, x, b, out, count);
+        case Isa::Avx2:
+        case Isa::Avx512Vnni: return matvec_avx2_batch(W, x, b, out, count);
 #endif
 #if defined(__wasm_simd128__)
         case Isa::WasmSimd: return matvec_wasm_batch(W, x, b, out, count);

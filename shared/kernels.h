@@ -175,6 +175,10 @@ struct WeightMatrix {
     // F16, from prepare_rows: 1 where the row holds a half with exponent 0 (zero or subnormal),
     // which needs the slower conversion; rows without an entry take it too.
     std::vector<uint8_t> f16_tiny;
+    // I8 on x86, from prepare_rows: [rows, 2] the sum of each row part's weights, which the
+    // AVX-512 VNNI kernels take away from their unsigned-byte products (kernels_int8.cpp); a
+    // matrix without them takes the AVX2 kernels instead.
+    std::vector<int32_t> i8_sums;
 
     int rows() const { return nrows; }
     int cols() const { return ncols; }
@@ -196,7 +200,8 @@ inline int8_t* int8_row_part(WeightMatrix& w, int r, int part) {
     return const_cast<int8_t*>(int8_row_part(static_cast<const WeightMatrix&>(w), r, part));
 }
 
-// Fills the derived per-row fields (f16_tiny) after the weights are set.
+// Fills the derived per-row fields (f16_tiny, i8_sums) after the weights are set; call it again
+// after changing them.
 void prepare_rows(WeightMatrix& w);
 
 // Half to float, exact for every finite half (the reader refuses non-finite weights): normals by
@@ -223,8 +228,9 @@ inline float int8_weight(int8_t q, float s) { return static_cast<float>(q) * s; 
 // Kernel sets. For f32 and f16 weights every set gives the same bits: same weight values, same
 // eight-partial-sum order, multiply then add (never fused). int8 weights take the integer path
 // below, whose sums are exact, so every set gives the same bits there too. Reference is portable
-// C++; the others are chosen at run time.
-enum class Isa { Reference, Sse2, Avx2, WasmSimd };
+// C++; the others are chosen at run time. Avx512Vnni is Avx2 but for the int8 dot products
+// (vpdpbusd on 512-bit registers); it exists on x86 only, where the CPU and the OS enable it.
+enum class Isa { Reference, Sse2, Avx2, Avx512Vnni, WasmSimd };
 const char* isa_name(Isa isa);
 bool isa_supported(Isa isa);
 Isa best_isa();

@@ -88,6 +88,7 @@ static WeightMatrix int8_matrix(const Stored& a, const Stored* b) {
         std::memcpy(&w.scales[2 * r], a.bytes + 4 * r, 4);
         std::memcpy(&w.scales[2 * r + 1], (b ? b->bytes : a.bytes) + 4 * r, 4);
     }
+    prepare_rows(w);
     return w;
 }
 

@@ -11,7 +11,7 @@ namespace hw::test {
 
 inline std::vector<Isa> supported_isas() {
     std::vector<Isa> out;
-    for (Isa isa : {Isa::Reference, Isa::Sse2, Isa::Avx2, Isa::WasmSimd})
+    for (Isa isa : {Isa::Reference, Isa::Sse2, Isa::Avx2, Isa::Avx512Vnni, Isa::WasmSimd})
         if (isa_supported(isa)) out.push_back(isa);
     return out;
 }
@@ -32,6 +32,7 @@ inline WeightMatrix random_int8(int rows, int cols, int split, Rng& rng) {
             for (int c = 0; c < (p ? cols - split : split); ++c) q[c] = static_cast<int8_t>(static_cast<int>(rng.uniform() * 256) - 128);
         }
     for (float& s : w.scales) s = std::fabs(wide(rng)) / 127.0f;
+    prepare_rows(w);  // the row sums of the AVX-512 VNNI kernels
     return w;
 }
 

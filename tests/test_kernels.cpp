@@ -137,7 +137,7 @@ TEST_CASE("gates: every kernel set updates c and h with the bits of the scalar l
         const std::vector<float> c0 = gate_inputs(hidden, 99u);
         std::vector<float> c_ref = c0, h_ref(static_cast<size_t>(hidden));
         hw::lstm_update_units(gates.data(), c_ref.data(), h_ref.data(), hidden, hw::Isa::Reference);
-        for (hw::Isa isa : {hw::Isa::Sse2, hw::Isa::Avx2, hw::Isa::WasmSimd}) {
+        for (hw::Isa isa : {hw::Isa::Sse2, hw::Isa::Avx2, hw::Isa::Avx512Vnni, hw::Isa::WasmSimd}) {
             std::vector<float> c = c0, h(static_cast<size_t>(hidden));
             hw::lstm_update_units(gates.data(), c.data(), h.data(), hidden, isa);
             CAPTURE(hw::isa_name(isa));
@@ -156,7 +156,7 @@ TEST_CASE("kernels: an unsupported kernel set falls back to the reference") {
     w.ncols = 2;
     w.f32 = {1.5f, 2.0f};
     const float x[2] = {2.0f, 0.25f}, b[1] = {1.0f};
-    for (Isa isa : {Isa::Reference, Isa::Sse2, Isa::Avx2, Isa::WasmSimd}) {
+    for (Isa isa : {Isa::Reference, Isa::Sse2, Isa::Avx2, Isa::Avx512Vnni, Isa::WasmSimd}) {
         float out = 0;
         matvec_add(w, x, b, &out, isa);
         CHECK(out == 4.5f);
@@ -222,6 +222,8 @@ TEST_CASE("kernels: int8 models keep int8 in memory and write the same points wi
             CHECK(m.lstm[0].w.type == WeightType::I8);
             CHECK(m.mdn_w.type == WeightType::I8);
             CHECK(m.lstm[0].w.f32.empty());
+            // The reader prepares the weight sums, without which the VNNI set would run AVX2.
+            if (isa == Isa::Avx512Vnni) CHECK(m.mdn_w.i8_sums.size() == 2 * static_cast<size_t>(m.mdn_w.nrows));
             // int8 values, two scales a row and the padding: about a quarter of the f32 bytes.
             CHECK(weight_bytes(m) * 2 < weight_bytes(m_plain));
             INFO(isa_name(isa) << " kind " << kind_name(kind));

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <string>
 
 #include "kernel_util.h"
 #include "kernels.h"
@@ -168,6 +169,7 @@ TEST_CASE("int8: the widest rows a model may have reach the bound without overfl
                 int8_row_part(w, 2, p)[c] = static_cast<int8_t>(c % 2 ? -128 : 127);
             }
         for (float& s : w.scales) s = 1.0f;
+        prepare_rows(w);
         // x just under 1 in magnitude: every q is -(2^bits - 1), the largest |q| the bound allows.
         const std::vector<float> x(wd[0] + wd[1], -0.99999994f), b(3, 0.0f);
         const std::vector<float> want = integer_reference(w, x.data(), b.data());
@@ -201,4 +203,118 @@ TEST_CASE("int8: a batch with a non-finite input leaves the others as they are a
         }
         CHECK(bits_of(got[2][0]) == kInt8NaNBits);
     }
+}
+
+// ---- the AVX-512 VNNI set: q's bytes against the weights as they are, and the weight sums ----
+
+namespace {
+
+// Whether this CPU runs the AVX-512 VNNI set; where not, says so (its tests are skipped, the other
+// sets' are not).
+bool vnni_or_skip() {
+    if (isa_supported(Isa::Avx512Vnni)) return true;
+    MESSAGE("AVX-512 VNNI (F, BW, VL, VNNI and the OS's ZMM state) is not available here: its kernel set is not tested");
+    return false;
+}
+
+// Rows at the ends of int8: all -128, all 127, alternating, and random among the extremes and small values.
+WeightMatrix extreme_int8(int rows, int split, int rest, Rng& rng) {
+    WeightMatrix w;
+    make_int8(w, rows, split, rest);
+    const int8_t pick[] = {-128, 127, -127, -1, 0, 1, 64, -64};
+    for (int r = 0; r < rows; ++r)
+        for (int p = 0; p < 2; ++p) {
+            int8_t* v = int8_row_part(w, r, p);
+            for (int c = 0; c < (p ? rest : split); ++c) {
+                const int8_t alt = c % 2 ? -128 : 127;
+                const int8_t any = pick[static_cast<int>(rng.uniform() * 8)];
+                v[c] = r % 4 == 0 ? -128 : r % 4 == 1 ? 127 : r % 4 == 2 ? alt : any;
+            }
+        }
+    for (float& s : w.scales) s = 1.0f / 128;
+    prepare_rows(w);
+    return w;
+}
+
+// Inputs whose q reach every kind of byte split: +-(2^bits - 1) (the largest, high byte -128 or
+// 127), +-1, -256, -257, 255, 256, 0; the first is the largest, which pins the scale to 2^-bits.
+std::vector<float> extreme_inputs(int split, int rest, const WeightMatrix& w, Rng& rng) {
+    std::vector<float> x;
+    for (int p = 0; p < 2; ++p) {
+        const int top = (1 << w.act_bits[p]) - 1;
+        const int q[] = {-top, top, -1, 1, -256, -257, 255, 256, 0, top - 1, 1 - top};
+        for (int c = 0; c < (p ? rest : split); ++c) {
+            const int v = c == 0 ? (rng.uniform() < 0.5 ? -top : top) : q[static_cast<int>(rng.uniform() * 11)];
+            x.push_back(std::ldexp(static_cast<float>(v), -w.act_bits[p]));
+        }
+    }
+    return x;
+}
+
+// matvec_add_batch of count inputs with the given set.
+std::vector<std::vector<float>> run_batch(const WeightMatrix& W, const std::vector<std::vector<float>>& x,
+                                          const std::vector<float>& b, Isa isa) {
+    std::vector<std::vector<float>> out(x.size(), std::vector<float>(W.nrows, -1.0f));
+    std::vector<const float*> xp;
+    std::vector<float*> op;
+    for (size_t s = 0; s < x.size(); ++s) xp.push_back(x[s].data()), op.push_back(out[s].data());
+    matvec_add_batch(W, xp.data(), b.data(), op.data(), static_cast<int>(x.size()), isa);
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("int8: the AVX-512 VNNI set gives the reference's bits at the extremes of weights and inputs") {
+    if (!vnni_or_skip()) return;
+    CHECK(best_isa() == Isa::Avx512Vnni);
+    CHECK(std::string(isa_name(Isa::Avx512Vnni)) == "avx512vnni");
+    Rng rng(64);
+    // One part of 16..1200 columns (the tail of a 64-column step: 16, 32, 48 or none), or two.
+    const int widths[][2] = {{16, 0}, {32, 0}, {48, 0}, {64, 0}, {80, 0}, {400, 0}, {1200, 0}, {0, 48},
+                             {16, 48}, {84, 400}, {484, 400}, {400, 1200}, {5, 70}};
+    for (const auto& wd : widths)
+        for (int rows : {1, 4, 7, 9}) {  // blocks of four rows and single rows
+            const WeightMatrix w = extreme_int8(rows, wd[0], wd[1], rng);
+            REQUIRE(w.i8_sums.size() == 2 * static_cast<size_t>(rows));  // else the set would run AVX2
+            std::vector<float> b(rows);
+            for (float& v : b) v = wide(rng);
+            std::vector<std::vector<float>> x;
+            for (int s = 0; s < 5; ++s) x.push_back(extreme_inputs(wd[0], wd[1], w, rng));
+            INFO(rows << " rows, widths " << wd[0] << " + " << wd[1]);
+            for (const auto& xs : x) {
+                const std::vector<float> want = run(w, xs, b, Isa::Reference);
+                CHECK(same_bits(want, integer_reference(w, xs.data(), b.data())));
+                CHECK(same_bits(run(w, xs, b, Isa::Avx512Vnni), want));
+            }
+            for (size_t count : {1, 2, 3, 5}) {
+                const std::vector<std::vector<float>> xs(x.begin(), x.begin() + static_cast<long>(count));
+                const auto want = run_batch(w, xs, b, Isa::Reference), got = run_batch(w, xs, b, Isa::Avx512Vnni);
+                for (size_t s = 0; s < count; ++s) {
+                    INFO("batch of " << count << ", sample " << s);
+                    CHECK(same_bits(got[s], want[s]));
+                }
+            }
+        }
+}
+
+TEST_CASE("int8: prepare_rows keeps each row part's weight sum, which the VNNI set does without by running AVX2") {
+    Rng rng(3);
+    WeightMatrix w = random_int8(6, 100, 37, rng);
+#if (defined(__x86_64__) || defined(__i386__)) && defined(__SSE2__)
+    REQUIRE(w.i8_sums.size() == 12);
+    for (int r = 0; r < 6; ++r)
+        for (int p = 0; p < 2; ++p) {
+            int32_t sum = 0;
+            for (int c = 0; c < (p ? 63 : 37); ++c) sum += int8_row_part(w, r, p)[c];
+            CHECK(w.i8_sums[2 * r + p] == sum);
+        }
+#endif
+    if (!vnni_or_skip()) return;
+    std::vector<float> x(100), b(6);
+    for (float& v : x) v = wide(rng);
+    for (float& v : b) v = wide(rng);
+    const std::vector<float> want = run(w, x, b, Isa::Reference);
+    CHECK(same_bits(run(w, x, b, Isa::Avx512Vnni), want));
+    w.i8_sums.clear();  // a matrix built without prepare_rows
+    CHECK(same_bits(run(w, x, b, Isa::Avx512Vnni), want));
 }
