@@ -2,7 +2,10 @@
 """Medians and ratios of the GPU trainer benchmark (bench/gpu_bench.sh): reads the raw JSON lines
 of interleaved rounds, writes results-gpu.json. Every ratio is against the PyTorch-Python eager
 reference of the same batch in the same run.
-  python3 bench/gpu_summary.py RAW.jsonl OUT.json [--machine NAME] [--check window-check.json]"""
+With --quality, the runs of bench/gpu_quality.sh (validation NLL after equal updates) go in too;
+with --time-to-quality, a JSON of a from-scratch run (see README, Performance).
+  python3 bench/gpu_summary.py RAW.jsonl OUT.json [--machine NAME] [--check window-check.json]
+      [--quality quality.jsonl ...] [--time-to-quality ttq.json]"""
 import argparse
 import json
 import statistics
@@ -30,12 +33,22 @@ def medians(rows, batch):
     return med
 
 
+def quality_row(r):
+    """One quality run: who, what, and its validation curve (its times are not speeds: runs shared the GPU)."""
+    keep = ("contender", "run", "batch", "updates", "lr", "warmup", "tf32", "skipped_updates", "valid_lines", "valid_nll_per_point")
+    row = {k: r[k] for k in keep if k in r}
+    row["curve"] = [{"updates": c["updates"], "valid_nll_per_point": c["valid_nll_per_point"]} for c in r.get("curve", [])]
+    return row
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("raw")
     ap.add_argument("out")
     ap.add_argument("--machine", default=None)
     ap.add_argument("--check", default=None, help="hw-train bench --check output to include")
+    ap.add_argument("--quality", nargs="*", default=[], help="bench/gpu_quality.sh outputs (JSON lines) to include")
+    ap.add_argument("--time-to-quality", default=None, help="a from-scratch run's summary (JSON) to include")
     a = ap.parse_args()
     rows = [json.loads(line) for line in open(a.raw) if line.strip()]
     out = {"machine": a.machine or machine_name(), "rounds": max(r["round"] for r in rows),
@@ -44,6 +57,10 @@ def main():
            "by_batch": {str(b): medians(rows, b) for b in sorted({r["batch"] for r in rows})}}
     if a.check:
         out["window_check"] = [json.loads(line) for line in open(a.check) if line.strip()]
+    if a.quality:
+        out["quality"] = [quality_row(json.loads(line)) for f in a.quality for line in open(f) if line.strip()]
+    if a.time_to_quality:
+        out["time_to_quality"] = json.load(open(a.time_to_quality))
     json.dump(out, open(a.out, "w"), indent=2)
     print(json.dumps(out, indent=2))
 

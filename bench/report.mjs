@@ -41,6 +41,34 @@ function bandwidthFor(bw, bytes) {
   return { kib, gbps: bw.read_gbps[kib] };
 }
 
+// Validation NLL after equal updates on the same batches (bench/gpu_quality.sh), and the time from
+// scratch to the legibility goal, when results-gpu.json has them.
+function gpuQualityRows(gpu, rows) {
+  if (gpu.quality?.length) {
+    const at = [...new Set(gpu.quality.flatMap((q) => q.curve.map((c) => c.updates)))].sort((a, b) => a - b);
+    rows.push('', `| GPU trainer, validation NLL (nats/point) after N updates on the same batches (lr 1e-3 unless the run says) | ${at.map((n) => `N = ${n}`).join(' | ')} |`,
+      `| --- | ${at.map(() => '---').join(' | ')} |`);
+    for (const q of gpu.quality) {
+      const v = Object.fromEntries(q.curve.map((c) => [c.updates, c.valid_nll_per_point.toFixed(3)]));
+      rows.push(`| ${q.contender}, ${q.run} | ${at.map((n) => v[n] ?? '').join(' | ')} |`);
+    }
+  }
+  const t = gpu.time_to_quality;
+  if (t)
+    rows.push('', `Time to quality from scratch (${gpu.machine}): ${(t.training_s / 60).toFixed(1)} min of training (${fmt(t.updates)} updates, batch ${t.batch}; best at ${fmt(t.best_at_updates)}), bias-1 CER ${t.cer_bias1} = ${t.cer_vs_ground_truth}× the ground truth's ${t.ground_truth_cer}.`);
+}
+
+// How far the project's best single-line figures are from the limits above.
+function distanceRows(native, page, limits, rows) {
+  const best = native.results.filter((r) => r.weights === 'int8').sort((a, b) => b.steps_per_s - a.steps_per_s)[0];
+  const wasm = page.results.find((r) => r.name === 'project wasm-simd int8');
+  const far = (limit, got) => (limit ? `${(limit / got).toFixed(2)}× from` : 'no measure of');
+  if (limits.int8 && best)
+    rows.push(`- Native int8 (${best.kernels}, ${fmt(best.steps_per_s)} steps/s): ${far(limits.int8.steps_per_s_bandwidth, best.steps_per_s)} the bandwidth limit, ${far(limits.steps_per_s_int_compute_vnni ?? limits.steps_per_s_int_compute_avx2, best.steps_per_s)} its compute limit.`);
+  if (limits.int8 && wasm)
+    rows.push(`- Chromium WASM SIMD int8 (${fmt(wasm.steps_per_s)} steps/s): ${far(limits.int8.steps_per_s_bandwidth, wasm.steps_per_s)} the bandwidth limit, ${far(limits.steps_per_s_int_compute_128, wasm.steps_per_s)} the 128-bit compute limit.`);
+}
+
 function main() {
   const native = readJson(path.join(build, 'bench-native.json'));
   const node = readJson(path.join(build, 'bench-web.json'));
@@ -91,6 +119,8 @@ function main() {
   for (const [B, r] of Object.entries(gpu.by_batch))
     for (const [who, v] of Object.entries(r)) rows.push(`| ${gpu.machine}: ${who} | ${B} | ${v.s_per_update.toFixed(3)} | ${fmt(v.points_per_s)} | ${v.speedup_vs_pytorch_eager.toFixed(2)}× |`);
 
+  gpuQualityRows(gpu, rows);
+
   const limits = {};
   for (const [p, bytesPerWeight] of bw ? [['f32', 4], ['f16', 2], ['int8', 1]] : []) {
     const bytes = cost.weights * bytesPerWeight, b = bandwidthFor(bw, bytes);
@@ -112,6 +142,8 @@ function main() {
     rows.push(`- Peak integer multiply-add, 128-bit (what i32x4.dot_i16x8_s becomes): ${bw.peak_int_gmacs_sse2.toFixed(1)} GMAC/s → ${fmt(limits.steps_per_s_int_compute_128)} steps/s if compute-bound (int8, WASM SIMD).`);
   for (const p of bw ? ['f32', 'f16', 'int8'] : [])
     rows.push(`- ${p}: ${(limits[p].weight_bytes / 1e6).toFixed(2)} MB per step, read at ${limits[p].read_gbps.toFixed(1)} GB/s (${limits[p].cache_kib} KiB buffer) → ${fmt(limits[p].steps_per_s_bandwidth)} steps/s if bandwidth-bound.`);
+
+  distanceRows(native, page, limits, rows);
 
   const out = {
     machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, node: process.version, chromium: page.user_agent },

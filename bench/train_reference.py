@@ -117,7 +117,7 @@ def on_batches(a, dev):
             nll, lines = validation_nll(net, d, V, dev)
             curve.append({"updates": done, "valid_nll_per_point": nll, "train_s": train_s})
             print(json.dumps(curve[-1]), file=sys.stderr, flush=True)  # progress
-    print(json.dumps({"contender": "pytorch-python-eager", "device": dev.type, "updates": len(batches),
+    print(json.dumps({"contender": "pytorch-python-eager", "device": dev.type, "updates": len(batches), "lr": 1e-3,
                       "batch": int(batches[0][0].shape[1]) if batches else 0, "s_per_update": train_s / max(1, len(batches)),
                       "skipped_updates": skipped, "valid_lines": lines if batches else 0,
                       "valid_nll_per_point": curve[-1]["valid_nll_per_point"] if curve else None, "curve": curve,
