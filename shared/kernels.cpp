@@ -32,20 +32,31 @@ float WeightMatrix::at(int r, int c) const {
 
 size_t WeightMatrix::bytes() const {
     return f32.size() * sizeof(float) + f16.size() * sizeof(uint16_t) + i8.size() + scales.size() * sizeof(float) +
-           f16_tiny.size() + i8_sums.size() * sizeof(int32_t);
+           f16_tiny.size() + i8_tiles.size() + i8_tile_bias.size() * sizeof(int32_t) + i8_tile_scales.size() * sizeof(float);
 }
 
-// Each int8 row part's sum of weights, for the AVX-512 VNNI kernels: only where they can exist
-// (x86; WebAssembly keeps its memory as it was).
-static void prepare_int8_sums(WeightMatrix& w) {
+// The AVX-512 VNNI kernels' copy of an int8 matrix (WeightMatrix::i8_tiles): only where they run
+// (x86 with the instructions; WebAssembly and other CPUs keep their memory as it was).
+static void prepare_int8_tiles(WeightMatrix& w) {
 #if defined(HW_X86)
-    w.i8_sums.assign(2 * static_cast<size_t>(w.nrows), 0);
+    if (!isa_supported(Isa::Avx512Vnni)) return;
+    const int rows = WeightMatrix::kInt8TileRows, groups = (w.nrows + rows - 1) / rows;
+    w.i8_tiles.assign(static_cast<size_t>(groups) * rows * w.int8_stride(), 0);
+    w.i8_tile_bias.assign(static_cast<size_t>(groups) * 2 * rows, 0);
+    w.i8_tile_scales.assign(static_cast<size_t>(groups) * 2 * rows, 0.0f);
     for (int r = 0; r < w.nrows; ++r)
         for (int p = 0; p < 2; ++p) {
+            const int g = r / rows, at = r % rows;
             const int8_t* v = int8_row_part(w, r, p);
-            int32_t sum = 0;  // |sum| <= 128 * width: far within int32 (int8_act_bits)
-            for (int c = 0; c < w.int8_part_width(p); ++c) sum += v[c];
-            w.i8_sums[2 * static_cast<size_t>(r) + p] = sum;
+            int8_t* tiles = w.i8_tiles.data() + int8_tile_offset(w, g, p);
+            uint32_t sum = 0;  // wraps like the kernels' sums (|sum| <= 128 * width in fact)
+            for (int c = 0; c < w.int8_part_width(p); ++c) {
+                tiles[int8_tile_index(c, at)] = v[c];
+                sum += static_cast<uint32_t>(static_cast<int32_t>(v[c]));
+            }
+            const uint32_t bias = 0u - (sum << 7);
+            std::memcpy(&w.i8_tile_bias[(static_cast<size_t>(g) * 2 + p) * rows + at], &bias, 4);
+            w.i8_tile_scales[(static_cast<size_t>(g) * 2 + p) * rows + at] = w.scales[2 * static_cast<size_t>(r) + p];
         }
 #else
     (void)w;
@@ -54,8 +65,10 @@ static void prepare_int8_sums(WeightMatrix& w) {
 
 void prepare_rows(WeightMatrix& w) {
     w.f16_tiny.clear();
-    w.i8_sums.clear();
-    if (w.type == WeightType::I8) return prepare_int8_sums(w);
+    w.i8_tiles.clear();
+    w.i8_tile_bias.clear();
+    w.i8_tile_scales.clear();
+    if (w.type == WeightType::I8) return prepare_int8_tiles(w);
     if (w.type != WeightType::F16) return;
     w.f16_tiny.assign(w.nrows, 0);
     for (size_t i = 0; i < w.f16.size(); ++i)

@@ -175,10 +175,14 @@ struct WeightMatrix {
     // F16, from prepare_rows: 1 where the row holds a half with exponent 0 (zero or subnormal),
     // which needs the slower conversion; rows without an entry take it too.
     std::vector<uint8_t> f16_tiny;
-    // I8 on x86, from prepare_rows: [rows, 2] the sum of each row part's weights, which the
-    // AVX-512 VNNI kernels take away from their unsigned-byte products (kernels_int8.cpp); a
-    // matrix without them takes the AVX2 kernels instead.
-    std::vector<int32_t> i8_sums;
+    // I8 where AVX-512 VNNI runs (x86, from prepare_rows): the weights again, in the VNNI
+    // kernels' layout (int8_tile_offset), and per group of kInt8TileRows rows and part: -128 times
+    // each row part's weight sum (wrapped to int32; what the kernels' unsigned bytes add too much)
+    // and its scale (0 in the rows past the last). A matrix without them takes the AVX2 kernels.
+    static constexpr int kInt8TileRows = 64;
+    std::vector<int8_t> i8_tiles;
+    std::vector<int32_t> i8_tile_bias;   // [groups, 2, kInt8TileRows]
+    std::vector<float> i8_tile_scales;   // [groups, 2, kInt8TileRows]
 
     int rows() const { return nrows; }
     int cols() const { return ncols; }
@@ -200,7 +204,19 @@ inline int8_t* int8_row_part(WeightMatrix& w, int r, int part) {
     return const_cast<int8_t*>(int8_row_part(static_cast<const WeightMatrix&>(w), r, part));
 }
 
-// Fills the derived per-row fields (f16_tiny, i8_sums) after the weights are set; call it again
+// The tiles of the VNNI kernels: rows are taken kInt8TileRows at a time (group g, rows past the
+// last are zero), each part on its own; part p of group g starts at int8_tile_offset(w, g, p), and
+// its bytes run [width / 4][4 tiles][16 rows][4 columns]: a 64-byte tile holds 4 consecutive
+// columns of 16 rows, so one vpdpbusd adds 4 products to each of 16 rows' sums.
+inline size_t int8_tile_offset(const WeightMatrix& w, int g, int part) {
+    const size_t rows = WeightMatrix::kInt8TileRows;
+    return rows * (static_cast<size_t>(g) * w.int8_stride() + (part ? w.int8_part_width(0) : 0));
+}
+inline size_t int8_tile_index(int c, int row_in_group) {  // within a part's tiles: column c, row 0..63
+    return ((static_cast<size_t>(c / 4) * 4 + row_in_group / 16) * 16 + row_in_group % 16) * 4 + c % 4;
+}
+
+// Fills the derived per-row fields (f16_tiny, the int8 tiles) after the weights are set; call it again
 // after changing them.
 void prepare_rows(WeightMatrix& w);
 

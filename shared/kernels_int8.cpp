@@ -230,11 +230,14 @@ struct DotsAvx2 : Int16Dots {
 };
 
 // ---- AVX-512 VNNI: vpdpbusd adds four products of unsigned by signed bytes into each int32 lane.
-// The weights are its signed bytes as they are; q is split into two unsigned bytes (Int8Input),
-// so w . q = 256 * (w . hi - 128 * sum(w)) + w . lo, with sum(w) from prepare_rows. The sums wrap
-// in 32 bits (vpdpbusd, the vector shifts and adds, and the uint32 bias of VnniRow all work modulo
-// 2^32), and the exact sum fits in int32 (int8_act_bits), so the result is exactly it. Sixty-four
-// columns a step, no widening.
+// The weights are its signed bytes as they are, in the tiled copy of prepare_rows (kernels.h:
+// int8_tile_offset); q is split into two unsigned bytes (Int8Input), so w . q = 256 * (w . hi -
+// 128 * sum(w)) + w . lo, with -128 * sum(w) from prepare_rows. The sums wrap in 32 bits
+// (vpdpbusd, the vector shifts and adds, and the uint32 bias all work modulo 2^32), and the exact
+// sum fits in int32 (int8_act_bits), so the result is exactly it. No widening, no reduction
+// across lanes: the row-major form of these kernels, with four rows a block and a reduction of 16
+// lanes per row, read L3 at about 60 GB/s; the tiles stream it at about 118 (1600 x 896 bytes:
+// 24 against 12 us, measured).
 
 // lo = q & 0xff and hi = (q >> 8) + 128 (in 0..255: q >> 8 is in -128..127) of q[0, n), n a
 // multiple of 16: 32 values a step, the last 16 masked.
@@ -249,23 +252,10 @@ HW_VNNI void split_bytes(const int16_t* q, int n, uint8_t* lo, uint8_t* hi) {
     _mm256_zeroupper();  // the caller is SSE code
 }
 
-// How far ahead of the weights being read their stream is fetched: about one block of four LSTM
-// rows of the default model. The hardware's prefetchers alone left the step waiting on L3 (1600
-// rows x 896 bytes: 24 instead of 32 us a matvec with it, measured; 2 to 6 KiB ahead all alike).
+// How far ahead of the weights being read their stream is fetched (the tiles are one stream).
+// The hardware's prefetchers alone left the row-major kernels waiting on L3 (24 instead of 32 us
+// a matvec with it, measured), the tiles less (12.1 against 14.0 us).
 constexpr int kPrefetch = 4096;
-
-// What the VNNI dots read of a row's part: its weights, and -128 * their sum, the bias that the
-// high bytes' + 128 adds to the high accumulator (its lane 0 starts there).
-struct VnniRow {
-    const int8_t* w;
-    int32_t hi_bias;
-};
-
-// What the VNNI dots read of one input's part.
-struct VnniAct {
-    const uint8_t* lo;
-    const uint8_t* hi;
-};
 
 // acc += the products of u's unsigned bytes and s's signed bytes, four to each int32 lane, wrapping
 // (vpdpbusd). GCC 12 copies each accumulator of _mm512_dpbusd_epi32 to another register and back
@@ -278,97 +268,78 @@ HW_VNNI_INLINE void dpbusd(__m512i& acc, __m512i u, __m512i s) {
 #endif
 }
 
-// The sums of the lanes of four registers, in the lanes of one: the 128-bit lanes are folded
-// across the registers first, so that four reductions share their shuffles.
-HW_VNNI __m128i sum_lanes4_vnni(__m512i a, __m512i b, __m512i c, __m512i d) {
-    const __m512i ab = _mm512_add_epi32(_mm512_shuffle_i32x4(a, b, 0x44), _mm512_shuffle_i32x4(a, b, 0xee));
-    const __m512i cd = _mm512_add_epi32(_mm512_shuffle_i32x4(c, d, 0x44), _mm512_shuffle_i32x4(c, d, 0xee));
-    __m512i s = _mm512_add_epi32(_mm512_shuffle_i32x4(ab, cd, 0x88), _mm512_shuffle_i32x4(ab, cd, 0xdd));
-    s = _mm512_add_epi32(s, _mm512_shuffle_epi32(s, _MM_PERM_BADC));  // 128-bit lane k: register k
-    s = _mm512_add_epi32(s, _mm512_shuffle_epi32(s, _MM_PERM_CDAB));
-    return _mm512_castsi512_si128(_mm512_permutexvar_epi32(_mm512_setr_epi32(0, 4, 8, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), s));
-}
-
-HW_VNNI int32_t sum_lanes_vnni(__m512i v) {
-    return sum_lanes_avx2(_mm256_add_epi32(_mm512_castsi512_si256(v), _mm512_extracti64x4_epi64(v, 1)));
-}
-
-// sums[i][j] of t[i * NG + j]'s lanes, four registers at a time where there are four.
-template <int NR, int NG, int G>
-HW_VNNI_INLINE void store_sums_vnni(const __m512i* t, int32_t (*sums)[G]) {
-    constexpr int N = NR * NG;
-    if constexpr (N % 4 == 0) {
-        for (int k = 0; k < N; k += 4) {
-            int32_t four[4];
-            _mm_storeu_si128(reinterpret_cast<__m128i*>(four), sum_lanes4_vnni(t[k], t[k + 1], t[k + 2], t[k + 3]));
-            for (int m = 0; m < 4; ++m) sums[(k + m) / NG][(k + m) % NG] = four[m];
+// Sums of one group of kInt8TileRows rows (WeightMatrix::i8_tiles) with NG inputs, both parts:
+// sums[p][j][row]. Per four columns, one 64-byte load of weights per 16 rows and two vpdpbusd
+// (the input's low and high bytes, broadcast to every lane), into 16 rows' sums at once, so no
+// row needs a reduction across lanes; the high sums start at -128 * the row part's weight sum.
+template <int NG>
+HW_VNNI void tile_group_sums(const WeightMatrix& W, int g, const Int8Input* in, int32_t (*sums)[2][WeightMatrix::kInt8TileRows]) {
+    constexpr int R = WeightMatrix::kInt8TileRows;
+    for (int p = 0; p < 2; ++p) {
+        const int8_t* t = W.i8_tiles.data() + int8_tile_offset(W, g, p);
+        const int32_t* bias = W.i8_tile_bias.data() + (static_cast<size_t>(g) * 2 + p) * R;
+        const int offset = W.int8_part_offset(p), n4 = W.int8_part_width(p) / 4;
+        __m512i lo[4][NG], hi[4][NG];
+#pragma GCC unroll 4
+        for (int k = 0; k < 4; ++k)
+#pragma GCC unroll 2
+            for (int j = 0; j < NG; ++j) lo[k][j] = _mm512_setzero_si512(), hi[k][j] = _mm512_loadu_si512(bias + 16 * k);
+        for (int c = 0; c < n4; ++c, t += 4 * 64) {
+            _mm_prefetch(reinterpret_cast<const char*>(t + kPrefetch), _MM_HINT_T0);
+            __m512i bl[NG], bh[NG];
+#pragma GCC unroll 2
+            for (int j = 0; j < NG; ++j) {
+                int32_t l, h;
+                std::memcpy(&l, in[j].lo + offset + 4 * c, 4);
+                std::memcpy(&h, in[j].hi + offset + 4 * c, 4);
+                bl[j] = _mm512_set1_epi32(l), bh[j] = _mm512_set1_epi32(h);
+            }
+#pragma GCC unroll 4
+            for (int k = 0; k < 4; ++k) {
+                const __m512i w = _mm512_loadu_si512(t + 64 * k);
+#pragma GCC unroll 2
+                for (int j = 0; j < NG; ++j) dpbusd(lo[k][j], bl[j], w), dpbusd(hi[k][j], bh[j], w);
+            }
         }
-    } else {
-        for (int k = 0; k < N; ++k) sums[k / NG][k % NG] = sum_lanes_vnni(t[k]);
+#pragma GCC unroll 4
+        for (int k = 0; k < 4; ++k)
+#pragma GCC unroll 2
+            for (int j = 0; j < NG; ++j) _mm512_storeu_si512(sums[p][j] + 16 * k, _mm512_add_epi32(_mm512_slli_epi32(hi[k][j], 8), lo[k][j]));
     }
-}
-
-// Columns [c, c + 64) of NR rows and NG inputs into the accumulators of the low and high bytes;
-// the bytes outside m are taken as zero (a zero adds nothing, and masked bytes are not read, so
-// nothing past the end of a row or an input is touched). The weights' stream is fetched ahead.
-template <int NR, int NG>
-HW_VNNI_INLINE void vnni_step(const VnniRow* w, const VnniAct* a, int c, __mmask64 m, __m512i (*lo)[NG],
-                              __m512i (*hi)[NG]) {
-    __m512i xl[NG], xh[NG];
-#pragma GCC unroll 2
-    for (int j = 0; j < NG; ++j) xl[j] = _mm512_maskz_loadu_epi8(m, a[j].lo + c), xh[j] = _mm512_maskz_loadu_epi8(m, a[j].hi + c);
-#pragma GCC unroll 8
-    for (int i = 0; i < NR; ++i) {
-        const __m512i wv = _mm512_maskz_loadu_epi8(m, w[i].w + c);
-        _mm_prefetch(reinterpret_cast<const char*>(w[i].w + c + kPrefetch), _MM_HINT_T0);
-#pragma GCC unroll 2
-        for (int j = 0; j < NG; ++j) dpbusd(lo[i][j], xl[j], wv), dpbusd(hi[i][j], xh[j], wv);
-    }
-}
-
-// The exact sums for NR rows and NG inputs over n columns, 64 columns a step (the last step may
-// have 16, 32 or 48). The loops over rows and inputs are unrolled before GCC places the
-// accumulators, or they stay in memory (measured 2x slower).
-template <int NR, int NG, int G>
-HW_VNNI void dots_vnni(const VnniRow* w, const VnniAct* a, int n, int32_t (*sums)[G]) {
-    __m512i lo[NR][NG], hi[NR][NG];
-#pragma GCC unroll 8
-    for (int i = 0; i < NR; ++i)
-#pragma GCC unroll 2
-        for (int j = 0; j < NG; ++j) lo[i][j] = _mm512_setzero_si512(), hi[i][j] = _mm512_maskz_set1_epi32(1, w[i].hi_bias);
-    int c = 0;
-    for (; c + 64 <= n; c += 64) vnni_step<NR, NG>(w, a, c, ~__mmask64{0}, lo, hi);
-    if (c < n) vnni_step<NR, NG>(w, a, c, ~__mmask64{0} >> (64 - (n - c)), lo, hi);
-    __m512i t[NR * NG];
-#pragma GCC unroll 8
-    for (int i = 0; i < NR; ++i)
-#pragma GCC unroll 2
-        for (int j = 0; j < NG; ++j) t[i * NG + j] = _mm512_add_epi32(_mm512_slli_epi32(hi[i][j], 8), lo[i][j]);
-    store_sums_vnni<NR, NG, G>(t, sums);
     _mm256_zeroupper();  // the caller is SSE code
 }
 
-int32_t wrap_int32(uint32_t u) {
-    int32_t i;
-    std::memcpy(&i, &u, 4);  // two's complement, no overflow
-    return i;
+// The outputs of group g's rows for one input from its sums: int8_output's float operations in
+// its order, sixteen rows a vector, so the same bits.
+HW_VNNI void tile_group_output(const WeightMatrix& W, int g, const int32_t* s0, const int32_t* s1, const Int8Input& x,
+                               const float* b, float* out) {
+    constexpr int R = WeightMatrix::kInt8TileRows;
+    const int r0 = g * R, nr = std::min(R, W.nrows - r0);
+    const float* w0 = W.i8_tile_scales.data() + static_cast<size_t>(g) * 2 * R;
+    const float* w1 = w0 + R;
+    const bool finite = x.part[0].finite && x.part[1].finite;
+    const __m512 x0 = _mm512_set1_ps(x.part[0].scale), x1 = _mm512_set1_ps(x.part[1].scale), nan = _mm512_set1_ps(int8_nan());
+    for (int k = 0; 16 * k < nr; ++k) {
+        const __mmask16 m = nr - 16 * k >= 16 ? __mmask16(0xffff) : __mmask16((1u << (nr - 16 * k)) - 1);
+        const __m512 a = _mm512_mul_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_loadu_si512(s0 + 16 * k)), _mm512_loadu_ps(w0 + 16 * k)), x0);
+        const __m512 c = _mm512_mul_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_loadu_si512(s1 + 16 * k)), _mm512_loadu_ps(w1 + 16 * k)), x1);
+        const __m512 y = _mm512_add_ps(_mm512_add_ps(a, c), _mm512_maskz_loadu_ps(m, b + r0 + 16 * k));
+        _mm512_mask_storeu_ps(out + r0 + 16 * k, m, finite ? y : nan);
+    }
+    _mm256_zeroupper();
 }
 
-struct DotsVnni {
-    static constexpr int R = 4, G = 2;
-    using Row = VnniRow;
-    using Act = VnniAct;
-    // -128 * sum(w) in uint32 (|sum(w)| <= 128 * 32768 anyway: no wrap happens in practice).
-    static Row row(const WeightMatrix& W, int r, int part) {
-        const uint32_t sum = static_cast<uint32_t>(W.i8_sums[2 * static_cast<size_t>(r) + part]);
-        return {int8_row_part(W, r, part), wrap_int32(0u - (sum << 7))};
-    }
-    static Act act(const Int8Input& in, int offset) { return {in.lo + offset, in.hi + offset}; }
-    template <int NR, int NG>
-    static void dots(const VnniRow* w, const VnniAct* a, int n, int32_t (*sums)[G]) {
-        dots_vnni<NR, NG, G>(w, a, n, sums);
-    }
-};
+// Every group of rows, the inputs two at a time (each group's weights read once per two inputs).
+void int8_tiles(const WeightMatrix& W, const Int8Input* in, int count, const float* b, float* const* out) {
+    alignas(64) int32_t sums[2][2][WeightMatrix::kInt8TileRows];
+    for (int g = 0; g * WeightMatrix::kInt8TileRows < W.nrows; ++g)
+        for (int s = 0; s < count; s += 2) {
+            const int ng = std::min(2, count - s);
+            if (ng == 2) tile_group_sums<2>(W, g, in + s, sums);
+            else tile_group_sums<1>(W, g, in + s, sums);
+            for (int j = 0; j < ng; ++j) tile_group_output(W, g, sums[0][j], sums[1][j], in[s + j], b, out[s + j]);
+        }
+}
 #endif  // HW_X86
 
 #if defined(__wasm_simd128__)
@@ -493,7 +464,7 @@ void int8_rows_isa(const WeightMatrix& W, const Int8Input* in, int count, const 
 #if defined(HW_X86)
         case Isa::Sse2: return int8_rows<DotsSse2>(W, in, count, b, out);
         case Isa::Avx2: return int8_rows<DotsAvx2>(W, in, count, b, out);
-        case Isa::Avx512Vnni: return int8_rows<DotsVnni>(W, in, count, b, out);
+        case Isa::Avx512Vnni: return int8_tiles(W, in, count, b, out);
 #endif
 #if defined(__wasm_simd128__)
         case Isa::WasmSimd: return int8_rows<DotsWasm>(W, in, count, b, out);
@@ -505,10 +476,10 @@ void int8_rows_isa(const WeightMatrix& W, const Int8Input* in, int count, const 
 constexpr int kInt8Inputs = 16;  // inputs quantised per pass over the weights
 
 // The kernel set that runs: the asked one where this CPU has it, else the reference; AVX2 for
-// VNNI where W lacks its sums of weights (no prepare_rows).
+// VNNI where W lacks its tiles (no prepare_rows).
 Isa int8_isa(const WeightMatrix& W, Isa isa) {
     if (!isa_supported(isa)) return Isa::Reference;
-    if (isa == Isa::Avx512Vnni && W.i8_sums.size() != 2 * static_cast<size_t>(W.nrows)) return Isa::Avx2;
+    if (isa == Isa::Avx512Vnni && W.i8_tiles.empty()) return Isa::Avx2;
     return isa;
 }
 

@@ -273,9 +273,9 @@ TEST_CASE("int8: the AVX-512 VNNI set gives the reference's bits at the extremes
     const int widths[][2] = {{16, 0}, {32, 0}, {48, 0}, {64, 0}, {80, 0}, {400, 0}, {1200, 0}, {0, 48},
                              {16, 48}, {84, 400}, {484, 400}, {400, 1200}, {5, 70}};
     for (const auto& wd : widths)
-        for (int rows : {1, 4, 7, 9}) {  // blocks of four rows and single rows
+        for (int rows : {1, 4, 7, 17, 63, 64, 65, 130}) {  // one tile's rows, a group of 64 and more, the masked last rows
             const WeightMatrix w = extreme_int8(rows, wd[0], wd[1], rng);
-            REQUIRE(w.i8_sums.size() == 2 * static_cast<size_t>(rows));  // else the set would run AVX2
+            REQUIRE(!w.i8_tiles.empty());  // else the set would run AVX2
             std::vector<float> b(rows);
             for (float& v : b) v = wide(rng);
             std::vector<std::vector<float>> x;
@@ -297,24 +297,32 @@ TEST_CASE("int8: the AVX-512 VNNI set gives the reference's bits at the extremes
         }
 }
 
-TEST_CASE("int8: prepare_rows keeps each row part's weight sum, which the VNNI set does without by running AVX2") {
+TEST_CASE("int8: prepare_rows lays out the VNNI tiles where the set runs; without them it runs AVX2") {
     Rng rng(3);
-    WeightMatrix w = random_int8(6, 100, 37, rng);
-#if (defined(__x86_64__) || defined(__i386__)) && defined(__SSE2__)
-    REQUIRE(w.i8_sums.size() == 12);
-    for (int r = 0; r < 6; ++r)
+    WeightMatrix w = random_int8(70, 100, 37, rng);  // two groups of rows, the second of 6
+    if (!vnni_or_skip()) {
+        CHECK(w.i8_tiles.empty());  // nothing kept for kernels this CPU cannot run
+        return;
+    }
+    constexpr int G = WeightMatrix::kInt8TileRows;
+    REQUIRE(w.i8_tiles.size() == 2 * G * static_cast<size_t>(w.int8_stride()));
+    for (int r = 0; r < 70; ++r)
         for (int p = 0; p < 2; ++p) {
             int32_t sum = 0;
-            for (int c = 0; c < (p ? 63 : 37); ++c) sum += int8_row_part(w, r, p)[c];
-            CHECK(w.i8_sums[2 * r + p] == sum);
+            for (int c = 0; c < w.int8_part_width(p); ++c) {
+                const int8_t v = int8_row_part(w, r, p)[c];
+                CHECK(w.i8_tiles[int8_tile_offset(w, r / G, p) + int8_tile_index(c, r % G)] == v);
+                sum += v;
+            }
+            const size_t at = (static_cast<size_t>(r / G) * 2 + p) * G + r % G;
+            CHECK(w.i8_tile_bias[at] == -128 * sum);
+            CHECK(w.i8_tile_scales[at] == w.scales[2 * r + p]);
         }
-#endif
-    if (!vnni_or_skip()) return;
-    std::vector<float> x(100), b(6);
+    std::vector<float> x(100), b(70);
     for (float& v : x) v = wide(rng);
     for (float& v : b) v = wide(rng);
     const std::vector<float> want = run(w, x, b, Isa::Reference);
     CHECK(same_bits(run(w, x, b, Isa::Avx512Vnni), want));
-    w.i8_sums.clear();  // a matrix built without prepare_rows
+    w.i8_tiles.clear();  // a matrix built without prepare_rows
     CHECK(same_bits(run(w, x, b, Isa::Avx512Vnni), want));
 }
