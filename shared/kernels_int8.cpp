@@ -134,20 +134,11 @@ void quantise_input(const WeightMatrix& W, const float* x, int16_t* q, Int8Input
 }
 
 // ---- dot products: sums[i][j] = sum_c w[i][c] * q[j][c] over n columns (n a multiple of 16) ----
-// Each kernel set is a struct with R (rows per block), G (inputs per group), Row and Act (what the
-// dots read of a weight row's part and of an input's) with row(W, r, part) and act(input, part
-// offset), and dots<NR, NG>(w, a, n, sums) for NR in {1, R} and NG <= G.
-
-// The sets that read the int8 row and q as they are.
-struct Int16Dots {
-    using Row = const int8_t*;
-    using Act = const int16_t*;
-    static Row row(const WeightMatrix& W, int r, int part) { return int8_row_part(W, r, part); }
-    static Act act(const Int8Input& in, int offset) { return in.q + offset; }
-};
+// Each kernel set but VNNI (which has its own driver, on tiles) is a struct with R (rows per
+// block) and G (inputs per group) and dots<NR, NG>(w, q, n, sums) for NR in {1, R} and NG <= G.
 
 // Columns in the outer loop, each q[j][c] loaded once for the NR rows (as the SIMD sets do).
-struct DotsReference : Int16Dots {
+struct DotsReference {
     static constexpr int R = 4, G = 2;
     template <int NR, int NG>
     static void dots(const int8_t* const* w, const int16_t* const* q, int n, int32_t (*sums)[G]) {
@@ -171,7 +162,7 @@ int32_t sum_lanes_sse2(__m128i v) {
 
 // Sixteen columns per step: the weights widened to int16 with their sign bytes (no pmovsxbw in
 // SSE2), pmaddwd multiplies and adds pairs.
-struct DotsSse2 : Int16Dots {
+struct DotsSse2 {
     static constexpr int R = 4, G = 2;
     template <int NR, int NG>
     static void dots(const int8_t* const* w, const int16_t* const* q, int n, int32_t (*sums)[G]) {
@@ -221,7 +212,7 @@ HW_AVX2 void dots_avx2(const int8_t* const* w, const int16_t* const* q, int n, i
     _mm256_zeroupper();  // the caller is SSE code (kernels.cpp: matvec_avx2)
 }
 
-struct DotsAvx2 : Int16Dots {
+struct DotsAvx2 {
     static constexpr int R = 4, G = 2;
     template <int NR, int NG>
     static void dots(const int8_t* const* w, const int16_t* const* q, int n, int32_t (*sums)[G]) {
@@ -349,7 +340,7 @@ int32_t sum_lanes_wasm(v128_t v) {
 }
 
 // Eight columns per step: i16x8.load8x8_s widens the weights, i32x4.dot_i16x8_s multiplies and adds pairs.
-struct DotsWasm : Int16Dots {
+struct DotsWasm {
     static constexpr int R = 4, G = 2;
     template <int NR, int NG>
     static void dots(const int8_t* const* w, const int16_t* const* q, int n, int32_t (*sums)[G]) {
@@ -374,10 +365,10 @@ struct DotsWasm : Int16Dots {
 
 // Dots of nr rows (R, or 1) with ng inputs (1..G) over one part.
 template <class K, int NR>
-void dots_part(const typename K::Row* w, const typename K::Act* a, int ng, int n, int32_t (*sums)[K::G]) {
+void dots_part(const int8_t* const* w, const int16_t* const* q, int ng, int n, int32_t (*sums)[K::G]) {
     static_assert(K::G == 2, "dots_part dispatches groups of one and two inputs");
-    if (ng == 2) K::template dots<NR, 2>(w, a, n, sums);
-    else K::template dots<NR, 1>(w, a, n, sums);
+    if (ng == 2) K::template dots<NR, 2>(w, q, n, sums);
+    else K::template dots<NR, 1>(w, q, n, sums);
 }
 
 // sums[p][i][j] for rows r.. r + nr - 1 and inputs in[0, ng), parts p = 0, 1.
@@ -385,13 +376,13 @@ template <class K>
 void block_sums(const WeightMatrix& W, int r, int nr, const Int8Input* in, int ng, int32_t (*sums)[K::R][K::G]) {
     for (int p = 0; p < 2; ++p) {
         const int n = W.int8_part_width(p), offset = W.int8_part_offset(p);  // n = 0: sums of 0
-        typename K::Act a[K::G];
-        for (int j = 0; j < ng; ++j) a[j] = K::act(in[j], offset);
-        typename K::Row w[K::R];
-        for (int i = 0; i < nr; ++i) w[i] = K::row(W, r + i, p);
-        if (nr == K::R) dots_part<K, K::R>(w, a, ng, n, sums[p]);
+        const int16_t* q[K::G];
+        for (int j = 0; j < ng; ++j) q[j] = in[j].q + offset;
+        const int8_t* w[K::R];
+        for (int i = 0; i < nr; ++i) w[i] = int8_row_part(W, r + i, p);
+        if (nr == K::R) dots_part<K, K::R>(w, q, ng, n, sums[p]);
         else
-            for (int i = 0; i < nr; ++i) dots_part<K, 1>(w + i, a, ng, n, sums[p] + i);
+            for (int i = 0; i < nr; ++i) dots_part<K, 1>(w + i, q, ng, n, sums[p] + i);
     }
 }
 
