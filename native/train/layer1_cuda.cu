@@ -31,13 +31,6 @@ __device__ void rows_times(const float* m, const float* b, const float* v, int r
     }
 }
 
-__device__ void activate_window(const float* praw, const float* kprev, const lm::Dims& d, float* p, float* kappa) {
-    for (int j = threadIdx.x; j < 3 * d.K; j += blockDim.x) p[j] = wm::activate(praw[j], d.softplus);
-    __syncthreads();
-    for (int k = threadIdx.x; k < d.K; k += blockDim.x) kappa[k] = kprev[k] + d.scale * p[2 * d.K + k];
-    __syncthreads();
-}
-
 // Shared memory: h[H], praw[3K], p[3K], kappa[K], phi[U + 1].
 __global__ void layer1_forward_kernel(lm::StepForward s, lm::Dims d) {
     extern __shared__ float sh[];
@@ -55,7 +48,7 @@ __global__ void layer1_forward_kernel(lm::StepForward s, lm::Dims d) {
     rows_times(s.w_win, s.b_win, h, 3 * K, H, praw);
     __syncthreads();
     for (int r = threadIdx.x; r < 3 * K; r += blockDim.x) s.praw[b * 3 * K + r] = praw[r];
-    activate_window(praw, s.kappa_prev + b * K, d, p, kappa);
+    wm::activate_block(praw, s.kappa_prev + b * K, K, d.scale, d.softplus, p, kappa);
     for (int k = threadIdx.x; k < K; k += blockDim.x) s.kappa[b * K + k] = kappa[k];
     for (int u = threadIdx.x; u <= d.U; u += blockDim.x) phi[u] = wm::phi_at(p, kappa, K, u);
     __syncthreads();
@@ -75,7 +68,7 @@ __global__ void layer1_backward_kernel(lm::StepBackward s, lm::Dims d) {
     const float* dsn = s.ds_next + static_cast<long long>(b) * (V + H);
     for (int v = threadIdx.x; v < V; v += blockDim.x) dw[v] = s.dw_above[b * V + v] + dsn[v];
     const float* pr = s.praw + b * 3 * K;
-    activate_window(pr, s.kappa_prev + b * K, d, p, kappa);  // synchronises dw too
+    wm::activate_block(pr, s.kappa_prev + b * K, K, d.scale, d.softplus, p, kappa);  // synchronises dw too
     const float* tb = s.text + static_cast<long long>(b) * d.U * V;
     for (int u = threadIdx.x; u <= d.U; u += blockDim.x) G[u] = wm::phi_grad_at(dw, nullptr, tb, d.U, V, u);
     __syncthreads();
@@ -83,9 +76,7 @@ __global__ void layer1_backward_kernel(lm::StepBackward s, lm::Dims d) {
         float ga = 0.0f, gb = 0.0f, gk = s.dkappa[b * K + k];
         wm::gaussian_grads(p, kappa, G, K, d.U, k, ga, gb, gk);
         s.dkappa[b * K + k] = gk;
-        dp[k] = ga * wm::activate_grad(pr[k], p[k], d.softplus);
-        dp[K + k] = gb * wm::activate_grad(pr[K + k], p[K + k], d.softplus);
-        dp[2 * K + k] = d.scale * gk * wm::activate_grad(pr[2 * K + k], p[2 * K + k], d.softplus);
+        wm::praw_grads(pr, p, K, k, ga, gb, gk, d.scale, d.softplus, dp);
     }
     __syncthreads();
     for (int r = threadIdx.x; r < 3 * K; r += blockDim.x) s.dpraw[b * 3 * K + r] = dp[r];

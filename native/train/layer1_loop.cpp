@@ -28,14 +28,13 @@ float* f(const Tensor& t) { return t.data_ptr<float>(); }
 
 // ---- one step on the CPU: line by line, sums in index order ----------------------------------
 
-// The window layer's output for one line, its activations and the new positions.
-void window_line(const lm::Dims& d, const float* h, const float* w_win, const float* b_win, float* praw, float* p) {
+// The window layer's output for one line: praw = W_win h + b_win.
+void window_layer(const lm::Dims& d, const float* h, const float* w_win, const float* b_win, float* praw) {
     for (int r = 0; r < 3 * d.K; ++r) {
         float acc = 0.0f;
         for (int j = 0; j < d.H; ++j) acc += w_win[r * d.H + j] * h[j];
         praw[r] = acc + b_win[r];
     }
-    for (int j = 0; j < 3 * d.K; ++j) p[j] = wm::activate(praw[j], d.softplus);
 }
 
 void forward_cpu(const lm::StepForward& s, const lm::Dims& d) {
@@ -49,9 +48,9 @@ void forward_cpu(const lm::StepForward& s, const lm::Dims& d) {
             s.c[b * H + j] = c;
             s.h_out[b * H + j] = sn[V + j];
         }
-        window_line(d, sn + V, s.w_win, s.b_win, s.praw + b * 3 * K, p.data());
+        window_layer(d, sn + V, s.w_win, s.b_win, s.praw + b * 3 * K);
         float* kb = s.kappa + b * K;
-        for (int k = 0; k < K; ++k) kb[k] = s.kappa_prev[b * K + k] + d.scale * p[2 * K + k];
+        wm::activate_line(s.praw + b * 3 * K, s.kappa_prev + b * K, K, d.scale, d.softplus, p.data(), kb);
         for (int u = 0; u <= d.U; ++u) phi[u] = wm::phi_at(p.data(), kb, K, u);
         const float* tb = s.text + static_cast<int64_t>(b) * d.U * V;
         for (int v = 0; v < V; ++v) sn[v] = s.w_out[b * V + v] = wm::window_at(phi.data(), tb, d.U, V, v);
@@ -63,17 +62,14 @@ void window_backward_line(const lm::StepBackward& s, const lm::Dims& d, int b, c
     const int K = d.K;
     std::vector<float> p(static_cast<size_t>(3 * K)), kappa(static_cast<size_t>(K)), G(static_cast<size_t>(d.U + 1));
     const float* pr = s.praw + b * 3 * K;
-    for (int j = 0; j < 3 * K; ++j) p[j] = wm::activate(pr[j], d.softplus);
-    for (int k = 0; k < K; ++k) kappa[k] = s.kappa_prev[b * K + k] + d.scale * p[2 * K + k];
+    wm::activate_line(pr, s.kappa_prev + b * K, K, d.scale, d.softplus, p.data(), kappa.data());
     const float* tb = s.text + static_cast<int64_t>(b) * d.U * d.V;
     for (int u = 0; u <= d.U; ++u) G[u] = wm::phi_grad_at(dw, nullptr, tb, d.U, d.V, u);
     for (int k = 0; k < K; ++k) {
         float ga = 0.0f, gb = 0.0f, gk = s.dkappa[b * K + k];
         wm::gaussian_grads(p.data(), kappa.data(), G.data(), K, d.U, k, ga, gb, gk);
         s.dkappa[b * K + k] = gk;
-        dp[k] = ga * wm::activate_grad(pr[k], p[k], d.softplus);
-        dp[K + k] = gb * wm::activate_grad(pr[K + k], p[K + k], d.softplus);
-        dp[2 * K + k] = d.scale * gk * wm::activate_grad(pr[2 * K + k], p[2 * K + k], d.softplus);
+        wm::praw_grads(pr, p.data(), K, k, ga, gb, gk, d.scale, d.softplus, dp);
     }
 }
 

@@ -13,19 +13,13 @@ namespace wm = window_math;
 constexpr int kThreads = 128;
 
 // Shared memory of a block: p[3K], kappa[K], then phi or its gradient [U + 1].
-__device__ void activate_shared(const float* praw, const float* kprev, int K, float scale, bool softplus, float* p, float* kappa) {
-    for (int j = threadIdx.x; j < 3 * K; j += blockDim.x) p[j] = wm::activate(praw[j], softplus);
-    __syncthreads();
-    for (int k = threadIdx.x; k < K; k += blockDim.x) kappa[k] = kprev[k] + scale * p[2 * K + k];
-    __syncthreads();
-}
 
 __global__ void window_forward_kernel(const float* praw, const float* kprev, const float* text, float* w, float* kappa_out,
                                       float* phi_out, int K, int U, int V, float scale, bool softplus) {
     extern __shared__ float sh[];
     float *p = sh, *kappa = sh + 3 * K, *phi = kappa + K;
     const int b = blockIdx.x;
-    activate_shared(praw + b * 3 * K, kprev + b * K, K, scale, softplus, p, kappa);
+    wm::activate_block(praw + b * 3 * K, kprev + b * K, K, scale, softplus, p, kappa);
     for (int k = threadIdx.x; k < K; k += blockDim.x) kappa_out[b * K + k] = kappa[k];
     for (int u = threadIdx.x; u <= U; u += blockDim.x) {
         phi[u] = wm::phi_at(p, kappa, K, u);
@@ -42,7 +36,7 @@ __global__ void window_backward_kernel(const float* praw, const float* kprev, co
     float *p = sh, *kappa = sh + 3 * K, *G = kappa + K;
     const int b = blockIdx.x;
     const float* pr = praw + b * 3 * K;
-    activate_shared(pr, kprev + b * K, K, scale, softplus, p, kappa);
+    wm::activate_block(pr, kprev + b * K, K, scale, softplus, p, kappa);
     const float* tb = text + static_cast<long long>(b) * U * V;
     for (int u = threadIdx.x; u <= U; u += blockDim.x)
         G[u] = wm::phi_grad_at(gw + b * V, gphi + static_cast<long long>(b) * (U + 1), tb, U, V, u);
@@ -52,9 +46,7 @@ __global__ void window_backward_kernel(const float* praw, const float* kprev, co
         float ga = 0.0f, gb = 0.0f, gk = gkappa[b * K + k];
         wm::gaussian_grads(p, kappa, G, K, U, k, ga, gb, gk);
         gkprev[b * K + k] = gk;
-        gp[k] = ga * wm::activate_grad(pr[k], p[k], softplus);
-        gp[K + k] = gb * wm::activate_grad(pr[K + k], p[K + k], softplus);
-        gp[2 * K + k] = scale * gk * wm::activate_grad(pr[2 * K + k], p[2 * K + k], softplus);
+        wm::praw_grads(pr, p, K, k, ga, gb, gk, scale, softplus, gp);
     }
 }
 

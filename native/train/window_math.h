@@ -23,6 +23,22 @@ HW_HD inline float activate(float x, bool softplus) {
 // d activate / d x, given x and its activation p.
 HW_HD inline float activate_grad(float x, float p, bool softplus) { return softplus ? 1.0f / (1.0f + expf(-x)) : p; }
 
+// One line's activations p[3K] and its new positions: kappa_k = kappa_prev_k + scale * p[2K + k].
+HW_HD inline void activate_line(const float* praw, const float* kprev, int K, float scale, bool softplus, float* p, float* kappa) {
+    for (int j = 0; j < 3 * K; ++j) p[j] = activate(praw[j], softplus);
+    for (int k = 0; k < K; ++k) kappa[k] = kprev[k] + scale * p[2 * K + k];
+}
+
+#if defined(__CUDACC__)
+// activate_line with a block's threads (p and kappa in shared memory), synchronised after each part.
+__device__ inline void activate_block(const float* praw, const float* kprev, int K, float scale, bool softplus, float* p, float* kappa) {
+    for (int j = threadIdx.x; j < 3 * K; j += blockDim.x) p[j] = activate(praw[j], softplus);
+    __syncthreads();
+    for (int k = threadIdx.x; k < K; k += blockDim.x) kappa[k] = kprev[k] + scale * p[2 * K + k];
+    __syncthreads();
+}
+#endif
+
 // phi(u) = sum_k alpha_k exp(-beta_k (kappa_k - u)^2), in the reference's order (k ascending).
 HW_HD inline float phi_at(const float* p, const float* kappa, int K, int u) {
     float s = 0.0f;
@@ -65,6 +81,15 @@ HW_HD inline void gaussian_grads(const float* p, const float* kappa, const float
     galpha = ga;
     gbeta = gb;
     gkappa_k += gk;
+}
+
+// The gradients of Gaussian k's three window-layer outputs (alpha, beta, the kappa increment
+// before their activation: gp[k], gp[K + k], gp[2K + k]) from those of alpha, beta and kappa_k.
+HW_HD inline void praw_grads(const float* praw, const float* p, int K, int k, float galpha, float gbeta, float gkappa, float scale,
+                             bool softplus, float* gp) {
+    gp[k] = galpha * activate_grad(praw[k], p[k], softplus);
+    gp[K + k] = gbeta * activate_grad(praw[K + k], p[K + k], softplus);
+    gp[2 * K + k] = scale * gkappa * activate_grad(praw[2 * K + k], p[2 * K + k], softplus);
 }
 
 }  // namespace window_math

@@ -35,19 +35,13 @@ Dims dims_of(const torch::Tensor& praw, const torch::Tensor& text, double scale,
             static_cast<int>(text.size(2)), static_cast<float>(scale), softplus};
 }
 
-// One line: the activations p[3K] and the new positions kappa[K].
-void activate_line(const float* praw, const float* kprev, const Dims& d, float* p, float* kappa) {
-    for (int j = 0; j < 3 * d.K; ++j) p[j] = wm::activate(praw[j], d.softplus);
-    for (int k = 0; k < d.K; ++k) kappa[k] = kprev[k] + d.scale * p[2 * d.K + k];
-}
-
 void forward_cpu(const float* praw, const float* kprev, const float* text, float* w, float* kappa, float* phi, const Dims& d) {
     std::vector<float> p(static_cast<size_t>(3 * d.K));
     for (int b = 0; b < d.B; ++b) {
         const float* tb = text + static_cast<int64_t>(b) * d.U * d.V;
         float* kb = kappa + b * d.K;
         float* fb = phi + static_cast<int64_t>(b) * (d.U + 1);
-        activate_line(praw + b * 3 * d.K, kprev + b * d.K, d, p.data(), kb);
+        wm::activate_line(praw + b * 3 * d.K, kprev + b * d.K, d.K, d.scale, d.softplus, p.data(), kb);
         for (int u = 0; u <= d.U; ++u) fb[u] = wm::phi_at(p.data(), kb, d.K, u);
         for (int v = 0; v < d.V; ++v) w[b * d.V + v] = wm::window_at(fb, tb, d.U, d.V, v);
     }
@@ -59,16 +53,15 @@ void backward_cpu(const float* praw, const float* kprev, const float* text, cons
     for (int b = 0; b < d.B; ++b) {
         const float* pr = praw + b * 3 * d.K;
         const float* tb = text + static_cast<int64_t>(b) * d.U * d.V;
-        activate_line(pr, kprev + b * d.K, d, p.data(), kappa.data());
+        wm::activate_line(pr, kprev + b * d.K, d.K, d.scale, d.softplus, p.data(), kappa.data());
         for (int u = 0; u <= d.U; ++u) G[u] = wm::phi_grad_at(gw + b * d.V, gphi + static_cast<int64_t>(b) * (d.U + 1), tb, d.U, d.V, u);
         float* gp = gpraw + b * 3 * d.K;
         for (int k = 0; k < d.K; ++k) {
-            float gk = gkappa[b * d.K + k];
-            wm::gaussian_grads(p.data(), kappa.data(), G.data(), d.K, d.U, k, gp[k], gp[d.K + k], gk);
+            float ga = 0.0f, gb = 0.0f, gk = gkappa[b * d.K + k];
+            wm::gaussian_grads(p.data(), kappa.data(), G.data(), d.K, d.U, k, ga, gb, gk);
             gkprev[b * d.K + k] = gk;
-            gp[2 * d.K + k] = d.scale * gk;
+            wm::praw_grads(pr, p.data(), d.K, k, ga, gb, gk, d.scale, d.softplus, gp);
         }
-        for (int j = 0; j < 3 * d.K; ++j) gp[j] *= wm::activate_grad(pr[j], p[j], d.softplus);
     }
 }
 
