@@ -57,10 +57,18 @@ void forward_cpu(const lm::StepForward& s, const lm::Dims& d) {
     }
 }
 
-// The window's gradients for line b: dpraw (into dp) and dkappa carried back.
-void window_backward_line(const lm::StepBackward& s, const lm::Dims& d, int b, const float* dw, float* dp) {
+// Per-line working space of the backward step on the CPU.
+struct LineScratch {
+    std::vector<float> dw, p, kappa, G;
+    explicit LineScratch(const lm::Dims& d)
+        : dw(static_cast<size_t>(d.V)), p(static_cast<size_t>(3 * d.K)), kappa(static_cast<size_t>(d.K)), G(static_cast<size_t>(d.U + 1)) {}
+};
+
+// The window's gradients for line b from dw (in x.dw): dpraw (into dp) and dkappa carried back.
+void window_backward_line(const lm::StepBackward& s, const lm::Dims& d, int b, LineScratch& x, float* dp) {
     const int K = d.K;
-    std::vector<float> p(static_cast<size_t>(3 * K)), kappa(static_cast<size_t>(K)), G(static_cast<size_t>(d.U + 1));
+    std::vector<float> &p = x.p, &kappa = x.kappa, &G = x.G;
+    const float* dw = x.dw.data();
     const float* pr = s.praw + b * 3 * K;
     wm::activate_line(pr, s.kappa_prev + b * K, K, d.scale, d.softplus, p.data(), kappa.data());
     const float* tb = s.text + static_cast<int64_t>(b) * d.U * d.V;
@@ -75,12 +83,12 @@ void window_backward_line(const lm::StepBackward& s, const lm::Dims& d, int b, c
 
 void backward_cpu(const lm::StepBackward& s, const lm::Dims& d) {
     const int H = d.H, V = d.V, K = d.K;
-    std::vector<float> dw(static_cast<size_t>(V));
+    LineScratch x(d);
     for (int b = 0; b < d.B; ++b) {
         const float* dsn = s.ds_next + static_cast<int64_t>(b) * (V + H);
-        for (int v = 0; v < V; ++v) dw[v] = s.dw_above[b * V + v] + dsn[v];
+        for (int v = 0; v < V; ++v) x.dw[v] = s.dw_above[b * V + v] + dsn[v];
         float* dp = s.dpraw + b * 3 * K;
-        window_backward_line(s, d, b, dw.data(), dp);
+        window_backward_line(s, d, b, x, dp);
         const int64_t g0 = static_cast<int64_t>(b) * 4 * H;
         for (int j = 0; j < H; ++j) {
             float dh = s.dh_above[b * H + j] + dsn[V + j];
