@@ -38,12 +38,7 @@ static Status read_bench_shape(const Args& a, BenchShape& k) {
                                                                              {"--pad", &k.pad}})
         if (!(s = a.get_int(name, 1, 100000, *dst))) return s;
     if (!(s = a.get_int("--warmup", 0, 1000000, k.warmup)) || !(s = a.get_int("--eval-every", 0, 1000000, k.eval_every))) return s;
-    if (!(s = a.get_float("--lr", 1e-7, 1, k.lr))) return s;
-    const std::string rule = a.get("--lr-scale", "none");
-    k.lr = batch_scaled_lr(k.lr, static_cast<int>(k.B), rule);
-    if (k.lr < 0) return Status::error("--lr-scale must be none, sqrt or linear");
-    if (k.lr > 1) return Status::error("--lr-scale " + rule + " makes the learning rate over 1");
-    return s;
+    return read_scaled_lr(a, static_cast<int>(k.B), k.lr);
 }
 
 static Batch random_batch(const BenchShape& k, int alphabet, const torch::Device& dev) {

@@ -50,8 +50,9 @@ NetOutput HandwritingNetImpl::forward(const Tensor& x, const Tensor& text, bool 
     return {};
 }
 
-// Layer 1 and the window step by step (each depends on the last window); the layers above run
-// over the whole sequence at once.
+// Layer 1 and the window (each step depends on the last window): as one operation over the
+// sequence (layer1_loop.h) where it runs and no diagnostics are asked for, else step by step; the
+// layers above run over the whole sequence at once.
 NetOutput HandwritingNetImpl::forward_synthesis(const Tensor& x, const Tensor& text, bool diagnostics) {
     const bool fused = fused_window && (!x.is_cuda() || window_step_has_cuda());
     if (fused && fused_loop && !diagnostics && layer1_loop_runs_on(x.device())) {

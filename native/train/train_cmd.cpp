@@ -68,12 +68,7 @@ static Status read_training(const Args& a, TrainConfig& c) {
     v = static_cast<long long>(c.seed);
     if (!(s = a.get_int("--seed", 0, 1LL << 53, v))) return s;
     c.seed = static_cast<uint64_t>(v);
-    if (!(s = a.get_float("--lr", 1e-7, 1, c.lr))) return s;
-    const std::string rule = a.get("--lr-scale", "none");
-    const double scaled = batch_scaled_lr(c.lr, c.batch, rule);
-    if (scaled < 0) return Status::error("--lr-scale must be none, sqrt or linear");
-    if (scaled > 1) return Status::error("--lr-scale " + rule + " makes the learning rate " + std::to_string(scaled) + " (over 1)");
-    c.lr = scaled;
+    if (!(s = read_scaled_lr(a, c.batch, c.lr))) return s;
     v = c.warmup;
     if (!(s = a.get_int("--warmup", 0, 1000000, v))) return s;
     c.warmup = static_cast<int>(v);

@@ -543,6 +543,17 @@ double batch_scaled_lr(double lr, int batch, const std::string& rule) {
     return -1;
 }
 
+Status read_scaled_lr(const Args& a, int batch, double& lr) {
+    Status s = a.get_float("--lr", 1e-7, 1, lr);
+    if (!s) return s;
+    const std::string rule = a.get("--lr-scale", "none");
+    const double scaled = batch_scaled_lr(lr, batch, rule);
+    if (scaled < 0) return Status::error("--lr-scale must be none, sqrt or linear");
+    if (scaled > 1) return Status::error("--lr-scale " + rule + " makes the learning rate " + std::to_string(scaled) + " (over 1)");
+    lr = scaled;
+    return s;
+}
+
 double warmup_factor(long step, int warmup) {
     return warmup > 0 && step < warmup ? static_cast<double>(step + 1) / warmup : 1.0;
 }

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "cli_args.h"
 #include "model.h"
 
 namespace hw {
@@ -44,6 +45,10 @@ struct TrainConfig {
 // The learning rate for `batch` lines when `lr` is the one for 128 lines: "none" keeps it, "sqrt"
 // scales it by sqrt(batch / 128), "linear" by batch / 128. Returns a negative value for another rule.
 double batch_scaled_lr(double lr, int batch, const std::string& rule);
+
+// --lr (the rate at batch 128 under a rule) and --lr-scale of a command line: the rate for `batch`
+// lines into `lr` (which holds the default). Fails naming the option.
+Status read_scaled_lr(const Args& a, int batch, double& lr);
 
 // The factor of the learning rate at `step` (updates done so far) under a linear warm-up of
 // `warmup` updates: (step + 1) / warmup during the warm-up, 1 after it (and without one).
