@@ -32,7 +32,11 @@ float WeightMatrix::at(int r, int c) const {
 
 size_t WeightMatrix::bytes() const {
     return f32.size() * sizeof(float) + f16.size() * sizeof(uint16_t) + i8.size() + scales.size() * sizeof(float) +
-           f16_tiny.size() + i8_tiles.size() + i8_tile_bias.size() * sizeof(int32_t) + i8_tile_scales.size() * sizeof(float);
+           f16_tiny.size() + tile_bytes();
+}
+
+size_t WeightMatrix::tile_bytes() const {
+    return i8_tiles.size() + i8_tile_bias.size() * sizeof(int32_t) + i8_tile_scales.size() * sizeof(float);
 }
 
 // The AVX-512 VNNI kernels' copy of an int8 matrix (WeightMatrix::i8_tiles): only where they run

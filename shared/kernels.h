@@ -191,7 +191,8 @@ struct WeightMatrix {
     int int8_part_width(int part) const { return int8_padded(part ? ncols - split : split); }
     int int8_stride() const { return int8_padded(split) + int8_padded(ncols - split); }
     float at(int r, int c) const;  // the f32 value the reader's dequantisation gives
-    size_t bytes() const;          // memory held by the weights
+    size_t bytes() const;          // memory held by the weights (the tiles included)
+    size_t tile_bytes() const;     // of that, the VNNI kernels' tiles with their sums and scales
 };
 
 // Shapes w as an int8 matrix of zeros, rows x (split + rest), with zero scales.

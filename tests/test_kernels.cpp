@@ -205,11 +205,8 @@ TEST_CASE("kernels: models stored as f16 write the points of the same model dequ
 namespace {
 // What a model holds for the VNNI kernels: the tiles of its int8 matrices, their sums and scales.
 size_t tile_bytes(const Model& m) {
-    const auto one = [](const WeightMatrix& w) {
-        return w.i8_tiles.size() + w.i8_tile_bias.size() * sizeof(int32_t) + w.i8_tile_scales.size() * sizeof(float);
-    };
-    size_t n = one(m.mdn_w) + one(m.window_w);
-    for (const auto& l : m.lstm) n += one(l.w);
+    size_t n = m.mdn_w.tile_bytes() + m.window_w.tile_bytes();
+    for (const auto& l : m.lstm) n += l.w.tile_bytes();
     return n;
 }
 }  // namespace
