@@ -1,13 +1,10 @@
 #include "cli_args.h"
 
-#include <CLI/CLI.hpp>
-
 #include <cerrno>
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
 
-#include "exit_codes.h"
+#include "cli_app.h"
 
 namespace hw {
 
@@ -28,59 +25,23 @@ Args& Args::describe(std::string description, std::map<std::string, std::string>
     return *this;
 }
 
-// "prog sub" from argv[0] (its file name) and the command words before `first`.
-static std::string command_name(int argc, char** argv, int first) {
-    std::string name = argc > 0 ? argv[0] : "hw";
-    const size_t slash = name.rfind('/');
-    if (slash != std::string::npos) name = name.substr(slash + 1);
-    for (int i = 1; i < first && i < argc; ++i) name += std::string(" ") + argv[i];
-    return name;
-}
-
-// CLI11's message for a missing value starts with the option's name and a colon.
-static std::string option_in(const std::string& message) {
-    const size_t colon = message.find(':');
-    return colon == std::string::npos ? message : message.substr(0, colon);
-}
-
 Status Args::parse(int argc, char** argv, int first) {
-    CLI::App app(description_, command_name(argc, argv, first));
-    app.allow_extras();
-    const bool own_help = flags_.count("--help") > 0;
-    if (own_help) app.set_help_flag();
-    else app.set_help_flag("-h,--help", "print this help and exit");
+    CLI::App app(description_);
+    use_conventions(app);
+    if (flags_.count("--help")) app.set_help_flag();  // the command answers --help itself
     std::map<std::string, std::string> raw;
     std::map<std::string, CLI::Option*> given;
     for (const std::string& name : options_) {
         auto it = help_.find(name);
         given[name] = app.add_option(name == "--output" ? "-o,--output" : name, raw[name], it == help_.end() ? "" : it->second)
-                          ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)
                           ->type_name("VALUE");
     }
     for (const std::string& name : flags_) {
         auto it = help_.find(name);
-        given[name] = app.add_flag(name)->description(it == help_.end() ? "" : it->second)->disable_flag_override();
+        given[name] = app.add_flag(name)->description(it == help_.end() ? "" : it->second);
     }
-    try {
-        app.parse(argc - first + 1, argv + first - 1);
-    } catch (const CLI::CallForHelp&) {
-        std::fputs(app.help().c_str(), stdout);
-        std::exit(kExitOk);
-    } catch (const CLI::ArgumentMismatch& e) {
-        const std::string what = e.what();
-        if (what.find("flag override") != std::string::npos) {
-            std::string flag = what.substr(0, what.find(' '));  // CLI11 names a flag without its dashes
-            if (flag.rfind("-", 0) != 0) flag = "--" + flag;
-            return Status::error("option " + flag + " takes no value");
-        }
-        return Status::error("option " + option_in(what) + " needs a value");
-    } catch (const CLI::ParseError& e) {
-        return Status::error(e.what());
-    }
-    for (const std::string& extra : app.remaining()) {
-        if (extra.size() >= 2 && extra[0] == '-') return Status::error("unknown option " + extra.substr(0, extra.find('=')));
-        positional_.push_back(extra);
-    }
+    Status s = parse_app(app, argc, argv, first);
+    if (!s || !(s = take_positionals(app, positional_))) return s;
     for (const auto& [name, opt] : given) {
         if (opt->count() == 0) continue;
         if (options_.count(name)) values_[name] = raw[name];

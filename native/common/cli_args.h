@@ -1,6 +1,7 @@
 // The programs' command-line options, parsed by CLI11: --name value / --name=value options, flags
 // and positionals, with the programs' own wording for errors (unknown option, missing value) and
-// --help on every command.
+// --help on every command. The options are named in a set and read by name after parsing;
+// cli_app.h binds them to typed variables instead (hw's commands), on the same conventions.
 #pragma once
 #include <map>
 #include <set>
