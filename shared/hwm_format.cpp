@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "crc32.h"
+#include "json_text.h"
 
 namespace hw {
 
@@ -142,7 +143,7 @@ Status write_hwm(const json& header_in, const std::vector<NamedTensor>& tensors,
     }
     header["tensors"] = dir;
     header["blob_bytes"] = offset;
-    const std::string text = header.dump();
+    const std::string text = json_text(header);
     const size_t blob_start = align_up(kHwmPrefix + text.size());
     out.assign(blob_start + offset + 4, 0);
     std::memcpy(out.data(), kHwmMagic, 4);

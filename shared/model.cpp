@@ -1,5 +1,6 @@
 #include "hwm_format.h"
 #include "hwm_header.h"
+#include "json_text.h"
 #include "model.h"
 
 #include <cmath>
@@ -192,7 +193,7 @@ Status load_model(const uint8_t* data, size_t size, Model& out, const LoadOption
     out.isa = best_isa();
     json shown = f.header;
     shown.erase("tensors");
-    out.header_json = shown.dump();
+    out.header_json = json_text(shown);
     return Status::success();
 }
 

@@ -99,6 +99,13 @@ if grep -q "U+202E" "$tmp/err" && ! grep -q "$(printf '\xe2\x80\xae')" "$tmp/err
 expect_exit 2 "bidi in file name" "$hw" info "$tmp/$(printf 'x\xe2\x80\xaey').hwm"
 if grep -q "<U+202E>" "$tmp/err" && ! grep -q "$(printf '\xe2\x80\xae')" "$tmp/err"; then ok; else bad "bidi file name shown raw: $(cat "$tmp/err")"; fi
 
+# A --meta value that is not UTF-8 (Latin-1 "café") is refused naming the option; its JSON writer
+# aborted on it before (issue #21 item 0).
+expect_exit 2 "Latin-1 --meta" "$hw" convert "$model" "$tmp/m.hwm" --meta "$(printf 'k=caf\xe9')"
+if grep -q -- "--meta" "$tmp/err" && [ ! -e "$tmp/m.hwm" ]; then ok; else bad "Latin-1 --meta: $(cat "$tmp/err")"; fi
+expect_exit 0 "UTF-8 --meta" "$hw" convert "$model" "$tmp/m.hwm" --meta "k=café"
+if "$hw" info "$tmp/m.hwm" | grep -q '"k": "café"'; then ok; else bad "UTF-8 --meta not in the header"; fi
+
 # Every command answers --help on standard output with exit code 0 (CLI11).
 for sub in sample info convert score; do
   expect_exit 0 "$sub --help" "$hw" "$sub" --help

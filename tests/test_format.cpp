@@ -94,6 +94,22 @@ TEST_CASE("a written model loads, in every precision") {
     }
 }
 
+TEST_CASE("a header string that is not UTF-8 is written with U+FFFD, never an abort (issue #21 item 0)") {
+    // A Latin-1 file name or --meta value in the meta: nlohmann's dump() threw here, which aborts
+    // where exceptions are off and ended a training run at its first save.
+    HParams hp = test::small_hparams(ModelKind::Synthesis);
+    json header = test::small_header(hp);
+    header["meta"] = {{"data", "/tmp/caf\xe9.hwds"}, {"note", "ok"}};
+    std::vector<uint8_t> bytes;
+    REQUIRE(write_hwm(header, test::random_tensors(hp, 3), Precision::F32, bytes).ok);
+    Model m;
+    const Status s = load_model(bytes.data(), bytes.size(), m);
+    REQUIRE_MESSAGE(s.ok, s.message);
+    const json back = json::parse(m.header_json);
+    CHECK(back["meta"]["data"] == "/tmp/caf\xef\xbf\xbd.hwds");
+    CHECK(back["meta"]["note"] == "ok");
+}
+
 TEST_CASE("f32 round trip is exact; f16 and int8 stay within their quantisation error") {
     const HParams hp = test::small_hparams(ModelKind::Synthesis);
     const auto tensors = test::random_tensors(hp, 11);

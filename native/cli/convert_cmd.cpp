@@ -16,6 +16,7 @@
 #include "hwm_format.h"
 #include "model.h"
 #include "model_file.h"
+#include "text.h"
 
 namespace hw {
 
@@ -40,6 +41,8 @@ static void bind_convert(CLI::App& app, ConvertArgs& a) {
 // Adds --meta's KEY=JSON items to the header's meta object (made when missing).
 static Status add_meta(nlohmann::json& header, const std::optional<std::string>& items) {
     if (!header.contains("meta") || !header["meta"].is_object()) header["meta"] = nlohmann::json::object();
+    std::u32string decoded;  // a header is UTF-8 JSON: a Latin-1 value is refused, not replaced
+    if (items && !utf8_decode(*items, decoded).ok) return Status::error("--meta: " + utf8_decode(*items, decoded).message);
     for (const std::string& item : items ? split_list(*items) : std::vector<std::string>{}) {
         const size_t eq = item.find('=');
         if (eq == std::string::npos || eq == 0) return Status::error("--meta: \"" + item + "\" is not KEY=JSON");

@@ -7,6 +7,7 @@
 #include "cli_app.h"
 #include "command.h"
 #include "exit_codes.h"
+#include "json_text.h"
 #include "model_file.h"
 
 namespace hw {
@@ -21,7 +22,7 @@ static int run_info(int argc, char** argv) {
     if (!s) return fail(kExitBadInput, s.message);
     Model m;
     if (!(s = load_model_file(path, m))) return fail(kExitBadInput, s.message);
-    std::printf("%s\n", nlohmann::json::parse(m.header_json).dump(2).c_str());
+    std::printf("%s\n", json_text(nlohmann::json::parse(m.header_json), 2).c_str());
     return kExitOk;
 }
 

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "json_text.h"
 #include "text.h"
 
 namespace hw {
@@ -31,7 +32,7 @@ std::string line_json(const Generator& g, const std::vector<Point>& pts, const M
     j["dropped"] = g.dropped();  // points of a stray stroke after the end, left out
     j["scale"] = {m.norm.scale_x, m.norm.scale_y};
     if (diag) j["diagnostics"] = diagnostics_json(*diag);
-    return j.dump() + "\n";
+    return json_text(j) + "\n";
 }
 
 std::string page_json(const PageResult& r, const Model& m, bool diagnostics) {
@@ -47,7 +48,7 @@ std::string page_json(const PageResult& r, const Model& m, bool diagnostics) {
     }
     nlohmann::json j = {{"lines", lines}, {"advance", r.advance}, {"pages", r.placed.pages},
                         {"scale", {m.norm.scale_x, m.norm.scale_y}}};
-    return j.dump() + "\n";
+    return json_text(j) + "\n";
 }
 
 }  // namespace hw

@@ -10,6 +10,7 @@
 #include "command.h"
 #include "exit_codes.h"
 #include "ink_input.h"
+#include "json_text.h"
 #include "model_file.h"
 #include "score.h"
 
@@ -81,7 +82,7 @@ static std::string score_json(const std::vector<ScoredRecord>& recs, size_t skip
                         {"nats", t.nats},
                         {"nats_per_point", t.per_point()},
                         {"nats_per_line", t.nats / static_cast<double>(recs.size())}};
-    return j.dump() + "\n";
+    return json_text(j) + "\n";
 }
 
 static std::string score_table(const std::vector<ScoredRecord>& recs, size_t skipped) {

@@ -16,6 +16,7 @@
 #include "exit_codes.h"
 #include "dataset.h"
 #include "files.h"
+#include "json_text.h"
 #include "text.h"
 
 namespace hw {
@@ -172,12 +173,12 @@ Status write_styles(const Dataset& d, const std::vector<DataLine>& pool, const s
         const nlohmann::json names = preset_names(src);
         nlohmann::json st = {{"name", names["name"]}, {"aliases", names["aliases"]}, {"text", l.text}, {"source", src},
                              {"strokes", strokes_json(d, l)}};
-        ink += nlohmann::json({{"text", l.text}, {"strokes", st["strokes"]}, {"writer", st["name"]}}).dump() + "\n";
+        ink += json_text(nlohmann::json({{"text", l.text}, {"strokes", st["strokes"]}, {"writer", st["name"]}})) + "\n";
         styles.push_back(std::move(st));
     }
     nlohmann::json out = {{"note", "Held-out validation lines of " + o.data + ", one per font or writer (hw-train styles)."},
                           {"styles", styles}};
-    Status s = write_file_atomic(o.out, out.dump() + "\n");
+    Status s = write_file_atomic(o.out, json_text(out) + "\n");
     if (s && !o.ink.empty()) s = write_file_atomic(o.ink, ink);
     if (s) std::fprintf(stderr, "hw-train styles: wrote %zu styles to %s\n", styles.size(), o.out.c_str());
     return s;

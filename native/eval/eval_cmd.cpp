@@ -21,6 +21,7 @@
 #include "dataset.h"
 #include "files.h"
 #include "generator.h"
+#include "json_text.h"
 #include "model_file.h"
 #include "ocr_eval.h"
 #include "render.h"
@@ -329,7 +330,7 @@ std::string readings_jsonl(const EvalConfig& c, const std::vector<EvalLine>& lin
             r["bias"] = c.biases[j % kinds - 1];
             r["finished"] = s.finished;
         }
-        out += r.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+        out += json_text(r) + "\n";
     }
     return out;
 }
@@ -378,7 +379,7 @@ Status check_inputs(const EvalConfig& c, Model& m, Dataset& d, std::vector<EvalL
 Status write_outputs(const EvalConfig& c, const nlohmann::json& j, const std::vector<EvalLine>& lines,
                      const std::vector<Sample>& samples, const std::vector<uint8_t>& gallery) {
     Status s = write_file_atomic(c.gallery_path, gallery.data(), gallery.size());
-    if (s) s = write_file_atomic(c.out_dir + "/eval.json", j.dump(2) + "\n");
+    if (s) s = write_file_atomic(c.out_dir + "/eval.json", json_text(j, 2) + "\n");
     if (s) s = write_file_atomic(c.out_dir + "/eval.md", table_markdown(j));
     if (s) s = write_file_atomic(c.out_dir + "/readings.jsonl", readings_jsonl(c, lines, samples));
     return s;
@@ -419,7 +420,7 @@ int cmd_eval(int argc, char** argv) {
     const nlohmann::json j = summary_json(c, tally(lines, samples, c.biases.size() + 1), lines.size(), skipped, seconds);
     // An output that cannot be written is the user's to fix (exit 2), the gallery as much as eval.json.
     if (!(s = write_outputs(c, j, lines, samples, gallery))) return fail(kExitBadInput, s.message);
-    std::printf("%s\n", j.dump(2).c_str());
+    std::printf("%s\n", json_text(j, 2).c_str());
     std::fprintf(stderr, "eval: done in %.1f s; table in %s/eval.md, gallery %s\n", seconds, c.out_dir.c_str(), c.gallery_path.c_str());
     return 0;
 }

@@ -1,4 +1,5 @@
 #include "ink_jsonl.h"
+#include "json_text.h"
 #include "text.h"
 
 #include <cmath>
@@ -86,7 +87,7 @@ std::string format_ink_line(const InkLine& line) {
     }
     j["strokes"] = strokes;
     if (!line.writer.empty()) j["writer"] = line.writer;
-    return j.dump();
+    return json_text(j);
 }
 
 Status read_ink_file(const std::string& path, std::vector<InkLine>& out, InkReadReport& report) {

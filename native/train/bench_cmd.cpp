@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <torch/script.h>
 
+#include "json_text.h"
 #include "cli_args.h"
 #include "dataset.h"
 #include "files.h"
@@ -112,7 +113,7 @@ static int check_window(const torch::Device& dev) {
         const double dy = rel_diff(run.y, ref.y);
         nlohmann::json j = {{"check", name}, {"device", dev.is_cuda() ? "cuda" : "cpu"}, {"cuda_kernels", window_step_has_cuda()},
                             {"max_rel_diff_output", dy}, {"max_rel_diff_gradients", worst}};
-        std::printf("%s\n", j.dump().c_str());
+        std::printf("%s\n", json_text(j).c_str());
         ok = ok && dy < 1e-4 && worst < 1e-3;
     }
     return ok ? 0 : 1;
@@ -207,7 +208,7 @@ static int bench_on_data(const Args& a, const BenchShape& k, const torch::Device
                         {"s_per_update", train_s / static_cast<double>(k.steps)}, {"skipped_updates", skipped},
                         {"last_loss", results.empty() ? 0.0 : results.back().loss}, {"valid_lines", e.lines},
                         {"valid_nll_per_point", e.nll_per_point}, {"curve", curve}};
-    std::printf("%s\n", j.dump().c_str());
+    std::printf("%s\n", json_text(j).c_str());
     return 0;
 }
 
@@ -251,7 +252,7 @@ int cmd_bench(int argc, char** argv) {
                         {"tf32", a.has("--tf32")}, {"fused_window", l.net->fused_window && (!cuda || window_step_has_cuda())},
                         {"fused_loop", l.net->fused_window && l.net->fused_loop && layer1_loop_runs_on(dev)},
                         {"last_loss", results.empty() ? 0.0 : results.back().loss}};
-    std::printf("%s\n", j.dump().c_str());
+    std::printf("%s\n", json_text(j).c_str());
     return 0;
 }
 

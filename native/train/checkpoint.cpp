@@ -10,6 +10,7 @@
 
 #include "crc32.h"
 #include "files.h"
+#include "json_text.h"
 
 namespace hw {
 
@@ -66,7 +67,7 @@ Status save_checkpoint(const std::string& dir, torch::nn::Module& net, torch::op
         if (off + n >= bytes.size()) break;
         if (k == 0 && !stall.empty()) stall_between_parts(stall);
     }
-    if (!(s = write_file_atomic(index_path(dir), index.dump(2) + "\n"))) return s;
+    if (!(s = write_file_atomic(index_path(dir), json_text(index, 2) + "\n"))) return s;
     if (had_old && old.contains("parts"))
         for (const auto& p : old["parts"]) std::remove((dir + "/" + p.value("file", std::string("?"))).c_str());
     return Status::success();
