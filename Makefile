@@ -10,7 +10,8 @@ HAND_FONT_PACKAGES := fonts-dkg-handwriting fonts-breip fonts-sjfonts fonts-bwht
 # Debian packages the build, the tests and the demo need (installed with --no-install-recommends).
 PACKAGES := cmake ninja-build g++ make pkg-config libeigen3-dev nlohmann-json3-dev doctest-dev \
             libcereal-dev libpugixml-dev libtorch-dev librsvg2-bin emscripten chromium wabt \
-            hershey-fonts-data fortunes fortunes-min python3 tesseract-ocr tesseract-ocr-eng \
+            hershey-fonts-data fortunes fortunes-min fortunes-de fortunes-es fortunes-it fortunes-br \
+            python3 tesseract-ocr tesseract-ocr-eng \
             libfreetype-dev libcli11-dev libcairo2-dev $(HAND_FONT_PACKAGES)
 
 .PHONY: all setup build test demo fixtures bench eval clean corpus hand-fonts
@@ -88,16 +89,20 @@ corpus: build hand-fonts
 	$(BUILD)/bin/hw-train data --fonts --lines $(CORPUS_LINES) --svg-fonts .deps/svg_fonts --hand-fonts $(HAND_FONTS) --out $(BUILD)/corpus/fonts.hwds --preview $(BUILD)/corpus/fonts-preview.svg > $(BUILD)/corpus/fonts-summary.json
 	@echo "wrote $(BUILD)/corpus/fonts.hwds (summary: $(BUILD)/corpus/fonts-summary.json)"
 
-# Debian's handwriting outline fonts as single-stroke SVG fonts (hw-train strokefonts, which
-# needs FreeType): .deps/hand_fonts/hand-*.svg with summary.json and preview.svg. The folder is
-# small and travels to the training machine, which has no FreeType.
+# The handwriting fonts of the hands manifest (tools/fonts/hands.json: Debian's packages and the npm
+# ones pinned in tools/fonts/package.json, installed here, not in the page's package) traced into
+# single-stroke SVG fonts through the QA gate (hw-train strokefonts, which needs FreeType):
+# .deps/hand_fonts/hand-*.svg, hands.json (the hands that pass), qa/NAME.svg (a sheet per hand),
+# summary.json (the JSON report) and preview.svg. The folder is small and travels to the training
+# machine, which has no FreeType.
 HAND_FONTS ?= .deps/hand_fonts
 hand-fonts: build
 	@$(BUILD)/bin/hw-train --help | grep -q '^  strokefonts' || \
 	  { echo "hand-fonts: hw-train was built without FreeType (make setup installs libfreetype-dev)" >&2; exit 2; }
+	@[ -d tools/fonts/node_modules/@fontsource ] || (cd tools/fonts && npm ci --no-audit --no-fund --ignore-scripts)
 	@mkdir -p $(HAND_FONTS)
 	$(BUILD)/bin/hw-train strokefonts --out $(HAND_FONTS) --preview $(HAND_FONTS)/preview.svg > $(HAND_FONTS)/summary.json
-	@echo "wrote $(HAND_FONTS)/hand-*.svg (summary: $(HAND_FONTS)/summary.json; rsvg-convert -o p.png $(HAND_FONTS)/preview.svg to look)"
+	@echo "wrote $(HAND_FONTS)/hand-*.svg (report: $(HAND_FONTS)/summary.json; rsvg-convert -o p.png $(HAND_FONTS)/preview.svg to look)"
 
 # ---- WebAssembly (wasm/): the core as ES modules in web/dist/ (SIMD and scalar) ----
 WASM_BUILD ?= build-wasm

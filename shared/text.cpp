@@ -64,6 +64,26 @@ std::string utf8_encode(const std::u32string& in) {
     return o;
 }
 
+char32_t base_character(char32_t c) {
+    static const std::u32string from = U"áàâäãæéèêëíìîïóòôöõœúùûüÿñçßÁÀÂÄÃÆÉÈÊËÍÌÎÏÓÒÔÖÕŒÚÙÛÜŸÑÇ«»€¡¿";
+    static const std::u32string to = U"aaaaaaeeeeiiiioooooouuuuyncsAAAAAAEEEEIIIIOOOOOOUUUUYNC\"\"C!?";
+    const size_t i = from.find(c);
+    return i == std::u32string::npos ? c : to[i];
+}
+
+char32_t upper_case(char32_t c) {
+    if ((c >= U'a' && c <= U'z') || (c >= 0xE0 && c <= 0xFE && c != 0xF7)) return c - 0x20;
+    if (c == 0x153) return 0x152;  // œ
+    if (c == 0xFF) return 0x178;   // ÿ
+    return c;
+}
+
+std::u32string upper_case(const std::u32string& in) {
+    std::u32string out = in;
+    for (char32_t& c : out) c = upper_case(c);
+    return out;
+}
+
 std::u32string normalise_typography(const std::u32string& in) {
     std::u32string o;
     for (char32_t c : in) {

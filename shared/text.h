@@ -23,6 +23,20 @@ bool is_control_char(char32_t c);
 // layout, unless `keep_layout` is false) is written as <U+XXXX>; invalid UTF-8 bytes as <0xXX>.
 std::string escape_controls(const std::string& utf8, bool keep_layout = true);
 
+// The Western European letters and signs a model may write beyond ASCII (written by the hands whose
+// fonts have them; none of IAM's): the accented vowels, ñ ç ß æ œ, their capitals, « » € ¡ ¿.
+constexpr char32_t kWesternEuropean[] =
+    U"áàâäãéèêëíìîïóòôöõúùûüÿñçßæœÁÀÂÄÃÉÈÊËÍÌÎÏÓÒÔÖÕÚÙÛÜŸÑÇÆŒ«»€¡¿";
+
+// The ASCII letter or sign a Western European character is built on (é → e, Œ → O, ß → s, « → ",
+// € → C, ¿ → ?); every other character is its own base.
+char32_t base_character(char32_t c);
+
+// The capital of a letter of Basic Latin and the Western European letters (Latin-1, œ, ÿ); ß and
+// every other character stay as they are.
+char32_t upper_case(char32_t c);
+std::u32string upper_case(const std::u32string& in);
+
 // ’ ‘ → '   “ ” → "   – — → -   … → ...   non-breaking space → space.
 std::u32string normalise_typography(const std::u32string& in);
 

@@ -25,8 +25,21 @@ cmp -s "$tmp/f.hwds" "$tmp/g.hwds" && ok || bad "same seed gave different datase
 expect_exit 0 "fonts without SVG fonts" "$hwt" data --fonts --lines 50 --svg-fonts "$tmp/none" --out "$tmp/h.hwds"
 grep -q "SVG fonts absent" "$tmp/err" && ok || bad "no note about absent SVG fonts"
 # The traced handwriting fonts (make setup installs the font packages; their absence fails here).
-expect_exit 0 "strokefonts" "$hwt" strokefonts --out "$tmp/hand"
-[ -f "$tmp/hand/hand-dkg.svg" ] && [ -f "$tmp/hand/hand-steve.svg" ] && ok || bad "strokefonts wrote no hand-dkg/hand-steve"
+# The Debian hands of the manifest (the npm ones need make hand-fonts); the QA gate's report names
+# each hand's verdict, hands.json lists those that pass, qa/ holds a sheet per hand.
+debian_hands=$(python3 -c 'import json,sys; print(",".join(h["name"] for h in json.load(open(sys.argv[1]))["hands"] if h["source"] == "debian"))' "$fx/../../tools/fonts/hands.json")
+expect_exit 0 "strokefonts" "$hwt" strokefonts --out "$tmp/hand" --manifest "$fx/../../tools/fonts/hands.json" --only "$debian_hands"
+[ -f "$tmp/hand/hand-dkg.svg" ] && [ -f "$tmp/hand/hand-steve.svg" ] && [ -f "$tmp/hand/qa/hand-dkg.svg" ] && ok || bad "strokefonts wrote no hand-dkg/hand-steve or their sheets"
+cp "$tmp/out" "$tmp/hand/report.json"
+python3 - "$tmp/hand/report.json" "$tmp/hand/hands.json" <<'PY' && ok || bad "QA report: $(head -c 300 "$tmp/hand/report.json")"
+import json, sys
+report, passed = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))["hands"]
+verdict = {f["name"]: f for f in report["fonts"]}
+assert report["hands"] == 18 and report["hands_passed"] == len(passed) >= 10, (report["hands"], report["hands_passed"])
+assert not verdict["hand-dkg"]["passed"] and "letters lost" in verdict["hand-dkg"]["failure"]  # its t and f refused
+assert verdict["hand-tomson"]["caps_only"] and verdict["hand-humor"]["caps_only"] and not verdict["hand-breip"]["caps_only"]
+assert all(f["passed"] == (f["name"] in {h["name"] for h in passed}) for f in report["fonts"])
+PY
 expect_exit 0 "fonts with hand fonts" "$hwt" data --fonts --lines 400 --seed 4 --hand-fonts "$tmp/hand" --out "$tmp/k.hwds"
 json_check "hand fonts in the corpus" "sum(1 for f in j['sources']['fonts']['fonts'] if f.startswith('hand-')) >= 10"
 # One whole hand is held out for validation: hw-train styles (which picks validation lines) finds it.

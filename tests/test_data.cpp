@@ -2,15 +2,18 @@
 // dataset (round trip, corrupt files) and garbage fed to every parser.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <unistd.h>
 
 #include "quantise.h"
 #include "dataset.h"
 #include "files.h"
 #include "font_corpus.h"
+#include "hand_manifest.h"
 #include "iam_reader.h"
 #include "ink_jsonl.h"
 #include "ink_jsonl_source.h"
@@ -588,4 +591,148 @@ TEST_CASE("kinematics: the hand rounds a corner and overshoots a cusp, ends kept
     InkStroke still = r;
     add_tremor(still, k, rng);
     CHECK(still.x.front() == r.x.front());  // fades in from the pen's first contact
+}
+
+// ---- the QA gate and the wider corpus (issue #21) ------------------------------------------
+
+namespace {
+
+// A stroke font of a few glyphs, each a list of strokes in font units (y down, baseline 0).
+StrokeFont tiny_font(const std::map<char32_t, std::vector<std::vector<std::pair<float, float>>>>& glyphs, float advance) {
+    StrokeFont f;
+    f.name = "tiny";
+    for (const auto& [c, strokes] : glyphs) {
+        Glyph g;
+        g.right = c == U' ' ? 0 : advance;  // a space of no width: only the gate keeps words apart
+        for (const auto& pts : strokes) {
+            InkStroke s;
+            for (const auto& [x, y] : pts) s.x.push_back(x), s.y.push_back(y);
+            g.strokes.push_back(s);
+        }
+        f.glyphs[c] = g;
+    }
+    f.baseline = 0;
+    f.x_height = 10;
+    return f;
+}
+
+// A writer with nothing random but the letters' own variation switched off.
+LineStyle still_style() {
+    LineStyle st;
+    st.size = 10, st.slant = 0, st.drift = 0, st.jitter = 0, st.distortion = 0, st.noise = 0;
+    st.glyph_scale = 0, st.glyph_slant = 0, st.glyph_shape = 0, st.wander_slant = 0, st.wander_size = 0;
+    st.tremor = 0, st.overshoot = 0, st.smooth = 0.01f;
+    return st;
+}
+
+}  // namespace
+
+TEST_CASE("gate: words never touch, even in a hand whose space has no width") {
+    const StrokeFont f = tiny_font({{U'a', {{{0, 0}, {8, -10}}}}, {U' ', {}}}, 8);
+    LineStyle st = still_style();
+    st.delay_marks = 0;
+    Rng rng(2);
+    RawLine line;
+    REQUIRE(write_line(f, st, U"aa aa", rng, line));
+    std::vector<float> lo, hi;  // the x extent of each pen stroke
+    for (const auto& s : line.strokes) lo.push_back(*std::min_element(s.x.begin(), s.x.end())), hi.push_back(*std::max_element(s.x.begin(), s.x.end()));
+    REQUIRE(line.strokes.size() == 4);
+    CHECK(lo[2] - hi[1] >= 0.55f * st.size);  // kMinWordGap: 0.6 x-heights, less the pen's rounding
+}
+
+TEST_CASE("gate: a dot or bar written after its word that would land on another letter is never written") {
+    // A t whose bar stands far to the right of its stem (over the next letter when written late).
+    const StrokeFont f = tiny_font({{U't', {{{2, 0}, {2, -14}}, {{20, -9}, {30, -9}}}}, {U'o', {{{0, 0}, {6, -8}}}}, {U' ', {}}}, 8);
+    LineStyle st = still_style();
+    for (float p : {0.0f, 1.0f}) {
+        st.delay_marks = p;
+        Rng rng(5);
+        RawLine line;
+        CHECK(write_line(f, st, U"to", rng, line) == (p == 0));
+    }
+}
+
+TEST_CASE("gate: no writer delays dots and bars more than about 30 % of the time") {
+    std::vector<StrokeFont> fonts(1, tiny_font({{U'a', {{{0, 0}, {8, -10}}}}}, 8));
+    for (size_t k = 0; k < 500; ++k) CHECK(draw_style(fonts, 3, k).delay_marks <= 0.3f);
+}
+
+TEST_CASE("text: with accents, German, Spanish and rare French words enter; without, they are dropped") {
+    Rng rng(3);
+    std::vector<std::string> plain, accented;
+    SkipLog skipped;
+    const std::string entry = "Der Fu\xC3\x9F" "ball ist rund, sagte er \xE2\x80\x9Cheute\xE2\x80\x9D und ging nach Hause.\n";
+    fortune_lines(entry, rng, plain, skipped);
+    fortune_lines(entry, rng, accented, skipped, true);
+    std::string all_accented, all_plain;
+    for (const auto& l : accented) all_accented += l + " ";
+    for (const auto& l : plain) all_plain += l + " ";
+    CHECK(all_accented.find("Fu\xC3\x9F" "ball") != std::string::npos);
+    CHECK(all_accented.find("\"heute\"") != std::string::npos);  // typographic quotes normalised
+    CHECK(all_plain.find("Fu") == std::string::npos);
+    CHECK(!plain.empty());  // the words around the dropped ones stay
+    for (int i = 0; i < 300; ++i) {
+        const std::string g = generated_line(rng, true);
+        std::u32string u;
+        CHECK(utf8_decode(g, u).ok);  // never cut inside a character
+        CHECK(g.size() <= kMaxLineChars);
+    }
+}
+
+TEST_CASE("manifest: the shipped hands manifest reads, and a bad entry is refused naming its field") {
+    std::vector<HandFontSpec> hands;
+    const Status s = load_hand_manifest(std::string(HW_SOURCE_DIR) + "/tools/fonts/hands.json", hands);
+    REQUIRE_MESSAGE(s.ok, s.message);
+    CHECK(hands.size() >= 60);
+    size_t held_print = 0, held_script = 0;
+    for (const auto& h : hands) held_print += h.held_out && !h.script, held_script += h.held_out && h.script;
+    CHECK(held_print + held_script >= 6);
+    CHECK(held_print >= 1);
+    CHECK(held_script >= 1);
+    const std::string good = R"({"hands": [{"name": "hand-x", "source": "fontsource", "package": "p", "file": "a/b.woff2",
+        "original": "X", "licence": "OFL-1.1", "hand": "h", "real_hand": false, "caps_only": false, "weight": 1,
+        "script": false, "italic": false, "held_out": false}]})";
+    REQUIRE(parse_hand_manifest(good, "m.json", hands).ok);
+    const std::pair<std::string, std::string> bad[] = {
+        {"\"weight\": 1", "\"weight\": -1"}, {"\"name\": \"hand-x\"", "\"name\": \"../x\""},
+        {"\"file\": \"a/b.woff2\"", "\"file\": \"../../etc/passwd\""}, {"\"source\": \"fontsource\"", "\"source\": \"web\""},
+        {"\"held_out\": false", "\"held_out\": 0"}};
+    for (const auto& [from, to] : bad) {
+        std::string text = good;
+        text.replace(text.find(from), from.size(), to);
+        const Status e = parse_hand_manifest(text, "m.json", hands);
+        CHECK_FALSE(e.ok);
+        const std::string field = from.substr(1, from.find('"', 1) - 1);
+        CHECK_MESSAGE(e.message.find("m.json: hands[0]: field \"" + field + "\"") == 0, e.message);
+    }
+}
+
+TEST_CASE("gate: a capitals-only hand writes upper-cased text, labelled upper-cased (the label is what the ink says)") {
+    const std::string dir = temp_path("caps-hand");
+    REQUIRE(make_folder(dir).ok);
+    std::string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\"><defs><font id=\"c\" horiz-adv-x=\"700\">"
+                      "<font-face units-per-em=\"1000\" x-height=\"500\"/><glyph unicode=\" \" horiz-adv-x=\"300\"/>";
+    for (char c = 'A'; c <= 'Z'; ++c) svg += std::string("<glyph unicode=\"") + c + "\" horiz-adv-x=\"700\" d=\"M 0 0 L 300 700 L 600 0\"/>";
+    for (char c : std::string(".,'!?-")) svg += std::string("<glyph unicode=\"") + c + "\" horiz-adv-x=\"300\" d=\"M 100 0 L 120 100\"/>";
+    svg += "</font></defs></svg>";
+    HandFontSpec h;
+    h.name = "hand-caps", h.source = "debian", h.package = "p", h.file = "f.ttf", h.original = "Caps", h.licence = "OFL-1.1";
+    h.hand = "test", h.caps_only = true, h.weight = 100;
+    REQUIRE(write_file_atomic(dir + "/hand-caps.svg", svg).ok);
+    REQUIRE(write_file_atomic(dir + "/hands.json", hand_manifest_text({h})).ok);
+    FontsOptions opt;
+    opt.lines = 120;
+    opt.hand_dir = dir;
+    FontsCorpus c;
+    REQUIRE(build_fonts_corpus(opt, c, nullptr).ok);
+    size_t caps_lines = 0;
+    for (int part = 0; part < 2; ++part)
+        for (const auto& l : part ? c.valid : c.train) {
+            if (c.fonts[c.styles[l.source].font].name != "hand-caps") continue;
+            ++caps_lines;
+            std::u32string u;
+            REQUIRE(utf8_decode(l.text, u).ok);
+            CHECK(u == upper_case(u));
+        }
+    CHECK(caps_lines > 20);
 }

@@ -20,6 +20,7 @@ namespace {
 const char* kHandFont = "/usr/share/fonts/truetype/fifthhorseman/dkg.ttf";  // fonts-dkg-handwriting
 const char* kEcolier = "/usr/share/fonts/truetype/ecolier-court/Ecolier-court.ttf";  // fonts-ecolier-court
 const char* kHumor = "/usr/share/fonts/truetype/humor-sans/Humor-Sans.ttf";  // fonts-humor-sans
+const char* kComicNeue = "/usr/share/fonts/opentype/comic-neue/ComicNeue-Regular.otf";  // fonts-comic-neue
 
 Bitmap ring(int size, float outer, float inner) {
     Bitmap b(size, size);
@@ -184,7 +185,7 @@ TEST_CASE("hand font: glyphs without ink are dropped and counted, the rest conve
     REQUIRE(convert_outline_font(kEcolier, "hand-ecolier", OutlineOptions{}, c).ok);
     REQUIRE(c.dropped.count(U'^'));
     CHECK(c.dropped.at(U'^') == "no ink");
-    CHECK(c.font.glyphs.size() + c.dropped.size() == 95);
+    CHECK(c.font.glyphs.size() + c.dropped.size() == hand_font_characters().size());
     CHECK(!c.font.glyphs.count(U'^'));
     CHECK(c.font.glyphs.count(U'a'));
 }
@@ -193,7 +194,10 @@ TEST_CASE("hand font: the SVG cache reads back as a stroke font the corpus write
     REQUIRE_MESSAGE(std::filesystem::exists(kHandFont), kHandFont << " is missing: install fonts-dkg-handwriting (make setup)");
     FontConversion c;
     REQUIRE(convert_outline_font(kHandFont, "hand-dkg", OutlineOptions{}, c).ok);
-    const std::string svg = svg_font_text(c.font, hand_font_specs()[0], kHandFont);
+    HandFontSpec spec;
+    spec.name = "hand-dkg";
+    spec.package = "fonts-dkg-handwriting";
+    const std::string svg = svg_font_text(c.font, spec, kHandFont);
     StrokeFont f;
     f.name = "hand-dkg";
     std::vector<std::string> warnings;
@@ -209,4 +213,64 @@ TEST_CASE("hand font: the SVG cache reads back as a stroke font the corpus write
     RawLine line;
     CHECK(write_line(f, style, U"hello world", rng, line));
     CHECK(line.strokes.size() >= 4);
+}
+
+// ---- the QA gate (issue #21): each check catches its fault ---------------------------------
+
+namespace {
+
+PenStroke line_stroke(float x0, float y0, float x1, float y1) {
+    PenStroke s;
+    for (int k = 0; k <= 20; ++k) s.pts.push_back({x0 + (x1 - x0) * k / 20.0f, y0 + (y1 - y0) * k / 20.0f});
+    return s;
+}
+
+}  // namespace
+
+TEST_CASE("gate: a t traced without its bar, or an i without its dot, is dropped; whole they pass") {
+    Bitmap t(80, 100);
+    fill(t, 36, 10, 44, 95);  // the stem, 8 px wide
+    fill(t, 14, 35, 66, 43);  // the bar, 52 px long
+    const PenStroke stem = line_stroke(40, 14, 40, 91), bar = line_stroke(18, 39, 62, 39);
+    const InkCoverage whole = ink_coverage(t, {stem, bar}), lost = ink_coverage(t, {stem});
+    CHECK(whole.stroke_width == doctest::Approx(8).epsilon(0.3));
+    CHECK(coverage_problem(whole) == "");
+    CHECK(lost.side_gap > kMaxSideGap);  // the bar's ends stand out past the bare stem
+    CHECK(coverage_problem(lost).find("stroke lost in tracing") == 0);
+    const InkCoverage half = ink_coverage(t, {stem, line_stroke(40, 39, 62, 39)});  // its left half lost
+    CHECK(coverage_problem(half).find("stroke lost in tracing") == 0);
+    Bitmap i(40, 100);
+    fill(i, 16, 40, 24, 95);  // the stem
+    fill(i, 15, 15, 25, 25);  // the dot, apart from it
+    const PenStroke istem = line_stroke(20, 44, 20, 91), dot = line_stroke(19, 20, 21, 20);
+    CHECK(coverage_problem(ink_coverage(i, {istem, dot})) == "");
+    CHECK(coverage_problem(ink_coverage(i, {istem})).find("mark lost in tracing") == 0);
+}
+
+TEST_CASE("gate: the hand whose lower case are small capitals is found, and keeps no lower-case glyph") {
+    for (const char* path : {kHumor, kComicNeue})
+        REQUIRE_MESSAGE(std::filesystem::exists(path), path << " is missing (make setup installs it)");
+    FontConversion caps, lower;
+    REQUIRE(convert_outline_font(kHumor, "hand-humor", OutlineOptions{}, caps).ok);
+    REQUIRE(convert_outline_font(kComicNeue, "hand-comicneue", OutlineOptions{}, lower).ok);
+    CHECK(caps.capitals_only());
+    CHECK_FALSE(lower.capitals_only());
+    CHECK(lower.capital_like <= 2);
+    HandFontSpec spec;
+    spec.name = "hand-humor";
+    refuse_glyphs(spec, caps);
+    CHECK_FALSE(caps.font.has(U'a'));
+    CHECK_MESSAGE(caps.dropped.at(U'a').find("a small capital") == 0, caps.dropped.at(U'a'));
+    CHECK(caps.font.capitals_only());  // the corpus then writes upper-cased text in it
+    refuse_glyphs(spec, lower);
+    CHECK(lower.font.has(U'a'));
+}
+
+TEST_CASE("gate: shape similarity tells a capital from a lower-case letter, whatever the size") {
+    Bitmap big(60, 60), small(30, 30), other(30, 30);
+    fill(big, 0, 0, 60, 10), fill(big, 25, 0, 35, 60);        // a T
+    fill(small, 0, 0, 30, 5), fill(small, 12, 0, 18, 30);     // a small T
+    fill(other, 0, 0, 6, 30), fill(other, 0, 24, 30, 30);     // an L
+    CHECK(shape_similarity(big, small) > kCapitalLikeSimilarity);
+    CHECK(shape_similarity(big, other) < kCapitalLikeSimilarity);
 }

@@ -88,6 +88,37 @@ TEST_CASE("exporter: import_hwm restores the weights (the --init path)") {
     CHECK(info.alphabet == test::small_alphabet());
 }
 
+TEST_CASE("exporter: --widen-alphabet keeps every character's window columns and starts é from e") {
+    // lstm1.w_ih: [rows, 3 point columns + the window's columns, one per character].
+    const std::u32string from = U"ae", to = widened_alphabet(from, U"\u00e9ax");  // "ae" + sorted(é, x)
+    REQUIRE(to == U"aex\u00e9");
+    NamedTensor t{"lstm1.w_ih", {2, 5}, {1, 2, 3, 10, 20, /* row 2 */ 4, 5, 6, 40, 50}};
+    NamedTensor other{"mdn.w", {1, 2}, {7, 8}};
+    std::vector<NamedTensor> ts = {t, other};
+    REQUIRE(widen_window_columns(ts, from, to).ok);
+    CHECK(ts[0].shape == std::vector<int64_t>{2, 7});
+    CHECK(ts[0].values == std::vector<float>{1, 2, 3, 10, 20, 0, 20, /* row 2 */ 4, 5, 6, 40, 50, 0, 50});  // x: zeros, é: e's
+    CHECK(ts[1].values == other.values);  // not an input layer: untouched
+    CHECK(!widen_window_columns(ts = {t}, from, U"a").ok);  // a character of the model's missing
+}
+
+TEST_CASE("exporter: a model imported with a widened alphabet writes its old characters as before") {
+    HandwritingNet a = test::random_net(ModelKind::Synthesis, 8);
+    std::vector<uint8_t> bytes;
+    REQUIRE(export_hwm(a, test::small_info(a->hparams()), Precision::F32, bytes).ok);
+    const std::u32string wide = widened_alphabet(test::small_alphabet(), U"\u00e9\u00c9");
+    HParams hp = a->hparams();
+    hp.alphabet = static_cast<int>(wide.size());
+    HandwritingNet b(hp, a->variant());
+    ExportInfo info;
+    REQUIRE(import_hwm(bytes, b, info, &wide).ok);
+    CHECK(info.alphabet == wide);
+    const auto codes = test::codes_for("abc");  // indices of the old alphabet, which the wide one keeps first
+    const auto inputs = test::wiggle_inputs(40, 1);
+    const auto mm = test::compare_traces(test::torch_trace(a, codes, inputs), test::torch_trace(b, codes, inputs), 1e-5, 1e-6);
+    CHECK(mm.count == 0);
+}
+
 TEST_CASE("loss: mdn_nll matches a direct evaluation of eq. 26") {
     torch::manual_seed(0);
     const int M = 3;

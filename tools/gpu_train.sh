@@ -4,7 +4,8 @@
 # fonts and fortunes carried in .deps/), then trains the synthesis network (CUDA graphs) and, beside
 # it on the same GPU, the unconditional network, each stopping cleanly before LIMIT seconds.
 # Runs resume from their checkpoints in .train/; outputs worth keeping are copied to $OUT.
-#   LIMIT=480|BUDGET=570 STEPS=20000 LR=1e-3 UNCOND=0|1 SYN_INIT=F.hwm|none MODE=normal|final bash tools/gpu_train.sh
+#   LIMIT=480|BUDGET=570 STEPS=20000 LR=1e-3 UNCOND=0|1 SYN_INIT=F.hwm|none WIDEN=0|1 MODE=normal|final bash tools/gpu_train.sh
+# WIDEN=1: the synthesis run's alphabet becomes SYN_INIT's plus the corpus's (--widen-alphabet).
 set -euo pipefail
 LIMIT=${LIMIT:-480}
 STEPS=${STEPS:-20000}
@@ -36,6 +37,7 @@ SYN_INIT=${SYN_INIT:-.deps/syn-init.hwm}
 if [ "$SYN_INIT" != none ]; then
   [ -f "$SYN_INIT" ] || SYN_INIT=web/models/default.hwm
   syn_init=(--init "$SYN_INIT")
+  [ "${WIDEN:-0}" = 1 ] && syn_init+=(--widen-alphabet)
 fi
 unc=
 [ "$UNCOND" = 1 ] && { build-gpu/bin/hw-train train "${unc_init[@]}" --kind unconditional --layers 3 --hidden 400 --mixtures 20 --batch 64 --no-graphs \

@@ -3,7 +3,9 @@
 // progress on standard error, and draws a preview sheet on request.
 #include "data_cmd.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <exception>
 #include <set>
@@ -13,6 +15,7 @@
 
 #include "cli_args.h"
 #include "exit_codes.h"
+#include "json_text.h"
 #include "quantise.h"
 #include "data_preview.h"
 #include "dataset.h"
@@ -78,6 +81,25 @@ nlohmann::json writers_json(const FontsCorpus& c) {
     return out;
 }
 
+// How much the corpus's writers differ, as people's hands do: the spread of slant over the styles
+// (degrees), of the size (x-height, share of the mean) and of pen lifts per letter over the
+// writers, and the pair lines (two texts by one writer on one line).
+nlohmann::json variation_json(const FontsCorpus& c) {
+    auto spread = [](const std::vector<double>& v) {
+        double mean = 0, sd = 0;
+        for (double x : v) mean += x / static_cast<double>(v.size());
+        for (double x : v) sd += (x - mean) * (x - mean) / static_cast<double>(v.size());
+        const auto [lo, hi] = std::minmax_element(v.begin(), v.end());
+        auto r2 = [](double x) { return std::round(x * 100) / 100; };
+        return nlohmann::json{{"mean", r2(mean)}, {"sd", r2(std::sqrt(sd))}, {"min", r2(*lo)}, {"max", r2(*hi)}};
+    };
+    std::vector<double> slant, size, lifts;
+    for (const auto& st : c.styles) slant.push_back(std::atan(st.slant) * 180 / 3.14159265358979), size.push_back(st.size / 10.0);
+    for (const auto& [name, w] : writer_stats(c)) lifts.push_back(w.lifts_per_char);
+    if (slant.empty() || lifts.empty()) return nlohmann::json::object();
+    return {{"slant_degrees", spread(slant)}, {"size", spread(size)}, {"lifts_per_letter", spread(lifts)}};
+}
+
 Status fonts_source(const Args& a, Build& b) {
     FontsOptions opt;
     long long lines = 20000, seed = 1, threads = 2;
@@ -100,6 +122,7 @@ Status fonts_source(const Args& a, Build& b) {
     for (const auto& n : c.notes) std::fprintf(stderr, "hw-train data: note: %s\n", n.c_str());
     nlohmann::json info;
     info["writers"] = writers_json(c);  // before the lines move on
+    info["variation"] = variation_json(c);
     SourceLines src{std::move(c.train), std::move(c.valid), std::move(c.sources), std::move(c.skipped)};
     std::vector<std::string> names;
     for (const auto& f : c.fonts) names.push_back(f.name);
@@ -242,7 +265,7 @@ int run(int argc, char** argv) {
     if (a.has("--preview") && !(s = write_file_atomic(a.get("--preview"), preview_of(b.data, static_cast<size_t>(preview_lines)))))
         return fail(2, s.message);
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::printf("%s\n", summary(b, a.get("--out"), secs).dump().c_str());
+    std::printf("%s\n", json_text(summary(b, a.get("--out"), secs)).c_str());
     return 0;
 }
 

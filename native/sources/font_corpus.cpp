@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "files.h"
+#include "hand_manifest.h"
 #include "pen_kinematics.h"
 #include "text.h"
 #include "text_source.h"
@@ -17,6 +18,12 @@ namespace hw {
 namespace {
 
 constexpr float kPi = 3.14159265358979f;
+// The most a writer delays dots and bars (its share of words): people who dot and cross after the
+// word do it now and then, and a network that learns it 80 % of the time often never comes back.
+constexpr float kMaxDelayedMarks = 0.3f;
+// Words never touch: the ink of the next word starts at least this many x-heights after the ink of
+// the last one (at the baseline, before slant and warp).
+constexpr float kMinWordGap = 0.6f;
 
 struct FontChoice {
     const char* name;
@@ -38,48 +45,18 @@ const FontChoice kSvgFonts[] = {
     {"EMSNixishItalic", 1.0f, false, true},  {"EMSReadability", 1.0f, false, false},
     {"EMSReadabilityItalic", 1.0f, false, true}, {"EMSTech", 0.7f, false, false},
     {"HersheyScriptMed", 0.4f, true, true},  {"HersheySerifMedItalic", 0.2f, false, true}};
-// Single-stroke fonts traced from Debian's handwriting fonts (hw-train strokefonts, make hand-fonts).
-// Real people's hands weigh most; designed informal fonts less; capitals-only fonts (small capitals
-// for lower case) least.
-const FontChoice kHandFonts[] = {
-    {"hand-dkg", 3.0f, false, false},        {"hand-breip", 3.0f, false, false},
-    {"hand-delphine", 3.0f, false, false},   {"hand-steve", 3.0f, false, false},
-    {"hand-comicneue", 1.0f, false, false},  {"hand-ecolier", 1.5f, true, false},
-    {"hand-dancing", 1.5f, true, true},      {"hand-rufscript", 1.0f, false, false},
-    {"hand-kristi", 0.7f, false, true},      {"hand-havana", 0.7f, true, false},
-    {"hand-bwht-build", 0.3f, false, false}, {"hand-bwht-connect", 0.3f, false, false},
-    {"hand-bwht-create", 0.3f, false, false}, {"hand-bwht-learn", 0.3f, false, false},
-    {"hand-bwht-mentor", 0.3f, false, false}, {"hand-bwht-organize", 0.3f, false, false},
-    {"hand-humor", 0.3f, false, false},      {"hand-tomson", 0.3f, false, false}};
-// A whole hand held out for validation: its lines measure how the model meets a writer it never saw.
-constexpr const char* kHeldOutHand = "hand-steve";
 
 float uniform(Rng& rng, float lo, float hi) { return lo + static_cast<float>(rng.uniform()) * (hi - lo); }
 float normal(Rng& rng, float sd) { return static_cast<float>(rng.normal()) * sd; }
 
-const FontChoice* choice_of(const std::string& name) {
-    for (const auto& f : kJhfFonts)
-        if (name == f.name) return &f;
-    for (const auto& f : kSvgFonts)
-        if (name == f.name) return &f;
-    for (const auto& f : kHandFonts)
-        if (name == f.name) return &f;
-    return nullptr;
-}
-
-// A font's share of the style draws (1 for a font the tables do not list).
-double weight_of(const std::string& name) {
-    const FontChoice* c = choice_of(name);
-    return c ? c->weight : 1.0;
-}
-
-Status load_one(const std::string& path, const char* name, bool svg, std::vector<StrokeFont>& fonts,
+Status load_one(const std::string& path, const std::string& name, const CorpusTraits& traits, bool svg, std::vector<StrokeFont>& fonts,
                 std::vector<std::string>& notes) {
     std::string text;
     Status s = read_text_file(path, text);
     if (!s) return s;
     StrokeFont f;
     f.name = name;
+    f.traits = traits;
     std::vector<std::string> warnings;
     s = svg ? parse_svg_font(text, path, f, warnings) : parse_jhf(text, path, f, warnings);
     if (s) s = measure_font(f);
@@ -89,7 +66,10 @@ Status load_one(const std::string& path, const char* name, bool svg, std::vector
     return Status::success();
 }
 
-// The traced handwriting fonts in `hand_dir`, when it exists; a missing one is a note.
+CorpusTraits traits_of(const FontChoice& c) { return {c.weight, c.script, c.italic, false}; }
+
+// The traced hands that passed the QA gate (hand_dir/hands.json, written by hw-train strokefonts),
+// when the folder exists; a missing one is a note.
 void load_hand_fonts(const FontsOptions& opt, std::vector<StrokeFont>& fonts, std::vector<std::string>& notes) {
     struct stat st;
     if (opt.hand_dir.empty() || stat(opt.hand_dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
@@ -97,8 +77,11 @@ void load_hand_fonts(const FontsOptions& opt, std::vector<StrokeFont>& fonts, st
                         "): make hand-fonts traces them");
         return;
     }
-    for (const auto& c : kHandFonts) {
-        Status s = load_one(opt.hand_dir + "/" + c.name + ".svg", c.name, true, fonts, notes);
+    std::vector<HandFontSpec> hands;
+    Status s = load_hand_manifest(opt.hand_dir + "/hands.json", hands);
+    if (!s) return notes.push_back("handwriting fonts skipped: " + s.message + " (make hand-fonts writes it)");
+    for (const auto& h : hands) {
+        s = load_one(opt.hand_dir + "/" + h.name + ".svg", h.name, {h.weight, h.script, h.italic, h.held_out}, true, fonts, notes);
         if (!s) notes.push_back("font skipped: " + s.message);
     }
 }
@@ -107,7 +90,7 @@ void load_hand_fonts(const FontsOptions& opt, std::vector<StrokeFont>& fonts, st
 
 Status load_corpus_fonts(const FontsOptions& opt, std::vector<StrokeFont>& fonts, std::vector<std::string>& notes) {
     for (const auto& c : kJhfFonts) {
-        Status s = load_one(opt.hershey_dir + "/" + c.name + ".jhf", c.name, false, fonts, notes);
+        Status s = load_one(opt.hershey_dir + "/" + c.name + ".jhf", c.name, traits_of(c), false, fonts, notes);
         if (!s) notes.push_back("font skipped: " + s.message);
     }
     if (fonts.empty())
@@ -116,7 +99,7 @@ Status load_corpus_fonts(const FontsOptions& opt, std::vector<StrokeFont>& fonts
     struct stat st;
     if (!opt.svg_dir.empty() && stat(opt.svg_dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
         for (const auto& c : kSvgFonts) {
-            Status s = load_one(opt.svg_dir + "/" + c.name + ".svg", c.name, true, fonts, notes);
+            Status s = load_one(opt.svg_dir + "/" + c.name + ".svg", c.name, traits_of(c), true, fonts, notes);
             if (s) ++svg;
             else notes.push_back("font skipped: " + s.message);
         }
@@ -151,7 +134,7 @@ void draw_hand(Rng& rng, LineStyle& st) {
     st.glyph_scale = uniform(rng, 0.02f, 0.07f);
     st.glyph_slant = uniform(rng, 0.015f, 0.05f);
     st.glyph_shape = uniform(rng, 0.01f, 0.04f);
-    st.delay_marks = uniform(rng, 0.0f, 0.8f);
+    st.delay_marks = uniform(rng, 0.0f, kMaxDelayedMarks);
     st.wander_slant = uniform(rng, 0.0f, 0.05f);
     st.wander_size = uniform(rng, 0.0f, 0.08f);
     st.wander_wave = uniform(rng, 12.0f, 30.0f);
@@ -162,17 +145,17 @@ void draw_hand(Rng& rng, LineStyle& st) {
 LineStyle draw_style(const std::vector<StrokeFont>& fonts, uint64_t seed, size_t k) {
     Rng rng(seed * 1000003ULL + k, 0x5851F42D4C957F2DULL);
     double total = 0;
-    for (const auto& f : fonts) total += weight_of(f.name);
+    for (const auto& f : fonts) total += f.traits.weight;
     double pick = rng.uniform() * total;
     LineStyle st;
     for (st.font = 0; st.font + 1 < fonts.size(); ++st.font) {
-        pick -= weight_of(fonts[st.font].name);
+        pick -= fonts[st.font].traits.weight;
         if (pick < 0) break;
     }
-    const FontChoice* c = choice_of(fonts[st.font].name);
-    const bool italic = c && c->italic, script = c && c->script;
+    const bool italic = fonts[st.font].traits.italic, script = fonts[st.font].traits.script;
     st.size = 10.0f * uniform(rng, 0.85f, 1.2f);
-    st.slant = std::clamp(italic ? normal(rng, 0.1f) : 0.12f + normal(rng, 0.14f), -0.25f, 0.45f);
+    // People's slant runs from about -15 to +35 degrees (shear -0.27 .. 0.7).
+    st.slant = std::clamp(italic ? normal(rng, 0.12f) : 0.12f + normal(rng, 0.18f), -0.27f, 0.7f);
     st.width = uniform(rng, 0.85f, 1.15f);
     st.spacing = script ? uniform(rng, -0.03f, 0.06f) : uniform(rng, -0.04f, 0.2f);
     st.word_space = uniform(rng, 0.8f, 1.4f);
@@ -186,7 +169,7 @@ LineStyle draw_style(const std::vector<StrokeFont>& fonts, uint64_t seed, size_t
     // Validation: every 20th style draw, plus one whole font-and-size combination (large letters of
     // the first .jhf print font) and one whole traced hand, so validation also measures a
     // combination and a writer never trained on.
-    st.valid = k % 20 == 19 || (fonts[st.font].name == "futural" && st.size > 11.2f) || fonts[st.font].name == kHeldOutHand;
+    st.valid = k % 20 == 19 || (fonts[st.font].name == "futural" && st.size > 11.2f) || fonts[st.font].traits.held_out;
     return st;
 }
 
@@ -240,12 +223,29 @@ std::vector<InkStroke> place_glyph(const Glyph& g, const StrokeFont& font, const
     return out;
 }
 
+// The leftmost and rightmost x of some strokes' points.
+std::pair<float, float> ink_extent(const std::vector<InkStroke>& strokes) {
+    float lo = 1e30f, hi = -1e30f;
+    for (const auto& s : strokes)
+        for (float x : s.x) lo = std::min(lo, x), hi = std::max(hi, x);
+    return {lo, hi};
+}
+
+// Moves a word's first glyph right until its ink starts at `min_left` or later; the shift.
+float keep_word_gap(std::vector<InkStroke>& strokes, float min_left) {
+    const float shift = min_left - ink_extent(strokes).first;
+    if (!(shift > 0)) return 0;
+    for (auto& s : strokes)
+        for (float& x : s.x) x += shift;
+    return shift;
+}
+
 // Lays the glyphs out along the baseline, the size wandering slowly along the line; a word's dots
 // and bars are delayed together, with the writer's probability.
 bool layout(const StrokeFont& font, const LineStyle& st, const std::u32string& text, Rng& rng, std::vector<Placed>& out) {
     const float s = st.size / font.x_height;
     const float phase = uniform(rng, 0, 2 * kPi), k = 2 * kPi / (st.wander_wave * st.size);
-    float cursor = 0;
+    float cursor = 0, last_right = 0;  // the right edge of the ink of the word being written
     bool gap = true, delay = rng.uniform() < st.delay_marks;
     for (char32_t c : text) {
         auto it = font.glyphs.find(c);
@@ -263,6 +263,8 @@ bool layout(const StrokeFont& font, const LineStyle& st, const std::u32string& t
         p.space_before = gap;
         gap = false;
         p.strokes = place_glyph(g, font, st, cursor, scale, rng);
+        if (p.space_before && !out.empty()) cursor += keep_word_gap(p.strokes, last_right + kMinWordGap * st.size);
+        last_right = std::max(p.space_before ? -1e30f : last_right, ink_extent(p.strokes).second);
         const int m = mark_stroke(g, c, font.x_height);
         if (m >= 0) {
             std::rotate(p.strokes.begin() + m, p.strokes.begin() + m + 1, p.strokes.end());
@@ -381,16 +383,36 @@ HandKinematics hand_of(const LineStyle& st) {
 
 }  // namespace
 
+namespace {
+
+// A dot or bar written after its word must land on its own letter: its centre within the x extent
+// of the letter's body (after slant and warp), with a little slack.
+bool delayed_marks_land(const std::vector<Placed>& glyphs, float x_height) {
+    for (const auto& g : glyphs) {
+        if (!g.delay || g.marks == 0 || g.strokes.size() <= g.marks) continue;
+        const std::vector<InkStroke> body(g.strokes.begin(), g.strokes.end() - static_cast<long>(g.marks));
+        const auto [lo, hi] = ink_extent(body);
+        for (size_t m = g.strokes.size() - g.marks; m < g.strokes.size(); ++m) {
+            const auto [mlo, mhi] = ink_extent({g.strokes[m]});
+            const float centre = 0.5f * (mlo + mhi);
+            if (centre < lo - 0.15f * x_height || centre > hi + 0.15f * x_height) return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
 bool write_line(const StrokeFont& font, const LineStyle& st, const std::u32string& text, Rng& rng, RawLine& out,
                 LineInfo* info) {
     std::vector<Placed> glyphs;
     if (!layout(font, st, text, rng, glyphs)) return false;
     warp(glyphs, st, rng);
-    const FontChoice* c = choice_of(font.name);
+    if (!delayed_marks_land(glyphs, st.size)) return false;
     out.strokes.clear();
     LineInfo li;
     const HandKinematics hand = hand_of(st);
-    for (const auto& s : pen_strokes(glyphs, st, c && c->script, li)) {
+    for (const auto& s : pen_strokes(glyphs, st, font.traits.script, li)) {
         InkStroke p;
         if (!sample_stroke(move_hand(s, hand), st, p)) return false;
         add_tremor(p, hand, rng);
@@ -427,7 +449,9 @@ void write_job_line(const FontsCorpus& c, uint64_t seed, size_t i, Job& job) {
         if (c.styles[k].valid != c.styles[first].valid) continue;
         RawLine& out = job.lines[i];
         out.source = static_cast<uint32_t>(k);
-        if (write_line(c.fonts[c.styles[k].font], c.styles[k], text, rng, out, &job.info[i])) return void(job.status[i] = 0);
+        const StrokeFont& font = c.fonts[c.styles[k].font];
+        if (write_line(font, c.styles[k], font.capitals_only() ? upper_case(text) : text, rng, out, &job.info[i]))
+            return void(job.status[i] = 0);
     }
     job.status[i] = 1;
 }
@@ -456,17 +480,31 @@ Status build_fonts_corpus(const FontsOptions& opt, FontsCorpus& c, const Progres
     Status s = load_corpus_fonts(opt, c.fonts, c.notes);
     if (!s) return s;
     Rng text_rng(opt.seed, 7);
-    std::vector<std::string> fortunes;
+    std::vector<std::string> fortunes, foreign;
     if (!(s = load_fortunes(opt.fortunes_dir, text_rng, fortunes, c.skipped))) return s;
+    // Text with the Western European letters only when some font writes them (the traced hands).
+    const bool accented_fonts = std::any_of(c.fonts.begin(), c.fonts.end(), [](const StrokeFont& f) { return f.has(U'\u00e9'); });
+    if (accented_fonts && !(s = load_foreign_fortunes(opt.fortunes_dir, text_rng, foreign, c.skipped))) return s;
+    if (!accented_fonts) c.notes.push_back("no font writes the Western European letters (make hand-fonts): English text only");
+    else if (foreign.empty())
+        c.notes.push_back(opt.fortunes_dir + ": no German, Spanish, Italian or Portuguese fortunes (fortunes-de, -es, -it, -br): English only");
     const size_t n_styles = std::max<size_t>(40, opt.lines / 25);
     for (size_t k = 0; k < n_styles; ++k) {
         c.styles.push_back(draw_style(c.fonts, opt.seed, k));
         c.sources.push_back(c.styles.back().describe(c.fonts));
     }
     Job job;
+    const bool accents = !foreign.empty();
+    auto draw_text = [&] {
+        const double u = text_rng.uniform();
+        if (u < opt.generated_share) return generated_line(text_rng, accents);
+        if (accents && u < opt.generated_share + opt.foreign_share) return foreign[text_rng.next_u32() % foreign.size()];
+        return fortunes[text_rng.next_u32() % fortunes.size()];
+    };
     for (size_t i = 0; i < opt.lines; ++i) {
-        if (text_rng.uniform() < opt.generated_share) job.texts.push_back(generated_line(text_rng));
-        else job.texts.push_back(fortunes[text_rng.next_u32() % fortunes.size()]);
+        std::string t = draw_text();
+        if (text_rng.uniform() < opt.pair_share) t += " " + draw_text();
+        job.texts.push_back(std::move(t));
     }
     job.lines.resize(opt.lines);
     job.info.resize(opt.lines);

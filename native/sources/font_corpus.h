@@ -26,6 +26,10 @@ struct FontsOptions {
     std::string hand_dir;                                  // traced handwriting fonts (make hand-fonts); empty or missing: none
     std::string fortunes_dir = "/usr/share/games/fortunes";
     double generated_share = 0.06;                         // lines made for rare characters
+    double foreign_share = 0.2;                            // German, Spanish, Italian, Portuguese lines (when installed)
+    // Two texts written on one line by one writer, as priming sees them: the window learns to go
+    // on from one text to another in the same hand without writing the first one's tail again.
+    double pair_share = 0.15;
 };
 
 struct LineStyle {

@@ -25,6 +25,32 @@ Bitmap bitmap_from_rows(const std::vector<std::string>& rows) {
     return b;
 }
 
+namespace {
+
+// The bitmap's ink box stretched onto a size x size grid (nearest pixel); an empty bitmap stays empty.
+Bitmap ink_box_scaled(const Bitmap& b, int size) {
+    int x0 = b.width, y0 = b.height, x1 = -1, y1 = -1;
+    for (int y = 0; y < b.height; ++y)
+        for (int x = 0; x < b.width; ++x)
+            if (b.ink(x, y)) x0 = std::min(x0, x), y0 = std::min(y0, y), x1 = std::max(x1, x), y1 = std::max(y1, y);
+    Bitmap out(size, size);
+    if (x1 < 0) return out;
+    for (int y = 0; y < size; ++y)
+        for (int x = 0; x < size; ++x)
+            out.set(x, y, b.ink(x0 + (x * (x1 - x0 + 1)) / size, y0 + (y * (y1 - y0 + 1)) / size));
+    return out;
+}
+
+}  // namespace
+
+float shape_similarity(const Bitmap& a, const Bitmap& b) {
+    const int n = 32;
+    const Bitmap sa = ink_box_scaled(a, n), sb = ink_box_scaled(b, n);
+    size_t both = 0, either = 0;
+    for (size_t i = 0; i < sa.pixels.size(); ++i) both += sa.pixels[i] && sb.pixels[i], either += sa.pixels[i] || sb.pixels[i];
+    return either ? static_cast<float>(both) / static_cast<float>(either) : 0.0f;
+}
+
 int ink_neighbours(const Bitmap& b, int x, int y) {
     int n = 0;
     for (int k = 0; k < 8; ++k) n += b.ink(x + kNeighbourDx[k], y + kNeighbourDy[k]);

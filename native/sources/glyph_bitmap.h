@@ -25,6 +25,11 @@ struct Bitmap {
 // A bitmap from text rows ('#' ink, anything else paper): the tests draw their shapes this way.
 Bitmap bitmap_from_rows(const std::vector<std::string>& rows);
 
+// How alike two shapes are whatever their size: each one's ink box stretched onto a 32 x 32 grid,
+// then the shared ink over the ink of either (0 different .. 1 the same). Tells a small capital
+// from a lower-case letter.
+float shape_similarity(const Bitmap& a, const Bitmap& b);
+
 // The 8 neighbours of a pixel, clockwise from north: N, NE, E, SE, S, SW, W, NW.
 extern const int kNeighbourDx[8];
 extern const int kNeighbourDy[8];

@@ -3,68 +3,38 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
 
 #include "render.h"
 #include "text.h"
 
 namespace hw {
 
-const std::vector<HandFontSpec>& hand_font_specs() {
-    // Licences from /usr/share/doc/PKG/copyright (Debian 12). Every one allows modifying the font
-    // and using what is drawn with it; none is committed here (NOTICE lists them). Left out:
-    // fonts-femkeklaver (CC-BY-SA-3.0, a real hand), whose letters are scribbled over in several
-    // passes and thin into tangles, not one pen path.
-    static const std::vector<HandFontSpec> specs = {
-        {"hand-dkg", "truetype/fifthhorseman/dkg.ttf", "fonts-dkg-handwriting", "dkg handwriting, Daniel Kahn Gillmor",
-         "OFL-1.1 (the font source; Debian lists the package as GPL-3+)",
-         "Daniel Kahn Gillmor's handwriting, scanned and traced", true, false, "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
-         "capital drawn double-struck (two outlines a pen would not draw)"},
-        {"hand-breip", "truetype/breip/Breip.ttf", "fonts-breip", "Breip, Alan Hussey after Adam Breipohl", "OFL-1.0",
-         "Adam Breipohl's handwriting (as its name says)", true, false, "", ""},
-        {"hand-delphine", "truetype/sjfonts/Delphine.ttf", "fonts-sjfonts", "Delphine, Steve Jordi", "GPL-2 with font exception",
-         "Delphine's handwriting (as its name says)", true, false, "", ""},
-        {"hand-steve", "truetype/sjfonts/SteveHand.ttf", "fonts-sjfonts", "Steve Hand, Steve Jordi", "GPL-2 with font exception",
-         "Steve Jordi's handwriting (as its name says)", true, false, "", ""},
-        {"hand-bwht-build", "opentype/bwht/BecauseWeBuild-Regular.otf", "fonts-bwht", "Because We Build, Red Hat", "OFL-1.1",
-         "colleagues' handwriting, reworked by Red Hat designers", true, true, "", ""},
-        {"hand-bwht-connect", "opentype/bwht/BecauseWeConnect-Regular.otf", "fonts-bwht", "Because We Connect, Red Hat", "OFL-1.1",
-         "colleagues' handwriting, reworked by Red Hat designers", true, true, "", ""},
-        {"hand-bwht-create", "opentype/bwht/BecauseWeCreate-Regular.otf", "fonts-bwht", "Because We Create, Red Hat", "OFL-1.1",
-         "colleagues' handwriting, reworked by Red Hat designers", true, true, "", ""},
-        {"hand-bwht-learn", "opentype/bwht/BecauseWeLearn-Regular.otf", "fonts-bwht", "Because We Learn, Red Hat", "OFL-1.1",
-         "colleagues' handwriting, reworked by Red Hat designers", true, true, "", ""},
-        {"hand-bwht-mentor", "opentype/bwht/BecauseWeMentor-Regular.otf", "fonts-bwht", "Because We Mentor, Red Hat", "OFL-1.1",
-         "colleagues' handwriting, reworked by Red Hat designers", true, true, "", ""},
-        {"hand-bwht-organize", "opentype/bwht/BecauseWeOrganize-Regular.otf", "fonts-bwht", "Because We Organize, Red Hat",
-         "OFL-1.1", "colleagues' handwriting, reworked by Red Hat designers", true, true, "", ""},
-        {"hand-humor", "truetype/humor-sans/Humor-Sans.ttf", "fonts-humor-sans", "Humor Sans, Michael Ciuffo", "OFL-1.1",
-         "designed: after the lettering of the xkcd comics", false, true, "", ""},
-        {"hand-comicneue", "opentype/comic-neue/ComicNeue-Regular.otf", "fonts-comic-neue", "Comic Neue, Craig Rozynski",
-         "OFL-1.1", "designed informal font", false, false, "", ""},
-        {"hand-ecolier", "truetype/ecolier-court/Ecolier-court.ttf", "fonts-ecolier-court", "Ecolier court, Jean-Marie Douteau",
-         "OFL-1.1", "designed: the French school cursive model", false, false, "", ""},
-        {"hand-dancing", "opentype/dancingscript/DancingScript-Regular.otf", "fonts-dancingscript",
-         "Dancing Script, Pablo Impallari", "OFL-1.1", "designed casual script", false, false, "", ""},
-        {"hand-tomson", "truetype/tomsontalks/TomsonTalks.ttf", "fonts-tomsontalks", "Tomson Talks, Frank Bruder", "OFL-1.1",
-         "designed comic lettering", false, true, "", ""},
-        {"hand-rufscript", "truetype/rufscript/Rufscript010.ttf", "fonts-rufscript", "Rufscript, Hiran Venugopalan",
-         "GPL-3+ with font exception", "designed informal script", false, false, "", ""},
-        {"hand-kristi", "truetype/kristi/Kristi.ttf", "fonts-kristi", "Kristi, Birgit Pulk", "OFL-1.1",
-         "designed brush script", false, false, "", ""},
-        {"hand-havana", "opentype/havana/Havana-Regular.otf", "fonts-havana", "Havana, Joanna Angulska", "OFL-1.1",
-         "designed: after Warsaw neon signs", false, false, "", ""},
-    };
-    return specs;
+std::string hand_font_path(const HandFontSpec& spec, const std::string& fonts_dir, const std::string& npm_dir) {
+    return (spec.source == "fontsource" ? npm_dir : fonts_dir) + "/" + spec.file;
 }
 
+namespace {
+
+void refuse_glyph(FontConversion& c, char32_t ch, const std::string& why) {
+    if (!c.font.glyphs.erase(ch)) return;
+    c.strokes.erase(ch);
+    c.kinds.erase(ch);
+    c.dropped[ch] = why;
+}
+
+}  // namespace
+
 void refuse_glyphs(const HandFontSpec& spec, FontConversion& c) {
-    for (const char* p = spec.refuse; *p; ++p) {
-        const char32_t ch = static_cast<unsigned char>(*p);
-        if (!c.font.glyphs.erase(ch)) continue;
-        c.strokes.erase(ch);
-        c.kinds.erase(ch);
-        c.dropped[ch] = spec.refuse_why;
-    }
+    std::u32string refused;
+    if (utf8_decode(spec.refuse, refused).ok)
+        for (char32_t ch : refused) refuse_glyph(c, ch, spec.refuse_why);
+    // The label is what the ink says: a capitals-only hand's lower case (as the gate finds it:
+    // FontConversion::capitals_only) are small capitals, so it keeps no lower-case glyph and writes
+    // upper-cased text (StrokeFont::capitals_only).
+    if (c.capitals_only())
+        for (const auto& [ch, g] : std::map<char32_t, Glyph>(c.font.glyphs))
+            if (upper_case(ch) != ch) refuse_glyph(c, ch, "a small capital, not a lower-case letter (the hand writes capitals only)");
 }
 
 namespace {
@@ -97,7 +67,7 @@ std::string svg_font_text(const StrokeFont& font, const HandFontSpec& spec, cons
     }
     std::string t = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\">\n";
     t += "<metadata>\nFont name:      " + xml_escape(spec.name) + " (single-stroke centre lines)\nConverted from: " +
-         xml_escape(source_path) + " (Debian package " + xml_escape(spec.package) + ")\nOriginal font:  " + xml_escape(spec.original) +
+         xml_escape(source_path) + " (package " + xml_escape(spec.package) + ")\nOriginal font:  " + xml_escape(spec.original) +
          "\nLicence:        " + xml_escape(spec.licence) + "\nHand:           " + xml_escape(spec.hand) +
          "\nConversion:     hw-train strokefonts (outline rendered, thinned to its skeleton, traced into pen strokes)\n</metadata>\n";
     t += "<defs>\n<font id=\"" + xml_escape(spec.name) + "\" horiz-adv-x=\"" + number(advance) + "\">\n";
@@ -174,7 +144,7 @@ std::string hand_fonts_preview_svg(const std::vector<std::pair<const HandFontSpe
     for (const auto& [spec, font] : fonts) {
         const auto [up, down] = reach_of(*font);
         t += "<text x=\"10\" y=\"" + number(y + label - 3) + "\" font-family=\"sans-serif\" font-size=\"11\" fill=\"#555\">" +
-             xml_escape(std::string(spec->name) + " - " + spec->original + " - " + spec->licence + " - " + spec->hand) + "</text>\n";
+             xml_escape(spec->name + " - " + spec->original + " - " + spec->licence + " - " + spec->hand) + "</text>\n";
         y += label;
         t += "<g fill=\"none\" stroke-width=\"" + number(0.09f * size + 0.1f) + "\" stroke-linecap=\"round\" stroke-linejoin=\"round\">";
         for (const std::string& line : lines) {

@@ -1,5 +1,5 @@
-// The handwriting outline fonts Debian ships whose licences allow training on them, and their
-// single-stroke conversions as SVG fonts (the format parse_svg_font reads: glyphs with unicode,
+// The handwriting outline fonts of the hands manifest (hand_manifest.h) and their single-stroke
+// conversions as SVG fonts (the format parse_svg_font reads: glyphs with unicode,
 // horiz-adv-x and an M/L path, y up, 1000 units per em, the x-height in font-face), so that the
 // machine that trains, which has no FreeType, reads them like Inkscape's SVG fonts.
 #pragma once
@@ -7,25 +7,15 @@
 #include <utility>
 #include <vector>
 
+#include "hand_manifest.h"
 #include "outline_font.h"
 #include "stroke_font.h"
 
 namespace hw {
 
-struct HandFontSpec {
-    const char* name;      // the cache's file name without ".svg", e.g. "hand-dkg"
-    const char* file;      // under the fonts folder (/usr/share/fonts)
-    const char* package;   // the Debian package that installs it
-    const char* original;  // the font's own name and its author
-    const char* licence;   // as Debian's copyright file states it
-    const char* hand;      // whose handwriting it was drawn from, or how it was designed
-    bool real_hand;        // drawn from a real person's handwriting (not a designed informal font)
-    bool caps_only;        // its lower case are small capitals
-    const char* refuse;    // characters left out though they convert (the font draws them unlike a pen)
-    const char* refuse_why;
-};
-
-const std::vector<HandFontSpec>& hand_font_specs();
+// Where a hand's font file is: under `fonts_dir` (/usr/share/fonts) for a Debian font, under
+// `npm_dir` (tools/fonts/node_modules) for an npm one.
+std::string hand_font_path(const HandFontSpec& spec, const std::string& fonts_dir, const std::string& npm_dir);
 
 // Moves the characters the spec refuses from the converted glyphs to the dropped ones.
 void refuse_glyphs(const HandFontSpec& spec, FontConversion& c);

@@ -1,7 +1,10 @@
 #include "outline_font.h"
 
+#include "text.h"
+
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include <ft2build.h>
 #include FT_FREETYPE_H
@@ -88,8 +91,11 @@ int natural_pieces(char32_t c) {
     switch (c) {
         case 'i': case 'j': case '!': case '?': case ':': case ';': case '=': case '"': return 2;
         case '%': return 3;
-        default: return 1;
+        default: break;
     }
+    if (std::u32string(U"äëïöüÿÄËÏÖÜŸ").find(c) != std::u32string::npos) return 3;  // two dots and the letter
+    if (std::u32string(U"áàâãéèêíìîóòôõúùûñçÁÀÂÃÉÈÊÍÌÎÓÒÔÕÚÙÛÑÇ«»¡¿").find(c) != std::u32string::npos) return 2;
+    return 1;
 }
 
 float stroke_length(const PenStroke& s) {
@@ -118,7 +124,95 @@ std::string check_trace(const GlyphTrace& t, char32_t c, float xh) {
     return "";
 }
 
+// Stamps a disk of radius r (px) along every segment of the strokes.
+Bitmap draw_strokes(const std::vector<PenStroke>& strokes, int width, int height, float r) {
+    Bitmap b(width, height);
+    const int ri = static_cast<int>(std::ceil(r));
+    auto stamp = [&](float cx, float cy) {
+        for (int y = static_cast<int>(cy) - ri; y <= static_cast<int>(cy) + ri + 1; ++y)
+            for (int x = static_cast<int>(cx) - ri; x <= static_cast<int>(cx) + ri + 1; ++x)
+                if (b.inside(x, y) && std::hypot(x - cx, y - cy) <= r) b.set(x, y, true);
+    };
+    for (const PenStroke& s : strokes)
+        for (size_t i = 0; i < s.pts.size(); ++i) {
+            const Vec2 a = s.pts[i], z = i + 1 < s.pts.size() ? s.pts[i + 1] : s.pts[i];
+            const int n = std::max(1, static_cast<int>(std::ceil(2 * distance(a, z))));
+            for (int k = 0; k <= n; ++k) stamp(a.x + (z.x - a.x) * k / n, a.y + (z.y - a.y) * k / n);
+        }
+    return b;
+}
+
+// How far the ink reaches past the strokes to the left or the right (the larger, px): a bar's end
+// that tracing lost (a t drawn as a bare stem) leaves the ink wider than the strokes.
+float side_gap(const Bitmap& ink, const std::vector<PenStroke>& strokes) {
+    float ink_lo = 1e9f, ink_hi = -1e9f, lo = 1e9f, hi = -1e9f;
+    for (int y = 0; y < ink.height; ++y)
+        for (int x = 0; x < ink.width; ++x)
+            if (ink.ink(x, y)) ink_lo = std::min(ink_lo, x + 0.5f), ink_hi = std::max(ink_hi, x + 0.5f);
+    for (const PenStroke& s : strokes)
+        for (const Vec2& p : s.pts) lo = std::min(lo, p.x), hi = std::max(hi, p.x);
+    return hi < lo ? 0 : std::max(lo - ink_lo, ink_hi - hi);
+}
+
 }  // namespace
+
+InkCoverage ink_coverage(const Bitmap& ink, const std::vector<PenStroke>& strokes) {
+    InkCoverage c;
+    const Bitmap skeleton = thin_to_skeleton(ink);
+    const std::vector<float> dist = distance_to_paper(ink);
+    std::vector<float> half;
+    for (size_t i = 0; i < skeleton.pixels.size(); ++i)
+        if (skeleton.pixels[i]) half.push_back(dist[i]);
+    if (half.empty()) return c;
+    std::nth_element(half.begin(), half.begin() + static_cast<long>(half.size() / 2), half.end());
+    c.stroke_width = 2 * half[half.size() / 2];
+    const Bitmap drawn = draw_strokes(strokes, ink.width, ink.height, kCoverageReach * c.stroke_width / 2 + kCoverageSlackPx);
+    std::vector<int> labels;
+    const int n = label_ink(ink, labels);
+    std::vector<size_t> total(static_cast<size_t>(n) + 1, 0), covered(static_cast<size_t>(n) + 1, 0);
+    for (size_t i = 0; i < ink.pixels.size(); ++i) {
+        if (!ink.pixels[i]) continue;
+        ++total[static_cast<size_t>(labels[i])];
+        covered[static_cast<size_t>(labels[i])] += drawn.pixels[i];
+    }
+    Bitmap missed(ink.width, ink.height);
+    for (size_t i = 0; i < ink.pixels.size(); ++i) missed.pixels[i] = ink.pixels[i] && !drawn.pixels[i];
+    std::vector<int> gaps;
+    const int g = label_ink(missed, gaps);
+    std::vector<size_t> gap_area(static_cast<size_t>(g) + 1, 0);
+    for (int l : gaps) gap_area[static_cast<size_t>(l)] += l > 0;
+    const size_t largest = g > 0 ? *std::max_element(gap_area.begin() + 1, gap_area.end()) : 0;
+    c.largest_gap = static_cast<float>(largest) / (c.stroke_width * c.stroke_width);
+    c.side_gap = side_gap(ink, strokes) / c.stroke_width - 0.5f;
+    size_t all = 0, all_covered = 0;
+    c.worst_piece = 1;
+    for (size_t k = 1; k < total.size(); ++k) {
+        all += total[k], all_covered += covered[k];
+        c.worst_piece = std::min(c.worst_piece, static_cast<float>(covered[k]) / static_cast<float>(total[k]));
+    }
+    c.share = all ? static_cast<float>(all_covered) / static_cast<float>(all) : 0;
+    return c;
+}
+
+std::string coverage_problem(const InkCoverage& c) {
+    char buf[160];
+    if (c.largest_gap > kMaxInkGap) {
+        std::snprintf(buf, sizeof buf, "stroke lost in tracing (%.1f stroke widths squared of ink left out in one piece; at most %.1f)",
+                      static_cast<double>(c.largest_gap), static_cast<double>(kMaxInkGap));
+        return buf;
+    }
+    if (c.side_gap > kMaxSideGap) {
+        std::snprintf(buf, sizeof buf, "stroke lost in tracing (the ink reaches %.1f stroke widths past the strokes sideways; at most %.1f)",
+                      static_cast<double>(c.side_gap), static_cast<double>(kMaxSideGap));
+        return buf;
+    }
+    if (c.worst_piece < kMinPieceCoverage) {
+        std::snprintf(buf, sizeof buf, "mark lost in tracing (a piece of the ink is %.0f %% covered)",
+                      100.0 * c.worst_piece);
+        return buf;
+    }
+    return "";
+}
 
 GlyphTrace trace_glyph(Bitmap ink, char32_t c, float xh) {
     GlyphTrace t;
@@ -138,7 +232,36 @@ GlyphTrace trace_glyph(Bitmap ink, char32_t c, float xh) {
     t.strokes = order_pen_strokes(g, ink, xh, t.info);
     for (PenStroke& s : t.strokes) smooth_pen_stroke(s, 0.35f);
     t.problem = check_trace(t, c, xh);
+    t.coverage = ink_coverage(ink, t.strokes);
+    if (t.problem.empty()) t.problem = coverage_problem(t.coverage);
     return t;
+}
+
+namespace {
+
+// Lower-case letters whose shape differs from their capital in every ordinary hand.
+constexpr char32_t kDistinctLower[] = U"abdeghnqrt";
+
+// How many of kDistinctLower are drawn as (small) capitals: shaped like their capital.
+Status count_capital_like(const OutlineFace& face, int& out) {
+    out = 0;
+    for (const char32_t* p = kDistinctLower; *p; ++p) {
+        if (!face.has(*p) || !face.has(upper_case(*p))) continue;
+        GlyphRaster lower, upper;
+        Status s = face.render(*p, lower);
+        if (s) s = face.render(upper_case(*p), upper);
+        if (!s) return s;
+        out += shape_similarity(lower.ink, upper.ink) >= kCapitalLikeSimilarity;
+    }
+    return Status::success();
+}
+
+}  // namespace
+
+std::u32string hand_font_characters() {
+    std::u32string out;
+    for (char32_t c = 32; c < 127; ++c) out += c;
+    return out + kWesternEuropean;
 }
 
 Status convert_outline_font(const std::string& path, const std::string& name, const OutlineOptions& opt, FontConversion& out) {
@@ -148,7 +271,8 @@ Status convert_outline_font(const std::string& path, const std::string& name, co
     const float k = face->units_per_px();
     out = FontConversion{};
     out.font.name = name;
-    for (char32_t c = 32; c < 127; ++c) {
+    if (!(s = count_capital_like(*face, out.capital_like))) return s;
+    for (char32_t c : hand_font_characters()) {
         if (!face->has(c)) {
             out.dropped[c] = "not in the font";
             continue;
@@ -159,6 +283,7 @@ Status convert_outline_font(const std::string& path, const std::string& name, co
         glyph.right = r.advance_px * k;
         if (c != U' ') {
             GlyphTrace t = trace_glyph(r.ink, c, opt.x_height_px);
+            out.coverage[c] = t.coverage;
             if (!t.problem.empty()) {
                 out.dropped[c] = t.problem;
                 continue;
@@ -176,7 +301,7 @@ Status convert_outline_font(const std::string& path, const std::string& name, co
         }
         out.font.glyphs[c] = std::move(glyph);
     }
-    if (!(s = measure_font(out.font))) return Status::error(path + ": " + s.message);
+    if (!(s = measure_font(out.font))) out.unmeasured = s.message;  // the gate fails the hand
     return Status::success();
 }
 

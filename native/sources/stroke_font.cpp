@@ -149,8 +149,9 @@ Status parse_svg_font(const std::string& text, const std::string& path, StrokeFo
     const float default_adv = font.attribute("horiz-adv-x").as_float(0);
     for (pugi::xml_node g : font.children("glyph")) {
         std::u32string u;
-        // Ligatures and non-ASCII glyphs (accented letters, drawn with curves) are not needed.
-        if (!utf8_decode(g.attribute("unicode").as_string(), u).ok || u.size() != 1 || u[0] < 32 || u[0] > 126) continue;
+        // Printable ASCII and the Western European letters; ligatures and the rest are not needed.
+        if (!utf8_decode(g.attribute("unicode").as_string(), u).ok || u.size() != 1) continue;
+        if ((u[0] < 32 || u[0] > 126) && std::u32string(kWesternEuropean).find(u[0]) == std::u32string::npos) continue;
         Glyph glyph;
         glyph.right = g.attribute("horiz-adv-x").as_float(default_adv);
         std::string why;
@@ -166,14 +167,20 @@ Status parse_svg_font(const std::string& text, const std::string& path, StrokeFo
 }
 
 Status measure_font(StrokeFont& font) {
+    // A capitals-only hand has no 'x': its x-height is taken as 0.7 of its 'X', a print hand's ratio,
+    // so that its capitals come out as tall as other writers' capitals.
+    const bool caps = font.capitals_only();
     auto it = font.glyphs.find(U'x');
-    if (it == font.glyphs.end() || it->second.strokes.empty()) return Status::error(font.name + ": no glyph 'x' to measure");
+    for (const char32_t* c = U"XHEIT"; caps && *c && (it == font.glyphs.end() || it->second.strokes.empty()); ++c)
+        it = font.glyphs.find(*c);
+    if (it == font.glyphs.end() || it->second.strokes.empty())
+        return Status::error(font.name + (caps ? ": no glyph 'X' (nor H, E, I, T) to measure" : ": no glyph 'x' to measure"));
     float lo = 1e30f, hi = -1e30f;
     for (const auto& s : it->second.strokes)
         for (float y : s.y) lo = std::min(lo, y), hi = std::max(hi, y);
-    if (!(hi - lo > 0)) return Status::error(font.name + ": glyph 'x' has no height");
+    if (!(hi - lo > 0)) return Status::error(font.name + ": glyph '" + utf8_encode(it->first) + "' has no height");
     font.baseline = hi;
-    font.x_height = hi - lo;
+    font.x_height = (hi - lo) * (caps ? kCapitalsXHeight : 1.0f);
     return Status::success();
 }
 

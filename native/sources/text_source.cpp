@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "files.h"
+#include "text.h"
 
 namespace hw {
 
@@ -16,10 +17,20 @@ const std::string& iam_charset() {
 
 namespace {
 
-bool allowed(const std::string& word) {
-    for (char c : word)
-        if (iam_charset().find(c) == std::string::npos || c == ' ') return false;
+bool allowed(const std::string& word, bool accents) {
+    std::u32string u;
+    if (!utf8_decode(word, u).ok) return false;
+    for (char32_t c : u) {
+        const bool iam = c < 128 && c != U' ' && iam_charset().find(static_cast<char>(c)) != std::string::npos;
+        if (!iam && !(accents && std::u32string(kWesternEuropean).find(c) != std::u32string::npos)) return false;
+    }
     return true;
+}
+
+// A word with its typography normalised (’ → ', “ → "), as the models' text is.
+std::string normalised(const std::string& word) {
+    std::u32string u;
+    return utf8_decode(word, u).ok ? utf8_encode(normalise_typography(u)) : word;
 }
 
 std::vector<std::string> words_of(const std::string& entry) {
@@ -43,7 +54,7 @@ size_t target_length(Rng& rng) {
 
 // Greedy wrapping: words go onto the line until the next one would pass a target length drawn
 // per line, so lengths spread over the whole 10-50 range.
-void wrap_entry(const std::string& entry, Rng& rng, std::vector<std::string>& out, SkipLog& skipped) {
+void wrap_entry(const std::string& entry, Rng& rng, std::vector<std::string>& out, SkipLog& skipped, bool accents) {
     std::string line;
     size_t target = target_length(rng);
     auto flush = [&]() {
@@ -51,8 +62,9 @@ void wrap_entry(const std::string& entry, Rng& rng, std::vector<std::string>& ou
         line.clear();
         target = target_length(rng);
     };
-    for (const std::string& w : words_of(entry)) {
-        if (!allowed(w) || w.size() > kMaxLineChars) {
+    for (const std::string& raw : words_of(entry)) {
+        const std::string w = accents ? normalised(raw) : raw;
+        if (!allowed(w, accents) || w.size() > kMaxLineChars) {
             skipped.add("fortune words with characters outside the set");
             flush();
             continue;
@@ -65,7 +77,7 @@ void wrap_entry(const std::string& entry, Rng& rng, std::vector<std::string>& ou
 
 }  // namespace
 
-void fortune_lines(const std::string& text, Rng& rng, std::vector<std::string>& out, SkipLog& skipped) {
+void fortune_lines(const std::string& text, Rng& rng, std::vector<std::string>& out, SkipLog& skipped, bool accents) {
     std::string entry;
     size_t pos = 0;
     while (pos <= text.size()) {
@@ -74,38 +86,60 @@ void fortune_lines(const std::string& text, Rng& rng, std::vector<std::string>& 
         std::string line = text.substr(pos, eol - pos);
         if (!line.empty() && line.back() == '\r') line.pop_back();
         if (line == "%") {
-            wrap_entry(entry, rng, out, skipped);
+            wrap_entry(entry, rng, out, skipped, accents);
             entry.clear();
         } else {
             entry += line + "\n";
         }
         pos = eol + 1;
     }
-    wrap_entry(entry, rng, out, skipped);
+    wrap_entry(entry, rng, out, skipped, accents);
 }
+
+namespace {
+
+// The plain fortune files of a folder, sorted (readdir's order is not stable: determinism needs
+// it): regular files, not links; "NAME" or "NAME.fortunes", not the .dat/.u8 indexes.
+std::vector<std::string> fortune_files(const std::string& dir) {
+    std::vector<std::string> names;
+    DIR* d = opendir(dir.c_str());
+    if (!d) return names;
+    while (dirent* e = readdir(d)) {
+        std::string n = e->d_name;
+        const size_t dot = n.find('.');
+        if (n.empty() || n[0] == '.' || (dot != std::string::npos && n.substr(dot) != ".fortunes")) continue;
+        if (n == "art" || n == "ascii-art" || n == "asciiart" || n == "banner") continue;  // pictures made of characters
+        struct stat st;
+        if (lstat((dir + "/" + n).c_str(), &st) == 0 && S_ISREG(st.st_mode)) names.push_back(n);
+    }
+    closedir(d);
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+void read_fortune_file(const std::string& path, Rng& rng, std::vector<std::string>& out, SkipLog& skipped, bool accents) {
+    std::string text;
+    if (!read_text_file(path, text).ok) return skipped.add("unreadable fortune files", path + ": unreadable");
+    fortune_lines(text, rng, out, skipped, accents);
+}
+
+}  // namespace
 
 Status load_fortunes(const std::string& dir, Rng& rng, std::vector<std::string>& out, SkipLog& skipped) {
     DIR* d = opendir(dir.c_str());
     if (!d) return Status::error(dir + ": cannot open the fortunes folder (install the Debian package fortunes)");
-    std::vector<std::string> names;
-    while (dirent* e = readdir(d)) {
-        const std::string n = e->d_name;
-        if (n.empty() || n[0] == '.' || n.find('.') != std::string::npos) continue;  // .dat, .u8
-        if (n == "art" || n == "ascii-art") continue;  // pictures made of characters, not text
-        struct stat st;
-        if (stat((dir + "/" + n).c_str(), &st) == 0 && S_ISREG(st.st_mode)) names.push_back(n);
-    }
     closedir(d);
-    std::sort(names.begin(), names.end());  // readdir order is not stable: determinism needs this
-    for (const auto& n : names) {
-        std::string text;
-        if (!read_text_file(dir + "/" + n, text).ok) {
-            skipped.add("unreadable fortune files", dir + "/" + n + ": unreadable");
-            continue;
-        }
-        fortune_lines(text, rng, out, skipped);
-    }
+    for (const auto& n : fortune_files(dir))
+        if (n != "brasil" && n.find('.') == std::string::npos) read_fortune_file(dir + "/" + n, rng, out, skipped, false);
     if (out.empty()) return Status::error(dir + ": no usable text lines in the fortune files");
+    return Status::success();
+}
+
+Status load_foreign_fortunes(const std::string& dir, Rng& rng, std::vector<std::string>& out, SkipLog& skipped) {
+    for (const char* lang : {"de", "es", "it"})
+        for (const auto& n : fortune_files(dir + "/" + lang)) read_fortune_file(dir + "/" + lang + "/" + n, rng, out, skipped, true);
+    struct stat st;
+    if (lstat((dir + "/brasil").c_str(), &st) == 0 && S_ISREG(st.st_mode)) read_fortune_file(dir + "/brasil", rng, out, skipped, true);
     return Status::success();
 }
 
@@ -139,13 +173,34 @@ std::string token(Rng& rng) {
     }
 }
 
+// Words with the Western European letters the fortunes seldom or never have (Debian has no French
+// fortunes: æ, œ, « » and the French accents are rare there), and their signs.
+const char* const kRareAccented[] = {
+    "cœur", "sœur", "œuvre", "Œdipe", "vœux", "nœud", "æther", "Ærø", "Cæsar", "encyclopædia",
+    "déjà", "à", "où", "ça", "Ça", "garçon", "façade", "naïve", "Noël", "maïs", "hôtel", "forêt",
+    "île", "être", "crème", "brûlée", "Août", "Éric", "École", "Élise", "ÉTÉ", "À", "Ô", "Ï",
+    "São", "João", "irmã", "mãe", "põe", "Ñandú", "niño", "mañana", "año", "Ärger", "Öl", "Übung",
+    "Straße", "Fuß", "Ÿ", "L'Haÿ", "Zoë", "Ìsola", "perché", "così", "Già", "Más", "Ú", "Í", "Ó"};
+
+std::string accented_token(Rng& rng) {
+    const size_t n = sizeof kRareAccented / sizeof *kRareAccented;
+    const std::string w = kRareAccented[rng.next_u32() % n];
+    switch (rng.next_u32() % 6) {
+        case 0: return "« " + w + " »";
+        case 1: return number(rng, 1 + rng.next_u32() % 3) + (rng.next_u32() % 2 ? " €" : ",50 €");
+        case 2: return "¡" + w + "!";
+        case 3: return "¿" + w + "?";
+        default: return w;
+    }
+}
+
 }  // namespace
 
-std::string generated_line(Rng& rng) {
+std::string generated_line(Rng& rng, bool accents) {
     const size_t target = target_length(rng);
     std::string line;
     for (int guard = 0; guard < 100; ++guard) {
-        const std::string t = token(rng);
+        const std::string t = accents && rng.next_u32() % 2 ? accented_token(rng) : token(rng);
         if (!line.empty() && line.size() + 1 + t.size() > target) {
             if (line.size() >= kMinLineChars) break;
             continue;
@@ -153,7 +208,11 @@ std::string generated_line(Rng& rng) {
         line += (line.empty() ? "" : " ") + t;
     }
     if (line.size() < kMinLineChars) line += " 1234567890";
-    if (line.size() > kMaxLineChars) line.resize(kMaxLineChars);
+    if (line.size() > kMaxLineChars) {  // cut at a character's first byte, never inside one
+        size_t cut = kMaxLineChars;
+        while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;
+        line.resize(cut);
+    }
     while (!line.empty() && line.back() == ' ') line.pop_back();
     return line;
 }

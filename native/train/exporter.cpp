@@ -1,5 +1,6 @@
 #include "exporter.h"
 
+#include <algorithm>
 #include <set>
 
 #include "files.h"
@@ -105,19 +106,56 @@ Status model_config_from_hwm(const std::vector<uint8_t>& bytes, HParams& hp, Var
     return s;
 }
 
-Status import_hwm(const std::vector<uint8_t>& bytes, HandwritingNet& net, ExportInfo& info) {
+std::u32string widened_alphabet(const std::u32string& model, const std::u32string& data) {
+    std::u32string out = model;
+    for (char32_t c : data)
+        if (out.find(c) == std::u32string::npos) out += c;
+    std::sort(out.begin() + static_cast<long>(model.size()), out.end());
+    return out;
+}
+
+Status widen_window_columns(std::vector<NamedTensor>& tensors, const std::u32string& from, const std::u32string& to) {
+    for (char32_t c : from)
+        if (to.find(c) == std::u32string::npos) return Status::error("the widened alphabet lacks a character of the model's");
+    const int64_t A = static_cast<int64_t>(from.size()), B = static_cast<int64_t>(to.size());
+    for (NamedTensor& t : tensors) {
+        if (t.name.rfind("lstm", 0) != 0 || t.name.find(".w_ih") == std::string::npos) continue;
+        if (t.shape.size() != 2 || t.shape[1] < A) return Status::error("tensor " + t.name + ": no window columns to widen");
+        const int64_t rows = t.shape[0], keep = t.shape[1] - A, cols = keep + B;  // the window's columns come last
+        std::vector<float> out(static_cast<size_t>(rows * cols), 0.0f);
+        for (int64_t j = 0; j < cols; ++j) {
+            int64_t src = j < keep ? j : -1;
+            if (j >= keep) {
+                const char32_t c = to[static_cast<size_t>(j - keep)];
+                size_t k = from.find(c);
+                if (k == std::u32string::npos) k = from.find(base_character(c));
+                if (k != std::u32string::npos) src = keep + static_cast<int64_t>(k);
+            }
+            if (src < 0) continue;
+            for (int64_t r = 0; r < rows; ++r) out[static_cast<size_t>(r * cols + j)] = t.values[static_cast<size_t>(r * t.shape[1] + src)];
+        }
+        t.values = std::move(out);
+        t.shape[1] = cols;
+    }
+    return Status::success();
+}
+
+Status import_hwm(const std::vector<uint8_t>& bytes, HandwritingNet& net, ExportInfo& info, const std::u32string* widen_to) {
     Model m;
     Status s = load_model(bytes.data(), bytes.size(), m);
     if (!s) return s;
     const HParams& hp = net->hparams();
+    const int64_t alphabet = widen_to ? static_cast<int64_t>(widen_to->size()) : m.hp.alphabet;
     if (m.hp.kind != hp.kind || m.hp.layers != hp.layers || m.hp.hidden != hp.hidden || m.hp.mixtures != hp.mixtures ||
-        (hp.kind == ModelKind::Synthesis && (m.hp.window != hp.window || m.hp.alphabet != hp.alphabet)) ||
+        (hp.kind == ModelKind::Synthesis && (m.hp.window != hp.window || alphabet != hp.alphabet)) ||
         (hp.kind == ModelKind::Clockwork && m.hp.groups != hp.groups))
         return Status::error("the file's hyperparameters differ from the network's");
+    if (widen_to && hp.kind != ModelKind::Synthesis) return Status::error("only a synthesis model has an alphabet to widen");
     HwmFile f;
     if (!(s = read_hwm(bytes.data(), bytes.size(), f))) return s;
+    if (widen_to && !(s = widen_window_columns(f.tensors, m.alphabet, *widen_to))) return s;
     info.norm = m.norm;
-    info.alphabet = m.alphabet;
+    info.alphabet = widen_to ? *widen_to : m.alphabet;
     info.max_steps_per_char = m.max_steps_per_char;
     if (f.header.contains("meta")) info.meta = f.header["meta"];
     auto params = net->named_parameters(true);

@@ -36,8 +36,16 @@ Status export_hwm(HandwritingNet& net, const ExportInfo& info, Precision precisi
 Status export_hwm_file(HandwritingNet& net, const ExportInfo& info, Precision precision, const std::string& path);
 
 // Loads weights from a .hwm into a network of the same hyperparameters (biases go to bias_ih,
-// bias_hh is zeroed), and reads the header fields into `info`.
-Status import_hwm(const std::vector<uint8_t>& bytes, HandwritingNet& net, ExportInfo& info);
+// bias_hh is zeroed), and reads the header fields into `info`. With `widen_to` (a synthesis model's
+// alphabet and more), the network has that alphabet and the file's window columns are laid out for
+// it (widen_window_columns).
+Status import_hwm(const std::vector<uint8_t>& bytes, HandwritingNet& net, ExportInfo& info, const std::u32string* widen_to = nullptr);
+// A model's alphabet followed by the characters of `data` it lacks (sorted): the widened alphabet.
+std::u32string widened_alphabet(const std::u32string& model, const std::u32string& data);
+// Lays every LSTM layer's window columns (the last columns of lstmN.w_ih) out for `to`, a superset
+// of `from`: each character keeps its column; a new one starts as a copy of its base character's
+// (base_character: é from e, Œ from O), or at zero when the model lacks that too.
+Status widen_window_columns(std::vector<NamedTensor>& tensors, const std::u32string& from, const std::u32string& to);
 // Builds the network a .hwm describes (hyperparameters and variant from its header).
 Status model_config_from_hwm(const std::vector<uint8_t>& bytes, HParams& hp, Variant& v);
 

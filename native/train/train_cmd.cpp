@@ -19,6 +19,8 @@ static const char* kTrainUsage =
     "  network:  --kind synthesis|unconditional|clockwork  --layers 3 --hidden 400 --mixtures 20\n"
     "            --window 10 --groups 8 --window-fn exp|softplus --kappa-scale 0.05 --eos-sign 1|-1\n"
     "            --init F.hwm (start from these weights; the architecture comes from the file)\n"
+    "            --widen-alphabet (with --init: add the dataset's characters the file lacks, each\n"
+    "            starting from its base letter's weights: é from e)\n"
     "  training: --optimizer adam|rmsprop --lr 1e-3 --clip 10 --out-clip 100 --batch 128\n"
     "            --lr-scale none|sqrt|linear (--lr is then the rate at batch 128) --warmup N --tf32\n"
     "            --max-batch-points 160000 --steps 10000 --time-limit SECONDS --seed 1\n"
@@ -88,6 +90,8 @@ static Status read_training(const Args& a, TrainConfig& c) {
     c.resume = !a.has("--no-resume");
     c.cuda_graphs = !a.has("--no-graphs");
     c.init = a.get("--init");
+    c.widen_alphabet = a.has("--widen-alphabet");
+    if (c.widen_alphabet && c.init.empty()) return Status::error("--widen-alphabet needs --init");
     if (a.has("--sample-text"))
         for (const std::string& t : split_list(a.get("--sample-text"), '|'))
             if (!t.empty()) c.sample_texts.push_back(t);
@@ -100,7 +104,7 @@ int cmd_train(int argc, char** argv) {
             "--steps", "--time-limit", "--eval-every", "--save-every", "--sample-every", "--valid-lines", "--seed",
             "--precision", "--device", "--max-steps-per-char", "--sample-text", "--diverge-margin", "--debug-corrupt-at",
             "--lr-scale", "--warmup"},
-           {"--no-resume", "--no-graphs", "--tf32"});
+           {"--no-resume", "--no-graphs", "--tf32", "--widen-alphabet"});
     a.describe(kTrainUsage);
     Status s = a.parse(argc, argv, 2);
     if (!s) { std::fprintf(stderr, "hw-train train: %s\n%s", s.message.c_str(), kTrainUsage); return 2; }

@@ -125,13 +125,24 @@ Status build_learner(const TrainConfig& cfg, const Dataset& data, const Origin& 
     l.info.alphabet = hp.kind == ModelKind::Synthesis ? data.alphabet : U"";
     l.info.max_steps_per_char = cfg.max_steps_per_char;
     if (hp.kind == ModelKind::Synthesis && o.init_bytes.empty() && !o.resuming) hp.alphabet = static_cast<int>(data.alphabet.size());
+    std::u32string widened;
+    if (!o.init_bytes.empty() && cfg.widen_alphabet && !o.resuming) {
+        if (hp.kind != ModelKind::Synthesis) return Status::error("--widen-alphabet: only a synthesis network has an alphabet");
+        Model m;
+        if (!(s = load_model(o.init_bytes.data(), o.init_bytes.size(), m))) return Status::error(cfg.init + ": " + s.message);
+        widened = widened_alphabet(m.alphabet, data.alphabet);
+        std::fprintf(stderr, "train: alphabet widened from %zu to %zu characters (new: %s)\n", m.alphabet.size(), widened.size(),
+                     utf8_encode(widened.substr(m.alphabet.size())).c_str());
+        hp.alphabet = static_cast<int>(widened.size());
+    }
     if (!(s = validate_hparams(hp))) return s;
     torch::manual_seed(cfg.seed);
     l.net = HandwritingNet(hp, v);
     if (!o.init_bytes.empty()) {
         ExportInfo from;
-        if (!(s = import_hwm(o.init_bytes, l.net, from))) return Status::error(cfg.init + ": " + s.message);
-        l.info.alphabet = from.alphabet;  // the network's one-hot layout is fixed by the file
+        if (!(s = import_hwm(o.init_bytes, l.net, from, widened.empty() ? nullptr : &widened)))
+            return Status::error(cfg.init + ": " + s.message);
+        l.info.alphabet = from.alphabet;  // the network's one-hot layout is fixed by the file (or its widening)
         std::fprintf(stderr, "train: initialised from %s\n", cfg.init.c_str());
     }
     if (o.resuming) l.info.alphabet = o.saved.alphabet;
@@ -179,15 +190,32 @@ void filter_lines(std::vector<DataLine>& lines, const std::u32string& alphabet, 
     if (dropped) std::fprintf(stderr, "train: %zu %s lines skipped (characters outside the model's alphabet, or empty)\n", dropped, which);
 }
 
+// When no validation line is left (the dataset has none, or none the model's alphabet can write),
+// the last tenth of the training lines (1 to 64) is held out: moved, never trained on, and said so.
+// Validation is never a copy of training lines: it picks the best model and stops the run.
+Status hold_out_validation(std::vector<DataLine>& train, std::vector<DataLine>& valid, size_t valid_before) {
+    if (!valid.empty()) return Status::success();
+    if (train.size() < 2)
+        return Status::error("no validation line, and " + std::to_string(train.size()) +
+                             " training line: at least 2 lines are needed to hold one out for validation");
+    const size_t n = std::clamp<size_t>(train.size() / 10, 1, 64);
+    valid.assign(std::make_move_iterator(train.end() - static_cast<long>(n)), std::make_move_iterator(train.end()));
+    train.resize(train.size() - n);
+    std::fprintf(stderr, "train: %s; holding out the last %zu training lines for validation (not trained on)\n",
+                 valid_before ? "no validation line can be written with the model's alphabet" : "the dataset has no validation lines", n);
+    return Status::success();
+}
+
 Status prepare_corpus(const TrainConfig& cfg, const ExportInfo& info, bool synth, Corpus& c) {
     auto& train = c.data.train;
     auto& valid = c.data.valid;
+    const size_t valid_before = valid.size();
     if (synth) {
         filter_lines(train, info.alphabet, "training");
         filter_lines(valid, info.alphabet, "validation");
         if (train.empty()) return Status::error("no training line can be written with the model's alphabet");
     }
-    if (valid.empty()) valid.assign(train.begin(), train.begin() + std::min<long>(64, static_cast<long>(train.size())));
+    if (Status s = hold_out_validation(train, valid, valid_before); !s) return s;
     c.maker.data = &c.data;
     c.maker.alphabet = info.alphabet;
     c.maker.with_text = synth;
