@@ -59,21 +59,18 @@ double point_nll(const Model& m, const Vector& y, const Point& x, double* pen_na
     return offset_nll + pen_nll;
 }
 
-Status score_points(const Model& m, const std::string& text_utf8, const std::vector<Point>& pts, LineScore& out) {
-    out = LineScore{};
-    if (pts.empty()) return Status::error("no points to score");
+namespace {
+
+Status check_points(const std::vector<Point>& pts, const char* what) {
+    if (pts.empty()) return Status::error(std::string("no ") + what + " to score");
     for (size_t i = 0; i < pts.size(); ++i)
         if (!std::isfinite(pts[i].dx) || !std::isfinite(pts[i].dy))
-            return Status::error("point " + std::to_string(i + 1) + " is not finite");
-    std::vector<int> codes;
-    if (m.hp.kind == ModelKind::Synthesis) {
-        EncodedText enc;
-        Status s = encode_text(m.alphabet, text_utf8, 0, enc);
-        if (!s) return s;
-        codes = enc.codes;
-    }
-    State state = make_state(m, codes);
-    Point prev{0.0f, 0.0f, 1.0f};  // the start point the trainer feeds before a line's first point
+            return Status::error(std::string(what) + ": point " + std::to_string(i + 1) + " is not finite");
+    return Status::success();
+}
+
+// Teacher-forces `pts` from `prev` on, summing point_nll into `out`.
+void score_from(const Model& m, State& state, Point prev, const std::vector<Point>& pts, LineScore& out) {
     for (const Point& p : pts) {
         step(m, state, prev);
         double pen = 0;
@@ -82,6 +79,44 @@ Status score_points(const Model& m, const std::string& text_utf8, const std::vec
         prev = p;
     }
     out.points = static_cast<long>(pts.size());
+}
+
+}  // namespace
+
+Status score_points(const Model& m, const std::string& text_utf8, const std::vector<Point>& pts, LineScore& out) {
+    out = LineScore{};
+    Status s = check_points(pts, "points");
+    if (!s) return s;
+    std::vector<int> codes;
+    if (m.hp.kind == ModelKind::Synthesis) {
+        EncodedText enc;
+        if (!(s = encode_text(m.alphabet, text_utf8, 0, enc))) return s;
+        codes = enc.codes;
+    }
+    State state = make_state(m, codes);
+    score_from(m, state, Point{0.0f, 0.0f, 1.0f}, pts, out);  // the start point the trainer feeds first
+    return Status::success();
+}
+
+Status score_points_primed(const Model& m, const Priming& prime, const std::string& text_utf8, const std::vector<Point>& pts,
+                           LineScore& out) {
+    out = LineScore{};
+    if (m.hp.kind != ModelKind::Synthesis) return Status::error("priming needs a synthesis model");
+    Status s = check_points(pts, "points");
+    if (s) s = check_points(prime.points, "priming points");
+    if (!s) return s;
+    EncodedText pe, own;
+    if (!(s = encode_text(m.alphabet, prime.text, 0, pe))) return Status::error("priming text: " + s.message);
+    if (!(s = encode_text(m.alphabet, text_utf8, 0, own))) return s;
+    std::vector<int> codes = pe.codes;
+    const int space = static_cast<int>(m.alphabet.find(U' '));
+    if (space >= 0 && !pe.text.empty() && pe.text.back() != U' ' && !own.text.empty() && own.text.front() != U' ') codes.push_back(space);
+    codes.insert(codes.end(), own.codes.begin(), own.codes.end());
+    State state = make_state(m, codes);
+    Point prev{0.0f, 0.0f, 1.0f};
+    for (const Point& p : prime.points) step(m, state, prev), prev = p;
+    catch_up_window(state, static_cast<int>(pe.codes.size()));
+    score_from(m, state, prev, pts, out);
     return Status::success();
 }
 

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "generator.h"
 #include "network.h"
 #include "status.h"
 
@@ -32,5 +33,13 @@ double point_nll(const Model& m, const Vector& y, const Point& x, double* pen_na
 // (characters outside the alphabet, empty text or text over kMaxTextChars are errors naming the
 // problem); unconditional and clockwork models ignore it.
 Status score_points(const Model& m, const std::string& text_utf8, const std::vector<Point>& pts, LineScore& out);
+
+// The same for `pts` written after priming ink (section 5.5), as the generator primes: the window
+// reads the priming text, a space and `text_utf8`; the network steps through `prime` (not scored),
+// its window is caught up as the generator's is (catch_up_window), then `pts` are scored. A
+// synthesis model only. NLL(B) - NLL(B primed by A), per point, is how much a line of a hand tells
+// the network about another line of the same hand (hw score --prime).
+Status score_points_primed(const Model& m, const Priming& prime, const std::string& text_utf8, const std::vector<Point>& pts,
+                           LineScore& out);
 
 }  // namespace hw

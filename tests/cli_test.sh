@@ -106,6 +106,21 @@ if grep -q -- "--meta" "$tmp/err" && [ ! -e "$tmp/m.hwm" ]; then ok; else bad "L
 expect_exit 0 "UTF-8 --meta" "$hw" convert "$model" "$tmp/m.hwm" --meta "k=café"
 if "$hw" info "$tmp/m.hwm" | grep -q '"k": "café"'; then ok; else bad "UTF-8 --meta not in the header"; fi
 
+# hw score --prime: each record of a writer primed by that writer's record before it (issue #21).
+rec() { printf '{"text":"%s","writer":"%s","strokes":[[[0,0],[3,-6],[6,0],[9,-6],[12,0]],[[15,0],[15,-8]]]}\n' "$1" "$2"; }
+{ rec "hello" w1; rec "world" w1; rec "again" w2; rec "alone" ""; rec "more" w1; } >"$tmp/pairs.jsonl"
+expect_exit 0 "score --prime" "$hw" score --model "$model" --ink "$tmp/pairs.jsonl" --prime
+python3 - "$tmp/out" <<'PY' && ok || bad "score --prime: $(head -c 300 "$tmp/out")"
+import json, math, sys
+j = json.load(open(sys.argv[1]))
+assert j["count"] == 2 and [(p["prime_line"], p["line"]) for p in j["pairs"]] == [(1, 2), (2, 5)], j["pairs"]
+assert all(math.isfinite(p["gain"]) and abs(p["gain"] - (p["alone"] - p["primed"])) < 1e-9 for p in j["pairs"])
+assert abs(j["mean_gain"] - sum(p["gain"] for p in j["pairs"]) / 2) < 1e-9
+PY
+{ rec "hello" ""; rec "world" w1; } >"$tmp/nopairs.jsonl"
+expect_exit 2 "score --prime without pairs" "$hw" score --model "$model" --ink "$tmp/nopairs.jsonl" --prime
+if grep -q 'no two usable records of one writer' "$tmp/err"; then ok; else bad "score --prime without pairs: $(cat "$tmp/err")"; fi
+
 # Every command answers --help on standard output with exit code 0 (CLI11).
 for sub in sample info convert score; do
   expect_exit 0 "$sub --help" "$hw" "$sub" --help

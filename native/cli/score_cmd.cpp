@@ -1,6 +1,8 @@
 // hw score --model F.hwm --ink F.jsonl: the model's negative log-likelihood of each ink record
-// (nats), as JSON or as a table.
+// (nats), as JSON or as a table; with --prime, how much priming with a line of a writer lowers the
+// NLL of that writer's next line (nats per point).
 #include <cstdio>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -101,14 +103,81 @@ static std::string score_table(const std::vector<ScoredRecord>& recs, size_t ski
     return out + buf;
 }
 
+// One pair of a writer's records: B scored alone and after A as priming ink.
+struct PrimedPair {
+    size_t prime_line = 0, line = 0;
+    std::string writer, text;
+    LineScore alone, primed;
+    double gain() const { return alone.nats_per_point() - primed.nats_per_point(); }
+};
+
+// Pairs each record with the one before it of the same writer (records without a writer are
+// left out); each pair's B is scored alone and primed by A, prepared as priming ink is.
+static Status score_pairs(const Model& m, const std::string& path, std::vector<PrimedPair>& out, size_t& skipped) {
+    std::vector<InkLine> lines;
+    Status s = read_ink_reporting(path, lines, skipped);
+    if (!s) return s;
+    std::map<std::string, const InkLine*> last;
+    for (const InkLine& rec : lines) {
+        if (rec.writer.empty()) continue;
+        const InkLine* a = last[rec.writer];
+        last[rec.writer] = &rec;
+        if (!a) continue;
+        PrimedPair p{a->line, rec.line, rec.writer, rec.text, {}, {}};
+        Priming prime{{}, a->text};
+        std::vector<Point> pts;
+        const std::string where = path + ":" + std::to_string(rec.line);
+        if (!(s = prepare_ink(m, a->strokes, prime.points)) || !(s = prepare_ink(m, rec.strokes, pts)) ||
+            !(s = score_points(m, rec.text, pts, p.alone)) || !(s = score_points_primed(m, prime, rec.text, pts, p.primed))) {
+            std::fprintf(stderr, "%s: %s\n", where.c_str(), s.message.c_str());
+            ++skipped;
+            continue;
+        }
+        out.push_back(std::move(p));
+    }
+    if (out.empty()) return Status::error(path + ": no two usable records of one writer (the field \"writer\") to pair");
+    return Status::success();
+}
+
+static std::string pairs_json(const std::vector<PrimedPair>& pairs, size_t skipped) {
+    nlohmann::json arr = nlohmann::json::array();
+    double gain = 0;
+    for (const auto& p : pairs) {
+        arr.push_back({{"prime_line", p.prime_line}, {"line", p.line}, {"writer", p.writer}, {"text", p.text},
+                       {"alone", p.alone.nats_per_point()}, {"primed", p.primed.nats_per_point()}, {"gain", p.gain()}});
+        gain += p.gain() / static_cast<double>(pairs.size());
+    }
+    return json_text({{"pairs", arr}, {"count", pairs.size()}, {"skipped", skipped}, {"mean_gain", gain}}) + "\n";
+}
+
+static std::string pairs_table(const std::vector<PrimedPair>& pairs, size_t skipped) {
+    std::string out;
+    char buf[256];
+    std::snprintf(buf, sizeof buf, "%6s %6s %10s %10s %8s  %s\n", "prime", "line", "alone", "primed", "gain", "writer");
+    out += buf;
+    double gain = 0;
+    for (const auto& p : pairs) {
+        std::snprintf(buf, sizeof buf, "%6zu %6zu %10.4f %10.4f %8.4f  ", p.prime_line, p.line, p.alone.nats_per_point(),
+                      p.primed.nats_per_point(), p.gain());
+        out += buf + p.writer + "\n";
+        gain += p.gain() / static_cast<double>(pairs.size());
+    }
+    std::snprintf(buf, sizeof buf, "mean gain %.4f nats/point over %zu pairs, %zu skipped\n", gain, pairs.size(), skipped);
+    return out + buf;
+}
+
 struct ScoreArgs {
     std::string model, ink, format = "json";
+    bool prime = false;
 };
 
 static void bind_score(CLI::App& app, ScoreArgs& a) {
     app.add_option("--model", a.model, "the model (.hwm)")->required();
     app.add_option("--ink", a.ink, "ink records (JSON Lines, docs/INK.md)")->required();
     app.add_option("--format", a.format, "the output: JSON, or a table as text")->check(CLI::IsMember({"json", "text"}));
+    app.add_flag("--prime", a.prime,
+                 "score each record alone and primed by the record before it of the same writer; the gain is the "
+                 "difference in nats per point (a synthesis model)");
 }
 
 static int run_score(int argc, char** argv) {
@@ -121,10 +190,18 @@ static int run_score(int argc, char** argv) {
     if (!s) return fail(kExitBadInput, s.message);
     Model m;
     if (!(s = load_model_file(a.model, m))) return fail(kExitBadInput, s.message);
-    std::vector<ScoredRecord> recs;
     size_t skipped = 0;
-    if (!(s = score_ink_file(m, a.ink, recs, skipped))) return fail(kExitBadInput, s.message);
-    const std::string text = a.format == "json" ? score_json(recs, skipped) : score_table(recs, skipped);
+    std::string text;
+    if (a.prime) {
+        if (m.hp.kind != ModelKind::Synthesis) return fail(kExitBadInput, a.model + ": --prime needs a synthesis model");
+        std::vector<PrimedPair> pairs;
+        if (!(s = score_pairs(m, a.ink, pairs, skipped))) return fail(kExitBadInput, s.message);
+        text = a.format == "json" ? pairs_json(pairs, skipped) : pairs_table(pairs, skipped);
+    } else {
+        std::vector<ScoredRecord> recs;
+        if (!(s = score_ink_file(m, a.ink, recs, skipped))) return fail(kExitBadInput, s.message);
+        text = a.format == "json" ? score_json(recs, skipped) : score_table(recs, skipped);
+    }
     std::fwrite(text.data(), 1, text.size(), stdout);
     return kExitOk;
 }
