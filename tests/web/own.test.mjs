@@ -39,6 +39,12 @@ test('prompts cover every character of the shipped model\'s alphabet at least th
   const small = planPrompts(' abcdefghijklmnopqrstuvwxyz.,\'!?', { n: 5 });
   assert.ok(small.every((p) => /^[ a-z.,'!?]+$/.test(p)), small.join('|'));
   assert.ok(SENTENCES.length >= 30);
+  // A model with accented letters: the English plan asks for none of them, the full one for each three times.
+  const wide = `${alphabet}éüßçñœ€`;
+  const english = planPrompts(wide, { n: 40, english: true }).join('');
+  assert.ok([...'éüßçñœ€'].every((c) => !english.includes(c)), english);
+  const all = planPrompts(wide, { n: 40 }).join('');
+  for (const c of 'éüßçñœ€') assert.ok([...all].filter((x) => x === c).length >= 3, `"${c}" in the full plan`);
 });
 
 test('ink JSONL: records are checked field by field; bad ones are named by line and left out', () => {

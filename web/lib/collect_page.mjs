@@ -3,7 +3,8 @@
 // recorder, keeps everything in localStorage after each line (a reload loses nothing), and
 // downloads the lines as an ink file (docs/INK.md) that `hw-train data --ink` reads as it is.
 // URL options: ?lines=N (how many prompts, default 40), ?model=URL (whose alphabet to cover;
-// this origin only, default models/default.hwm).
+// this origin only, default models/default.hwm), ?letters=all (the accented letters of the
+// model's alphabet too; by default the English ones only).
 import { loadModel } from './engine.mjs';
 import { InkRecorder } from './recorder.mjs';
 import { planPrompts } from './prompts.mjs';
@@ -21,6 +22,13 @@ const el = {
 const query = new URLSearchParams(location.search);
 const WANT_LINES = Math.min(200, Math.max(1, Math.floor(Number(query.get('lines'))) || 40));
 const MODEL_URL = query.get('model') || 'models/default.hwm';
+const LETTERS = query.get('letters') === 'all' ? 'all' : 'english';
+{  // the other plan's link keeps the page's other options
+  const other = new URLSearchParams(location.search);
+  other.set('letters', LETTERS === 'all' ? 'english' : 'all');
+  $('letters').href = `?${other}`;
+  if (LETTERS === 'all') $('letters').textContent = 'English letters only';
+}
 
 const recorder = new InkRecorder(el.pad);
 let session = null;  // {model, prompts, writer, lines: [strokes | null]}
@@ -103,16 +111,17 @@ function download() {
 
 async function start() {
   session = readSession();
-  if (!session || session.model !== MODEL_URL || (query.has('lines') && session.prompts.length < WANT_LINES)) {
+  const planned = session && session.model === MODEL_URL && (session.letters || 'english') === LETTERS;
+  if (!planned || (query.has('lines') && session.prompts.length < WANT_LINES)) {
     let alphabet = '';
     try {
       alphabet = (await loadModel(MODEL_URL)).alphabet;
     } catch (e) {
       showError(`The model's alphabet could not be read (${e.message}): the prompts cover letters, digits and punctuation.`);
     }
-    const prompts = planPrompts(alphabet, { n: WANT_LINES });
+    const prompts = planPrompts(alphabet, { n: WANT_LINES, english: LETTERS === 'english' });
     const old = readSession();
-    session = { model: MODEL_URL, prompts, writer: old?.writer || '', lines: prompts.map(() => null) };
+    session = { model: MODEL_URL, letters: LETTERS, prompts, writer: old?.writer || '', lines: prompts.map(() => null) };
     if (old && old.model === MODEL_URL) old.prompts.forEach((p, i) => {  // lines already written carry over
       const j = prompts.indexOf(p);
       if (j >= 0 && old.lines[i]) session.lines[j] = old.lines[i];

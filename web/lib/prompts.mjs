@@ -57,6 +57,15 @@ function counts(lines, want) {
   return n;
 }
 
+// Sentences with the Western European letters, for the plan that covers them (not the English one).
+export const ACCENTED_SENTENCES = [
+  'Ça va très bien, merci à vous.', 'Der Bär schläft im großen Wald.', '¿Dónde está el niño pequeño?',
+  'Il caffè è già pronto, più tardi.', 'A mãe põe o pão na mesa.', "L'œuvre de Noël plaît à Zoë.",
+  'Die Füße sind naß, die Größe stimmt.', '¡Qué día más bonito en España!', 'Le prix : 12 € « très bon ».',
+  'Ærø et Cæsar, déjà vu au café.', 'São João, irmã e coração.', 'Über Öl und Ärger reden wir später.',
+  'ÉCOLE, ÎLE, HÔTEL, FORÊT, ÇA.', 'Ñandú y pingüino en el zoológico.', 'Où est la clé ? Là-bas, sûrement.',
+];
+
 // A line made of the characters still short of `times`, as short "words", for what the
 // sentences do not cover (rare capitals or symbols of a model's alphabet).
 function fillerLines(short, maxChars) {
@@ -76,20 +85,22 @@ function fillerLines(short, maxChars) {
 }
 
 // The characters prompts should cover for a model: its alphabet (without space), or when none is
-// known letters, digits and punctuation.
-export function targetCharacters(alphabet) {
+// known letters, digits and punctuation. `english` keeps the ASCII ones: a person who writes
+// English is not asked to write every accented letter of a model three times.
+export function targetCharacters(alphabet, { english = false } = {}) {
   const base = alphabet ? [...alphabet] : [...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ', ...DIGITS, ...PUNCTUATION];
-  return [...new Set(base)].filter((c) => c.trim() !== '').join('');
+  return [...new Set(base)].filter((c) => c.trim() !== '' && (!english || c.codePointAt(0) < 128)).join('');
 }
 
 // Picks `n` prompt lines (at least as many as coverage needs): sentences chosen greedily so that
 // every character of `alphabet` that the sentences can write appears `times` times, then filler
 // lines for the rest, then the remaining sentences in order up to `n`. Sentences with characters
-// outside the alphabet are left out. Deterministic.
-export function planPrompts(alphabet, { n = 40, times = 3, maxChars = 40 } = {}) {
-  const want = targetCharacters(alphabet);
-  const allowed = new Set([...(alphabet || want), ' ']);
-  const pool = SENTENCES.filter((s) => [...s].length <= maxChars && [...s].every((c) => allowed.has(c)));
+// outside the alphabet (with `english`: outside its ASCII part) are left out. Deterministic.
+export function planPrompts(alphabet, { n = 40, times = 3, maxChars = 40, english = false } = {}) {
+  const want = targetCharacters(alphabet, { english });
+  const allowed = new Set([...(english ? want : alphabet || want), ' ']);
+  const pool = [...SENTENCES, ...(english ? [] : ACCENTED_SENTENCES)]
+    .filter((s) => [...s].length <= maxChars && [...s].every((c) => allowed.has(c)));
   const chosen = [];
   const gain = (s, have) => [...new Set(s)].reduce((g, c) => g + (have.has(c) ? Math.max(0, times - have.get(c)) : 0), 0);
   for (;;) {
