@@ -45,6 +45,14 @@ json_check "hand fonts in the corpus" "sum(1 for f in j['sources']['fonts']['fon
 # One whole hand is held out for validation: hw-train styles (which picks validation lines) finds it.
 expect_exit 0 "held-out hand in validation" "$hwt" styles --data "$tmp/k.hwds" --out "$tmp/k.styles.json" --count 1 --min-chars 5 --prefer hand-steve
 grep -q "hand-steve" "$tmp/k.styles.json" && ok || bad "no validation line of the held-out hand"
+# Pairs of one writer's validation lines, for hw score --prime.
+expect_exit 0 "styles --pairs-ink" "$hwt" styles --data "$tmp/k.hwds" --out "$tmp/p.styles.json" --pairs-ink "$tmp/pairs.jsonl" --pairs 3
+python3 - "$tmp/pairs.jsonl" <<'PY' && ok || bad "pairs ink: $(head -c 300 "$tmp/pairs.jsonl")"
+import collections, json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+by = collections.Counter(r["writer"] for r in recs)
+assert recs and all(2 <= n <= 3 for n in by.values()) and all(w.startswith("fonts:") for w in by), by
+PY
 
 expect_exit 0 "iam fixture" "$hwt" data --iam "$fx/iam" --out "$tmp/i.hwds"
 json_check "iam lines" "j['lines'] == {'train': 2, 'valid': 1} and j['sources']['iam']['writers'] == 1"

@@ -26,9 +26,12 @@ namespace {
 const char* kStylesUsage =
     "usage: hw-train styles --data D.hwds --out MODEL.styles.json [--ink OUT.jsonl]\n"
     "                       [--count 8] [--min-chars 14] [--max-chars 40] [--prefer NAME,NAME...]\n"
+    "                       [--pairs-ink OUT.jsonl [--pairs 2]]\n"
     "Picks one validation line per source (font style or writer), longest text first within the\n"
     "length range, and writes it as a style preset for the page (strokes in dataset units, y down).\n"
-    "--prefer lists fonts (or writers) to put first, in that order; the page's menu keeps the order.\n";
+    "--prefer lists fonts (or writers) to put first, in that order; the page's menu keeps the order.\n"
+    "--pairs-ink writes up to --pairs validation lines of every style that has two, as ink records\n"
+    "whose writer is the style: for hw score --prime (one line of a hand priming the next).\n";
 
 const Fail fail{"hw-train styles"};
 
@@ -137,8 +140,8 @@ const std::string& source_of(const Dataset& d, const DataLine& l) {
 }
 
 struct StylesOptions {
-    std::string data, out, ink;
-    long long count = 8, min_chars = 14, max_chars = 40;
+    std::string data, out, ink, pairs_ink;
+    long long count = 8, min_chars = 14, max_chars = 40, pairs = 2;
     std::vector<std::string> prefer;
 };
 
@@ -147,7 +150,9 @@ Status read_styles_options(const Args& a, StylesOptions& o) {
     o.data = a.get("--data");
     o.out = a.get("--out");
     o.ink = a.get("--ink");
+    o.pairs_ink = a.get("--pairs-ink");
     Status s;
+    if (!(s = a.get_int("--pairs", 2, 100, o.pairs))) return s;
     if (!(s = a.get_int("--count", 1, 100, o.count)) || !(s = a.get_int("--min-chars", 1, 1000, o.min_chars)) ||
         !(s = a.get_int("--max-chars", o.min_chars, 1000, o.max_chars)))
         return s;
@@ -216,10 +221,33 @@ Status write_styles(const Dataset& d, const std::vector<DataLine>& pool, const s
     return s;
 }
 
+// For hw score --prime: up to `pairs` validation lines of every style (one writer: a font with its
+// slant, size and hand) that has two or more in the length range, as ink records whose writer is
+// the style, so consecutive records of one writer pair up.
+Status write_pairs_ink(const Dataset& d, const std::vector<DataLine>& pool, const StylesOptions& o) {
+    std::map<uint32_t, std::vector<size_t>> by_style;
+    for (size_t i = 0; i < pool.size(); ++i) {
+        const size_t n = utf8_length(pool[i].text);
+        if (n >= static_cast<size_t>(o.min_chars) && n <= static_cast<size_t>(o.max_chars) && pool[i].size() >= 2)
+            if (by_style[pool[i].source].size() < static_cast<size_t>(o.pairs)) by_style[pool[i].source].push_back(i);
+    }
+    std::string ink;
+    size_t writers = 0;
+    for (const auto& [source, lines] : by_style) {
+        if (lines.size() < 2) continue;
+        ++writers;
+        for (size_t i : lines)
+            ink += json_text(nlohmann::json({{"text", pool[i].text}, {"strokes", strokes_json(d, pool[i])}, {"writer", source_of(d, pool[i])}})) + "\n";
+    }
+    if (writers == 0) return Status::error(o.data + ": no style has two validation lines in the length range");
+    std::fprintf(stderr, "hw-train styles: wrote %zu writers' lines to %s\n", writers, o.pairs_ink.c_str());
+    return write_file_atomic(o.pairs_ink, ink);
+}
+
 }  // namespace
 
 int cmd_styles(int argc, char** argv) {
-    Args a({"--data", "--out", "--ink", "--count", "--min-chars", "--max-chars", "--prefer"}, {"--help"});
+    Args a({"--data", "--out", "--ink", "--count", "--min-chars", "--max-chars", "--prefer", "--pairs-ink", "--pairs"}, {"--help"});
     Status s = a.parse(argc, argv, 2);
     if (!s) return fail(kExitBadInput, s.message + "\n" + kStylesUsage);
     if (a.has("--help")) return std::fputs(kStylesUsage, stdout), 0;
@@ -236,6 +264,7 @@ int cmd_styles(int argc, char** argv) {
     if (!(s = order_families(o, order))) return fail(kExitBadInput, s.message);
     // An output path that cannot be written is the user's to fix: exit 2, as every program does.
     if (!(s = write_styles(d, pool, pick, order, o))) return fail(kExitBadInput, s.message);
+    if (!o.pairs_ink.empty() && !(s = write_pairs_ink(d, pool, o))) return fail(kExitBadInput, s.message);
     return 0;
 }
 
