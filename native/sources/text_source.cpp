@@ -99,8 +99,8 @@ void fortune_lines(const std::string& text, Rng& rng, std::vector<std::string>& 
 namespace {
 
 // The plain fortune files of a folder, sorted (readdir's order is not stable: determinism needs
-// it): regular files, not links; "NAME" or "NAME.fortunes", not the .dat/.u8 indexes.
-std::vector<std::string> fortune_files(const std::string& dir) {
+// it): "NAME" or "NAME.fortunes", not the .dat/.u8 indexes; links followed or not.
+std::vector<std::string> fortune_files(const std::string& dir, bool follow_links) {
     std::vector<std::string> names;
     DIR* d = opendir(dir.c_str());
     if (!d) return names;
@@ -110,7 +110,8 @@ std::vector<std::string> fortune_files(const std::string& dir) {
         if (n.empty() || n[0] == '.' || (dot != std::string::npos && n.substr(dot) != ".fortunes")) continue;
         if (n == "art" || n == "ascii-art" || n == "asciiart" || n == "banner") continue;  // pictures made of characters
         struct stat st;
-        if (lstat((dir + "/" + n).c_str(), &st) == 0 && S_ISREG(st.st_mode)) names.push_back(n);
+        const int got = follow_links ? stat((dir + "/" + n).c_str(), &st) : lstat((dir + "/" + n).c_str(), &st);
+        if (got == 0 && S_ISREG(st.st_mode)) names.push_back(n);
     }
     closedir(d);
     std::sort(names.begin(), names.end());
@@ -129,7 +130,7 @@ Status load_fortunes(const std::string& dir, Rng& rng, std::vector<std::string>&
     DIR* d = opendir(dir.c_str());
     if (!d) return Status::error(dir + ": cannot open the fortunes folder (install the Debian package fortunes)");
     closedir(d);
-    for (const auto& n : fortune_files(dir))
+    for (const auto& n : fortune_files(dir, false))  // fortunes-it links its Italian files here
         if (n != "brasil" && n.find('.') == std::string::npos) read_fortune_file(dir + "/" + n, rng, out, skipped, false);
     if (out.empty()) return Status::error(dir + ": no usable text lines in the fortune files");
     return Status::success();
@@ -137,7 +138,7 @@ Status load_fortunes(const std::string& dir, Rng& rng, std::vector<std::string>&
 
 Status load_foreign_fortunes(const std::string& dir, Rng& rng, std::vector<std::string>& out, SkipLog& skipped) {
     for (const char* lang : {"de", "es", "it"})
-        for (const auto& n : fortune_files(dir + "/" + lang)) read_fortune_file(dir + "/" + lang + "/" + n, rng, out, skipped, true);
+        for (const auto& n : fortune_files(dir + "/" + lang, true)) read_fortune_file(dir + "/" + lang + "/" + n, rng, out, skipped, true);
     struct stat st;
     if (lstat((dir + "/brasil").c_str(), &st) == 0 && S_ISREG(st.st_mode)) read_fortune_file(dir + "/brasil", rng, out, skipped, true);
     return Status::success();
@@ -180,7 +181,10 @@ const char* const kRareAccented[] = {
     "déjà", "à", "où", "ça", "Ça", "garçon", "façade", "naïve", "Noël", "maïs", "hôtel", "forêt",
     "île", "être", "crème", "brûlée", "Août", "Éric", "École", "Élise", "ÉTÉ", "À", "Ô", "Ï",
     "São", "João", "irmã", "mãe", "põe", "Ñandú", "niño", "mañana", "año", "Ärger", "Öl", "Übung",
-    "Straße", "Fuß", "Ÿ", "L'Haÿ", "Zoë", "Ìsola", "perché", "così", "Già", "Más", "Ú", "Í", "Ó"};
+    "Straße", "Fuß", "Ÿ", "L'Haÿ", "Zoë", "Ìsola", "perché", "così", "Già", "Más", "Ú", "Í", "Ó",
+    // Italian's grave accents and the capitals the fortunes almost never have, as name-like words.
+    "può", "più", "città", "però", "virtù", "Èlla", "Êma", "Îna", "Òla", "Õna", "Ùla", "Ûlo", "Ëva",
+    "Áno", "Âme", "Ãna", "Çela", "Ìda", "Ÿves", "Ìgor", "Òtto", "Ùgo", "Ñoño", "Æsir", "ŒIL"};
 
 std::string accented_token(Rng& rng) {
     const size_t n = sizeof kRareAccented / sizeof *kRareAccented;

@@ -23,6 +23,8 @@ constexpr size_t kMinLineChars = 10, kMaxLineChars = 50;
 void fortune_lines(const std::string& text, Rng& rng, std::vector<std::string>& out, SkipLog& skipped, bool accents = false);
 // Reads every plain English fortune file in `dir` (regular files only: fortunes-it links its files
 // there; not the .dat/.u8 indexes, not fortunes-br's "brasil", not the offensive ones).
+// A copy for another machine keeps those links as links and follows the ones inside de/, es/ and
+// it/ (fortunes-de links to /usr/share/games/fortunes-de): tools/fetch_fortunes.sh.
 Status load_fortunes(const std::string& dir, Rng& rng, std::vector<std::string>& out, SkipLog& skipped);
 // The German, Spanish, Italian and Portuguese fortunes under `dir` (de/, es/, it/, brasil), with
 // accents; none installed is not an error (`out` stays empty).
