@@ -61,6 +61,7 @@ double point_nll(const Model& m, const Vector& y, const Point& x, double* pen_na
 
 Status score_points(const Model& m, const std::string& text_utf8, const std::vector<Point>& pts, LineScore& out) {
     out = LineScore{};
+    if (!writes_ink(m.hp.kind)) return Status::error(std::string("a ") + kind_name(m.hp.kind) + " model predicts no points to score");
     if (pts.empty()) return Status::error("no points to score");
     for (size_t i = 0; i < pts.size(); ++i)
         if (!std::isfinite(pts[i].dx) || !std::isfinite(pts[i].dy))
