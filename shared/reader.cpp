@@ -1,9 +1,11 @@
 #include "reader.h"
 
 #include <cmath>
+#include <limits>
 
 #include "gates.h"
 #include "kernels.h"
+#include "text.h"
 
 namespace hw {
 
@@ -92,12 +94,68 @@ Status check_points(const std::vector<Point>& pts) {
     return Status::success();
 }
 
+// Word [a, b) of the labels judged over its frames in the forced alignment `states` (which visits
+// every label, so the word has frames).
+void judge_word(const Model& m, const FrameLogProbs& lp, const std::vector<int>& states, const std::vector<int>& labels, size_t a,
+                size_t b, WordCheck& w) {
+    int first = -1, last = -1;
+    for (size_t t = 0; t < states.size(); ++t) {
+        if (states[t] % 2 == 0) continue;  // a blank
+        const size_t u = static_cast<size_t>(states[t] - 1) / 2;
+        if (u == a && first < 0) first = static_cast<int>(t);
+        if (u + 1 == b) last = static_cast<int>(t);
+    }
+    std::vector<int> path;
+    for (int t = first; t <= last; ++t) {
+        const int best = best_class(lp, t), s = states[static_cast<size_t>(t)];
+        path.push_back(best);
+        w.gap_nats += static_cast<double>(lp(t, best)) - lp(t, s % 2 == 0 ? m.ctc.blank : labels[static_cast<size_t>(s - 1) / 2]);
+    }
+    w.first_frame = first;
+    w.frames = last - first + 1;
+    w.read = class_text(m, ctc_collapse(path, m.ctc.blank));
+    w.ok = w.read == w.word && w.gap_nats <= m.ctc.check_nats;
+}
+
 }  // namespace
 
 std::vector<int> best_path(const FrameLogProbs& lp) {
     std::vector<int> path;
     for (Eigen::Index t = 0; t < lp.rows(); ++t) path.push_back(best_class(lp, t));
     return path;
+}
+
+bool forced_alignment(const FrameLogProbs& lp, const std::vector<int>& labels, int blank, std::vector<int>& states, double& score) {
+    const int64_t F = lp.rows(), S = 2 * static_cast<int64_t>(labels.size()) + 1;
+    states.clear();
+    if (F == 0 || F > kMaxAlignmentCells / S) return false;
+    const auto label = [&](int64_t s) { return s % 2 == 0 ? blank : labels[static_cast<size_t>(s - 1) / 2]; };
+    const double none = -std::numeric_limits<double>::infinity();
+    std::vector<double> prev(static_cast<size_t>(S), none), cur(static_cast<size_t>(S));
+    std::vector<uint8_t> back(static_cast<size_t>(F * S), 0);  // how many states back frame t's state s came from
+    prev[0] = lp(0, blank);
+    if (S > 1) prev[1] = lp(0, label(1));
+    for (int64_t t = 1; t < F; ++t) {
+        for (int64_t s = 0; s < S; ++s) {
+            double best = prev[static_cast<size_t>(s)];
+            uint8_t from = 0;
+            if (s >= 1 && prev[static_cast<size_t>(s - 1)] > best) best = prev[static_cast<size_t>(s - 1)], from = 1;
+            if (s >= 3 && s % 2 == 1 && label(s) != label(s - 2) && prev[static_cast<size_t>(s - 2)] > best)
+                best = prev[static_cast<size_t>(s - 2)], from = 2;
+            cur[static_cast<size_t>(s)] = best + lp(t, label(s));
+            back[static_cast<size_t>(t * S + s)] = from;
+        }
+        prev.swap(cur);
+    }
+    int64_t s = S > 1 && prev[static_cast<size_t>(S - 2)] > prev[static_cast<size_t>(S - 1)] ? S - 2 : S - 1;
+    if (prev[static_cast<size_t>(s)] == none) return false;
+    score = prev[static_cast<size_t>(s)];
+    states.assign(static_cast<size_t>(F), 0);
+    for (int64_t t = F - 1; t >= 0; --t) {
+        states[static_cast<size_t>(t)] = static_cast<int>(s);
+        s -= back[static_cast<size_t>(t * S + s)];
+    }
+    return true;
 }
 
 Status Recognizer::load(const Model& m) {
@@ -130,6 +188,37 @@ Status Recognizer::read(const std::vector<Point>& points, FrameLogProbs& out) co
 std::u32string Recognizer::greedy_decode(const FrameLogProbs& lp) const {
     if (!m_) return U"";
     return class_text(*m_, ctc_collapse(best_path(lp), m_->ctc.blank));
+}
+
+Status Recognizer::check(const std::string& text, const std::vector<Point>& points, std::vector<WordCheck>& out) const {
+    FrameLogProbs lp;
+    Status s = read(points, lp);
+    if (!s) return s;
+    return check_frames(text, lp, out);
+}
+
+Status Recognizer::check_frames(const std::string& text, const FrameLogProbs& lp, std::vector<WordCheck>& out) const {
+    out.clear();
+    if (!m_) return Status::error("no recognizer model is loaded");
+    EncodedText enc;
+    Status s = encode_text(m_->alphabet, text, 0, enc);
+    if (!s) return s;
+    std::vector<int> labels, states;
+    for (int code : enc.codes) labels.push_back(ctc_class(m_->ctc, code));
+    double score = 0;
+    const bool aligned = forced_alignment(lp, labels, m_->ctc.blank, states, score);
+    for (size_t a = 0; a < enc.text.size();) {
+        if (enc.text[a] == U' ') { ++a; continue; }
+        size_t b = a;
+        while (b < enc.text.size() && enc.text[b] != U' ') ++b;
+        WordCheck w;
+        w.word = enc.text.substr(a, b - a);
+        w.position = a;
+        if (aligned) judge_word(*m_, lp, states, labels, a, b, w);
+        out.push_back(std::move(w));
+        a = b;
+    }
+    return Status::success();
 }
 
 }  // namespace hw

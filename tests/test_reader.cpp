@@ -179,3 +179,129 @@ TEST_CASE("golden fixture: the core reproduces LibTorch's recognizer (log-probab
     CHECK(mm.count == 0);
     CHECK(utf8_encode(r.greedy_decode(lp)) == fx.at("greedy").get<std::string>());
 }
+
+namespace {
+
+// A recognizer with hand-set weights that reads one character per frame from the frame's dy:
+// class k (0: the blank) where dy is nearest k. One layer, one point a frame. Forward unit j holds
+// +tanh(1) when dy > j + 0.5 and -tanh(1) below (its cell forgets at once), so the units count up
+// to the class, and class k's output is B (h_{k-1} - h_k): 2 tanh(1) B for the class of the frame,
+// 0 for the others. The backward direction is all zeros (its h stays 0).
+Model thermometer_recognizer(const std::u32string& alphabet) {
+    HParams hp;
+    hp.kind = ModelKind::Recognizer;
+    hp.layers = 1;
+    hp.alphabet = static_cast<int>(alphabet.size());
+    hp.hidden = hp.alphabet;  // one unit per step between classes
+    hp.subsample = 1;
+    const int H = hp.hidden, C = ctc_classes(hp);
+    const float A = 20, B = 10, u = std::tanh(1.0f);
+    std::vector<NamedTensor> t;
+    for (const auto& spec : model_spec(hp)) {
+        int64_t n = 1;
+        for (auto d : spec.shape) n *= d;
+        t.push_back({spec.name, spec.shape, std::vector<float>(static_cast<size_t>(n), 0.0f)});
+    }
+    auto& w_ih = t[0].values;  // lstm1.fwd.w_ih [4H, 3]
+    auto& b = t[2].values;     // lstm1.fwd.b [4H]: gates i, f, g, o
+    for (int j = 0; j < H; ++j) {
+        b[j] = A;            // input gate open
+        b[H + j] = -A;       // forget gate shut
+        w_ih[(2 * H + j) * 3 + 1] = A;
+        b[2 * H + j] = -A * (static_cast<float>(j) + 0.5f);
+        b[3 * H + j] = A;    // output gate open
+    }
+    auto& ctc_w = t[6].values;  // ctc.w [C, 2H]
+    auto& ctc_b = t[7].values;
+    for (int k = 0; k < C; ++k) {
+        if (k >= 1) ctc_w[k * 2 * H + (k - 1)] = B;
+        else ctc_b[k] += B * u;
+        if (k < H) ctc_w[k * 2 * H + k] = -B;
+        else ctc_b[k] += B * u;
+    }
+    std::vector<uint8_t> bytes;
+    REQUIRE(write_hwm(make_header({hp, Variant{}, Normalisation{}, alphabet, 25, CtcInfo{}}, json::object()), t, Precision::F32, bytes).ok);
+    Model m;
+    const Status s = load_model(bytes.data(), bytes.size(), m);
+    REQUIRE_MESSAGE(s.ok, s.message);
+    return m;
+}
+
+// "Ink" the thermometer recognizer reads as `text`: a blank frame, then per character two frames of
+// its class and a blank one.
+std::vector<Point> ink_saying(const Model& m, const std::u32string& text) {
+    std::vector<Point> pts = {{0, 0, 0}};
+    for (char32_t ch : text) {
+        const float cls = static_cast<float>(ctc_class(m.ctc, static_cast<int>(m.alphabet.find(ch))));
+        pts.insert(pts.end(), {{0, cls, 0}, {0, cls, 0}, {0, 0, 0}});
+    }
+    return pts;
+}
+
+std::vector<WordCheck> checked(const Recognizer& r, const std::string& text, const std::u32string& ink) {
+    std::vector<WordCheck> words;
+    const Status s = r.check(text, ink_saying(r.model(), ink), words);
+    REQUIRE_MESSAGE(s.ok, s.message);
+    return words;
+}
+
+}  // namespace
+
+TEST_CASE("recognizer check: a word with a missing letter or a wrong-case letter fails, the others pass") {
+    const Model m = thermometer_recognizer(U" Hdehlorw");
+    Recognizer r;
+    REQUIRE(r.load(m).ok);
+    FrameLogProbs lp;
+    REQUIRE(r.read(ink_saying(m, U"hello world"), lp).ok);
+    CHECK(r.greedy_decode(lp) == U"hello world");
+
+    auto w = checked(r, "hello world", U"hello world");
+    REQUIRE(w.size() == 2);
+    CHECK(w[0].word == U"hello");
+    CHECK(w[0].ok);
+    CHECK(w[0].read == U"hello");
+    CHECK(w[0].gap_nats < 0.01);
+    CHECK(w[0].first_frame == 1);
+    CHECK(w[0].frames == 14);  // from the first frame of its h to the last of its o
+    CHECK(w[1].ok);
+    CHECK(w[1].position == 6);
+
+    w = checked(r, "hello world", U"helo world");  // a letter missing from the ink
+    REQUIRE(w.size() == 2);
+    CHECK(!w[0].ok);
+    CHECK(w[0].read == U"helo");
+    CHECK(w[0].gap_nats > m.ctc.check_nats);
+    CHECK(w[1].ok);
+
+    w = checked(r, "Hello world", U"hello world");  // the ink has the wrong case
+    REQUIRE(w.size() == 2);
+    CHECK(!w[0].ok);
+    CHECK(w[0].read == U"hello");
+    CHECK(w[0].gap_nats > m.ctc.check_nats);
+    CHECK(w[1].ok);
+
+    w = checked(r, "hello  world ", U"hello world");  // spaces around words make no empty word
+    CHECK(w.size() == 2);
+
+    w = checked(r, "hello world", U"he");  // too few frames for the text: no alignment, every word fails
+    REQUIRE(w.size() == 2);
+    CHECK((!w[0].ok && !w[1].ok && w[0].frames == 0));
+
+    std::vector<WordCheck> words;
+    const Status s = r.check("h\xC3\xA9llo", ink_saying(m, U"hello"), words);  // é
+    CHECK(s.message.find("U+00E9") != std::string::npos);
+}
+
+TEST_CASE("recognizer: forced alignment visits every label in order, a repeat with a blank between") {
+    // Frames that say: blank, a, a, blank, a, b (classes 0, 1, 1, 0, 1, 2).
+    const FrameLogProbs lp = peaked({0, 1, 1, 0, 1, 2}, 3);
+    std::vector<int> states;
+    double score = 0;
+    REQUIRE(forced_alignment(lp, {1, 1, 2}, 0, states, score));
+    CHECK(states == std::vector<int>{0, 1, 1, 2, 3, 5});
+    CHECK(score == doctest::Approx(-0.06));
+    REQUIRE(forced_alignment(lp, {1, 2}, 0, states, score));  // the second a is read as the first's
+    CHECK(score < -19);
+    CHECK(!forced_alignment(lp.topRows(2), {1, 1, 2}, 0, states, score));  // two frames cannot hold a, blank, a, b
+    CHECK(states.empty());
+}

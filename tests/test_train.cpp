@@ -506,6 +506,19 @@ TEST_CASE("trainer: --kind recognizer trains on the corpus, reports CER, exports
     REQUIRE(r.read(pts, lp).ok);
     CHECK(lp.rows() == frame_count(static_cast<int>(pts.size()), 2));
     CHECK(utf8_encode(r.greedy_decode(lp)) == d.valid[0].text);  // the core reads what LibTorch learnt
+    // The word check on real training ink: the line's own text passes; a text with a letter the
+    // ink lacks, or with another letter, fails.
+    const std::string text = d.valid[0].text;
+    std::string longer = text, other = text;
+    longer.insert(1, 1, text[1]);
+    other[0] = other[0] == 'a' ? 'b' : 'a';
+    for (const auto& [said, pass] : {std::pair{text, true}, {longer, false}, {other, false}}) {
+        std::vector<WordCheck> words;
+        REQUIRE(r.check(said, pts, words).ok);
+        REQUIRE(words.size() == 1);
+        INFO(said, " against the ink of ", text, ": read ", utf8_encode(words[0].read), ", gap ", words[0].gap_nats);
+        CHECK(words[0].ok == pass);
+    }
     // A resumed run keeps the recognizer's header fields.
     c.steps = 160;
     REQUIRE(run_quietly(c, err) == 0);
