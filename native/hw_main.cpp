@@ -8,7 +8,7 @@
 
 using namespace hw;
 
-static const Command* const kCommands[] = {&kSampleCommand, &kInfoCommand, &kConvertCommand, &kScoreCommand};
+static const Command* const kCommands[] = {&kSampleCommand, &kInfoCommand, &kConvertCommand, &kScoreCommand, &kReadCommand};
 
 static std::string usage() {
     std::string text = "usage: hw COMMAND [OPTIONS]; hw COMMAND --help lists a command's options\n";

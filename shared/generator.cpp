@@ -44,6 +44,7 @@ Status Generator::start(const Model& m, const std::string& text, const GenerateO
     model_ = &m;
     opt_ = opt;
     stop_ = StopRule(opt);
+    if (!writes_ink(m.hp.kind)) return Status::error(std::string("a ") + kind_name(m.hp.kind) + " model reads ink; it cannot write");
     if (!(opt.bias >= 0.0f && opt.bias <= 20.0f)) return Status::error("bias must be in [0, 20]");
     if (opt.max_steps < 0) return Status::error("max_steps must not be negative");
     if (!(opt.end_mass >= 0.0f)) return Status::error("end_mass must not be negative");

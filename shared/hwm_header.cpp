@@ -16,6 +16,10 @@ json make_header(const ModelHeader& m, const json& meta) {
     h["kind"] = kind_name(hp.kind);
     h["hparams"] = {{"layers", hp.layers},   {"hidden", hp.hidden}, {"mixtures", hp.mixtures},
                     {"window", hp.window},   {"alphabet", hp.alphabet}, {"groups", hp.groups}};
+    if (hp.kind == ModelKind::Recognizer) {
+        h["hparams"]["subsample"] = hp.subsample;
+        h["ctc"] = {{"blank", m.ctc.blank}, {"check_nats", m.ctc.check_nats}};
+    }
     h["alphabet"] = utf8_encode(m.alphabet);
     h["norm"] = {{"scale", {n.scale_x, n.scale_y}}, {"point_spacing", n.point_spacing}, {"line_height", n.line_height}};
     h["variant"] = {{"window_fn", m.variant.window_fn == WindowFn::Exp ? "exp" : "softplus"},
@@ -54,30 +58,34 @@ Status read_hparams(const json& h, HParams& hp) {
     auto kind = h.find("kind");
     if (kind == h.end() || !kind->is_string()) return Status::error("header field kind is missing or not a string");
     if (!parse_kind(kind->get<std::string>(), hp.kind))
-        return Status::error("header field kind = \"" + kind->get<std::string>() + "\" is unknown (synthesis, unconditional, clockwork)");
+        return Status::error("header field kind = \"" + kind->get<std::string>() +
+                             "\" is unknown (synthesis, unconditional, clockwork, recognizer)");
     auto p = h.find("hparams");
     if (p == h.end() || !p->is_object()) return Status::error("header field hparams is missing or not an object");
     Status s;
-    if (!(s = get_int(*p, "hparams.", "hidden", hp.hidden, true))) return s;
-    if (!(s = get_int(*p, "hparams.", "mixtures", hp.mixtures, true))) return s;
     const bool synth = hp.kind == ModelKind::Synthesis, cw = hp.kind == ModelKind::Clockwork;
+    const bool rec = hp.kind == ModelKind::Recognizer;
+    if (!(s = get_int(*p, "hparams.", "hidden", hp.hidden, true))) return s;
+    if (!(s = get_int(*p, "hparams.", "mixtures", hp.mixtures, !rec))) return s;
     if (!(s = get_int(*p, "hparams.", "layers", hp.layers, !cw))) return s;
     if (!(s = get_int(*p, "hparams.", "window", hp.window, synth))) return s;
-    if (!(s = get_int(*p, "hparams.", "alphabet", hp.alphabet, synth))) return s;
+    if (!(s = get_int(*p, "hparams.", "alphabet", hp.alphabet, uses_alphabet(hp.kind)))) return s;
     if (!(s = get_int(*p, "hparams.", "groups", hp.groups, cw))) return s;
+    if (!(s = get_int(*p, "hparams.", "subsample", hp.subsample, rec))) return s;
     return validate_hparams(hp);
 }
 
-// A synthesis model needs its alphabet; the others may carry one (it is checked as UTF-8 only).
+// A synthesis model and a recognizer need their alphabet; the others may carry one (it is checked
+// as UTF-8 only).
 Status read_alphabet(const json& h, const HParams& hp, std::u32string& alphabet) {
     auto a = h.find("alphabet");
     if (a == h.end() || !a->is_string()) {
-        if (hp.kind != ModelKind::Synthesis) return Status::success();
+        if (!uses_alphabet(hp.kind)) return Status::success();
         return Status::error("header field alphabet is missing or not a string");
     }
     Status s = utf8_decode(a->get<std::string>(), alphabet);
     if (!s) return Status::error("header field alphabet: " + s.message);
-    if (hp.kind != ModelKind::Synthesis) return Status::success();
+    if (!uses_alphabet(hp.kind)) return Status::success();
     if (static_cast<int>(alphabet.size()) != hp.alphabet)
         return Status::error("header field alphabet has " + std::to_string(alphabet.size()) +
                              " characters but hparams.alphabet = " + std::to_string(hp.alphabet));
@@ -123,6 +131,22 @@ Status read_variant(const json& h, Variant& variant) {
     return Status::success();
 }
 
+// The recognizer's "ctc" object: blank 0 or V (required), check_nats (optional: the default).
+Status read_ctc(const json& h, const HParams& hp, CtcInfo& ctc) {
+    auto c = h.find("ctc");
+    if (c == h.end() || !c->is_object()) return Status::error("header field ctc is missing or not an object");
+    Status s = get_int(*c, "ctc.", "blank", ctc.blank, true);
+    if (!s) return s;
+    if (ctc.blank != 0 && ctc.blank != hp.alphabet)
+        return Status::error("header field ctc.blank = " + std::to_string(ctc.blank) + " must be 0 or hparams.alphabet = " +
+                             std::to_string(hp.alphabet) + " (the first or the last class)");
+    if (!c->contains("check_nats")) return Status::success();
+    if (!(s = get_positive(*c, "ctc.", "check_nats", ctc.check_nats))) return s;
+    if (ctc.check_nats > kMaxCheckNats)
+        return Status::error("header field ctc.check_nats must be at most " + std::to_string(static_cast<int>(kMaxCheckNats)));
+    return Status::success();
+}
+
 }  // namespace
 
 Status parse_header(const json& h, ModelHeader& out) {
@@ -138,6 +162,7 @@ Status parse_header(const json& h, ModelHeader& out) {
     if (!(s = get_int(h, "", "max_steps_per_char", out.max_steps_per_char, true))) return s;
     if (out.max_steps_per_char < 1 || out.max_steps_per_char > kMaxStepsPerChar)
         return Status::error("header field max_steps_per_char must be in [1, " + std::to_string(kMaxStepsPerChar) + "]");
+    if (out.hp.kind == ModelKind::Recognizer && !(s = read_ctc(h, out.hp, out.ctc))) return s;
     return Status::success();
 }
 

@@ -1,5 +1,5 @@
 // The model-describing fields of a .hwm header (docs/FORMAT.md): kind, hparams, alphabet, norm,
-// variant and max_steps_per_char. One writer and one strict reader for the exporter, the core's
+// variant, max_steps_per_char and (recognizer) ctc. One writer and one strict reader for the exporter, the core's
 // loader and the trainer's checkpoint index, which stores the same JSON object under "model".
 #pragma once
 #include <string>
@@ -22,15 +22,17 @@ struct ModelHeader {
     HParams hp;
     Variant variant;
     Normalisation norm;
-    std::u32string alphabet;      // synthesis: hp.alphabet distinct characters; otherwise may be empty
+    std::u32string alphabet;      // synthesis, recognizer: hp.alphabet distinct characters; otherwise may be empty
     int max_steps_per_char = 60;
+    CtcInfo ctc;                  // recognizer only (written and read for that kind alone)
 };
 
 // The fields above plus "format": "hwm" and "meta" (`meta` if it is an object, else {}).
 nlohmann::json make_header(const ModelHeader& m, const nlohmann::json& meta);
 
 // Reads what make_header writes (meta aside). Refuses anything missing, mistyped, out of range or
-// inconsistent (alphabet against hparams.alphabet) with a message naming the field.
+// inconsistent (alphabet against hparams.alphabet, ctc.blank against it) with a message naming
+// the field.
 Status parse_header(const nlohmann::json& h, ModelHeader& out);
 
 }  // namespace hw

@@ -137,23 +137,33 @@ static const uint8_t* blob_of(const uint8_t* data) {
     return data + (kHwmPrefix + header_len + kHwmAlign - 1) / kHwmAlign * kHwmAlign;
 }
 
+// The LSTM whose w_ih, w_hh and b are spec tensors k, k + 1 and k + 2.
+static LstmWeights lstm_weights(const HwmFile& f, const uint8_t* blob, const std::vector<const NamedTensor*>& t, size_t k,
+                                const LoadOptions& opt) {
+    LstmWeights w;
+    w.input = static_cast<int>(t[k]->shape[1]);
+    const Stored hh = stored(f, blob, t[k + 1]);
+    w.w = weight_matrix(opt, stored(f, blob, t[k]), &hh);
+    w.b = as_vector(*t[k + 2]);
+    return w;
+}
+
 static void assign_weights(const HParams& hp, const HwmFile& f, const uint8_t* blob,
                            const std::vector<const NamedTensor*>& t, const LoadOptions& opt, Model& m) {
     auto at = [&](size_t k) { return stored(f, blob, t[k]); };
     size_t k = 0;
+    if (hp.kind == ModelKind::Recognizer) {
+        for (size_t l = 0; l < 2 * static_cast<size_t>(hp.layers); ++l, k += 3) m.lstm.push_back(lstm_weights(f, blob, t, k, opt));
+        m.ctc_w = weight_matrix(opt, at(k));
+        m.ctc_b = as_vector(*t[k + 1]);
+        return;
+    }
     if (hp.kind == ModelKind::Clockwork) {
         m.cw_w = side_by_side(*t[0], *t[1]);  // its step reads row pieces: stays f32
         m.cw_b = as_vector(*t[2]);
         k = 3;
     } else {
-        for (int l = 0; l < hp.layers; ++l, k += 3) {
-            LstmWeights w;
-            w.input = static_cast<int>(t[k]->shape[1]);
-            const Stored hh = at(k + 1);
-            w.w = weight_matrix(opt, at(k), &hh);
-            w.b = as_vector(*t[k + 2]);
-            m.lstm.push_back(std::move(w));
-        }
+        for (int l = 0; l < hp.layers; ++l, k += 3) m.lstm.push_back(lstm_weights(f, blob, t, k, opt));
         if (hp.kind == ModelKind::Synthesis) {
             m.window_w = weight_matrix(opt, at(k));
             m.window_b = as_vector(*t[k + 1]);
@@ -165,7 +175,7 @@ static void assign_weights(const HParams& hp, const HwmFile& f, const uint8_t* b
 }
 
 size_t weight_bytes(const Model& m) {
-    size_t n = m.mdn_w.bytes() + m.window_w.bytes() + static_cast<size_t>(m.cw_w.size()) * sizeof(float);
+    size_t n = m.mdn_w.bytes() + m.window_w.bytes() + m.ctc_w.bytes() + static_cast<size_t>(m.cw_w.size()) * sizeof(float);
     for (const auto& l : m.lstm) n += l.w.bytes();
     return n;
 }
@@ -182,6 +192,7 @@ Status load_model(const uint8_t* data, size_t size, Model& out, const LoadOption
     out.norm = mh.norm;
     out.alphabet = std::move(mh.alphabet);
     out.max_steps_per_char = mh.max_steps_per_char;
+    out.ctc = mh.ctc;
     std::vector<const NamedTensor*> ordered;
     if (!(s = match_spec(out.hp, f, ordered))) return s;
     for (const NamedTensor& t : f.tensors)

@@ -32,6 +32,16 @@ struct Normalisation {
     float line_height = 1.0f;    // typical x-height (data units) of the training lines
 };
 
+// How the recognizer's output is read (the header's "ctc" object): the class of the CTC blank, 0
+// (before the alphabet's characters: character i is class i + 1) or V (after them: class i), and
+// the word check's threshold in nats (reader.h).
+constexpr float kDefaultCheckNats = 3.0f;
+constexpr float kMaxCheckNats = 1000.0f;
+struct CtcInfo {
+    int blank = 0;
+    float check_nats = kDefaultCheckNats;
+};
+
 struct LstmWeights {
     WeightMatrix w;  // [4H, I + H]: W_ih and W_hh side by side (input first), gate order i, f, g, o
     Vector b;        // [4H]
@@ -45,14 +55,18 @@ struct Model {
     std::u32string alphabet;      // index in this string = one-hot position
     std::string header_json;      // the file's header, for `hw info`
     int max_steps_per_char = 60;  // the generation cap, from the header
+    CtcInfo ctc;                  // recognizer
 
-    std::vector<LstmWeights> lstm;  // synthesis / unconditional layers
+    std::vector<LstmWeights> lstm;  // synthesis / unconditional layers; recognizer: layer l's
+                                    // forward direction at 2(l-1), its backward one at 2(l-1)+1
     WeightMatrix window_w;          // [3K, H]
     Vector window_b;                // [3K]
     RowMatrix cw_w;                 // clockwork: [N, 3 + N]: W_ih and W_hh side by side
     Vector cw_b;                    // [N]
     WeightMatrix mdn_w;             // [6M+1, L*H]
     Vector mdn_b;                   // [6M+1]
+    WeightMatrix ctc_w;             // recognizer: [V+1, 2H]
+    Vector ctc_b;                   // [V+1]
 
     // The matvec kernels the step uses: the best this CPU runs, set at load. Every choice gives
     // the same bits (for int8 weights too: the integer path); a benchmark or a test may pick another.

@@ -7,6 +7,7 @@ const char* kind_name(ModelKind kind) {
         case ModelKind::Synthesis: return "synthesis";
         case ModelKind::Unconditional: return "unconditional";
         case ModelKind::Clockwork: return "clockwork";
+        case ModelKind::Recognizer: return "recognizer";
     }
     return "?";
 }
@@ -15,8 +16,13 @@ bool parse_kind(const std::string& s, ModelKind& out) {
     if (s == "synthesis") { out = ModelKind::Synthesis; return true; }
     if (s == "unconditional") { out = ModelKind::Unconditional; return true; }
     if (s == "clockwork") { out = ModelKind::Clockwork; return true; }
+    if (s == "recognizer") { out = ModelKind::Recognizer; return true; }
     return false;
 }
+
+bool writes_ink(ModelKind kind) { return kind != ModelKind::Recognizer; }
+
+bool uses_alphabet(ModelKind kind) { return kind == ModelKind::Synthesis || kind == ModelKind::Recognizer; }
 
 static Status in_range(const char* field, int v, int lo, int hi) {
     if (v < lo || v > hi)
@@ -29,7 +35,7 @@ Status validate_hparams(const HParams& hp) {
     using L = HParamLimits;
     Status s;
     if (!(s = in_range("hidden", hp.hidden, 1, L::max_hidden))) return s;
-    if (!(s = in_range("mixtures", hp.mixtures, 1, L::max_mixtures))) return s;
+    if (writes_ink(hp.kind) && !(s = in_range("mixtures", hp.mixtures, 1, L::max_mixtures))) return s;
     switch (hp.kind) {
         case ModelKind::Synthesis:
             if (!(s = in_range("layers", hp.layers, 1, L::max_layers))) return s;
@@ -45,6 +51,11 @@ Status validate_hparams(const HParams& hp) {
                 return Status::error("header field hparams.hidden = " + std::to_string(hp.hidden) +
                                      " is not a multiple of hparams.groups = " + std::to_string(hp.groups));
             break;
+        case ModelKind::Recognizer:
+            if (!(s = in_range("layers", hp.layers, 1, L::max_layers))) return s;
+            if (!(s = in_range("alphabet", hp.alphabet, 1, L::max_alphabet))) return s;
+            if (!(s = in_range("subsample", hp.subsample, 1, L::max_subsample))) return s;
+            break;
     }
     return Status::success();
 }
@@ -57,12 +68,20 @@ int unconditional_layer_input(const HParams& hp, int layer) {
     return layer == 1 ? kPointDim : kPointDim + hp.hidden;
 }
 
-int output_input_width(const HParams& hp) {
-    return hp.kind == ModelKind::Clockwork ? hp.hidden : hp.layers * hp.hidden;
+int recognizer_layer_input(const HParams& hp, int layer) {
+    return layer == 1 ? kPointDim * hp.subsample : 2 * hp.hidden;
 }
 
-static void add_lstm(std::vector<TensorSpec>& out, int layer, int input, int hidden) {
-    const std::string p = "lstm" + std::to_string(layer);
+int ctc_classes(const HParams& hp) { return hp.alphabet + 1; }
+
+int output_input_width(const HParams& hp) {
+    if (hp.kind == ModelKind::Clockwork) return hp.hidden;
+    if (hp.kind == ModelKind::Recognizer) return 2 * hp.hidden;  // the top layer's two directions
+    return hp.layers * hp.hidden;                                 // every layer
+}
+
+// The three tensors of one LSTM (prefix "lstm2", or "lstm2.fwd" for a direction of the recognizer).
+static void add_lstm(std::vector<TensorSpec>& out, const std::string& p, int input, int hidden) {
     out.push_back({p + ".w_ih", {4LL * hidden, input}});   // [4H, I]
     out.push_back({p + ".w_hh", {4LL * hidden, hidden}});  // [4H, H]
     out.push_back({p + ".b", {4LL * hidden}});             // [4H]
@@ -73,18 +92,24 @@ std::vector<TensorSpec> model_spec(const HParams& hp) {
     const int64_t mdn_out = MdnLayout(hp.mixtures).size();
     switch (hp.kind) {
         case ModelKind::Synthesis:
-            for (int l = 1; l <= hp.layers; ++l) add_lstm(out, l, synthesis_layer_input(hp, l), hp.hidden);
+            for (int l = 1; l <= hp.layers; ++l) add_lstm(out, "lstm" + std::to_string(l), synthesis_layer_input(hp, l), hp.hidden);
             out.push_back({"window.w", {3LL * hp.window, hp.hidden}});  // [3K, H]
             out.push_back({"window.b", {3LL * hp.window}});             // [3K]
             break;
         case ModelKind::Unconditional:
-            for (int l = 1; l <= hp.layers; ++l) add_lstm(out, l, unconditional_layer_input(hp, l), hp.hidden);
+            for (int l = 1; l <= hp.layers; ++l) add_lstm(out, "lstm" + std::to_string(l), unconditional_layer_input(hp, l), hp.hidden);
             break;
         case ModelKind::Clockwork:
             out.push_back({"cw.w_ih", {hp.hidden, kPointDim}});  // [N, 3]
             out.push_back({"cw.w_hh", {hp.hidden, hp.hidden}});  // [N, N]
             out.push_back({"cw.b", {hp.hidden}});                // [N]
             break;
+        case ModelKind::Recognizer:
+            for (int l = 1; l <= hp.layers; ++l)
+                for (const char* d : {".fwd", ".bwd"}) add_lstm(out, "lstm" + std::to_string(l) + d, recognizer_layer_input(hp, l), hp.hidden);
+            out.push_back({"ctc.w", {ctc_classes(hp), output_input_width(hp)}});  // [V+1, 2H]
+            out.push_back({"ctc.b", {ctc_classes(hp)}});                          // [V+1]
+            return out;
     }
     out.push_back({"mdn.w", {mdn_out, output_input_width(hp)}});  // [6M+1, L*H]
     out.push_back({"mdn.b", {mdn_out}});                          // [6M+1]

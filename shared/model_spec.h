@@ -9,22 +9,29 @@
 
 namespace hw {
 
-enum class ModelKind { Synthesis, Unconditional, Clockwork };
+// The three generating networks, and the recognizer, which reads ink (shared/reader.h).
+enum class ModelKind { Synthesis, Unconditional, Clockwork, Recognizer };
 
 const char* kind_name(ModelKind kind);
 bool parse_kind(const std::string& s, ModelKind& out);
+// Whether the network writes ink (steps, a mixture per point): every kind but the recognizer.
+bool writes_ink(ModelKind kind);
+// Whether the network reads the line's text through the model alphabet: synthesis (its window)
+// and the recognizer (its CTC classes).
+bool uses_alphabet(ModelKind kind);
 
 // Point input to every network: (dx, dy, pen_up).
 constexpr int kPointDim = 3;
 
 struct HParams {
     ModelKind kind = ModelKind::Synthesis;
-    int layers = 3;      // LSTM layers (synthesis, unconditional); unused by clockwork
-    int hidden = 400;    // units per LSTM layer, or total clockwork units
-    int mixtures = 20;   // M: bivariate Gaussians in the output
+    int layers = 3;      // LSTM layers (synthesis, unconditional, recognizer); unused by clockwork
+    int hidden = 400;    // units per LSTM layer (recognizer: per direction), or total clockwork units
+    int mixtures = 20;   // M: bivariate Gaussians in the output (generating kinds)
     int window = 10;     // K: Gaussians in the attention window (synthesis only)
-    int alphabet = 0;    // V: characters in the alphabet (synthesis only)
+    int alphabet = 0;    // V: characters in the alphabet (synthesis, recognizer)
     int groups = 0;      // clockwork groups, periods 2^g (clockwork only)
+    int subsample = 0;   // k: consecutive points joined into one frame (recognizer only)
 };
 
 // Bounds the reader enforces before any size is computed, so no product can overflow.
@@ -35,6 +42,7 @@ struct HParamLimits {
     static constexpr int max_window = 64;
     static constexpr int max_alphabet = 512;
     static constexpr int max_groups = 16;
+    static constexpr int max_subsample = 16;
 };
 
 Status validate_hparams(const HParams& hp);
@@ -64,6 +72,11 @@ struct TensorSpec {
 int synthesis_layer_input(const HParams& hp, int layer);
 // Input width of layer l of the unconditional network: layer 1: x_t; l>1: [x_t, h^{l-1}_t].
 int unconditional_layer_input(const HParams& hp, int layer);
+// Input width of layer l of the recognizer: layer 1: one frame, k points of (dx, dy, pen_up)
+// (3k); l > 1: the layer below's two directions [h_fwd, h_bwd] (2H).
+int recognizer_layer_input(const HParams& hp, int layer);
+// The recognizer's output classes: the V characters of the alphabet and the CTC blank.
+int ctc_classes(const HParams& hp);
 // Width of the vector the output layer reads.
 int output_input_width(const HParams& hp);
 
@@ -72,6 +85,8 @@ int output_input_width(const HParams& hp);
 //     (gate order i, f, g, o; b = b_ih + b_hh), window.w [3K, H], window.b [3K] (synthesis:
 //     alpha_hat, beta_hat, kappa_hat), mdn.w [6M+1, L*H], mdn.b [6M+1]
 //   clockwork: cw.w_ih [N, 3], cw.w_hh [N, N] (block upper-triangular), cw.b [N], mdn.w, mdn.b
+//   recognizer: per layer l and direction d (fwd, bwd): lstm{l}.{d}.w_ih [4H, I_l],
+//     lstm{l}.{d}.w_hh [4H, H], lstm{l}.{d}.b [4H]; ctc.w [V+1, 2H], ctc.b [V+1]
 std::vector<TensorSpec> model_spec(const HParams& hp);
 
 }  // namespace hw

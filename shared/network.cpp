@@ -183,7 +183,7 @@ static void step_states(const Model& m, State* const* S, const float (*x)[kPoint
 }
 
 void step_batch(const Model& m, State* const* states, const Point* x, int count) {
-    if (m.hp.kind == ModelKind::Clockwork) {
+    if (m.hp.kind == ModelKind::Clockwork || !writes_ink(m.hp.kind)) {
         for (int i = 0; i < count; ++i) step(m, *states[i], x[i]);
         return;
     }
@@ -204,6 +204,7 @@ void step(const Model& m, State& s, const Point& p) {
         case ModelKind::Synthesis: step_synthesis(m, s, x); break;
         case ModelKind::Unconditional: step_unconditional(m, s, x); break;
         case ModelKind::Clockwork: step_clockwork(m, s, x); break;
+        case ModelKind::Recognizer: break;  // reads whole lines (reader.h); Generator and score refuse it
     }
     ++s.step;
 }

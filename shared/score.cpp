@@ -85,6 +85,7 @@ void score_from(const Model& m, State& state, Point prev, const std::vector<Poin
 
 Status score_points(const Model& m, const std::string& text_utf8, const std::vector<Point>& pts, LineScore& out) {
     out = LineScore{};
+    if (!writes_ink(m.hp.kind)) return Status::error(std::string("a ") + kind_name(m.hp.kind) + " model predicts no points to score");
     Status s = check_points(pts, "points");
     if (!s) return s;
     std::vector<int> codes;

@@ -121,8 +121,20 @@ PY
 expect_exit 2 "score --prime without pairs" "$hw" score --model "$model" --ink "$tmp/nopairs.jsonl" --prime
 if grep -q 'no two usable records of one writer' "$tmp/err"; then ok; else bad "score --prime without pairs: $(cat "$tmp/err")"; fi
 
+# hw read: the recognizer's reading of each record, its words checked (the fixture recognizer is
+# untrained: its verdicts are arbitrary, the shape of the answer is not).
+expect_exit 0 "read" "$hw" read --model "$fx/recognizer_small.hwm" --ink "$tmp/pairs.jsonl"
+python3 - "$tmp/out" <<'PY' && ok || bad "read: $(head -c 300 "$tmp/out")"
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert j["lines"] == 5 and j["words"] == 5 and j["wrong_words"] == sum(r["wrong"] for r in j["records"]), j
+assert all(isinstance(r["read"], str) and [w["word"] for w in r["words"]] == [r["text"]] for r in j["records"])
+PY
+expect_exit 2 "read with a synthesis model" "$hw" read --model "$model" --ink "$tmp/pairs.jsonl"
+if grep -q "recognizer" "$tmp/err"; then ok; else bad "read with a synthesis model: $(cat "$tmp/err")"; fi
+
 # Every command answers --help on standard output with exit code 0 (CLI11).
-for sub in sample info convert score; do
+for sub in sample info convert score read; do
   expect_exit 0 "$sub --help" "$hw" "$sub" --help
   if grep -qF "hw $sub" "$tmp/out" && grep -q -- "--help" "$tmp/out"; then ok; else bad "$sub --help: $(head -c 300 "$tmp/out")"; fi
 done

@@ -1,6 +1,6 @@
-// Writes the golden fixtures under tests/fixtures/: for each network kind a small random LibTorch
-// model exported to f32, the inputs, LibTorch's per-step outputs, and a trajectory the core
-// samples with a fixed seed. Builds without LibTorch (the WASM build) are tested against them.
+// Writes the golden fixtures under tests/fixtures/: for each network kind that writes a small
+// random LibTorch model exported to f32, the inputs, LibTorch's per-step outputs, and a trajectory
+// the core samples with a fixed seed; for the recognizer its per-frame log-probabilities. Builds without LibTorch (the WASM build) are tested against them.
 #include <cstdio>
 
 #include "files.h"
@@ -36,12 +36,35 @@ static int write_fixture(const std::string& dir, const std::string& name, ModelK
     return 0;
 }
 
+// The recognizer's fixture: a small random recognizer exported to f32, a line of points (odd, so
+// that the last frame is half padding), LibTorch's log-probabilities per frame and their greedy
+// decoding. It is not in index.json, whose models all write.
+static int write_recognizer_fixture(const std::string& dir, const std::string& name, uint64_t seed) {
+    HandwritingNet net = test::random_net(ModelKind::Recognizer, seed);
+    std::vector<uint8_t> bytes;
+    Status s = export_hwm(net, test::small_info(net->hparams()), Precision::F32, bytes);
+    if (!s) { std::fprintf(stderr, "%s\n", s.message.c_str()); return 1; }
+    const auto inputs = test::wiggle_inputs(121, seed);
+    const RowMatrix lp = test::torch_log_probs(net, inputs);
+    nlohmann::json rows = nlohmann::json::array();
+    for (Eigen::Index t = 0; t < lp.rows(); ++t) rows.push_back(std::vector<float>(lp.row(t).data(), lp.row(t).data() + lp.cols()));
+    std::u32string greedy;
+    for (int c : ctc_collapse(best_path(lp), 0)) greedy += test::small_alphabet()[static_cast<size_t>(c - 1)];
+    nlohmann::json fx = {{"model", name + ".hwm"}, {"kind", "recognizer"}, {"inputs", test::points_to_json(inputs)},
+                         {"log_probs", rows}, {"greedy", utf8_encode(greedy)}};
+    if (!(s = write_file_atomic(dir + "/" + name + ".hwm", bytes.data(), bytes.size()))) { std::fprintf(stderr, "%s\n", s.message.c_str()); return 1; }
+    if (!(s = write_file_atomic(dir + "/" + name + ".json", fx.dump() + "\n"))) { std::fprintf(stderr, "%s\n", s.message.c_str()); return 1; }
+    std::printf("wrote %s/%s.{hwm,json}\n", dir.c_str(), name.c_str());
+    return 0;
+}
+
 int main(int argc, char** argv) {
     const std::string dir = argc > 1 ? argv[1] : "tests/fixtures";
     int rc = 0;
     rc |= write_fixture(dir, "synthesis_small", ModelKind::Synthesis, 21);
     rc |= write_fixture(dir, "unconditional_small", ModelKind::Unconditional, 22);
     rc |= write_fixture(dir, "clockwork_small", ModelKind::Clockwork, 23);
+    rc |= write_recognizer_fixture(dir, "recognizer_small", 24);
     const nlohmann::json index = {"synthesis_small", "unconditional_small", "clockwork_small"};
     if (!rc) rc = !write_file_atomic(dir + "/index.json", index.dump() + "\n").ok;
     return rc;

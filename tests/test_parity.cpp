@@ -61,7 +61,7 @@ TEST_CASE("parity: unconditional network") { check_parity(ModelKind::Uncondition
 TEST_CASE("parity: clockwork network") { check_parity(ModelKind::Clockwork, Variant{}, 4); }
 
 TEST_CASE("exporter: every parameter is mapped, and an unmapped one is caught") {
-    for (auto kind : {ModelKind::Synthesis, ModelKind::Unconditional, ModelKind::Clockwork}) {
+    for (auto kind : {ModelKind::Synthesis, ModelKind::Unconditional, ModelKind::Clockwork, ModelKind::Recognizer}) {
         HandwritingNet net = test::random_net(kind, 5);
         std::vector<NamedTensor> t;
         Status s = collect_tensors(net, t);
@@ -117,6 +117,69 @@ TEST_CASE("exporter: a model imported with a widened alphabet writes its old cha
     const auto inputs = test::wiggle_inputs(40, 1);
     const auto mm = test::compare_traces(test::torch_trace(a, codes, inputs), test::torch_trace(b, codes, inputs), 1e-5, 1e-6);
     CHECK(mm.count == 0);
+}
+
+TEST_CASE("parity: recognizer (per frame log-probabilities, odd and even line lengths, every precision)") {
+    HandwritingNet net = test::random_net(ModelKind::Recognizer, 6);
+    for (int points : {321, 200}) {  // 321: the last frame holds one point and zeros
+        const auto inputs = test::wiggle_inputs(points, static_cast<uint64_t>(points));
+        const test::Trace ref = test::log_prob_trace(test::torch_log_probs(net, inputs));
+        REQUIRE(ref.steps.size() == static_cast<size_t>(frame_count(points, 2)));
+        // Log-probabilities of these lines stay far closer than the writers' mixtures: measured worst
+        // 3e-4 nats (f16) and 3e-3 (int8), so the bounds are about 7 times those.
+        for (const Tol& tol : {Tol{Precision::F32, 1e-4, 1e-5}, Tol{Precision::F16, 1e9, 2e-3}, Tol{Precision::I8, 1e9, 2e-2}}) {
+            const Model m = load_export(net, tol.p);
+            Recognizer r;
+            REQUIRE(r.load(m).ok);
+            FrameLogProbs lp;
+            REQUIRE(r.read(inputs, lp).ok);
+            const auto mm = test::compare_traces(ref, test::log_prob_trace(lp), tol.rel, tol.abs);
+            INFO(points, " points, precision ", static_cast<int>(tol.p), ": ", mm.first, " (worst abs ", mm.worst_abs, ")");
+            CHECK(mm.count == 0);
+        }
+    }
+}
+
+TEST_CASE("recognizer: a line in a batch reads as it does alone (packed sequences); the CTC loss is LibTorch's") {
+    HandwritingNet net = test::random_net(ModelKind::Recognizer, 7);
+    torch::NoGradGuard g;
+    const auto a = test::wiggle_inputs(301, 1), b = test::wiggle_inputs(180, 2);
+    torch::Tensor x = torch::zeros({301, 2, 3});
+    x.select(1, 0).copy_(test::points_tensor(a).select(1, 0));
+    x.slice(0, 0, 180).select(1, 1).copy_(test::points_tensor(b).select(1, 0));
+    const torch::Tensor both = net->read(x, {301, 180});
+    CHECK(both.size(0) == 151);
+    const torch::Tensor alone = net->read(test::points_tensor(b), {180});
+    CHECK(torch::allclose(both.slice(0, 0, 90).select(1, 1), alone.select(1, 0), 1e-5, 1e-6));
+    CHECK(torch::allclose(both.select(1, 0), net->read(test::points_tensor(a), {301}).select(1, 0), 1e-5, 1e-6));
+    // ctc_nll per line: a labelling no path of the frames can give costs 0 (zero_infinity).
+    const torch::Tensor labels = torch::tensor(std::vector<int64_t>{3, 4, 4, 5, 1}, torch::kInt64);
+    const torch::Tensor nll = ctc_nll(both, labels, {151, 90}, {3, 2}, 0);
+    const torch::Tensor ref = torch::ctc_loss(both, labels, std::vector<int64_t>{151, 90}, std::vector<int64_t>{3, 2}, 0, at::Reduction::None);
+    CHECK(torch::allclose(nll, ref));
+    CHECK(nll[0].item<double>() > 0);
+    const torch::Tensor impossible = ctc_nll(both.slice(0, 0, 2).slice(1, 0, 1), labels.slice(0, 0, 3), {2}, {3}, 0);
+    CHECK(impossible[0].item<double>() == 0.0);
+}
+
+TEST_CASE("exporter: a recognizer's round trip restores its weights and its ctc fields") {
+    HandwritingNet a = test::random_net(ModelKind::Recognizer, 8), b = test::random_net(ModelKind::Recognizer, 9);
+    ExportInfo out = test::small_info(a->hparams());
+    out.ctc.check_nats = 4.5f;
+    std::vector<uint8_t> bytes;
+    REQUIRE(export_hwm(a, out, Precision::F32, bytes).ok);
+    ExportInfo info;
+    REQUIRE(import_hwm(bytes, b, info).ok);
+    const auto inputs = test::wiggle_inputs(41, 3);
+    CHECK(test::torch_log_probs(a, inputs).isApprox(test::torch_log_probs(b, inputs), 1e-6f));
+    CHECK(info.ctc.check_nats == 4.5f);
+    CHECK(info.ctc.blank == 0);
+    CHECK(info.alphabet == test::small_alphabet());
+    // A recognizer of other hyperparameters cannot take these weights.
+    HParams hp = a->hparams();
+    hp.subsample = 3;
+    HandwritingNet c(hp, Variant{});
+    CHECK(import_hwm(bytes, c, info).message.find("hyperparameters differ") != std::string::npos);
 }
 
 TEST_CASE("loss: mdn_nll matches a direct evaluation of eq. 26") {

@@ -17,9 +17,12 @@
 #include "flat_adam.h"
 #include "generator.h"
 #include "hwm_format.h"
+#include "learner.h"
 #include "metrics_log.h"
 #include "nets.h"
 #include "out_dir.h"
+#include "reader.h"
+#include "text.h"
 #include "train_position.h"
 #include "trainer.h"
 
@@ -368,6 +371,64 @@ TEST_CASE("batch maker: a text that is not UTF-8 or leaves the alphabet is an er
     CHECK(maker.make(lines, {0, 1}, b).ok);
 }
 
+TEST_CASE("batch maker: the recognizer's labels are the texts' CTC classes, line after line") {
+    Dataset d = tiny_corpus();
+    BatchMaker maker;
+    maker.data = &d;
+    maker.alphabet = U"abc";
+    maker.with_text = false;
+    maker.with_labels = true;
+    std::vector<DataLine> lines = {d.train[0], d.train[1]};
+    lines[0].text = "cab";
+    lines[1].text = "bb";
+    Batch b;
+    REQUIRE(maker.make(lines, {0, 1}, b).ok);
+    CHECK(b.label_lengths == std::vector<int64_t>{3, 2});
+    CHECK(b.lengths == std::vector<int64_t>{static_cast<int64_t>(lines[0].size()), static_cast<int64_t>(lines[1].size())});
+    CHECK(torch::equal(b.labels, torch::tensor(std::vector<int64_t>{3, 1, 2, 2, 2}, torch::kInt64)));  // blank 0: 'a' is 1
+    CHECK(!b.text.defined());
+    maker.ctc.blank = 3;  // blank last: 'a' is 0
+    REQUIRE(maker.make(lines, {0, 1}, b).ok);
+    CHECK(torch::equal(b.labels, torch::tensor(std::vector<int64_t>{2, 0, 1, 1, 1}, torch::kInt64)));
+}
+
+TEST_CASE("recognizer: CTC updates on one tiny batch lower its loss (CPU)") {
+    Dataset d = tiny_corpus();
+    HParams hp;
+    hp.kind = ModelKind::Recognizer;
+    hp.layers = 2;
+    hp.hidden = 16;
+    hp.alphabet = 3;
+    hp.subsample = 2;
+    torch::manual_seed(3);
+    Learner l;
+    l.net = HandwritingNet(hp, Variant{});
+    l.info.alphabet = U"abc";
+    l.reset_optimizer("adam", 1e-2, 10);
+    BatchMaker maker;
+    maker.data = &d;
+    maker.alphabet = U"abc";
+    maker.with_text = false;
+    maker.with_labels = true;
+    Batch b;
+    REQUIRE(maker.make(d.train, {0, 1, 2, 3, 4, 5, 6, 7}, b).ok);
+    EvalResult before, after;
+    const auto one = [&](size_t, Batch& out) { out = b; return Status::success(); };
+    REQUIRE(l.evaluate_each(1, one, before).ok);
+    for (int i = 0; i < 40; ++i) l.update(b, 10, 0);
+    const auto results = l.take_results();
+    REQUIRE(results.size() == 40);
+    REQUIRE(l.evaluate_each(1, one, after).ok);
+    INFO("CTC loss per line before ", before.nll_per_line, ", after ", after.nll_per_line, "; CER ", before.cer(), " -> ", after.cer());
+    CHECK(std::isfinite(results.front().loss));
+    CHECK(results.front().loss == doctest::Approx(before.nll_per_point).epsilon(1e-4));  // the loss per point, as the MDN's
+    CHECK(after.nll_per_line < 0.5 * before.nll_per_line);
+    CHECK(before.chars == after.chars);
+    CHECK(before.chars > 0);
+    CHECK(after.cer() >= 0);
+    CHECK(after.cer() < 0.5 * before.cer());  // the greedy decoding learns to read the batch
+}
+
 TEST_CASE("trainer: learns a tiny corpus, resumes from its checkpoint, exports a usable model") {
     const std::string dir = fresh_run_dir(), data = dir + "/tiny.hwds", out = dir + "/run";
 
@@ -401,6 +462,69 @@ TEST_CASE("trainer: learns a tiny corpus, resumes from its checkpoint, exports a
     std::vector<Point> pts;
     while (!gen.done()) gen.run(100, pts);
     CHECK(pts.size() > 5);
+    std::system(("rm -rf " + dir).c_str());
+}
+
+TEST_CASE("trainer: --kind recognizer trains on the corpus, reports CER, exports a model the core reads") {
+    const std::string dir = fresh_run_dir(), data = dir + "/tiny.hwds", out = dir + "/run";
+    TrainConfig c = tiny_config(data, out);
+    c.hp.kind = ModelKind::Recognizer;
+    c.hp.layers = 2;
+    c.hp.hidden = 24;
+    c.hp.subsample = 2;
+    c.check_nats = 2.5f;
+    c.steps = 120;
+    c.eval_every = 40;
+    c.sample_every = 40;  // no sample sheet for a network that does not write
+    c.save_every = 40;
+    std::string err;
+    REQUIRE(run_quietly(c, err) == 0);
+    INFO(err);
+    CHECK(err.find("CER") != std::string::npos);
+    CHECK(err.find("sample sheet") == std::string::npos);
+    const auto rows = read_metrics(out + "/metrics.csv");
+    REQUIRE(rows.size() == 3);
+    REQUIRE(rows[0].size() == 8);
+    CHECK(rows[2][4] < rows[0][4]);                     // the CTC loss per point falls
+    CHECK((rows[2][7] >= 0 && rows[2][7] < 0.1));      // and the greedy decoding reads the validation lines
+    CHECK(hwm_meta(out + "/best.hwm").contains("valid_cer"));
+    std::vector<uint8_t> bytes;
+    REQUIRE(read_file(out + "/model.hwm", bytes).ok);
+    Model m;
+    const Status s = load_model(bytes.data(), bytes.size(), m);
+    REQUIRE_MESSAGE(s.ok, s.message);
+    CHECK(m.hp.kind == ModelKind::Recognizer);
+    CHECK(m.alphabet == U"abc");
+    CHECK(m.ctc.check_nats == 2.5f);
+    Recognizer r;
+    REQUIRE(r.load(m).ok);
+    Dataset d;
+    REQUIRE(load_dataset(data, d).ok);
+    FrameLogProbs lp;
+    std::vector<Point> pts = line_points(d.valid[0]);  // in quanta: to normalised units, as the batches have them
+    for (Point& p : pts) p.dx *= d.quantum / d.norm.scale_x, p.dy *= d.quantum / d.norm.scale_y;
+    REQUIRE(r.read(pts, lp).ok);
+    CHECK(lp.rows() == frame_count(static_cast<int>(pts.size()), 2));
+    CHECK(utf8_encode(r.greedy_decode(lp)) == d.valid[0].text);  // the core reads what LibTorch learnt
+    // The word check on real training ink: the line's own text passes; a text with a letter the
+    // ink lacks, or with another letter, fails.
+    const std::string text = d.valid[0].text;
+    std::string longer = text, other = text;
+    longer.insert(1, 1, text[1]);
+    other[0] = other[0] == 'a' ? 'b' : 'a';
+    for (const auto& [said, pass] : {std::pair{text, true}, {longer, false}, {other, false}}) {
+        std::vector<WordCheck> words;
+        REQUIRE(r.check(said, pts, words).ok);
+        REQUIRE(words.size() == 1);
+        INFO(said, " against the ink of ", text, ": read ", utf8_encode(words[0].read), ", gap ", words[0].gap_nats);
+        CHECK(words[0].ok == pass);
+    }
+    // A resumed run keeps the recognizer's header fields.
+    c.steps = 160;
+    REQUIRE(run_quietly(c, err) == 0);
+    REQUIRE(read_file(out + "/model.hwm", bytes).ok);
+    REQUIRE(load_model(bytes.data(), bytes.size(), m).ok);
+    CHECK(m.ctc.check_nats == 2.5f);
     std::system(("rm -rf " + dir).c_str());
 }
 
@@ -571,14 +695,17 @@ void write_text(const std::string& path, const std::string& text) {
 
 TEST_CASE("metrics: the rows a resumed run keeps are the complete ones up to its step") {
     const std::string h = std::string(kMetricsHeader) + "\n";
-    const std::string csv = h + "20,0,1,2,3,4,0\n40,0,1,2,3,4,0\n60,1,1,2,3,4,0\nbad,row\n80,1,1,2,3,4,0\n100,1,1";
-    CHECK(metrics_up_to(csv, 40) == h + "20,0,1,2,3,4,0\n40,0,1,2,3,4,0\n");
-    CHECK(metrics_up_to(csv, 1000) == h + "20,0,1,2,3,4,0\n40,0,1,2,3,4,0\n60,1,1,2,3,4,0\n80,1,1,2,3,4,0\n");
+    const std::string csv = h + "20,0,1,2,3,4,0,\n40,0,1,2,3,4,0,0.5\n60,1,1,2,3,4,0,\nbad,row\n80,1,1,2,3,4,0,\n100,1,1";
+    CHECK(metrics_up_to(csv, 40) == h + "20,0,1,2,3,4,0,\n40,0,1,2,3,4,0,0.5\n");
+    CHECK(metrics_up_to(csv, 1000) == h + "20,0,1,2,3,4,0,\n40,0,1,2,3,4,0,0.5\n60,1,1,2,3,4,0,\n80,1,1,2,3,4,0,\n");
     CHECK(metrics_up_to(csv, 0) == h);
     CHECK(metrics_up_to("", 50) == h);  // a missing file gets its header
     // Rows an older trainer duplicated after a resume: each step once, the first kept.
-    CHECK(metrics_up_to(h + "20,0,1,2,3,4,0\n40,0,1,2,3,4,0\n40,0,9,2,3,4,0\n80,1,1,2,3,4,0\n80,1,9,2,3,4,0\n", 80) ==
-          h + "20,0,1,2,3,4,0\n40,0,1,2,3,4,0\n80,1,1,2,3,4,0\n");
+    CHECK(metrics_up_to(h + "20,0,1,2,3,4,0,\n40,0,1,2,3,4,0,\n40,0,9,2,3,4,0,\n80,1,1,2,3,4,0,\n80,1,9,2,3,4,0,\n", 80) ==
+          h + "20,0,1,2,3,4,0,\n40,0,1,2,3,4,0,\n80,1,1,2,3,4,0,\n");
+    // A run from before the valid_cer column resumes with its rows kept, that column empty.
+    CHECK(metrics_up_to("step,epoch,train_nll_per_point,valid_nll_per_line,valid_nll_per_point,updates_per_s,skipped\n"
+                        "20,0,1,2,3,4,0\n40,0,1,2,3,4\n", 40) == h + "20,0,1,2,3,4,0,\n");
 }
 
 TEST_CASE("trainer: after a kill between an evaluation and the next checkpoint, the resumed run writes each step's row once (issue #15 #14)") {

@@ -20,8 +20,13 @@ inline HParams small_hparams(ModelKind kind) {
     hp.hidden = 32;
     hp.mixtures = 5;
     hp.window = 4;
-    hp.alphabet = kind == ModelKind::Synthesis ? static_cast<int>(small_alphabet().size()) : 0;
+    hp.alphabet = uses_alphabet(kind) ? static_cast<int>(small_alphabet().size()) : 0;
     hp.groups = kind == ModelKind::Clockwork ? 4 : 0;
+    if (kind == ModelKind::Recognizer) {  // two bidirectional layers of 16 each way, 2 points a frame
+        hp.layers = 2;
+        hp.hidden = 16;
+        hp.subsample = 2;
+    }
     return hp;
 }
 
@@ -44,7 +49,7 @@ inline nlohmann::json small_header(const HParams& hp) {
     n.scale_y = 1.5f;
     n.point_spacing = 1.2f;
     n.line_height = 20.0f;
-    return make_header({hp, Variant{}, n, hp.kind == ModelKind::Synthesis ? small_alphabet() : U"", 25},
+    return make_header({hp, Variant{}, n, uses_alphabet(hp.kind) ? small_alphabet() : U"", 25, CtcInfo{}},
                        {{"note", "test model"}});
 }
 

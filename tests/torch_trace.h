@@ -25,20 +25,35 @@ inline ExportInfo small_info(const HParams& hp) {
     info.norm.point_spacing = 1.2f;
     info.norm.line_height = 20.0f;
     info.max_steps_per_char = 25;
-    if (hp.kind == ModelKind::Synthesis) info.alphabet = small_alphabet();
+    if (uses_alphabet(hp.kind)) info.alphabet = small_alphabet();
     return info;
+}
+
+// One line's points as the networks' input [T, 1, 3].
+inline torch::Tensor points_tensor(const std::vector<Point>& inputs) {
+    const int64_t T = static_cast<int64_t>(inputs.size());
+    torch::Tensor x = torch::zeros({T, 1, 3});
+    auto a = x.accessor<float, 3>();
+    for (int64_t t = 0; t < T; ++t) {
+        a[t][0][0] = inputs[t].dx;
+        a[t][0][1] = inputs[t].dy;
+        a[t][0][2] = inputs[t].pen_up;
+    }
+    return x;
+}
+
+// A recognizer's log-probabilities of one line, [frames, V+1].
+inline RowMatrix torch_log_probs(HandwritingNet& net, const std::vector<Point>& inputs) {
+    torch::NoGradGuard g;
+    const torch::Tensor lp = net->forward(points_tensor(inputs)).y.select(1, 0).contiguous();
+    return Eigen::Map<const RowMatrix>(lp.data_ptr<float>(), lp.size(0), lp.size(1));
 }
 
 inline Trace torch_trace(HandwritingNet& net, const std::vector<int>& codes, const std::vector<Point>& inputs) {
     torch::NoGradGuard g;
     const HParams& hp = net->hparams();
     const int64_t T = static_cast<int64_t>(inputs.size());
-    torch::Tensor x = torch::zeros({T, 1, 3});
-    for (int64_t t = 0; t < T; ++t) {
-        x[t][0][0] = inputs[t].dx;
-        x[t][0][1] = inputs[t].dy;
-        x[t][0][2] = inputs[t].pen_up;
-    }
+    const torch::Tensor x = points_tensor(inputs);
     torch::Tensor text;
     if (hp.kind == ModelKind::Synthesis) text = one_hot_text({codes}, hp.alphabet);
     const NetOutput out = net->forward(x, text, true);

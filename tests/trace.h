@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "generator.h"
+#include "reader.h"
 #include "text.h"
 
 namespace hw::test {
@@ -54,6 +55,22 @@ inline Trace trace_from_json(const nlohmann::json& j) {
     tr.steps.resize(T);
     for (size_t t = 0; t < T; ++t)
         for (const auto& name : tr.names) tr.steps[t].push_back(j.at(name).at(t).get<std::vector<float>>());
+    return tr;
+}
+
+// The recognizer's output as a trace: one step per frame holding its log-probabilities.
+inline Trace log_prob_trace(const RowMatrix& lp) {
+    Trace tr;
+    tr.names = {"log_probs"};
+    for (Eigen::Index t = 0; t < lp.rows(); ++t) tr.steps.push_back({std::vector<float>(lp.row(t).data(), lp.row(t).data() + lp.cols())});
+    return tr;
+}
+
+// The same from a fixture's rows ([frames][classes]).
+inline Trace log_prob_trace(const nlohmann::json& rows) {
+    Trace tr;
+    tr.names = {"log_probs"};
+    for (const auto& r : rows) tr.steps.push_back({r.get<std::vector<float>>()});
     return tr;
 }
 

@@ -16,5 +16,6 @@ extern const Command kSampleCommand;
 extern const Command kInfoCommand;
 extern const Command kConvertCommand;
 extern const Command kScoreCommand;
+extern const Command kReadCommand;
 
 }  // namespace hw

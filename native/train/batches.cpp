@@ -4,6 +4,7 @@
 #include <numeric>
 
 #include "nets.h"
+#include "reader.h"
 #include "text.h"
 
 namespace hw {
@@ -28,6 +29,7 @@ Batch Batch::to(const torch::Device& d) const {
     b.target = target.to(d, nb);
     b.mask = mask.to(d, nb);
     if (text.defined()) b.text = text.to(d, nb);
+    if (labels.defined()) b.labels = labels.to(d, nb);
     return b;
 }
 
@@ -65,6 +67,16 @@ static Status text_codes(const std::string& text, const std::u32string& alphabet
     return Status::success();
 }
 
+// The CTC classes of each line's characters, one line after another.
+static void add_labels(const std::vector<std::vector<int>>& codes, const CtcInfo& ctc, Batch& b) {
+    std::vector<int64_t> all;
+    for (const auto& line : codes) {
+        for (int c : line) all.push_back(ctc_class(ctc, c));
+        b.label_lengths.push_back(static_cast<int64_t>(line.size()));
+    }
+    b.labels = torch::tensor(all, torch::kInt64);
+}
+
 Status BatchMaker::make(const std::vector<DataLine>& lines, const std::vector<size_t>& idx, Batch& out) const {
     size_t T = 1;
     for (size_t i : idx) T = std::max(T, lines[i].size());
@@ -77,7 +89,8 @@ Status BatchMaker::make(const std::vector<DataLine>& lines, const std::vector<si
     auto ta = tgt.accessor<float, 3>();
     auto ma = mask.accessor<float, 2>();
     const float q = data->quantum, sx = data->norm.scale_x, sy = data->norm.scale_y;
-    std::vector<std::vector<int>> codes(with_text ? idx.size() : 0);
+    const bool coded = with_text || with_labels;
+    std::vector<std::vector<int>> codes(coded ? idx.size() : 0);
     for (int64_t r = 0; r < B; ++r) {
         const DataLine& l = lines[idx[r]];
         for (size_t t = 0; t < l.size(); ++t) {
@@ -87,7 +100,8 @@ Status BatchMaker::make(const std::vector<DataLine>& lines, const std::vector<si
             ma[r][t] = 1.0f;
         }
         b.points += static_cast<int64_t>(l.size());
-        Status s = with_text ? text_codes(l.text, alphabet, codes[r]) : Status::success();
+        b.lengths.push_back(static_cast<int64_t>(l.size()));
+        Status s = coded ? text_codes(l.text, alphabet, codes[r]) : Status::success();
         if (!s) return Status::error("line " + std::to_string(idx[r]) + " (\"" + l.text + "\"): " + s.message);
     }
     b.target = tgt.transpose(0, 1).contiguous();  // [T, B, 3]
@@ -96,6 +110,7 @@ Status BatchMaker::make(const std::vector<DataLine>& lines, const std::vector<si
     start.select(2, 2).fill_(1.0f);
     b.x = torch::cat({start, b.target.slice(0, 0, static_cast<int64_t>(T) - 1)}, 0);
     if (with_text) b.text = one_hot_text(codes, static_cast<int>(alphabet.size()));
+    if (with_labels) add_labels(codes, ctc, b);
     out = std::move(b);
     return Status::success();
 }

@@ -9,8 +9,8 @@
 
 namespace hw {
 
-static void add_lstm_rows(std::vector<ParamMapping>& t, int layer, const std::string& module, const std::string& suffix) {
-    const std::string s = "lstm" + std::to_string(layer);
+// The rows of the spec's LSTM `s` ("lstm2", "lstm2.fwd") from a LibTorch LSTM's parameters.
+static void add_lstm_rows(std::vector<ParamMapping>& t, const std::string& s, const std::string& module, const std::string& suffix) {
     t.push_back({s + ".w_ih", {module + ".weight_ih" + suffix}, MapOp::Copy});
     t.push_back({s + ".w_hh", {module + ".weight_hh" + suffix}, MapOp::Copy});
     t.push_back({s + ".b", {module + ".bias_ih" + suffix, module + ".bias_hh" + suffix}, MapOp::SumBiases});
@@ -20,19 +20,28 @@ std::vector<ParamMapping> parameter_table(const HParams& hp) {
     std::vector<ParamMapping> t;
     switch (hp.kind) {
         case ModelKind::Synthesis:
-            add_lstm_rows(t, 1, "cell1", "");
-            for (int l = 2; l <= hp.layers; ++l) add_lstm_rows(t, l, "lstm" + std::to_string(l), "_l0");
+            add_lstm_rows(t, "lstm1", "cell1", "");
+            for (int l = 2; l <= hp.layers; ++l) add_lstm_rows(t, "lstm" + std::to_string(l), "lstm" + std::to_string(l), "_l0");
             t.push_back({"window.w", {"window.weight"}, MapOp::Copy});
             t.push_back({"window.b", {"window.bias"}, MapOp::Copy});
             break;
         case ModelKind::Unconditional:
-            for (int l = 1; l <= hp.layers; ++l) add_lstm_rows(t, l, "lstm" + std::to_string(l), "_l0");
+            for (int l = 1; l <= hp.layers; ++l) add_lstm_rows(t, "lstm" + std::to_string(l), "lstm" + std::to_string(l), "_l0");
             break;
         case ModelKind::Clockwork:
             t.push_back({"cw.w_ih", {"cw_ih.weight"}, MapOp::Copy});
             t.push_back({"cw.w_hh", {"cw_hh"}, MapOp::Masked});
             t.push_back({"cw.b", {"cw_b"}, MapOp::Copy});
             break;
+        case ModelKind::Recognizer:  // one LibTorch LSTM of L bidirectional layers
+            for (int l = 1; l <= hp.layers; ++l) {
+                const std::string spec = "lstm" + std::to_string(l), suffix = "_l" + std::to_string(l - 1);
+                add_lstm_rows(t, spec + ".fwd", "rnn", suffix);
+                add_lstm_rows(t, spec + ".bwd", "rnn", suffix + "_reverse");
+            }
+            t.push_back({"ctc.w", {"ctc.weight"}, MapOp::Copy});
+            t.push_back({"ctc.b", {"ctc.bias"}, MapOp::Copy});
+            return t;
     }
     t.push_back({"mdn.w", {"mdn.weight"}, MapOp::Copy});
     t.push_back({"mdn.b", {"mdn.bias"}, MapOp::Copy});
@@ -83,10 +92,10 @@ Status export_hwm(HandwritingNet& net, const ExportInfo& info, Precision precisi
     Status s = collect_tensors(net, tensors);
     if (!s) return s;
     HParams hp = net->hparams();
-    if (hp.kind == ModelKind::Synthesis && static_cast<int>(info.alphabet.size()) != hp.alphabet)
+    if (uses_alphabet(hp.kind) && static_cast<int>(info.alphabet.size()) != hp.alphabet)
         return Status::error("exporter: the alphabet has " + std::to_string(info.alphabet.size()) + " characters, the network " +
                              std::to_string(hp.alphabet));
-    const auto header = make_header({hp, net->variant(), info.norm, info.alphabet, info.max_steps_per_char}, info.meta);
+    const auto header = make_header({hp, net->variant(), info.norm, info.alphabet, info.max_steps_per_char, info.ctc}, info.meta);
     return write_hwm(header, tensors, precision, out);
 }
 
@@ -146,9 +155,11 @@ Status import_hwm(const std::vector<uint8_t>& bytes, HandwritingNet& net, Export
     if (!s) return s;
     const HParams& hp = net->hparams();
     const int64_t alphabet = widen_to ? static_cast<int64_t>(widen_to->size()) : m.hp.alphabet;
-    if (m.hp.kind != hp.kind || m.hp.layers != hp.layers || m.hp.hidden != hp.hidden || m.hp.mixtures != hp.mixtures ||
+    if (m.hp.kind != hp.kind || m.hp.layers != hp.layers || m.hp.hidden != hp.hidden ||
+        (writes_ink(hp.kind) && m.hp.mixtures != hp.mixtures) ||
         (hp.kind == ModelKind::Synthesis && (m.hp.window != hp.window || alphabet != hp.alphabet)) ||
-        (hp.kind == ModelKind::Clockwork && m.hp.groups != hp.groups))
+        (hp.kind == ModelKind::Clockwork && m.hp.groups != hp.groups) ||
+        (hp.kind == ModelKind::Recognizer && (m.hp.alphabet != hp.alphabet || m.hp.subsample != hp.subsample)))
         return Status::error("the file's hyperparameters differ from the network's");
     if (widen_to && hp.kind != ModelKind::Synthesis) return Status::error("only a synthesis model has an alphabet to widen");
     HwmFile f;
@@ -157,6 +168,7 @@ Status import_hwm(const std::vector<uint8_t>& bytes, HandwritingNet& net, Export
     info.norm = m.norm;
     info.alphabet = widen_to ? *widen_to : m.alphabet;
     info.max_steps_per_char = m.max_steps_per_char;
+    info.ctc = m.ctc;
     if (f.header.contains("meta")) info.meta = f.header["meta"];
     auto params = net->named_parameters(true);
     torch::NoGradGuard guard;

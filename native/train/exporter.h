@@ -26,6 +26,7 @@ struct ExportInfo {
     Normalisation norm;
     std::u32string alphabet;
     int max_steps_per_char = 60;
+    CtcInfo ctc;  // recognizer
     nlohmann::json meta = nlohmann::json::object();
 };
 

@@ -2,6 +2,9 @@
 
 #include <cmath>
 
+#include "ocr_eval.h"
+#include "reader.h"
+
 namespace hw {
 
 void Learner::reset_optimizer(const std::string& kind, double lr, double clip) {
@@ -28,13 +31,22 @@ void Learner::set_lr(double lr) {
         if (auto* m = dynamic_cast<torch::optim::RMSpropOptions*>(&g.options())) m->lr(lr);
 }
 
+torch::Tensor Learner::summed_loss(const Batch& b, double out_clip, torch::Tensor* read_out) {
+    const HParams& hp = net->hparams();
+    if (hp.kind == ModelKind::Recognizer) {
+        const torch::Tensor lp = net->read(b.target, b.lengths);
+        if (read_out) *read_out = lp;
+        return ctc_nll(lp, b.labels, frame_lengths(b.lengths, hp.subsample), b.label_lengths, info.ctc.blank).sum();
+    }
+    NetOutput out = net->forward(b.x, b.text);
+    if (out_clip > 0) out.y.register_hook([out_clip](torch::Tensor g) { return g.clamp(-out_clip, out_clip); });
+    return (mdn_nll(out.y, b.target, hp.mixtures, net->variant().eos_sign) * b.mask).sum();
+}
+
 StepStats Learner::eager_gradients(const Batch& b, double out_clip) {
     if (adam) adam->zero_gradients();
     else opt->zero_grad();
-    NetOutput out = net->forward(b.x, b.text);
-    if (out_clip > 0) out.y.register_hook([out_clip](torch::Tensor g) { return g.clamp(-out_clip, out_clip); });
-    const torch::Tensor nll = mdn_nll(out.y, b.target, net->hparams().mixtures, net->variant().eos_sign) * b.mask;
-    const torch::Tensor loss = nll.sum() / static_cast<double>(b.points);
+    const torch::Tensor loss = summed_loss(b, out_clip) / static_cast<double>(b.points);
     loss.backward();
     return adam ? adam->update(loss) : StepStats{loss.detach(), {}, {}};
 }
@@ -69,6 +81,29 @@ Status Learner::evaluate(const BatchMaker& maker, const std::vector<DataLine>& l
     return evaluate_each(batches.size(), [&](size_t i, Batch& b) { return maker.make(lines, batches[i], b); }, out);
 }
 
+namespace {
+
+// The greedy decoding of each line of a batch (the best class per frame, runs merged, blanks
+// dropped) against its labels: edit distances in classes into e.
+void tally_errors(const torch::Tensor& log_probs, const Batch& b, const HParams& hp, int blank, EvalResult& e) {
+    const torch::Tensor best = log_probs.argmax(2).to(torch::kCPU, torch::kInt64).contiguous();  // [F, B]
+    const torch::Tensor labels = b.labels.to(torch::kCPU).contiguous();
+    const auto path_of = best.accessor<int64_t, 2>();
+    const int64_t* label = labels.data_ptr<int64_t>();
+    const std::vector<int64_t> frames = frame_lengths(b.lengths, hp.subsample);
+    for (size_t i = 0; i < frames.size(); ++i) {
+        std::vector<int> path;
+        for (int64_t f = 0; f < frames[i]; ++f) path.push_back(static_cast<int>(path_of[f][static_cast<int64_t>(i)]));
+        std::u32string got, want;
+        for (int c : ctc_collapse(path, blank)) got += static_cast<char32_t>(c);
+        for (int64_t j = 0; j < b.label_lengths[i]; ++j) want += static_cast<char32_t>(*label++);
+        e.char_errors += static_cast<int64_t>(edit_distance(want, got));
+        e.chars += static_cast<int64_t>(want.size());
+    }
+}
+
+}  // namespace
+
 Status Learner::evaluate_each(size_t count, const std::function<Status(size_t, Batch&)>& batch_at, EvalResult& out) {
     torch::NoGradGuard ng;
     net->eval();
@@ -79,8 +114,9 @@ Status Learner::evaluate_each(size_t count, const std::function<Status(size_t, B
         Batch b;
         if (!(s = batch_at(i, b))) break;
         b = b.to(device);
-        const NetOutput y = net->forward(b.x, b.text);
-        total += (mdn_nll(y.y, b.target, net->hparams().mixtures, net->variant().eos_sign) * b.mask).sum().to(torch::kDouble);
+        torch::Tensor log_probs;
+        total += summed_loss(b, 0, &log_probs).to(torch::kDouble);
+        if (log_probs.defined()) tally_errors(log_probs, b, net->hparams(), info.ctc.blank, e);
         e.lines += b.lines;
         e.points += b.points;
     }
@@ -93,7 +129,7 @@ Status Learner::evaluate_each(size_t count, const std::function<Status(size_t, B
 }
 
 ModelHeader Learner::header() const {
-    return {net->hparams(), net->variant(), info.norm, info.alphabet, info.max_steps_per_char};
+    return {net->hparams(), net->variant(), info.norm, info.alphabet, info.max_steps_per_char, info.ctc};
 }
 
 Status Learner::export_image(const nlohmann::json& meta, Precision p, std::vector<uint8_t>& out) {

@@ -19,8 +19,12 @@
 namespace hw {
 
 struct EvalResult {
-    double nll_per_line = 0, nll_per_point = 0;
+    double nll_per_line = 0, nll_per_point = 0;  // recognizer: the CTC loss
     int64_t lines = 0, points = 0;
+    // Recognizer: the greedy decoding's character errors (edit distance) against the lines' texts,
+    // and the texts' characters; cer() is -1 for the other networks.
+    int64_t char_errors = 0, chars = 0;
+    double cer() const { return chars > 0 ? static_cast<double>(char_errors) / static_cast<double>(chars) : -1.0; }
 };
 
 // One update as read back from the device: the loss per point (NaN when the batch was skipped
@@ -50,7 +54,8 @@ struct Learner {
     void update(const Batch& b, double clip, double out_clip);
     std::vector<UpdateResult> take_results();
     size_t pending_results() const { return pending_.size(); }
-    // The NLL of `batches` of `lines`, without gradients.
+    // The NLL (recognizer: the CTC loss and the greedy decoding's errors) of `batches` of
+    // `lines`, without gradients.
     Status evaluate(const BatchMaker& maker, const std::vector<DataLine>& lines,
                     const std::vector<std::vector<size_t>>& batches, EvalResult& out);
     // The NLL of `count` batches, batch i made by batch_at(i, b) (on the host; moved here).
@@ -61,6 +66,10 @@ struct Learner {
     Status restore(const std::vector<uint8_t>& hwm);
 
 private:
+    // The loss of a batch summed over it: the MDN NLL of its points (Graves' clipping of the
+    // output derivatives to `out_clip` when > 0), or the CTC loss of its lines, whose per frame
+    // log-probabilities go to `read_out` when given.
+    torch::Tensor summed_loss(const Batch& b, double out_clip, torch::Tensor* read_out = nullptr);
     StepStats eager_gradients(const Batch& b, double out_clip);
     StepStats clip_and_step(const StepStats& s, double clip);  // RMSprop: on the host
     std::vector<torch::Tensor> pending_;  // per update [loss, grad_norm, ok] on the device

@@ -9,14 +9,17 @@
 
 namespace hw {
 
-const char* const kMetricsHeader = "step,epoch,train_nll_per_point,valid_nll_per_line,valid_nll_per_point,updates_per_s,skipped";
+const char* const kMetricsHeader = "step,epoch,train_nll_per_point,valid_nll_per_line,valid_nll_per_point,updates_per_s,skipped,valid_cer";
 
 namespace {
 
-// The step of a complete row, or -1 when the row is not one (the header, a torn or odd line).
+long header_commas() { return std::count(kMetricsHeader, kMetricsHeader + std::strlen(kMetricsHeader), ','); }
+
+// The step of a complete row, or -1 when the row is not one (the header, a torn or odd line). A
+// row from before the valid_cer column (one comma fewer) is complete too.
 long row_step(const std::string& row) {
     const long commas = std::count(row.begin(), row.end(), ',');
-    if (commas != std::count(kMetricsHeader, kMetricsHeader + std::strlen(kMetricsHeader), ',')) return -1;
+    if (commas != header_commas() && commas != header_commas() - 1) return -1;
     const std::string first = row.substr(0, row.find(','));
     if (first.empty() || first.size() > 12 || first.find_first_not_of("0123456789") != std::string::npos) return -1;
     return std::stol(first);
@@ -32,7 +35,7 @@ std::string metrics_up_to(const std::string& csv, long step) {
         const std::string row = csv.substr(at, nl - at);
         const long s = row_step(row);
         if (s > last && s <= step) {
-            out += row + "\n";
+            out += row + (std::count(row.begin(), row.end(), ',') < header_commas() ? ",\n" : "\n");  // an old row: no CER
             last = s;
         }
     }
@@ -52,7 +55,9 @@ Status MetricsLog::open(const std::string& path, long step) {
 
 Status MetricsLog::append(const TrainPosition& p, double train_loss, const EvalResult& e, double rate) {
     out_ << p.step << "," << p.epoch << "," << train_loss << "," << e.nll_per_line << "," << e.nll_per_point << "," << rate << ","
-         << p.skipped << "\n";
+         << p.skipped << ",";
+    if (e.cer() >= 0) out_ << e.cer();  // the recognizer's; empty for the others
+    out_ << "\n";
     out_.flush();
     return check();
 }

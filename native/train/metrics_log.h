@@ -14,7 +14,8 @@ extern const char* const kMetricsHeader;  // the column names, without the newli
 
 // The text of metrics.csv for a run at `step`: the header, then the complete rows of `csv` (ended
 // by a newline, every column there) whose step is at most `step`, in their order; a row whose step
-// is not above the row kept before it (a duplicate left by an older trainer) is dropped.
+// is not above the row kept before it (a duplicate left by an older trainer) is dropped. A row
+// written before the valid_cer column existed is kept with that column empty.
 std::string metrics_up_to(const std::string& csv, long step);
 
 class MetricsLog {

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "layer1_loop.h"
+#include "reader.h"
 
 namespace hw {
 
@@ -33,6 +34,10 @@ HandwritingNetImpl::HandwritingNetImpl(const HParams& hp, const Variant& v) : hp
             cw_mask = register_buffer("cw_mask", mask);
             break;
         }
+        case ModelKind::Recognizer:
+            rnn = register_module("rnn", nn::LSTM(nn::LSTMOptions(recognizer_layer_input(hp, 1), H).num_layers(hp.layers).bidirectional(true)));
+            ctc = register_module("ctc", nn::Linear(output_input_width(hp), ctc_classes(hp)));
+            return;
     }
     mdn = register_module("mdn", nn::Linear(output_input_width(hp), MdnLayout(hp.mixtures).size()));
 }
@@ -46,8 +51,23 @@ NetOutput HandwritingNetImpl::forward(const Tensor& x, const Tensor& text, bool 
         case ModelKind::Synthesis: return forward_synthesis(x, text, diagnostics);
         case ModelKind::Unconditional: return forward_unconditional(x);
         case ModelKind::Clockwork: return forward_clockwork(x);
+        case ModelKind::Recognizer: {
+            NetOutput out;
+            out.y = read(x, std::vector<int64_t>(static_cast<size_t>(x.size(1)), x.size(0)));
+            return out;
+        }
     }
     return {};
+}
+
+Tensor HandwritingNetImpl::read(const Tensor& x, const std::vector<int64_t>& lengths) {
+    const int k = hp_.subsample;
+    const Tensor f = join_frames(x, k);
+    namespace rnn_utils = torch::nn::utils::rnn;
+    const rnn_utils::PackedSequence in = rnn_utils::pack_padded_sequence(f, torch::tensor(frame_lengths(lengths, k)), false, false);
+    const rnn_utils::PackedSequence h = std::get<0>(rnn->forward_with_packed_input(in));
+    const Tensor padded = std::get<0>(rnn_utils::pad_packed_sequence(h, false, 0.0, f.size(0)));
+    return torch::log_softmax(ctc(padded), 2);
 }
 
 // Layer 1 and the window (each step depends on the last window): as one operation over the
@@ -154,6 +174,23 @@ Tensor mdn_nll(const Tensor& y, const Tensor& target, int mixtures, int eos_sign
     const Tensor pen = target.select(2, 2);
     const Tensor log_e = -torch::nn::functional::softplus(-e_hat), log_1me = -torch::nn::functional::softplus(e_hat);
     return -(log_mix + pen * log_e + (1 - pen) * log_1me);
+}
+
+std::vector<int64_t> frame_lengths(const std::vector<int64_t>& points, int k) {
+    std::vector<int64_t> out;
+    for (int64_t n : points) out.push_back(frame_count(static_cast<int>(n), k));
+    return out;
+}
+
+Tensor join_frames(const Tensor& x, int k) {
+    const int64_t T = x.size(0), B = x.size(1), F = frame_count(static_cast<int>(T), k);
+    const Tensor p = F * k > T ? torch::cat({x, torch::zeros({F * k - T, B, x.size(2)}, x.options())}, 0) : x;
+    return p.view({F, k, B, x.size(2)}).permute({0, 2, 1, 3}).reshape({F, B, k * x.size(2)});
+}
+
+Tensor ctc_nll(const Tensor& log_probs, const Tensor& labels, const std::vector<int64_t>& frame_lengths,
+               const std::vector<int64_t>& label_lengths, int blank) {
+    return torch::ctc_loss(log_probs, labels, frame_lengths, label_lengths, blank, at::Reduction::None, true);
 }
 
 Tensor one_hot_text(const std::vector<std::vector<int>>& codes, int alphabet) {

@@ -16,8 +16,10 @@ namespace hw {
 
 static const char* kTrainUsage =
     "usage: hw-train train --data D.hwds --out DIR [options]\n"
-    "  network:  --kind synthesis|unconditional|clockwork  --layers 3 --hidden 400 --mixtures 20\n"
+    "  network:  --kind synthesis|unconditional|clockwork|recognizer  --layers 3 --hidden 400 --mixtures 20\n"
     "            --window 10 --groups 8 --window-fn exp|softplus --kappa-scale 0.05 --eos-sign 1|-1\n"
+    "            recognizer (a bidirectional LSTM with a CTC output): --layers 2 --hidden 192 (each way)\n"
+    "            --subsample 2 (points per frame) --check-nats 3 (the word check's threshold)\n"
     "            --init F.hwm (start from these weights; the architecture comes from the file)\n"
     "            --widen-alphabet (with --init: add the dataset's characters the file lacks, each\n"
     "            starting from its base letter's weights: é from e)\n"
@@ -32,12 +34,19 @@ static const char* kTrainUsage =
 static Status read_network(const Args& a, TrainConfig& c) {
     long long v;
     Status s;
-    if (a.has("--kind") && !parse_kind(a.get("--kind"), c.hp.kind)) return Status::error("--kind must be synthesis, unconditional or clockwork");
+    if (a.has("--kind") && !parse_kind(a.get("--kind"), c.hp.kind))
+        return Status::error("--kind must be synthesis, unconditional, clockwork or recognizer");
+    if (c.hp.kind == ModelKind::Recognizer) {  // its defaults: 2 x 192 each way, two points per frame
+        c.hp.layers = 2;
+        c.hp.hidden = 192;
+        c.hp.subsample = 2;
+    }
     struct IntOpt { const char* name; int* dst; long long lo, hi; };
     using L = HParamLimits;  // the bounds the .hwm reader enforces
     for (const IntOpt& o : {IntOpt{"--layers", &c.hp.layers, 1, L::max_layers}, IntOpt{"--hidden", &c.hp.hidden, 1, L::max_hidden},
                             IntOpt{"--mixtures", &c.hp.mixtures, 1, L::max_mixtures}, IntOpt{"--window", &c.hp.window, 1, L::max_window},
                             IntOpt{"--groups", &c.hp.groups, 1, L::max_groups}, IntOpt{"--eos-sign", &c.variant.eos_sign, -1, 1},
+                            IntOpt{"--subsample", &c.hp.subsample, 1, L::max_subsample},
                             IntOpt{"--batch", &c.batch, 1, 4096}, IntOpt{"--eval-every", &c.eval_every, 1, 1000000},
                             IntOpt{"--save-every", &c.save_every, 1, 1000000}, IntOpt{"--sample-every", &c.sample_every, 0, 1000000},
                             IntOpt{"--valid-lines", &c.valid_lines, 0, 10000000},
@@ -56,6 +65,9 @@ static Status read_network(const Args& a, TrainConfig& c) {
     double k = c.variant.kappa_scale;
     if (!(s = a.get_float("--kappa-scale", 1e-4, 10, k))) return s;
     c.variant.kappa_scale = static_cast<float>(k);
+    double nats = c.check_nats;
+    if (!(s = a.get_float("--check-nats", 1e-3, kMaxCheckNats, nats))) return s;
+    c.check_nats = static_cast<float>(nats);
     return Status::success();
 }
 
@@ -103,7 +115,7 @@ int cmd_train(int argc, char** argv) {
             "--kappa-scale", "--eos-sign", "--optimizer", "--lr", "--clip", "--out-clip", "--batch", "--max-batch-points",
             "--steps", "--time-limit", "--eval-every", "--save-every", "--sample-every", "--valid-lines", "--seed",
             "--precision", "--device", "--max-steps-per-char", "--sample-text", "--diverge-margin", "--debug-corrupt-at",
-            "--lr-scale", "--warmup"},
+            "--lr-scale", "--warmup", "--subsample", "--check-nats"},
            {"--no-resume", "--no-graphs", "--tf32", "--widen-alphabet"});
     a.describe(kTrainUsage);
     Status s = a.parse(argc, argv, 2);

@@ -122,12 +122,13 @@ Status build_learner(const TrainConfig& cfg, const Dataset& data, const Origin& 
     Status s = pick_device(cfg, l.device);
     if (!s) return s;
     l.info.norm = data.norm;
-    l.info.alphabet = hp.kind == ModelKind::Synthesis ? data.alphabet : U"";
+    l.info.alphabet = uses_alphabet(hp.kind) ? data.alphabet : U"";
     l.info.max_steps_per_char = cfg.max_steps_per_char;
-    if (hp.kind == ModelKind::Synthesis && o.init_bytes.empty() && !o.resuming) hp.alphabet = static_cast<int>(data.alphabet.size());
+    l.info.ctc.check_nats = cfg.check_nats;  // and the blank first (class 0), as ctc_loss's default
+    if (uses_alphabet(hp.kind) && o.init_bytes.empty() && !o.resuming) hp.alphabet = static_cast<int>(data.alphabet.size());
     std::u32string widened;
     if (!o.init_bytes.empty() && cfg.widen_alphabet && !o.resuming) {
-        if (hp.kind != ModelKind::Synthesis) return Status::error("--widen-alphabet: only a synthesis network has an alphabet");
+        if (hp.kind != ModelKind::Synthesis) return Status::error("--widen-alphabet: only a synthesis network has an alphabet to widen");
         Model m;
         if (!(s = load_model(o.init_bytes.data(), o.init_bytes.size(), m))) return Status::error(cfg.init + ": " + s.message);
         widened = widened_alphabet(m.alphabet, data.alphabet);
@@ -142,10 +143,14 @@ Status build_learner(const TrainConfig& cfg, const Dataset& data, const Origin& 
         ExportInfo from;
         if (!(s = import_hwm(o.init_bytes, l.net, from, widened.empty() ? nullptr : &widened)))
             return Status::error(cfg.init + ": " + s.message);
-        l.info.alphabet = from.alphabet;  // the network's one-hot layout is fixed by the file (or its widening)
+        l.info.alphabet = from.alphabet;  // the network's one-hot layout (or classes) is fixed by the file (or its widening)
+        l.info.ctc = from.ctc;
         std::fprintf(stderr, "train: initialised from %s\n", cfg.init.c_str());
     }
-    if (o.resuming) l.info.alphabet = o.saved.alphabet;
+    if (o.resuming) {
+        l.info.alphabet = o.saved.alphabet;
+        l.info.ctc = o.saved.ctc;
+    }
     l.net->to(l.device);
     l.reset_optimizer(cfg.optimizer, cfg.lr, cfg.clip);
     return Status::success();
@@ -206,11 +211,12 @@ Status hold_out_validation(std::vector<DataLine>& train, std::vector<DataLine>& 
     return Status::success();
 }
 
-Status prepare_corpus(const TrainConfig& cfg, const ExportInfo& info, bool synth, Corpus& c) {
+// The lines of a network that reads the text (synthesis, recognizer) are those its alphabet writes.
+Status prepare_corpus(const TrainConfig& cfg, const ExportInfo& info, ModelKind kind, Corpus& c) {
     auto& train = c.data.train;
     auto& valid = c.data.valid;
     const size_t valid_before = valid.size();
-    if (synth) {
+    if (uses_alphabet(kind)) {
         filter_lines(train, info.alphabet, "training");
         filter_lines(valid, info.alphabet, "validation");
         if (train.empty()) return Status::error("no training line can be written with the model's alphabet");
@@ -218,7 +224,9 @@ Status prepare_corpus(const TrainConfig& cfg, const ExportInfo& info, bool synth
     if (Status s = hold_out_validation(train, valid, valid_before); !s) return s;
     c.maker.data = &c.data;
     c.maker.alphabet = info.alphabet;
-    c.maker.with_text = synth;
+    c.maker.with_text = kind == ModelKind::Synthesis;
+    c.maker.with_labels = kind == ModelKind::Recognizer;
+    c.maker.ctc = info.ctc;
     const size_t evaluated = cfg.valid_lines > 0 ? std::min<size_t>(valid.size(), static_cast<size_t>(cfg.valid_lines)) : valid.size();
     c.eval_batches = bucket_batches(valid, 256, 400000, evaluated);
     return Status::success();
@@ -235,7 +243,8 @@ std::vector<std::vector<size_t>> epoch_order(const TrainConfig& cfg, const std::
 
 void start_graphs(Run& r) {
     Learner& l = r.learner;
-    if (!l.device.is_cuda() || !r.cfg.cuda_graphs || !GraphStepper::available()) return;
+    // The graphs hold the MDN loss: the recognizer steps eagerly.
+    if (!l.device.is_cuda() || !r.cfg.cuda_graphs || !GraphStepper::available() || !writes_ink(l.net->hparams().kind)) return;
     size_t chars = 1;
     for (const auto& line : r.corpus.data.train) chars = std::max(chars, utf8_length(line.text));
     for (const auto& line : r.corpus.data.valid) chars = std::max(chars, utf8_length(line.text));
@@ -278,7 +287,7 @@ Status prepare(Run& r) {
     r.pos.lr = cfg.lr;
     if (origin.resuming && !(s = resume(cfg, r.learner, r.pos))) return s;
     const HParams& net_hp = r.learner.net->hparams();
-    if (!(s = prepare_corpus(cfg, r.learner.info, net_hp.kind == ModelKind::Synthesis, r.corpus))) return s;
+    if (!(s = prepare_corpus(cfg, r.learner.info, net_hp.kind, r.corpus))) return s;
     if (!(s = r.metrics.open(cfg.out_dir + "/metrics.csv", r.pos.step))) return s;
     r.tty = isatty(2);
     start_graphs(r);
@@ -323,6 +332,7 @@ Outcome save_best(Run& r, const EvalResult& e) {
     json meta = run_meta(r.cfg, at);
     meta["valid_nll_per_line"] = e.nll_per_line;
     meta["valid_nll_per_point"] = e.nll_per_point;
+    if (e.cer() >= 0) meta["valid_cer"] = e.cer();
     Outcome o = export_file(r.learner, meta, Precision::F32, r.cfg.out_dir + "/best.hwm");
     if (o) r.pos.best_valid = e.nll_per_line;
     return o;
@@ -398,8 +408,8 @@ Outcome record_eval(Run& r, double train_loss, double rate) {
     Status s = r.learner.evaluate(r.corpus.maker, r.corpus.data.valid, r.corpus.eval_batches, e);
     if (!s) return internal(s);
     if (r.tty) std::fprintf(stderr, "\n");
-    std::fprintf(stderr, "eval step %ld: valid %.1f nats/line, %.4f nats/point (%ld lines)\n", r.pos.step, e.nll_per_line,
-                 e.nll_per_point, static_cast<long>(e.lines));
+    std::fprintf(stderr, "eval step %ld: valid %.1f nats/line, %.4f nats/point (%ld lines)%s\n", r.pos.step, e.nll_per_line,
+                 e.nll_per_point, static_cast<long>(e.lines), e.cer() >= 0 ? (", CER " + std::to_string(e.cer())).c_str() : "");
     if (!(s = r.metrics.append(r.pos, train_loss, e, rate))) return bad_input(s);
     warn(r, "loss plot", write_loss_plot(r.cfg.out_dir));
     if (e.nll_per_line < r.pos.best_valid) return save_best(r, e);
@@ -475,7 +485,8 @@ Outcome after_step(Run& r, double last_loss, const Pace& pace) {
     Outcome o;
     if (step % r.cfg.eval_every == 0 && !(o = record_eval(r, last_loss, pace.rate()))) return o;
     if (step % r.cfg.save_every == 0 && !(o = save_all(r))) return o;
-    if (r.cfg.sample_every > 0 && step % r.cfg.sample_every == 0) warn(r, "sample sheet", write_samples(r));
+    if (r.cfg.sample_every > 0 && step % r.cfg.sample_every == 0 && writes_ink(r.learner.net->hparams().kind))
+        warn(r, "sample sheet", write_samples(r));
     return o;
 }
 

@@ -1,4 +1,4 @@
-// hw-train train: the LibTorch trainer for the three networks.
+// hw-train train: the LibTorch trainer for the networks (the three that write, and the recognizer).
 #pragma once
 #include <string>
 #include <vector>
@@ -40,6 +40,7 @@ struct TrainConfig {
     bool cuda_graphs = true;        // capture forward + backward per padded length (CUDA only)
     int graph_t_step = 32;          // padded lengths are multiples of this (one graph per length)
     int max_steps_per_char = 60;
+    float check_nats = kDefaultCheckNats;  // recognizer: the word check's threshold (header ctc.check_nats)
     std::vector<std::string> sample_texts;
 };
 
