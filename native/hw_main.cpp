@@ -117,7 +117,8 @@ static Status load_priming(const Args& a, const Model& m, Priming& prime) {
     long long index = 0;
     if (!(s = a.get_int("--prime-index", 0, static_cast<long long>(lines.size()) - 1, index))) return s;
     const InkLine& line = lines[static_cast<size_t>(index)];
-    if (!(s = prepare_ink(m, line.strokes, prime.points))) return Status::error(a.get("--prime-ink") + ": " + s.message);
+    if (!(s = prepare_ink(m, line.strokes, prime.points)))
+        return Status::error(a.get("--prime-ink") + ":" + std::to_string(line.line) + ": " + s.message);
     prime.text = a.has("--prime-text") ? a.get("--prime-text") : line.text;
     if (prime.text.empty()) return Status::error("--prime-ink: the record has no text; give --prime-text");
     return s;

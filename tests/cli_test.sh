@@ -72,17 +72,23 @@ expect_exit 0 "score --help" "$hw" score --help
 if grep -qF "hw score" "$tmp/out"; then ok; else bad "score --help prints no usage"; fi
 
 # Hostile files (issue #15 #6): the magic and the size are checked before a model file is read
-# whole. Memory is capped so that a reader that slurps the file fails here instead of swapping:
-# with ulimit -v, or, for a build under AddressSanitizer (whose shadow memory needs more address
-# space than that), with ASan's own limit on resident memory.
-cap="ulimit -v 2000000"
-if ldd "$hw" 2>/dev/null | grep -q libasan; then cap="export ASAN_OPTIONS=hard_rss_limit_mb=2000\${ASAN_OPTIONS:+:\$ASAN_OPTIONS}"; fi
+# whole, under a memory cap (mem_cap, cli_lib.sh).
+cap=$(mem_cap "$hw")
 expect_exit 2 "info /dev/zero" bash -c "$cap; timeout 20 \"\$0\" info /dev/zero" "$hw"
 if grep -q "bad magic" "$tmp/err"; then ok; else bad "/dev/zero: $(head -c 300 "$tmp/err")"; fi
 head -c 12 "$model" >"$tmp/huge.hwm" && truncate -s 3G "$tmp/huge.hwm"
 expect_exit 2 "info 3 GB file" bash -c "$cap; timeout 20 \"\$0\" info \"\$1\"" "$hw" "$tmp/huge.hwm"
 if grep -q "larger than" "$tmp/err"; then ok; else bad "3 GB model: $(head -c 300 "$tmp/err")"; fi
 rm -f "$tmp/huge.hwm"
+
+# An 18 KB record of 1,000 long two-point strokes without times (issue #24 #1): each stroke had its
+# own budget of 400,000 timed points, so pacing it took gigabytes. One budget for the whole record
+# now: refused at once (under the memory cap), the file and record named.
+python3 -c "import json; print(json.dumps({'text': 'ab', 'strokes': [[[0, i % 2], [15000, i % 2]] for i in range(1000)]}))" >"$tmp/tiny.jsonl"
+expect_exit 2 "score: a tiny record that paces into gigabytes" bash -c "$cap; timeout 60 \"\$0\" score --model \"\$1\" --ink \"\$2\"" "$hw" "$model" "$tmp/tiny.jsonl"
+if grep -qF "$tmp/tiny.jsonl:1: ink stroke 2:" "$tmp/err" && grep -q "400000 points in all" "$tmp/err"; then ok; else bad "score tiny record: $(head -c 300 "$tmp/err")"; fi
+expect_exit 2 "prime: a tiny record that paces into gigabytes" bash -c "$cap; timeout 60 \"\$0\" sample --model \"\$1\" --text cd --prime-ink \"\$2\" -o \"\$3\"" "$hw" "$model" "$tmp/tiny.jsonl" "$tmp/tiny.svg"
+if grep -qF "$tmp/tiny.jsonl:1: ink stroke 2:" "$tmp/err"; then ok; else bad "prime tiny record: $(head -c 300 "$tmp/err")"; fi
 
 # Malformed --prime-ink records are reported as FILE:LINE: what, with a count (issue #15 #7).
 { printf 'nope\n'; printf '{"text": "ab", "strokes": [[[0,0],[3,10],[6,0],[9,10]]]}\n'; printf '{"text": "ab"}\n'; } >"$tmp/pm.jsonl"

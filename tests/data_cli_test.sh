@@ -44,6 +44,12 @@ json_check "ink lines" "j['lines']['train'] == 1 and j['skipped'].get('ink recor
 expect_exit 0 "mixed" "$hwt" data --iam "$fx/iam" --fonts --lines 30 --ink "$tmp/ink.jsonl" --out "$tmp/m.hwds"
 json_check "mixed sources" "set(j['sources']) == {'iam', 'fonts', 'ink:$tmp/ink.jsonl'} and j['lines']['train'] + j['lines']['valid'] == 34"
 
+# An 18 KB record that paced into gigabytes (issue #24 #1): refused at once, under a memory cap, the
+# record named.
+python3 -c "import json; print(json.dumps({'text': 'ab', 'strokes': [[[0, i % 2], [15000, i % 2]] for i in range(1000)]}))" >"$tmp/tiny.jsonl"
+expect_exit 2 "ink: a tiny record that paces into gigabytes" bash -c "$(mem_cap "$hwt"); timeout 60 \"\$0\" data --ink \"\$1\" --out \"\$2\"" "$hwt" "$tmp/tiny.jsonl" "$tmp/x.hwds"
+if grep -qF "$tmp/tiny.jsonl:1: ink stroke 2:" "$tmp/err"; then ok; else bad "data tiny record: $(head -c 300 "$tmp/err")"; fi
+
 expect_exit 2 "no source" "$hwt" data --out "$tmp/x.hwds"
 expect_exit 2 "no --out" "$hwt" data --fonts
 expect_exit 2 "missing iam" "$hwt" data --iam "$tmp/nothing" --out "$tmp/x.hwds"

@@ -139,6 +139,8 @@ Status ink_sources(const Args& a, Build& b) {
         Status s = a.get_int("--max-points", 10, 100000, max_points);
         if (!s) return s;
         s = read_ink_source(path, src, static_cast<size_t>(max_points));
+        if (!s)  // nothing usable: the records and why each was skipped, before the error (as hw does)
+            for (const std::string& m : src.skipped.messages) std::fprintf(stderr, "%s\n", escape_controls(m).c_str());
         b.skipped.merge(src.skipped);
         src.skipped = SkipLog{};
         if (!s) return s;
