@@ -668,3 +668,44 @@ TEST_CASE("output folder: the free-space check compares with what the file syste
     CHECK(s.message.find("/tmp: ") == 0);
     CHECK(space_needed(1000000) > 2 * 3 * 4 * 1000000);  // two checkpoints of weights and Adam's moments
 }
+
+namespace {
+
+// A small network and its optimizer, for checkpoint tests that need no training.
+struct TinyLearner {
+    torch::nn::Linear net{torch::nn::Linear(3, 2)};
+    torch::optim::Adam opt{net->parameters(), torch::optim::AdamOptions(1e-3)};
+};
+
+// Rewrites the index of the checkpoint in `dir` with `edit` applied.
+void edit_index(const std::string& dir, const std::function<void(nlohmann::json&)>& edit) {
+    std::vector<uint8_t> bytes;
+    REQUIRE(read_file(dir + "/checkpoint.json", bytes).ok);
+    nlohmann::json index = nlohmann::json::parse(bytes.begin(), bytes.end());
+    edit(index);
+    write_text(dir + "/checkpoint.json", index.dump(2) + "\n");
+}
+
+}  // namespace
+
+TEST_CASE("checkpoint: an index whose part names are not plain part names is refused, and nothing outside is removed (issue #24 #2)") {
+    const std::string dir = fresh_run_dir(), out = dir + "/run";
+    TinyLearner l;
+    REQUIRE(save_checkpoint(out, *l.net, l.opt, {{"step", 1}}).ok);
+    for (const nlohmann::json& name : {nlohmann::json("../victim.txt"), nlohmann::json(dir + "/victim.txt"),
+                                       nlohmann::json("ckpt-g0.part000/../../victim.txt"), nlohmann::json(""),
+                                       nlohmann::json(42), nlohmann::json(nullptr)}) {
+        INFO(name.dump());
+        write_text(dir + "/victim.txt", "not the trainer's\n");
+        edit_index(out, [&](nlohmann::json& index) { index["parts"][0]["file"] = name; });
+        nlohmann::json info;
+        const Status s = read_checkpoint_info(out, info);
+        CHECK_FALSE(s.ok);
+        CHECK(s.message.find(out + "/checkpoint.json: parts[0].file") == 0);
+        // The next save does not take the index's word for which files to remove.
+        REQUIRE(save_checkpoint(out, *l.net, l.opt, {{"step", 2}}).ok);
+        CHECK(exists(dir + "/victim.txt"));
+        REQUIRE(read_checkpoint_info(out, info).ok);  // the new index is good again
+    }
+    std::system(("rm -rf " + dir).c_str());
+}
