@@ -90,6 +90,26 @@ if grep -qF "$tmp/tiny.jsonl:1: ink stroke 2:" "$tmp/err" && grep -q "400000 poi
 expect_exit 2 "prime: a tiny record that paces into gigabytes" bash -c "$cap; timeout 60 \"\$0\" sample --model \"\$1\" --text cd --prime-ink \"\$2\" -o \"\$3\"" "$hw" "$model" "$tmp/tiny.jsonl" "$tmp/tiny.svg"
 if grep -qF "$tmp/tiny.jsonl:1: ink stroke 2:" "$tmp/err"; then ok; else bad "prime tiny record: $(head -c 300 "$tmp/err")"; fi
 
+# -o writes what it names without replacing it (issue #24 #3): a link's target (the link stays), a
+# pipe as a pipe (standard output into a pipeline too); a valid 250-byte file name is taken.
+printf 'old' >"$tmp/real.svg" && ln -s real.svg "$tmp/link.svg"
+expect_exit 0 "-o a link" "$hw" sample --model "$model" --text "hi" -o "$tmp/link.svg"
+if [ -L "$tmp/link.svg" ] && grep -q '<svg' "$tmp/real.svg"; then ok; else bad "-o a link: the link was replaced or its target not written"; fi
+mkfifo "$tmp/pipe.svg"
+timeout 20 cat "$tmp/pipe.svg" >"$tmp/from_pipe.svg" & reader=$!
+expect_exit 0 "-o a named pipe" timeout 20 "$hw" sample --model "$model" --text "hi" -o "$tmp/pipe.svg"
+wait $reader
+if [ -p "$tmp/pipe.svg" ] && grep -q '</svg>' "$tmp/from_pipe.svg"; then ok; else bad "-o a named pipe: replaced, or nothing came through"; fi
+# (a link of its own to /proc/self/fd/1, as /dev/stdout is: a failure must not replace the machine's)
+ln -s /proc/self/fd/1 "$tmp/stdout"
+if "$hw" sample --model "$model" --text "hi" -o "$tmp/stdout" --format svg | grep -q '</svg>'; then ok; else bad "-o a link to standard output, into a pipe"; fi
+long="$tmp/$(printf 'a%.0s' $(seq 1 246)).svg"
+expect_exit 0 "-o a 250-byte file name" "$hw" sample --model "$model" --text "hi" -o "$long"
+if grep -q '</svg>' "$long"; then ok; else bad "-o a 250-byte file name: nothing written"; fi
+mkdir "$tmp/folder.svg"
+expect_exit 2 "-o a folder" "$hw" sample --model "$model" --text "hi" -o "$tmp/folder.svg"
+if grep -qF "folder.svg: cannot write (Is a directory)" "$tmp/err"; then ok; else bad "-o a folder: $(cat "$tmp/err")"; fi
+
 # Malformed --prime-ink records are reported as FILE:LINE: what, with a count (issue #15 #7).
 { printf 'nope\n'; printf '{"text": "ab", "strokes": [[[0,0],[3,10],[6,0],[9,10]]]}\n'; printf '{"text": "ab"}\n'; } >"$tmp/pm.jsonl"
 expect_exit 0 "prime with bad records" "$hw" sample --model "$model" --text "cd" --prime-ink "$tmp/pm.jsonl" -o "$tmp/pm.json"

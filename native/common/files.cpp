@@ -4,6 +4,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <climits>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -71,20 +73,92 @@ Status read_text_file(const std::string& path, std::string& out) {
     return s;
 }
 
-Status write_file_atomic(const std::string& path, const void* data, size_t size) {
-    const std::string tmp = path + ".tmp-" + std::to_string(getpid());
+// PATH.tmp-PID in PATH's folder, its file name cut (at a UTF-8 character's start) so that the
+// temporary name fits NAME_MAX whatever the length of a valid name.
+static std::string temp_name(const std::string& path) {
+    const std::string suffix = ".tmp-" + std::to_string(getpid());
+    const size_t slash = path.rfind('/');
+    const size_t base = slash == std::string::npos ? 0 : slash + 1;
+    size_t keep = path.size() - base;
+    if (keep + suffix.size() > NAME_MAX) {
+        keep = NAME_MAX - suffix.size();
+        while (keep > 0 && (static_cast<unsigned char>(path[base + keep]) & 0xC0) == 0x80) --keep;
+    }
+    return path.substr(0, base + keep) + suffix;
+}
+
+// The file a symbolic link names, through every link of a chain (the last may not exist yet).
+static Status follow_links(const std::string& path, std::string& out) {
+    out = path;
+    for (int hops = 0; hops < 40; ++hops) {
+        struct stat st;
+        if (::lstat(out.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return Status::success();
+        std::vector<char> buf(static_cast<size_t>(PATH_MAX) + 1);
+        const ssize_t n = ::readlink(out.c_str(), buf.data(), buf.size() - 1);
+        if (n < 0) return Status::error(path + ": cannot read the link (" + std::strerror(errno) + ")");
+        std::string to(buf.data(), static_cast<size_t>(n));
+        const size_t slash = out.rfind('/');
+        if (to.empty() || to[0] != '/') to = (slash == std::string::npos ? "" : out.substr(0, slash + 1)) + to;
+        out = to;
+    }
+    return Status::error(path + ": too many levels of symbolic links");
+}
+
+// Writes all of `data` to an open descriptor; false (errno set) when a write fails.
+static bool write_all(int fd, const void* data, size_t size) {
+    const char* p = static_cast<const char*>(data);
+    while (size > 0) {
+        const ssize_t n = ::write(fd, p, size);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        p += n;
+        size -= static_cast<size_t>(n);
+    }
+    return true;
+}
+
+// A character device or a pipe takes the bytes as they are: it has no folder entry to replace.
+static Status write_stream(const std::string& path, const void* data, size_t size) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return Status::error(path + ": cannot write (" + std::strerror(errno) + ")");
+    const bool ok = write_all(fd, data, size);
+    const std::string why = std::strerror(errno);
+    if (::close(fd) != 0 || !ok) return Status::error(path + ": write failed (" + (ok ? std::strerror(errno) : why) + ")");
+    return Status::success();
+}
+
+// A regular file (or none yet): written to a temporary beside it, flushed, then renamed over it,
+// with the old file's permissions.
+// `shown` names it in messages.
+static Status replace_file(const std::string& path, const std::string& shown, const void* data, size_t size) {
+    const std::string tmp = temp_name(path);
     FILE* f = std::fopen(tmp.c_str(), "wb");
-    if (!f) return Status::error(path + ": cannot write (" + std::strerror(errno) + ")");
-    bool ok = std::fwrite(data, 1, size, f) == size;
+    if (!f) return Status::error(shown + ": cannot write (" + std::strerror(errno) + ")");
+    struct stat old;
+    bool ok = ::stat(path.c_str(), &old) != 0 || ::fchmod(fileno(f), old.st_mode & 07777) == 0;
+    ok = ok && std::fwrite(data, 1, size, f) == size;
     ok = std::fflush(f) == 0 && ok;
     ok = fsync(fileno(f)) == 0 && ok;
     ok = std::fclose(f) == 0 && ok;
     if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
         const std::string why = std::strerror(errno);
         std::remove(tmp.c_str());
-        return Status::error(path + ": write failed (" + why + ")");
+        return Status::error(shown + ": write failed (" + why + ")");
     }
     return Status::success();
+}
+
+Status write_file_atomic(const std::string& path, const void* data, size_t size) {
+    struct stat st;
+    if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {  // what the path names, through links
+        if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)) return write_stream(path, data, size);
+        const std::string why = S_ISDIR(st.st_mode) ? std::strerror(EISDIR) : "not a file, a character device or a pipe";
+        return Status::error(path + ": cannot write (" + why + ")");
+    }
+    std::string target;
+    Status s = follow_links(path, target);
+    if (!s) return s;
+    return replace_file(target, target == path ? path : path + " (a link to " + target + ")", data, size);
 }
 
 Status write_file_atomic(const std::string& path, const std::string& text) {

@@ -16,7 +16,11 @@ Status read_text_file(const std::string& path, std::string& out);
 using PrefixCheck = Status (*)(const uint8_t* data, size_t size);
 Status read_file_bounded(const std::string& path, uint64_t max_bytes, std::vector<uint8_t>& out,
                          size_t prefix_bytes = 0, PrefixCheck check_prefix = nullptr);
-// Writes to PATH.tmp-PID, flushes, then renames over PATH: a reader never sees half a file.
+// Writes to PATH.tmp-PID (the name cut to fit NAME_MAX), flushes, then renames over PATH with its
+// permissions: a reader never sees half a file. A symbolic link is followed (the link stays, its
+// target gets the bytes); a character device or a pipe (/dev/null, /dev/stdout, a FIFO) is written
+// into as it is, never replaced; anything else that is not a file (a folder, a block device, a
+// socket) is refused.
 Status write_file_atomic(const std::string& path, const void* data, size_t size);
 Status write_file_atomic(const std::string& path, const std::string& text);
 // Whether a file name is one of write_file_atomic's temporary names (NAME.tmp-PID); `pid` gets PID.
