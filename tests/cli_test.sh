@@ -90,6 +90,13 @@ if grep -qF "$tmp/tiny.jsonl:1: ink stroke 2:" "$tmp/err" && grep -q "400000 poi
 expect_exit 2 "prime: a tiny record that paces into gigabytes" bash -c "$cap; timeout 60 \"\$0\" sample --model \"\$1\" --text cd --prime-ink \"\$2\" -o \"\$3\"" "$hw" "$model" "$tmp/tiny.jsonl" "$tmp/tiny.svg"
 if grep -qF "$tmp/tiny.jsonl:1: ink stroke 2:" "$tmp/err"; then ok; else bad "prime tiny record: $(head -c 300 "$tmp/err")"; fi
 
+# Ink files are read with a bound (issue #24 #4): /dev/zero as --ink or --prime-ink is refused, under
+# the memory cap, instead of ending in bad_alloc.
+expect_exit 2 "score --ink /dev/zero" bash -c "$cap; timeout 60 \"\$0\" score --model \"\$1\" --ink /dev/zero" "$hw" "$model"
+if grep -q "/dev/zero: the file is larger than" "$tmp/err"; then ok; else bad "score /dev/zero: $(head -c 300 "$tmp/err")"; fi
+expect_exit 2 "--prime-ink /dev/zero" bash -c "$cap; timeout 60 \"\$0\" sample --model \"\$1\" --text cd --prime-ink /dev/zero -o \"\$2\"" "$hw" "$model" "$tmp/z.svg"
+if grep -q "/dev/zero: the file is larger than" "$tmp/err"; then ok; else bad "prime /dev/zero: $(head -c 300 "$tmp/err")"; fi
+
 # -o writes what it names without replacing it (issue #24 #3): a link's target (the link stays), a
 # pipe as a pipe (standard output into a pipeline too); a valid 250-byte file name is taken.
 printf 'old' >"$tmp/real.svg" && ln -s real.svg "$tmp/link.svg"

@@ -50,6 +50,22 @@ python3 -c "import json; print(json.dumps({'text': 'ab', 'strokes': [[[0, i % 2]
 expect_exit 2 "ink: a tiny record that paces into gigabytes" bash -c "$(mem_cap "$hwt"); timeout 60 \"\$0\" data --ink \"\$1\" --out \"\$2\"" "$hwt" "$tmp/tiny.jsonl" "$tmp/x.hwds"
 if grep -qF "$tmp/tiny.jsonl:1: ink stroke 2:" "$tmp/err"; then ok; else bad "data tiny record: $(head -c 300 "$tmp/err")"; fi
 
+# Inputs are read with a bound (issue #24 #4): /dev/zero as an ink file or a dataset is refused under
+# a memory cap (a dataset at its magic), and so is a dataset over the limit (a sparse 3 GB file).
+cap=$(mem_cap "$hwt")
+expect_exit 2 "data --ink /dev/zero" bash -c "$cap; timeout 60 \"\$0\" data --ink /dev/zero --out \"\$1\"" "$hwt" "$tmp/x.hwds"
+grep -q "/dev/zero: the file is larger than" "$tmp/err" && ok || bad "data --ink /dev/zero: $(head -c 300 "$tmp/err")"
+expect_exit 2 "styles --data /dev/zero" bash -c "$cap; timeout 60 \"\$0\" styles --data /dev/zero --out \"\$1\"" "$hwt" "$tmp/y.json"
+grep -q "/dev/zero: not a dataset file (bad magic)" "$tmp/err" && ok || bad "styles --data /dev/zero: $(head -c 300 "$tmp/err")"
+head -c 13 "$tmp/f.hwds" >"$tmp/huge.hwds" && truncate -s 3G "$tmp/huge.hwds"
+expect_exit 2 "styles --data 3 GB" bash -c "$cap; timeout 60 \"\$0\" styles --data \"\$1\" --out \"\$2\"" "$hwt" "$tmp/huge.hwds" "$tmp/y.json"
+grep -q "huge.hwds: the file is larger than" "$tmp/err" && ok || bad "styles --data 3 GB: $(head -c 300 "$tmp/err")"
+if "$hwt" --help | grep -q "^  train "; then
+  expect_exit 2 "train --data /dev/zero" bash -c "$cap; timeout 60 \"\$0\" train --data /dev/zero --out \"\$1\" --device cpu" "$hwt" "$tmp/run0"
+  grep -q "/dev/zero: not a dataset file (bad magic)" "$tmp/err" && ok || bad "train --data /dev/zero: $(head -c 300 "$tmp/err")"
+fi
+rm -f "$tmp/huge.hwds"
+
 expect_exit 2 "no source" "$hwt" data --out "$tmp/x.hwds"
 expect_exit 2 "no --out" "$hwt" data --fonts
 expect_exit 2 "missing iam" "$hwt" data --iam "$tmp/nothing" --out "$tmp/x.hwds"

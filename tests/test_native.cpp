@@ -107,7 +107,7 @@ TEST_CASE("files: atomic write leaves no temporary behind and replaces the old f
     REQUIRE(write_file_atomic(path, std::string("one")).ok);
     REQUIRE(write_file_atomic(path, std::string("two")).ok);
     std::string back;
-    REQUIRE(read_text_file(path, back).ok);
+    REQUIRE(read_text_file(path, kMaxSourceFileBytes, back).ok);
     CHECK(back == "two");
     std::remove(path.c_str());
     CHECK(!write_file_atomic("/nonexistent-dir/x", std::string("a")).ok);
@@ -116,7 +116,7 @@ TEST_CASE("files: atomic write leaves no temporary behind and replaces the old f
 namespace {
 bool is_link(const std::string& p) { struct stat st; return ::lstat(p.c_str(), &st) == 0 && S_ISLNK(st.st_mode); }
 mode_t file_type(const std::string& p) { struct stat st; return ::lstat(p.c_str(), &st) == 0 ? st.st_mode & S_IFMT : 0; }
-std::string text_of(const std::string& p) { std::string t; REQUIRE(read_text_file(p, t).ok); return t; }
+std::string text_of(const std::string& p) { std::string t; REQUIRE(read_text_file(p, kMaxSourceFileBytes, t).ok); return t; }
 }  // namespace
 
 TEST_CASE("files: an atomic write through a link writes its target; a device or pipe is written, never replaced (issue #24 #3)") {

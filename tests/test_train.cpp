@@ -150,7 +150,7 @@ int run_quietly(const TrainConfig& c, std::string& err) {
 
 nlohmann::json hwm_meta(const std::string& path) {
     std::vector<uint8_t> bytes;
-    REQUIRE(read_file(path, bytes).ok);
+    REQUIRE(read_file_bounded(path, kHwmMaxFileBytes, bytes).ok);
     HwmFile f;
     REQUIRE(read_hwm(bytes.data(), bytes.size(), f).ok);
     return f.header.value("meta", nlohmann::json::object());
@@ -391,7 +391,7 @@ TEST_CASE("trainer: learns a tiny corpus, resumes from its checkpoint, exports a
 
     // The exported model loads in the core and writes the text.
     std::vector<uint8_t> bytes;
-    REQUIRE(read_file(out + "/model.hwm", bytes).ok);
+    REQUIRE(read_file_bounded(out + "/model.hwm", kHwmMaxFileBytes, bytes).ok);
     Model m;
     Status s = load_model(bytes.data(), bytes.size(), m);
     REQUIRE_MESSAGE(s.ok, s.message);
@@ -482,7 +482,7 @@ TEST_CASE("trainer: on resume, a best.hwm newer than the checkpoint is the loss 
     // As if an evaluation after the last save had written best.hwm and the run had then stopped:
     // best.hwm holds a better loss than the checkpoint knows of.
     std::vector<uint8_t> bytes;
-    REQUIRE(read_file(out + "/best.hwm", bytes).ok);
+    REQUIRE(read_file_bounded(out + "/best.hwm", kHwmMaxFileBytes, bytes).ok);
     HwmFile f;
     REQUIRE(read_hwm(bytes.data(), bytes.size(), f).ok);
     f.header["meta"]["valid_nll_per_line"] = -1e6;
@@ -680,7 +680,7 @@ struct TinyLearner {
 // Rewrites the index of the checkpoint in `dir` with `edit` applied.
 void edit_index(const std::string& dir, const std::function<void(nlohmann::json&)>& edit) {
     std::vector<uint8_t> bytes;
-    REQUIRE(read_file(dir + "/checkpoint.json", bytes).ok);
+    REQUIRE(read_file_bounded(dir + "/checkpoint.json", kMaxSourceFileBytes, bytes).ok);
     nlohmann::json index = nlohmann::json::parse(bytes.begin(), bytes.end());
     edit(index);
     write_text(dir + "/checkpoint.json", index.dump(2) + "\n");

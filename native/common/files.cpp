@@ -11,19 +11,6 @@
 
 namespace hw {
 
-Status read_file(const std::string& path, std::vector<uint8_t>& out) {
-    out.clear();
-    FILE* f = std::fopen(path.c_str(), "rb");
-    if (!f) return Status::error(path + ": " + std::strerror(errno));
-    uint8_t buf[1 << 16];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.insert(out.end(), buf, buf + n);
-    const bool bad = std::ferror(f) != 0;
-    std::fclose(f);
-    if (bad) return Status::error(path + ": read error");
-    return Status::success();
-}
-
 static Status too_large(const std::string& path, uint64_t max_bytes) {
     return Status::error(path + ": the file is larger than " + std::to_string(max_bytes) + " bytes, the most accepted here");
 }
@@ -47,10 +34,12 @@ Status read_file_bounded(const std::string& path, uint64_t max_bytes, std::vecto
     FILE* f = std::fopen(path.c_str(), "rb");
     if (!f) return Status::error(path + ": " + std::strerror(errno));
     struct stat st;
-    if (::fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && static_cast<uint64_t>(st.st_size) > max_bytes) {
+    const bool regular = ::fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode);
+    if (regular && static_cast<uint64_t>(st.st_size) > max_bytes) {
         std::fclose(f);
         return too_large(path, max_bytes);
     }
+    if (regular) out.reserve(static_cast<size_t>(st.st_size));
     bool eof = false;
     Status s;
     if (check_prefix && !read_some(f, prefix_bytes, out, eof)) s = Status::error(path + ": read error");
@@ -66,9 +55,9 @@ Status read_file_bounded(const std::string& path, uint64_t max_bytes, std::vecto
     return s;
 }
 
-Status read_text_file(const std::string& path, std::string& out) {
+Status read_text_file(const std::string& path, uint64_t max_bytes, std::string& out) {
     std::vector<uint8_t> bytes;
-    Status s = read_file(path, bytes);
+    Status s = read_file_bounded(path, max_bytes, bytes);
     out.assign(bytes.begin(), bytes.end());
     return s;
 }
@@ -176,11 +165,11 @@ bool is_atomic_temp_name(const std::string& name, long& pid) {
     return true;
 }
 
-Status read_file_if_present(const std::string& path, std::vector<uint8_t>& out, bool& found) {
+Status read_file_if_present(const std::string& path, uint64_t max_bytes, std::vector<uint8_t>& out, bool& found) {
     out.clear();
     struct stat st;
     found = !(::stat(path.c_str(), &st) != 0 && errno == ENOENT);
-    return found ? read_file(path, out) : Status::success();
+    return found ? read_file_bounded(path, max_bytes, out) : Status::success();
 }
 
 Status make_folder(const std::string& path) {

@@ -41,6 +41,7 @@ const char* kEvalUsage =
 constexpr float kTextPixels = 96.0f;       // Tesseract reads best near this line height (TOOLCHAIN.md)
 constexpr float kMaxInkPixels = 4 * kTextPixels;  // runaway samples are shrunk to this height
 constexpr size_t kGalleryLines = 3;
+constexpr uint64_t kMaxGalleryBytes = uint64_t(256) << 20;  // the gallery PNG read back from rsvg-convert
 
 struct EvalConfig {
     std::string model_path, data_path, out_dir = "build/eval", gallery_path;
@@ -351,7 +352,7 @@ Status render_gallery(const EvalConfig& c, const std::vector<EvalLine>& lines, c
     const std::string svg = tmp_dir + "/gallery.svg", png = tmp_dir + "/gallery.png";
     Status s = write_file_atomic(svg, render_rows_svg(rows, 90.0f));
     if (s) s = svg_to_png(svg, png);
-    if (s) s = read_file(png, bytes);
+    if (s) s = read_file_bounded(png, kMaxGalleryBytes, bytes);
     return s;
 }
 

@@ -76,7 +76,7 @@ double weight_of(const std::string& name) {
 Status load_one(const std::string& path, const char* name, bool svg, std::vector<StrokeFont>& fonts,
                 std::vector<std::string>& notes) {
     std::string text;
-    Status s = read_text_file(path, text);
+    Status s = read_text_file(path, kMaxSourceFileBytes, text);
     if (!s) return s;
     StrokeFont f;
     f.name = name;

@@ -91,7 +91,7 @@ std::string format_ink_line(const InkLine& line) {
 
 Status read_ink_file(const std::string& path, std::vector<InkLine>& out, InkReadReport& report) {
     std::string text;
-    Status s = read_text_file(path, text);
+    Status s = read_text_file(path, kMaxInkFileBytes, text);
     if (!s) return s;
     size_t line_no = 0, pos = 0;
     while (pos < text.size()) {

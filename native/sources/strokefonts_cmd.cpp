@@ -75,7 +75,7 @@ Status convert_one(const HandFontSpec& spec, const std::string& fonts_dir, const
     std::vector<std::string> warnings;
     readback = StrokeFont{};
     readback.name = spec.name;
-    if (!(s = read_text_file(out, text)) || !(s = parse_svg_font(text, out, readback, warnings)) || !(s = measure_font(readback)))
+    if (!(s = read_text_file(out, kMaxSourceFileBytes, text)) || !(s = parse_svg_font(text, out, readback, warnings)) || !(s = measure_font(readback)))
         return Status::error(out + ": the written font does not read back: " + s.message);
     if (!warnings.empty()) return Status::error(out + ": the written font reads back with warnings: " + warnings[0]);
     return Status::success();

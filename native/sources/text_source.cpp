@@ -99,7 +99,7 @@ Status load_fortunes(const std::string& dir, Rng& rng, std::vector<std::string>&
     std::sort(names.begin(), names.end());  // readdir order is not stable: determinism needs this
     for (const auto& n : names) {
         std::string text;
-        if (!read_text_file(dir + "/" + n, text).ok) {
+        if (!read_text_file(dir + "/" + n, kMaxSourceFileBytes, text).ok) {
             skipped.add("unreadable fortune files", dir + "/" + n + ": unreadable");
             continue;
         }

@@ -15,6 +15,9 @@ namespace hw {
 
 static std::string index_path(const std::string& dir) { return dir + "/checkpoint.json"; }
 
+// The most checkpoint.json is read to: the position, the configuration and the model's header.
+constexpr uint64_t kMaxIndexBytes = uint64_t(16) << 20;
+
 bool checkpoint_exists(const std::string& dir) {
     struct stat st;
     return stat(index_path(dir).c_str(), &st) == 0;
@@ -111,7 +114,7 @@ static Status check_index(const nlohmann::json& info, const std::string& where) 
 
 Status read_checkpoint_info(const std::string& dir, nlohmann::json& info) {
     std::string text;
-    Status s = read_text_file(index_path(dir), text);
+    Status s = read_text_file(index_path(dir), kMaxIndexBytes, text);
     if (!s) return s;
     info = nlohmann::json::parse(text, nullptr, false);
     if (info.is_discarded()) return Status::error(index_path(dir) + ": not a checkpoint index");
@@ -125,7 +128,9 @@ Status load_checkpoint(const std::string& dir, torch::nn::Module& net, torch::op
     for (const auto& p : info["parts"]) {
         const std::string path = dir + "/" + p.value("file", std::string("?"));
         std::vector<uint8_t> part;
-        if (!(s = read_file(path, part))) return Status::error("checkpoint part missing: " + s.message);
+        // At most the size the index gives (and one byte more, to tell a longer file).
+        if (!(s = read_file_bounded(path, p["bytes"].get<uint64_t>(), part)))
+            return Status::error("checkpoint part missing or damaged: " + s.message);
         if (part.size() != p.value("bytes", size_t(0)) || crc32(part.data(), part.size()) != p.value("crc32", 0u))
             return Status::error(path + ": checkpoint part is damaged (size or CRC)");
         bytes.append(part.begin(), part.end());
