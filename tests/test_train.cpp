@@ -709,3 +709,26 @@ TEST_CASE("checkpoint: an index whose part names are not plain part names is ref
     }
     std::system(("rm -rf " + dir).c_str());
 }
+
+TEST_CASE("checkpoint: the start-up cleanup removes nothing while the index names a part that is not there (issue #24 #5)") {
+    const std::string dir = fresh_run_dir(), out = dir + "/run";
+    TinyLearner l;
+    REQUIRE(save_checkpoint(out, *l.net, l.opt, {{"step", 1}}).ok);
+    REQUIRE(exists(out + "/ckpt-g0.part000"));
+    nlohmann::json good;
+    REQUIRE(read_checkpoint_info(out, good).ok);
+    // An index that names parts not in the folder (an older one restored, one copied from another
+    // run): it does not describe what is there, so it cannot say which parts are stale.
+    edit_index(out, [](nlohmann::json& index) { index["parts"][0]["file"] = "ckpt-g7.part000"; });
+    size_t removed = 9;
+    REQUIRE(remove_orphan_parts(out, removed).ok);
+    CHECK(removed == 0);
+    CHECK(exists(out + "/ckpt-g0.part000"));
+    nlohmann::json info;
+    const Status s = load_checkpoint(out, *l.net, l.opt, info);
+    CHECK(s.message.find("ckpt-g7.part000") != std::string::npos);
+    // With the right index back, the checkpoint loads again.
+    write_text(out + "/checkpoint.json", good.dump(2) + "\n");
+    CHECK(load_checkpoint(out, *l.net, l.opt, info).ok);
+    std::system(("rm -rf " + dir).c_str());
+}

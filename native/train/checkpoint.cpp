@@ -152,9 +152,15 @@ Status remove_orphan_parts(const std::string& dir, size_t& removed) {
     std::set<std::string> named;
     nlohmann::json index;
     if (checkpoint_exists(dir)) {
-        if (!read_checkpoint_info(dir, index).ok || !index["parts"].is_array()) return Status::success();
-        for (const auto& p : index["parts"])
-            if (p.is_object()) named.insert(p.value("file", std::string()));
+        if (!read_checkpoint_info(dir, index).ok) return Status::success();
+        struct stat st;
+        for (const auto& p : index["parts"]) {
+            const std::string name = p["file"].get<std::string>();
+            // An index that names a part the folder lacks (an older one restored, one copied from
+            // another run) does not describe what is there: it cannot tell which parts are stale.
+            if (::stat((dir + "/" + name).c_str(), &st) != 0) return Status::success();
+            named.insert(name);
+        }
     }
     DIR* d = ::opendir(dir.c_str());
     if (!d) return Status::error(dir + ": cannot list the folder");
