@@ -66,6 +66,10 @@ if "$hwt" --help | grep -q "^  train "; then
 fi
 rm -f "$tmp/huge.hwds"
 
+# A result that cannot be written to standard output is an error (issue #24 #6).
+expect_exit 2 "data > /dev/full" bash -c "\"\$0\" data --ink \"\$1\" --out \"\$2\" >/dev/full" "$hwt" "$tmp/ink.jsonl" "$tmp/full.hwds"
+grep -q "standard output: write failed (No space left on device)" "$tmp/err" && ok || bad "data > /dev/full: $(head -c 300 "$tmp/err")"
+
 expect_exit 2 "no source" "$hwt" data --out "$tmp/x.hwds"
 expect_exit 2 "no --out" "$hwt" data --fonts
 expect_exit 2 "missing iam" "$hwt" data --iam "$tmp/nothing" --out "$tmp/x.hwds"

@@ -180,6 +180,20 @@ TEST_CASE("files: an atomic write takes any valid file name: the temporary name 
     std::system(("rm -rf " + dir).c_str());
 }
 
+TEST_CASE("files: a result written to standard output reports a write error (issue #24 #6)") {
+    std::fflush(stdout);
+    const int saved = ::dup(1), full = ::open("/dev/full", O_WRONLY);
+    REQUIRE(full >= 0);
+    ::dup2(full, 1);
+    const Status s = write_stdout(std::string(100000, 'x') + "\n");
+    std::fflush(stdout);
+    std::clearerr(stdout);
+    ::dup2(saved, 1);
+    ::close(saved);
+    ::close(full);
+    CHECK(s.message == "standard output: write failed (No space left on device)");
+}
+
 TEST_CASE("files: a bounded read refuses a longer file, and checks the prefix before reading on (issue #15 #6)") {
     const std::string path = temp_path("bounded.bin");
     REQUIRE(write_file_atomic(path, std::string(100, 'x')).ok);

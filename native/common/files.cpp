@@ -154,6 +154,15 @@ Status write_file_atomic(const std::string& path, const std::string& text) {
     return write_file_atomic(path, text.data(), text.size());
 }
 
+Status write_stdout(const std::string& text) {
+    errno = 0;
+    const bool ok = std::fwrite(text.data(), 1, text.size(), stdout) == text.size();
+    if (std::fflush(stdout) == 0 && ok && !std::ferror(stdout)) return Status::success();
+    const int err = errno;
+    std::clearerr(stdout);
+    return Status::error(std::string("standard output: write failed (") + (err ? std::strerror(err) : "unknown error") + ")");
+}
+
 bool is_atomic_temp_name(const std::string& name, long& pid) {
     const size_t at = name.rfind(".tmp-");
     if (at == std::string::npos || at == 0 || at + 5 == name.size() || name.size() - at > 5 + 9) return false;

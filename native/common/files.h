@@ -29,6 +29,10 @@ Status write_file_atomic(const std::string& path, const void* data, size_t size)
 Status write_file_atomic(const std::string& path, const std::string& text);
 // Whether a file name is one of write_file_atomic's temporary names (NAME.tmp-PID); `pid` gets PID.
 bool is_atomic_temp_name(const std::string& name, long& pid);
+// Writes a result to standard output and flushes it. A failure (a full disk, a closed descriptor)
+// is returned as "standard output: write failed (REASON)", so that a result that did not arrive is
+// never an exit 0: every command whose result goes to standard output writes it with this.
+Status write_stdout(const std::string& text);
 // Like read_file_bounded, but a missing file is not an error: `found` says whether there was one.
 Status read_file_if_present(const std::string& path, uint64_t max_bytes, std::vector<uint8_t>& out, bool& found);
 // Creates the folder PATH (its parent must exist) unless it is already a folder.

@@ -244,7 +244,7 @@ int run(int argc, char** argv) {
     if (a.has("--preview") && !(s = write_file_atomic(a.get("--preview"), preview_of(b.data, static_cast<size_t>(preview_lines)))))
         return fail(2, s.message);
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::printf("%s\n", summary(b, a.get("--out"), secs).dump().c_str());
+    if (!(s = write_stdout(summary(b, a.get("--out"), secs).dump() + "\n"))) return fail(2, s.message);
     return 0;
 }
 

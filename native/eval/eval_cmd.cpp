@@ -420,7 +420,7 @@ int cmd_eval(int argc, char** argv) {
     const nlohmann::json j = summary_json(c, tally(lines, samples, c.biases.size() + 1), lines.size(), skipped, seconds);
     // An output that cannot be written is the user's to fix (exit 2), the gallery as much as eval.json.
     if (!(s = write_outputs(c, j, lines, samples, gallery))) return fail(kExitBadInput, s.message);
-    std::printf("%s\n", j.dump(2).c_str());
+    if (!(s = write_stdout(j.dump(2) + "\n"))) return fail(kExitBadInput, s.message);
     std::fprintf(stderr, "eval: done in %.1f s; table in %s/eval.md, gallery %s\n", seconds, c.out_dir.c_str(), c.gallery_path.c_str());
     return 0;
 }

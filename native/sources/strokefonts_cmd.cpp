@@ -135,7 +135,7 @@ int cmd_strokefonts(int argc, char** argv) {
         if (!(s = write_file_atomic(a.get("--preview"), hand_fonts_preview_svg(sheet, kPreviewLines))))
             return fail(kExitBadInput, s.message);
     }
-    std::printf("%s\n", summary.dump().c_str());
+    if (!(s = write_stdout(summary.dump() + "\n"))) return fail(kExitBadInput, s.message);
     return kExitOk;
 }
 
