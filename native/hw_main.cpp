@@ -84,13 +84,7 @@ static int cmd_convert(int argc, char** argv) {
     HwmFile f;
     if (!(s = read_hwm(bytes.data(), bytes.size(), f))) return fail(2, in + ": " + s.message);
     if (!f.header.contains("meta") || !f.header["meta"].is_object()) f.header["meta"] = nlohmann::json::object();
-    for (const std::string& item : args.has("--meta") ? split_list(args.get("--meta")) : std::vector<std::string>{}) {
-        const size_t eq = item.find('=');
-        if (eq == std::string::npos || eq == 0) return fail(2, "--meta: \"" + item + "\" is not KEY=JSON");
-        nlohmann::json v = nlohmann::json::parse(item.substr(eq + 1), nullptr, false);
-        if (v.is_discarded()) v = item.substr(eq + 1);  // a bare word is taken as a string
-        f.header["meta"][item.substr(0, eq)] = v;
-    }
+    if (args.has("--meta") && !(s = parse_meta_entries(args.get("--meta"), f.header["meta"]))) return fail(2, s.message);
     std::vector<uint8_t> result;
     if (!(s = write_hwm(f.header, f.tensors, precision, result))) return fail(2, in + ": " + s.message);
     Model reloaded;

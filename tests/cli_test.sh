@@ -71,6 +71,13 @@ expect_exit 2 "score missing ink" "$hw" score --model "$model" --ink "$tmp/none.
 expect_exit 0 "score --help" "$hw" score --help
 if grep -qF "hw score" "$tmp/out"; then ok; else bad "score --help prints no usage"; fi
 
+# convert --meta: a comma inside a JSON value does not split it; a broken value is refused (issue #24).
+expect_exit 0 "convert --meta" "$hw" convert "$model" "$tmp/meta.hwm" --meta 'sizes=[1,2],name=x'
+expect_exit 0 "info of the converted model" "$hw" info "$tmp/meta.hwm"
+if tr -d ' \n' <"$tmp/out" | grep -qF '"sizes":[1,2]'; then ok; else bad "convert --meta: sizes not [1,2]: $(head -c 600 "$tmp/out")"; fi
+expect_exit 2 "convert --meta a=[1,b=2]" "$hw" convert "$model" "$tmp/meta2.hwm" --meta 'a=[1,b=2]'
+if grep -qF "the value of a is not valid JSON" "$tmp/err"; then ok; else bad "convert --meta a=[1,b=2]: $(cat "$tmp/err")"; fi
+
 # Hostile files (issue #15 #6): the magic and the size are checked before a model file is read
 # whole, under a memory cap (mem_cap, cli_lib.sh).
 cap=$(mem_cap "$hw")

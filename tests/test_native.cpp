@@ -12,6 +12,7 @@
 #include "cli_args.h"
 #include "files.h"
 #include "ink_jsonl.h"
+#include "model_file.h"
 #include "raster.h"
 #include "render.h"
 
@@ -219,4 +220,22 @@ TEST_CASE("ink: a record nested too deeply is refused by line before it is parse
     const std::string deep = "{\"text\": \"a\", \"strokes\": " + std::string(100000, '[') + std::string(100000, ']') + "}";
     const Status s = parse_ink_line(deep, "f.jsonl:7", rec);
     CHECK(s.message.find("f.jsonl:7: field strokes nests deeper") != std::string::npos);
+}
+
+TEST_CASE("convert --meta: commas inside a JSON value do not split it; a broken JSON value is refused (issue #24)") {
+    nlohmann::json meta = nlohmann::json::object();
+    REQUIRE(parse_meta_entries("a=[1,2],b=word,c={\"x\":1,\"y\":[2,3]},d=\"p,q\",e=7", meta).ok);
+    CHECK(meta["a"] == nlohmann::json::array({1, 2}));
+    CHECK(meta["b"] == "word");
+    CHECK(meta["c"]["y"] == nlohmann::json::array({2, 3}));
+    CHECK(meta["d"] == "p,q");
+    CHECK(meta["e"] == 7);
+    // It was split into a="[1" and b="2]", both kept as strings.
+    nlohmann::json bad = nlohmann::json::object();
+    Status s = parse_meta_entries("a=[1,b=2]", bad);
+    CHECK(s.message == "--meta: the value of a is not valid JSON: [1,b=2]");
+    CHECK(bad.empty());
+    CHECK(parse_meta_entries("a=1,=2", bad).message.find("\"=2\" is not KEY=JSON") != std::string::npos);
+    CHECK(parse_meta_entries("a=" + std::string(100000, '[') + std::string(100000, ']'), bad).message.find("deeper") !=
+          std::string::npos);
 }
