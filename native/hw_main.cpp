@@ -328,20 +328,19 @@ static int sample_line(const Args& a, const std::string& fmt, const Model& m, co
     return 0;
 }
 
-// A text file for a page: UTF-8, typography mapped, CR dropped, tabs as spaces; a character the
-// model cannot write (or a control character) is named with its line and column, unless
-// --replace-unknown gives one to write instead.
+// A text file for a page: UTF-8, line ends unified (unify_line_ends: CR LF or a lone CR, a BOM
+// dropped), typography mapped, tabs as spaces; a character the model cannot write (or a control
+// character) is named with its line and column, unless --replace-unknown gives one to write instead.
 static Status read_page_text(const std::string& path, const Model& m, char32_t replacement, std::u32string& out) {
     std::vector<uint8_t> bytes;
     Status s = read_file_bounded(path, 4 * kMaxPageChars + 4096, bytes);
     if (!s) return s;
     std::u32string raw;
-    if (!(s = utf8_decode(std::string(bytes.begin(), bytes.end()), raw))) return Status::error(path + ": " + s.message);
+    if (!(s = utf8_decode(unify_line_ends(std::string(bytes.begin(), bytes.end())), raw))) return Status::error(path + ": " + s.message);
     out.clear();
     size_t line = 1, col = 0;
     for (char32_t c : normalise_typography(raw)) {
         ++col;
-        if (c == U'\r') continue;
         if (c == U'\n') { out += c; ++line; col = 0; continue; }
         if (m.alphabet.find(c) == std::u32string::npos) {
             const std::string where = path + ":" + std::to_string(line) + ":" + std::to_string(col) + ": ";

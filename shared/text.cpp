@@ -84,6 +84,17 @@ bool is_control_char(char32_t c) {
            (c >= 0x2066 && c <= 0x2069) || c == 0xFEFF;
 }
 
+std::string unify_line_ends(const std::string& utf8) {
+    const bool bom = utf8.compare(0, 3, "\xEF\xBB\xBF") == 0;
+    std::string out;
+    out.reserve(utf8.size());
+    for (size_t i = bom ? 3 : 0; i < utf8.size(); ++i) {
+        if (utf8[i] != '\r') out += utf8[i];
+        else if (i + 1 == utf8.size() || utf8[i + 1] != '\n') out += '\n';
+    }
+    return out;
+}
+
 std::string escape_controls(const std::string& utf8, bool keep_layout) {
     std::string out;
     const auto* s = reinterpret_cast<const unsigned char*>(utf8.data());

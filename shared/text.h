@@ -19,6 +19,12 @@ std::string utf8_encode(char32_t c);
 // tab...), DEL, C1 controls, and the invisible direction and format controls (U+200B-U+200F,
 // U+202A-U+202E, U+2066-U+2069, U+FEFF) that can make a message read differently from what it says.
 bool is_control_char(char32_t c);
+
+// A text file's lines as every system writes them: a CR LF pair or a lone CR (old Mac files)
+// becomes LF, and a UTF-8 byte-order mark at the start (an editor's signature, not text) is
+// dropped. The readers of text and ink files apply it before they split lines.
+std::string unify_line_ends(const std::string& utf8);
+
 // Text for a message: every control character (except newline and tab, which messages use for
 // layout, unless `keep_layout` is false) is written as <U+XXXX>; invalid UTF-8 bytes as <0xXX>.
 std::string escape_controls(const std::string& utf8, bool keep_layout = true);

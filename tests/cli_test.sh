@@ -78,6 +78,14 @@ if tr -d ' \n' <"$tmp/out" | grep -qF '"sizes":[1,2]'; then ok; else bad "conver
 expect_exit 2 "convert --meta a=[1,b=2]" "$hw" convert "$model" "$tmp/meta2.hwm" --meta 'a=[1,b=2]'
 if grep -qF "the value of a is not valid JSON" "$tmp/err"; then ok; else bad "convert --meta a=[1,b=2]: $(cat "$tmp/err")"; fi
 
+# Old Mac line ends (a lone CR) end a line, and a UTF-8 byte-order mark is not text (issue #24).
+printf '\xef\xbb\xbf{"text": "ab", "strokes": [[[0,0],[3,10],[6,0],[9,10]]]}\r{"text": "ba", "strokes": [[[0,0],[3,10],[6,0]]]}\r' >"$tmp/cr.jsonl"
+expect_exit 0 "score: CR line ends and a BOM" "$hw" score --model "$model" --ink "$tmp/cr.jsonl"
+if [ "$(grep -o '"line":' "$tmp/out" | wc -l)" = 2 ] && grep -qF '"line":2' "$tmp/out"; then ok; else bad "score CR: wanted records on lines 1 and 2: $(head -c 300 "$tmp/out") $(head -c 300 "$tmp/err")"; fi
+printf '\xef\xbb\xbfab\rcd\r\nab\n' >"$tmp/cr.txt"
+expect_exit 0 "text file: CR line ends and a BOM" "$hw" sample --model "$model" --text-file "$tmp/cr.txt" -o "$tmp/cr.json"
+if python3 -c "import json,sys; j=json.load(open(sys.argv[1])); sys.exit(0 if [l['text'] for l in j['lines']] == ['ab', 'cd', 'ab'] else 1)" "$tmp/cr.json" 2>/dev/null; then ok; else bad "text file CR: lines are not ab, cd, ab"; fi
+
 # Hostile files (issue #15 #6): the magic and the size are checked before a model file is read
 # whole, under a memory cap (mem_cap, cli_lib.sh).
 cap=$(mem_cap "$hw")
