@@ -66,6 +66,16 @@ if "$hwt" --help | grep -q "^  train "; then
 fi
 rm -f "$tmp/huge.hwds"
 
+# An output that names an input (or another output) is refused before anything is written (issue #24).
+cp "$tmp/ink.jsonl" "$tmp/mine.jsonl"
+expect_exit 2 "data --out is the --ink file" "$hwt" data --ink "$tmp/mine.jsonl" --out "$tmp/./mine.jsonl"
+grep -qF -- "--out $tmp/./mine.jsonl names the same file as --ink $tmp/mine.jsonl" "$tmp/err" && ok || bad "data --out = --ink: $(head -c 300 "$tmp/err")"
+cmp -s "$tmp/ink.jsonl" "$tmp/mine.jsonl" && ok || bad "data --out = --ink: the recorded ink was overwritten"
+expect_exit 2 "data --preview is --out" "$hwt" data --ink "$tmp/ink.jsonl" --out "$tmp/same.out" --preview "$tmp/same.out"
+[ ! -e "$tmp/same.out" ] && ok || bad "data --preview = --out: a file was written"
+expect_exit 2 "styles --ink is the --data file" "$hwt" styles --data "$tmp/f.hwds" --out "$tmp/s2.json" --ink "$tmp/f.hwds"
+grep -qF -- "--ink $tmp/f.hwds names the same file as --data" "$tmp/err" && ok || bad "styles --ink = --data: $(head -c 300 "$tmp/err")"
+
 # A result that cannot be written to standard output is an error (issue #24 #6).
 expect_exit 2 "data > /dev/full" bash -c "\"\$0\" data --ink \"\$1\" --out \"\$2\" >/dev/full" "$hwt" "$tmp/ink.jsonl" "$tmp/full.hwds"
 grep -q "standard output: write failed (No space left on device)" "$tmp/err" && ok || bad "data > /dev/full: $(head -c 300 "$tmp/err")"

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <climits>
 #include <fcntl.h>
@@ -179,6 +180,37 @@ Status read_file_if_present(const std::string& path, uint64_t max_bytes, std::ve
     struct stat st;
     found = !(::stat(path.c_str(), &st) != 0 && errno == ENOENT);
     return found ? read_file_bounded(path, max_bytes, out) : Status::success();
+}
+
+// Whether two paths name one file: the same inode when both exist, else the same name in the same
+// (resolved) folder.
+static bool same_file(const std::string& a, const std::string& b) {
+    struct stat sa, sb;
+    const bool ea = ::stat(a.c_str(), &sa) == 0, eb = ::stat(b.c_str(), &sb) == 0;
+    if (ea || eb) return ea && eb && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    auto resolved = [](const std::string& p) {
+        const size_t slash = p.rfind('/');
+        const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : p.substr(0, slash);
+        char* real = ::realpath(dir.c_str(), nullptr);
+        const std::string out = (real ? std::string(real) : dir) + "/" + p.substr(slash == std::string::npos ? 0 : slash + 1);
+        std::free(real);
+        return out;
+    };
+    return resolved(a) == resolved(b);
+}
+
+Status check_outputs_apart(const std::vector<OptionPath>& inputs, const std::vector<OptionPath>& outputs) {
+    for (size_t i = 0; i < outputs.size(); ++i) {
+        const OptionPath& out = outputs[i];
+        if (out.path.empty()) continue;
+        std::vector<OptionPath> others(inputs);
+        others.insert(others.end(), outputs.begin(), outputs.begin() + static_cast<long>(i));
+        for (const OptionPath& other : others)
+            if (!other.path.empty() && same_file(out.path, other.path))
+                return Status::error(out.option + " " + out.path + " names the same file as " + other.option + " " + other.path +
+                                     ": writing it would lose what it holds");
+    }
+    return Status::success();
 }
 
 Status make_folder(const std::string& path) {

@@ -35,6 +35,14 @@ bool is_atomic_temp_name(const std::string& name, long& pid);
 Status write_stdout(const std::string& text);
 // Like read_file_bounded, but a missing file is not an error: `found` says whether there was one.
 Status read_file_if_present(const std::string& path, uint64_t max_bytes, std::vector<uint8_t>& out, bool& found);
+// A path given on the command line, with the option that gave it ("--ink", "--out").
+struct OptionPath {
+    std::string option, path;
+};
+// Refuses an output that names the same file as an input or as another output (through links,
+// hard links, ./ and ../): "--out F names the same file as --ink F: writing it would lose what it
+// holds". Empty paths are not checked.
+Status check_outputs_apart(const std::vector<OptionPath>& inputs, const std::vector<OptionPath>& outputs);
 // Creates the folder PATH (its parent must exist) unless it is already a folder.
 Status make_folder(const std::string& path);
 

@@ -233,6 +233,9 @@ int run(int argc, char** argv) {
     if (!a.has("--fonts") && (a.has("--lines") || a.has("--seed"))) return fail(2, "--lines and --seed go with --fonts");
     long long preview_lines = 24;
     if (!(s = a.get_int("--preview-lines", 1, 200, preview_lines))) return fail(2, s.message);
+    std::vector<OptionPath> inputs;
+    for (const std::string& path : split_list(a.get("--ink"))) inputs.push_back({"--ink", path});
+    if (!(s = check_outputs_apart(inputs, {{"--out", a.get("--out")}, {"--preview", a.get("--preview")}}))) return fail(2, s.message);
     Build b;
     if (a.has("--iam") && !(s = iam_source(a, b))) return fail(2, s.message);
     if (a.has("--fonts") && !(s = fonts_source(a, b))) return fail(2, s.message);
