@@ -215,10 +215,7 @@ static Status read_pen(const Args& a, PaperOptions& p) {
         return Status::error("--pen must be servo or z, not \"" + a.get("--pen") + "\"");
     if (a.has("--pen-up")) p.gcode.pen_up = a.get("--pen-up");
     if (a.has("--pen-down")) p.gcode.pen_down = a.get("--pen-down");
-    for (const std::string* cmd : {&p.gcode.pen_up, &p.gcode.pen_down})
-        if (cmd->empty() || cmd->find_first_of("\n\r") != std::string::npos)
-            return Status::error("--pen-up and --pen-down take one G-code line each");
-    return Status::success();
+    return check_pen_commands(p.gcode);
 }
 
 static Status read_paper(const Args& a, PaperOptions& p) {
