@@ -63,6 +63,10 @@ grep -q "huge.hwds: the file is larger than" "$tmp/err" && ok || bad "styles --d
 if "$hwt" --help | grep -q "^  train "; then
   expect_exit 2 "train --data /dev/zero" bash -c "$cap; timeout 60 \"\$0\" train --data /dev/zero --out \"\$1\" --device cpu" "$hwt" "$tmp/run0"
   grep -q "/dev/zero: not a dataset file (bad magic)" "$tmp/err" && ok || bad "train --data /dev/zero: $(head -c 300 "$tmp/err")"
+  # A sample text is a label of the sample sheets (SVG): a control character is refused (issue #24).
+  expect_exit 2 "train --sample-text with a control character" "$hwt" train --data "$tmp/f.hwds" --out "$tmp/run1" --device cpu \
+    --steps 1 --layers 1 --hidden 8 --mixtures 1 --window 1 --eval-every 1 --save-every 1 --sample-every 1 --sample-text "$(printf 'ab|c\001d')"
+  grep -qF "sample-text: text 2 holds a control character (U+0001)" "$tmp/err" && ok || bad "train --sample-text: $(head -c 300 "$tmp/err")"
 fi
 rm -f "$tmp/huge.hwds"
 
