@@ -732,3 +732,34 @@ TEST_CASE("checkpoint: the start-up cleanup removes nothing while the index name
     CHECK(load_checkpoint(out, *l.net, l.opt, info).ok);
     std::system(("rm -rf " + dir).c_str());
 }
+
+TEST_CASE("trainer: checkpoint index fields of the wrong JSON type are refused with exit 2 naming the file (issue #24)") {
+    const std::string dir = fresh_run_dir(), data = dir + "/tiny.hwds", out = dir + "/run";
+    TrainConfig c = tiny_config(data, out);
+    c.steps = 20;
+    REQUIRE(run_training(c) == 0);
+    nlohmann::json good;
+    REQUIRE(read_checkpoint_info(out, good).ok);
+    c.steps = 40;
+    const std::vector<std::pair<std::string, std::function<void(nlohmann::json&)>>> damage = {
+        {"generation", [](nlohmann::json& j) { j["generation"] = "1"; }},
+        {"parts[0].bytes", [](nlohmann::json& j) { j["parts"][0]["bytes"] = "12"; }},
+        {"parts[0].crc32", [](nlohmann::json& j) { j["parts"][0]["crc32"] = -1; }},
+        {"parts[0]", [](nlohmann::json& j) { j["parts"][0] = "ckpt-g0.part000"; }},
+        {"parts", [](nlohmann::json& j) { j["parts"] = {{"file", "ckpt-g0.part000"}}; }},
+        {"step", [](nlohmann::json& j) { j["step"] = "20"; }},
+    };
+    for (const auto& [field, edit] : damage) {
+        INFO(field);
+        nlohmann::json bad = good;
+        edit(bad);
+        write_text(out + "/checkpoint.json", bad.dump(2) + "\n");
+        std::string err;
+        CHECK(run_quietly(c, err) == 2);
+        INFO(err);
+        CHECK(err.find(out + "/checkpoint.json: ") != std::string::npos);
+        CHECK(err.find(field) != std::string::npos);
+        CHECK(err.find("internal error") == std::string::npos);
+    }
+    std::system(("rm -rf " + dir).c_str());
+}
