@@ -453,20 +453,32 @@ struct ScoredRecord {
     LineScore score;
 };
 
-// Prepares a record's ink exactly as priming does, then scores it; messages start with FILE:LINE.
-static Status score_record(const Model& m, const InkLine& rec, const std::string& path, ScoredRecord& out) {
+// The most points `hw score` steps the network through, over all records, unless --max-points says
+// otherwise: about 300 handwritten lines (a record's prepared ink may take up to kMaxPrimePoints).
+constexpr long long kDefaultScorePoints = 200000;
+
+// Prepares a record's ink exactly as priming does, then scores it if its points fit in `budget`
+// (which they then use up); messages start with FILE:LINE. `over` says the budget stopped it.
+static Status score_record(const Model& m, const InkLine& rec, const std::string& path, size_t& budget, bool& over,
+                           ScoredRecord& out) {
     const std::string where = path + ":" + std::to_string(rec.line);
     std::vector<Point> pts;
     Status s = prepare_ink(m, rec.strokes, pts);
+    if ((over = s && pts.size() > budget))
+        return Status::error(where + ": its " + std::to_string(pts.size()) + " points would pass the work budget (" +
+                             std::to_string(budget) + " points left; --max-points sets it)");
     if (!s || !(s = score_points(m, rec.text, pts, out.score))) return Status::error(where + ": " + s.message);
+    budget -= pts.size();
     out.line = rec.line;
     out.text = rec.text;
     return s;
 }
 
 // Scores every record of an ink file; each bad one (unreadable, or refused by the preparation or
-// the model) is reported on standard error as FILE:LINE and skipped.
-static Status score_ink_file(const Model& m, const std::string& path, std::vector<ScoredRecord>& out, size_t& skipped) {
+// the model) is reported on standard error as FILE:LINE and skipped. Over `budget` points in all,
+// scoring stops with an error.
+static Status score_ink_file(const Model& m, const std::string& path, size_t budget, std::vector<ScoredRecord>& out,
+                             size_t& skipped) {
     std::vector<InkLine> lines;
     InkReadReport report;
     const Status read = read_ink_file(path, lines, report);
@@ -475,7 +487,9 @@ static Status score_ink_file(const Model& m, const std::string& path, std::vecto
     if (!read) return read;
     for (const InkLine& rec : lines) {
         ScoredRecord r;
-        const Status s = score_record(m, rec, path, r);
+        bool over = false;
+        const Status s = score_record(m, rec, path, budget, over, r);
+        if (over) return s;
         if (!s) {
             std::fprintf(stderr, "%s\n", s.message.c_str());
             ++skipped;
@@ -535,21 +549,24 @@ static std::string score_table(const std::vector<ScoredRecord>& recs, size_t ski
 }
 
 static int cmd_score(int argc, char** argv) {
-    Args a({"--model", "--ink", "--format"}, {});
+    Args a({"--model", "--ink", "--format", "--max-points"}, {});
     a.describe("hw score --model F.hwm --ink F.jsonl: the model's negative log-likelihood of each ink record (nats)",
                {{"--model", "the model (.hwm)"}, {"--ink", "ink records (JSON Lines, docs/INK.md)"},
-                {"--format", "json (default) or text"}});
+                {"--format", "json (default) or text"},
+                {"--max-points", "the most points scored over all records (default 200000): the work budget"}});
     Status s = a.parse(argc, argv, 2);
     if (!s) return fail(2, s.message + "\n" + kUsage);
     if (!a.has("--model") || !a.has("--ink")) return fail(2, std::string("score needs --model and --ink\n") + kUsage);
     if (!a.positional().empty()) return fail(2, "score: unexpected argument \"" + a.positional()[0] + "\"\n" + kUsage);
     const std::string fmt = a.get("--format", "json");
     if (fmt != "json" && fmt != "text") return fail(2, "unknown score format \"" + fmt + "\" (json, text)");
+    long long budget = kDefaultScorePoints;
+    if (!(s = a.get_int("--max-points", 1, 1LL << 40, budget))) return fail(2, s.message);
     Model m;
     if (!(s = load_model_file(a.get("--model"), m))) return fail(2, s.message);
     std::vector<ScoredRecord> recs;
     size_t skipped = 0;
-    if (!(s = score_ink_file(m, a.get("--ink"), recs, skipped))) return fail(2, s.message);
+    if (!(s = score_ink_file(m, a.get("--ink"), static_cast<size_t>(budget), recs, skipped))) return fail(2, s.message);
     const std::string text = fmt == "json" ? score_json(recs, skipped) : score_table(recs, skipped);
     std::fwrite(text.data(), 1, text.size(), stdout);
     return 0;

@@ -65,6 +65,10 @@ if grep -q '^ *all ' "$tmp/out"; then ok; else bad "score table lacks the totals
 printf 'nope\n{"text": "Zed", "strokes": [[[0,0],[3,10]]]}\n' >"$tmp/score_bad.jsonl"
 expect_exit 2 "score all bad" "$hw" score --model "$model" --ink "$tmp/score_bad.jsonl"
 if grep -qF "$tmp/score_bad.jsonl:2:" "$tmp/err" && grep -qF "'Z'" "$tmp/err"; then ok; else bad "score: unknown character not named: $(cat "$tmp/err")"; fi
+# A work budget over all records (issue #24): 1 KB of records could take a network step each for
+# minutes of points. Over it, scoring stops with exit 2, naming the record and the option.
+expect_exit 2 "score over its work budget" "$hw" score --model "$model" --ink "$tmp/score.jsonl" --max-points 100
+if grep -qF "$tmp/score.jsonl:2: its " "$tmp/err" && grep -q "would pass the work budget (.* points left; --max-points sets it)" "$tmp/err"; then ok; else bad "score budget: $(cat "$tmp/err")"; fi
 expect_exit 2 "score without --ink" "$hw" score --model "$model"
 expect_exit 2 "score bad format" "$hw" score --model "$model" --ink "$tmp/score.jsonl" --format xml
 expect_exit 2 "score missing ink" "$hw" score --model "$model" --ink "$tmp/none.jsonl"
