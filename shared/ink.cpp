@@ -229,19 +229,26 @@ static bool has_own_times(const InkStroke& s) {
 }
 
 // Each stroke with times: its own where usable; pen_times at the writer's mean speed otherwise.
+// The whole ink has one budget of kMaxInkPoints timed points, and each stroke's share is checked
+// before its dense path is made: with a budget per stroke, 1,000 long strokes took gigabytes.
 static Status time_strokes(const std::vector<InkStroke>& strokes, float x_height, std::vector<InkStroke>& timed) {
     double len = 0, dur = 0;
     for (const auto& s : strokes)
         if (has_own_times(s)) len += stroke_length(s), dur += double(s.t.back()) - s.t.front();
     const float speed = len > 0 && dur > 0 ? static_cast<float>(len / dur) : 1.0f;
     timed.assign(strokes.size(), InkStroke{});
+    size_t budget = kMaxInkPoints;
     for (size_t i = 0; i < strokes.size(); ++i) {
+        const std::string at = "ink stroke " + std::to_string(i + 1) + ": ";
+        const std::string whole = "; one ink has at most " + std::to_string(kMaxInkPoints) + " points in all";
         if (has_own_times(strokes[i])) {
+            if (strokes[i].size() > budget) return Status::error(at + "over " + std::to_string(budget) + " points left" + whole);
             timed[i] = strokes[i];
-            continue;
+        } else {
+            Status s = pen_times(strokes[i], x_height, speed, timed[i], PenProfile{}, budget);
+            if (!s) return Status::error(at + s.message + whole);
         }
-        Status s = pen_times(strokes[i], x_height, speed, timed[i]);
-        if (!s) return s;
+        budget -= timed[i].size();
     }
     return Status::success();
 }

@@ -100,8 +100,31 @@ std::u32string normalise_typography(const std::u32string& in) {
 }
 
 bool is_control_char(char32_t c) {
-    return c < 0x20 || (c >= 0x7F && c <= 0x9F) || (c >= 0x200B && c <= 0x200F) || (c >= 0x202A && c <= 0x202E) ||
-           (c >= 0x2066 && c <= 0x2069) || c == 0xFEFF;
+    return c < 0x20 || (c >= 0x7F && c <= 0x9F) || (c >= 0x200B && c <= 0x200F) || c == 0x2028 || c == 0x2029 ||
+           (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) || c == 0xFEFF;
+}
+
+Status check_plain_text(const std::string& utf8) {
+    std::u32string chars;
+    if (!utf8_decode(utf8, chars).ok) return Status::error("is not valid UTF-8");
+    for (char32_t c : chars)
+        if (is_control_char(c)) {
+            char buf[48];
+            std::snprintf(buf, sizeof buf, "holds a control character (U+%04X)", static_cast<unsigned>(c));
+            return Status::error(buf);
+        }
+    return Status::success();
+}
+
+std::string unify_line_ends(const std::string& utf8) {
+    const bool bom = utf8.compare(0, 3, "\xEF\xBB\xBF") == 0;
+    std::string out;
+    out.reserve(utf8.size());
+    for (size_t i = bom ? 3 : 0; i < utf8.size(); ++i) {
+        if (utf8[i] != '\r') out += utf8[i];
+        else if (i + 1 == utf8.size() || utf8[i + 1] != '\n') out += '\n';
+    }
+    return out;
 }
 
 std::string escape_controls(const std::string& utf8, bool keep_layout) {

@@ -16,9 +16,21 @@ std::string utf8_encode(const std::u32string& in);
 std::string utf8_encode(char32_t c);
 
 // Characters that must never reach a model's alphabet or a terminal raw: C0 controls (NUL, newline,
-// tab...), DEL, C1 controls, and the invisible direction and format controls (U+200B-U+200F,
-// U+202A-U+202E, U+2066-U+2069, U+FEFF) that can make a message read differently from what it says.
+// tab, VT, FF...), DEL, C1 controls (NEL...), the line and paragraph separators (U+2028, U+2029),
+// and the invisible direction and format controls (U+200B-U+200F, U+202A-U+202E, U+2066-U+2069,
+// U+FEFF) that can make a message read differently from what it says.
 bool is_control_char(char32_t c);
+
+// Text that may go where one line of plain text goes (a dataset line, a label, a G-code command):
+// valid UTF-8 without a control character. The message says what is wrong, for the caller to
+// prefix: "is not valid UTF-8", "holds a control character (U+000B)".
+Status check_plain_text(const std::string& utf8);
+
+// A text file's lines as every system writes them: a CR LF pair or a lone CR (old Mac files)
+// becomes LF, and a UTF-8 byte-order mark at the start (an editor's signature, not text) is
+// dropped. The readers of text and ink files apply it before they split lines.
+std::string unify_line_ends(const std::string& utf8);
+
 // Text for a message: every control character (except newline and tab, which messages use for
 // layout, unless `keep_layout` is false) is written as <U+XXXX>; invalid UTF-8 bytes as <0xXX>.
 std::string escape_controls(const std::string& utf8, bool keep_layout = true);

@@ -65,24 +65,76 @@ if grep -q '^ *all ' "$tmp/out"; then ok; else bad "score table lacks the totals
 printf 'nope\n{"text": "Zed", "strokes": [[[0,0],[3,10]]]}\n' >"$tmp/score_bad.jsonl"
 expect_exit 2 "score all bad" "$hw" score --model "$model" --ink "$tmp/score_bad.jsonl"
 if grep -qF "$tmp/score_bad.jsonl:2:" "$tmp/err" && grep -qF "'Z'" "$tmp/err"; then ok; else bad "score: unknown character not named: $(cat "$tmp/err")"; fi
+# A work budget over all records (issue #24): 1 KB of records could take a network step each for
+# minutes of points. Over it, scoring stops with exit 2, naming the record and the option.
+expect_exit 2 "score over its work budget" "$hw" score --model "$model" --ink "$tmp/score.jsonl" --max-points 100
+if grep -qF "$tmp/score.jsonl:2: its " "$tmp/err" && grep -q "would pass the work budget (.* points left; --max-points sets it)" "$tmp/err"; then ok; else bad "score budget: $(cat "$tmp/err")"; fi
 expect_exit 2 "score without --ink" "$hw" score --model "$model"
 expect_exit 2 "score bad format" "$hw" score --model "$model" --ink "$tmp/score.jsonl" --format xml
 expect_exit 2 "score missing ink" "$hw" score --model "$model" --ink "$tmp/none.jsonl"
 expect_exit 0 "score --help" "$hw" score --help
 if grep -qF "hw score" "$tmp/out"; then ok; else bad "score --help prints no usage"; fi
 
+# convert --meta: a comma inside a JSON value does not split it; a broken value is refused (issue #24).
+expect_exit 0 "convert --meta" "$hw" convert "$model" "$tmp/meta.hwm" --meta 'sizes=[1,2],name=x'
+expect_exit 0 "info of the converted model" "$hw" info "$tmp/meta.hwm"
+if tr -d ' \n' <"$tmp/out" | grep -qF '"sizes":[1,2]'; then ok; else bad "convert --meta: sizes not [1,2]: $(head -c 600 "$tmp/out")"; fi
+expect_exit 2 "convert --meta a=[1,b=2]" "$hw" convert "$model" "$tmp/meta2.hwm" --meta 'a=[1,b=2]'
+if grep -qF "the value of a is not valid JSON" "$tmp/err"; then ok; else bad "convert --meta a=[1,b=2]: $(cat "$tmp/err")"; fi
+
+# Old Mac line ends (a lone CR) end a line, and a UTF-8 byte-order mark is not text (issue #24).
+printf '\xef\xbb\xbf{"text": "ab", "strokes": [[[0,0],[3,10],[6,0],[9,10]]]}\r{"text": "ba", "strokes": [[[0,0],[3,10],[6,0]]]}\r' >"$tmp/cr.jsonl"
+expect_exit 0 "score: CR line ends and a BOM" "$hw" score --model "$model" --ink "$tmp/cr.jsonl"
+if [ "$(grep -o '"line":' "$tmp/out" | wc -l)" = 2 ] && grep -qF '"line":2' "$tmp/out"; then ok; else bad "score CR: wanted records on lines 1 and 2: $(head -c 300 "$tmp/out") $(head -c 300 "$tmp/err")"; fi
+printf '\xef\xbb\xbfab\rcd\r\nab\n' >"$tmp/cr.txt"
+expect_exit 0 "text file: CR line ends and a BOM" "$hw" sample --model "$model" --text-file "$tmp/cr.txt" -o "$tmp/cr.json"
+if python3 -c "import json,sys; j=json.load(open(sys.argv[1])); sys.exit(0 if [l['text'] for l in j['lines']] == ['ab', 'cd', 'ab'] else 1)" "$tmp/cr.json" 2>/dev/null; then ok; else bad "text file CR: lines are not ab, cd, ab"; fi
+
 # Hostile files (issue #15 #6): the magic and the size are checked before a model file is read
-# whole. Memory is capped so that a reader that slurps the file fails here instead of swapping:
-# with ulimit -v, or, for a build under AddressSanitizer (whose shadow memory needs more address
-# space than that), with ASan's own limit on resident memory.
-cap="ulimit -v 2000000"
-if ldd "$hw" 2>/dev/null | grep -q libasan; then cap="export ASAN_OPTIONS=hard_rss_limit_mb=2000\${ASAN_OPTIONS:+:\$ASAN_OPTIONS}"; fi
+# whole, under a memory cap (mem_cap, cli_lib.sh).
+cap=$(mem_cap "$hw")
 expect_exit 2 "info /dev/zero" bash -c "$cap; timeout 20 \"\$0\" info /dev/zero" "$hw"
 if grep -q "bad magic" "$tmp/err"; then ok; else bad "/dev/zero: $(head -c 300 "$tmp/err")"; fi
 head -c 12 "$model" >"$tmp/huge.hwm" && truncate -s 3G "$tmp/huge.hwm"
 expect_exit 2 "info 3 GB file" bash -c "$cap; timeout 20 \"\$0\" info \"\$1\"" "$hw" "$tmp/huge.hwm"
 if grep -q "larger than" "$tmp/err"; then ok; else bad "3 GB model: $(head -c 300 "$tmp/err")"; fi
 rm -f "$tmp/huge.hwm"
+
+# An 18 KB record of 1,000 long two-point strokes without times (issue #24 #1): each stroke had its
+# own budget of 400,000 timed points, so pacing it took gigabytes. One budget for the whole record
+# now: refused at once (under the memory cap), the file and record named.
+python3 -c "import json; print(json.dumps({'text': 'ab', 'strokes': [[[0, i % 2], [15000, i % 2]] for i in range(1000)]}))" >"$tmp/tiny.jsonl"
+expect_exit 2 "score: a tiny record that paces into gigabytes" bash -c "$cap; timeout 60 \"\$0\" score --model \"\$1\" --ink \"\$2\"" "$hw" "$model" "$tmp/tiny.jsonl"
+if grep -qF "$tmp/tiny.jsonl:1: ink stroke 2:" "$tmp/err" && grep -q "400000 points in all" "$tmp/err"; then ok; else bad "score tiny record: $(head -c 300 "$tmp/err")"; fi
+expect_exit 2 "prime: a tiny record that paces into gigabytes" bash -c "$cap; timeout 60 \"\$0\" sample --model \"\$1\" --text cd --prime-ink \"\$2\" -o \"\$3\"" "$hw" "$model" "$tmp/tiny.jsonl" "$tmp/tiny.svg"
+if grep -qF "$tmp/tiny.jsonl:1: ink stroke 2:" "$tmp/err"; then ok; else bad "prime tiny record: $(head -c 300 "$tmp/err")"; fi
+
+# Ink files are read with a bound (issue #24 #4): /dev/zero as --ink or --prime-ink is refused, under
+# the memory cap, instead of ending in bad_alloc.
+expect_exit 2 "score --ink /dev/zero" bash -c "$cap; timeout 60 \"\$0\" score --model \"\$1\" --ink /dev/zero" "$hw" "$model"
+if grep -q "/dev/zero: the file is larger than" "$tmp/err"; then ok; else bad "score /dev/zero: $(head -c 300 "$tmp/err")"; fi
+expect_exit 2 "--prime-ink /dev/zero" bash -c "$cap; timeout 60 \"\$0\" sample --model \"\$1\" --text cd --prime-ink /dev/zero -o \"\$2\"" "$hw" "$model" "$tmp/z.svg"
+if grep -q "/dev/zero: the file is larger than" "$tmp/err"; then ok; else bad "prime /dev/zero: $(head -c 300 "$tmp/err")"; fi
+
+# -o writes what it names without replacing it (issue #24 #3): a link's target (the link stays), a
+# pipe as a pipe (standard output into a pipeline too); a valid 250-byte file name is taken.
+printf 'old' >"$tmp/real.svg" && ln -s real.svg "$tmp/link.svg"
+expect_exit 0 "-o a link" "$hw" sample --model "$model" --text "hi" -o "$tmp/link.svg"
+if [ -L "$tmp/link.svg" ] && grep -q '<svg' "$tmp/real.svg"; then ok; else bad "-o a link: the link was replaced or its target not written"; fi
+mkfifo "$tmp/pipe.svg"
+timeout 20 cat "$tmp/pipe.svg" >"$tmp/from_pipe.svg" & reader=$!
+expect_exit 0 "-o a named pipe" timeout 20 "$hw" sample --model "$model" --text "hi" -o "$tmp/pipe.svg"
+wait $reader
+if [ -p "$tmp/pipe.svg" ] && grep -q '</svg>' "$tmp/from_pipe.svg"; then ok; else bad "-o a named pipe: replaced, or nothing came through"; fi
+# (a link of its own to /proc/self/fd/1, as /dev/stdout is: a failure must not replace the machine's)
+ln -s /proc/self/fd/1 "$tmp/stdout"
+if "$hw" sample --model "$model" --text "hi" -o "$tmp/stdout" --format svg | grep -q '</svg>'; then ok; else bad "-o a link to standard output, into a pipe"; fi
+long="$tmp/$(printf 'a%.0s' $(seq 1 246)).svg"
+expect_exit 0 "-o a 250-byte file name" "$hw" sample --model "$model" --text "hi" -o "$long"
+if grep -q '</svg>' "$long"; then ok; else bad "-o a 250-byte file name: nothing written"; fi
+mkdir "$tmp/folder.svg"
+expect_exit 2 "-o a folder" "$hw" sample --model "$model" --text "hi" -o "$tmp/folder.svg"
+if grep -qF "folder.svg: cannot write (Is a directory)" "$tmp/err"; then ok; else bad "-o a folder: $(cat "$tmp/err")"; fi
 
 # Malformed --prime-ink records are reported as FILE:LINE: what, with a count (issue #15 #7).
 { printf 'nope\n'; printf '{"text": "ab", "strokes": [[[0,0],[3,10],[6,0],[9,10]]]}\n'; printf '{"text": "ab"}\n'; } >"$tmp/pm.jsonl"

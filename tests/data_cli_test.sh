@@ -65,6 +65,46 @@ json_check "ink lines" "j['lines']['train'] == 1 and j['skipped'].get('ink recor
 expect_exit 0 "mixed" "$hwt" data --iam "$fx/iam" --fonts --lines 30 --ink "$tmp/ink.jsonl" --out "$tmp/m.hwds"
 json_check "mixed sources" "set(j['sources']) == {'iam', 'fonts', 'ink:$tmp/ink.jsonl'} and j['lines']['train'] + j['lines']['valid'] == 34"
 
+# An 18 KB record that paced into gigabytes (issue #24 #1): refused at once, under a memory cap, the
+# record named.
+python3 -c "import json; print(json.dumps({'text': 'ab', 'strokes': [[[0, i % 2], [15000, i % 2]] for i in range(1000)]}))" >"$tmp/tiny.jsonl"
+expect_exit 2 "ink: a tiny record that paces into gigabytes" bash -c "$(mem_cap "$hwt"); timeout 60 \"\$0\" data --ink \"\$1\" --out \"\$2\"" "$hwt" "$tmp/tiny.jsonl" "$tmp/x.hwds"
+if grep -qF "$tmp/tiny.jsonl:1: ink stroke 2:" "$tmp/err"; then ok; else bad "data tiny record: $(head -c 300 "$tmp/err")"; fi
+
+# Inputs are read with a bound (issue #24 #4): /dev/zero as an ink file or a dataset is refused under
+# a memory cap (a dataset at its magic), and so is a dataset over the limit (a sparse 3 GB file).
+cap=$(mem_cap "$hwt")
+expect_exit 2 "data --ink /dev/zero" bash -c "$cap; timeout 60 \"\$0\" data --ink /dev/zero --out \"\$1\"" "$hwt" "$tmp/x.hwds"
+grep -q "/dev/zero: the file is larger than" "$tmp/err" && ok || bad "data --ink /dev/zero: $(head -c 300 "$tmp/err")"
+expect_exit 2 "styles --data /dev/zero" bash -c "$cap; timeout 60 \"\$0\" styles --data /dev/zero --out \"\$1\"" "$hwt" "$tmp/y.json"
+grep -q "/dev/zero: not a dataset file (bad magic)" "$tmp/err" && ok || bad "styles --data /dev/zero: $(head -c 300 "$tmp/err")"
+head -c 13 "$tmp/f.hwds" >"$tmp/huge.hwds" && truncate -s 3G "$tmp/huge.hwds"
+expect_exit 2 "styles --data 3 GB" bash -c "$cap; timeout 60 \"\$0\" styles --data \"\$1\" --out \"\$2\"" "$hwt" "$tmp/huge.hwds" "$tmp/y.json"
+grep -q "huge.hwds: the file is larger than" "$tmp/err" && ok || bad "styles --data 3 GB: $(head -c 300 "$tmp/err")"
+if "$hwt" --help | grep -q "^  train "; then
+  expect_exit 2 "train --data /dev/zero" bash -c "$cap; timeout 60 \"\$0\" train --data /dev/zero --out \"\$1\" --device cpu" "$hwt" "$tmp/run0"
+  grep -q "/dev/zero: not a dataset file (bad magic)" "$tmp/err" && ok || bad "train --data /dev/zero: $(head -c 300 "$tmp/err")"
+  # A sample text is a label of the sample sheets (SVG): a control character is refused (issue #24).
+  expect_exit 2 "train --sample-text with a control character" "$hwt" train --data "$tmp/f.hwds" --out "$tmp/run1" --device cpu \
+    --steps 1 --layers 1 --hidden 8 --mixtures 1 --window 1 --eval-every 1 --save-every 1 --sample-every 1 --sample-text "$(printf 'ab|c\001d')"
+  grep -qF "sample-text: text 2 holds a control character (U+0001)" "$tmp/err" && ok || bad "train --sample-text: $(head -c 300 "$tmp/err")"
+fi
+rm -f "$tmp/huge.hwds"
+
+# An output that names an input (or another output) is refused before anything is written (issue #24).
+cp "$tmp/ink.jsonl" "$tmp/mine.jsonl"
+expect_exit 2 "data --out is the --ink file" "$hwt" data --ink "$tmp/mine.jsonl" --out "$tmp/./mine.jsonl"
+grep -qF -- "--out $tmp/./mine.jsonl names the same file as --ink $tmp/mine.jsonl" "$tmp/err" && ok || bad "data --out = --ink: $(head -c 300 "$tmp/err")"
+cmp -s "$tmp/ink.jsonl" "$tmp/mine.jsonl" && ok || bad "data --out = --ink: the recorded ink was overwritten"
+expect_exit 2 "data --preview is --out" "$hwt" data --ink "$tmp/ink.jsonl" --out "$tmp/same.out" --preview "$tmp/same.out"
+[ ! -e "$tmp/same.out" ] && ok || bad "data --preview = --out: a file was written"
+expect_exit 2 "styles --ink is the --data file" "$hwt" styles --data "$tmp/f.hwds" --out "$tmp/s2.json" --ink "$tmp/f.hwds"
+grep -qF -- "--ink $tmp/f.hwds names the same file as --data" "$tmp/err" && ok || bad "styles --ink = --data: $(head -c 300 "$tmp/err")"
+
+# A result that cannot be written to standard output is an error (issue #24 #6).
+expect_exit 2 "data > /dev/full" bash -c "\"\$0\" data --ink \"\$1\" --out \"\$2\" >/dev/full" "$hwt" "$tmp/ink.jsonl" "$tmp/full.hwds"
+grep -q "standard output: write failed (No space left on device)" "$tmp/err" && ok || bad "data > /dev/full: $(head -c 300 "$tmp/err")"
+
 expect_exit 2 "no source" "$hwt" data --out "$tmp/x.hwds"
 expect_exit 2 "no --out" "$hwt" data --fonts
 expect_exit 2 "missing iam" "$hwt" data --iam "$tmp/nothing" --out "$tmp/x.hwds"

@@ -141,6 +141,11 @@ expect_exit 2 "both texts" "$hw" sample --model "$model" --text "a" --text-file 
 expect_exit 2 "bad page" "$hw" sample "${fix[@]}" --text-file "$tmp/short.txt" --page b9 -o "$tmp/x.svg"
 expect_exit 2 "bad align" "$hw" sample "${fix[@]}" --text-file "$tmp/short.txt" --align middle -o "$tmp/x.svg"
 expect_exit 2 "bad pen" "$hw" sample "${fix[@]}" --text-file "$tmp/short.txt" --pen laser -o "$tmp/x.gcode"
+# A pen command is one G-code line: VT, FF, NEL, U+2028 (and CR, LF) would start another (issue #24).
+for sep in '\v' '\f' '\xc2\x85' '\xe2\x80\xa8' '\r'; do
+  expect_exit 2 "pen command with $sep" "$hw" sample "${fix[@]}" --text-file "$tmp/short.txt" --pen-up "$(printf "M5${sep}G0 X0")" -o "$tmp/x.gcode"
+  if grep -q "pen-up takes one G-code line, without control characters" "$tmp/err"; then ok; else bad "pen command with $sep: $(cat "$tmp/err")"; fi
+done
 if [ ! -e "$tmp/x.svg" ] && [ ! -e "$tmp/x.gcode" ]; then ok; else bad "an output was written for bad options"; fi
 
 echo "$pass passed, $fail failed"

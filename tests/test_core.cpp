@@ -479,6 +479,21 @@ TEST_CASE("resampling is bounded by construction; ink is capped where it enters 
     CHECK(p.message.find(std::to_string(kMaxPrimePoints)) != std::string::npos);
 }
 
+TEST_CASE("pacing: one point budget for the whole ink, checked before a stroke is timed (issue #24 #1)") {
+    // Strokes without times get a dense pen path (a point every 0.05 x-heights). Each stroke had its
+    // own budget of kMaxInkPoints, so 1,000 long two-point strokes (an 18 KB record) made ~4.6 GB of
+    // paths before the total was checked. Three strokes of 380,000 dense points each: the second is
+    // refused before it is made, naming the stroke and the limit of the whole ink.
+    std::vector<InkStroke> ink(3, InkStroke{{0, 19000}, {0, 0}, {}});
+    std::vector<InkStroke> out;
+    const Status s = pace_strokes(ink, 1.0f, 1.0f, out);
+    REQUIRE_FALSE(s.ok);
+    CHECK(s.message.find("ink stroke 2") != std::string::npos);
+    CHECK(s.message.find(std::to_string(kMaxInkPoints) + " points in all") != std::string::npos);
+    // One such stroke is fine, and so are strokes with their own times beside it.
+    REQUIRE(pace_strokes({ink[0]}, 1.0f, 1.0f, out).ok);
+}
+
 TEST_CASE("huge normalisation and weights are refused at load; generation output is always finite (issue #15 #5)") {
     const HParams hp = test::small_hparams(ModelKind::Synthesis);
     auto load_error = [](const nlohmann::json& h, const std::vector<NamedTensor>& t) {

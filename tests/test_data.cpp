@@ -194,7 +194,7 @@ TEST_CASE("jhf: records run from ASCII 32, wrap over lines, and bad ones are rep
 TEST_CASE("jhf: the Debian Hershey fonts parse completely") {
     for (const char* name : {"scripts", "cursive", "futural", "timesi"}) {
         std::string text;
-        REQUIRE(read_text_file(std::string("/usr/share/hershey-fonts/") + name + ".jhf", text).ok);
+        REQUIRE(read_text_file(std::string("/usr/share/hershey-fonts/") + name + ".jhf", kMaxSourceFileBytes, text).ok);
         StrokeFont f;
         f.name = name;
         std::vector<std::string> warnings;
@@ -274,7 +274,7 @@ std::string build_bytes(uint64_t seed, int threads, size_t lines) {
     const std::string path = temp_path("fonts.hwds");
     REQUIRE(save_dataset(d, path).ok);
     std::string bytes;
-    REQUIRE(read_text_file(path, bytes).ok);
+    REQUIRE(read_text_file(path, kMaxDatasetBytes, bytes).ok);
     std::remove(path.c_str());
     return bytes;
 }
@@ -338,7 +338,7 @@ TEST_CASE("dataset: truncated, corrupted or foreign files are refused with a cle
     const std::string path = temp_path("bad.hwds");
     REQUIRE(save_dataset(small_dataset(), path).ok);
     std::vector<uint8_t> bytes;
-    REQUIRE(read_file(path, bytes).ok);
+    REQUIRE(read_file_bounded(path, kMaxDatasetBytes, bytes).ok);
     for (size_t cut = 0; cut < bytes.size(); ++cut) {
         write_plain(path, bytes.data(), cut);
         Dataset d;
@@ -427,8 +427,8 @@ std::string garbage(Rng& rng, const std::string& seed_text) {
 
 TEST_CASE("fuzz-ish: the parsers survive garbage") {
     std::string iam_xml, jhf;
-    REQUIRE(read_text_file(kIam + "/lineStrokes/a01/a01-000/a01-000u-01.xml", iam_xml).ok);
-    REQUIRE(read_text_file("/usr/share/hershey-fonts/scripts.jhf", jhf).ok);
+    REQUIRE(read_text_file(kIam + "/lineStrokes/a01/a01-000/a01-000u-01.xml", kMaxSourceFileBytes, iam_xml).ok);
+    REQUIRE(read_text_file("/usr/share/hershey-fonts/scripts.jhf", kMaxSourceFileBytes, jhf).ok);
     jhf.resize(3000);
     const std::string svg = "<svg><font horiz-adv-x=\"500\"><glyph unicode=\"x\" d=\"M 0 0 L 300 300 M 0 300 L 300 0\"/></font></svg>";
     const std::string ascii = "OCR:\nsome text\n\nCSR:\n\nA MOVE to stop\nnominating any\n";

@@ -122,7 +122,7 @@ TEST_CASE("eval: end-to-end on the fixture model") {
     unsetenv("TMPDIR");
 
     std::string text;
-    REQUIRE(read_text_file(out + "/eval.json", text).ok);
+    REQUIRE(read_text_file(out + "/eval.json", kMaxSourceFileBytes, text).ok);
     const auto j = nlohmann::json::parse(text);
     for (const char* key : {"ground_truth_cer", "biases", "lines", "seconds", "skipped_lines", "ground_truth_points_per_char",
                             "ground_truth_unread_lines", "ground_truth_cer_of_read_lines"})
@@ -151,15 +151,15 @@ TEST_CASE("eval: end-to-end on the fixture model") {
         CHECK(b["mean_steps_per_char"].get<double>() <= 25.0 + 2 * 25.0);  // the cap: 25 per char + 2 chars' margin
     }
     std::vector<uint8_t> png;
-    REQUIRE(read_file(out + "/gallery.png", png).ok);
+    REQUIRE(read_file_bounded(out + "/gallery.png", kMaxSourceFileBytes, png).ok);
     REQUIRE(png.size() > 8);
     CHECK(png[1] == 'P');
     CHECK(png[2] == 'N');
     CHECK(png[3] == 'G');
-    REQUIRE(read_text_file(out + "/eval.md", text).ok);
+    REQUIRE(read_text_file(out + "/eval.md", kMaxSourceFileBytes, text).ok);
     CHECK(text.find("| ground truth |") != std::string::npos);
     CHECK(text.find("| bias 1 |") != std::string::npos);
-    REQUIRE(read_text_file(out + "/readings.jsonl", text).ok);
+    REQUIRE(read_text_file(out + "/readings.jsonl", kMaxSourceFileBytes, text).ok);
     CHECK(std::count(text.begin(), text.end(), '\n') == 3 * 3);
     CHECK(std::filesystem::is_empty(tmp));  // the eval's temporary folder is gone
 

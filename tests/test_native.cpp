@@ -4,10 +4,15 @@
 #include <cstdio>
 #include <fstream>
 #include <unistd.h>
+#include <climits>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include "cli_args.h"
 #include "files.h"
 #include "ink_jsonl.h"
+#include "model_file.h"
 #include "raster.h"
 #include "render.h"
 
@@ -103,10 +108,91 @@ TEST_CASE("files: atomic write leaves no temporary behind and replaces the old f
     REQUIRE(write_file_atomic(path, std::string("one")).ok);
     REQUIRE(write_file_atomic(path, std::string("two")).ok);
     std::string back;
-    REQUIRE(read_text_file(path, back).ok);
+    REQUIRE(read_text_file(path, kMaxSourceFileBytes, back).ok);
     CHECK(back == "two");
     std::remove(path.c_str());
     CHECK(!write_file_atomic("/nonexistent-dir/x", std::string("a")).ok);
+}
+
+namespace {
+bool is_link(const std::string& p) { struct stat st; return ::lstat(p.c_str(), &st) == 0 && S_ISLNK(st.st_mode); }
+mode_t file_type(const std::string& p) { struct stat st; return ::lstat(p.c_str(), &st) == 0 ? st.st_mode & S_IFMT : 0; }
+std::string text_of(const std::string& p) { std::string t; REQUIRE(read_text_file(p, kMaxSourceFileBytes, t).ok); return t; }
+}  // namespace
+
+TEST_CASE("files: an atomic write through a link writes its target; a device or pipe is written, never replaced (issue #24 #3)") {
+    const std::string dir = temp_path("out_dir");
+    REQUIRE(::mkdir(dir.c_str(), 0755) == 0);
+    // A symbolic link (relative, two hops) stays a link; its target gets the bytes.
+    REQUIRE(write_file_atomic(dir + "/target.svg", std::string("old")).ok);
+    REQUIRE(::symlink("target.svg", (dir + "/hop.svg").c_str()) == 0);
+    REQUIRE(::symlink("hop.svg", (dir + "/link.svg").c_str()) == 0);
+    REQUIRE(write_file_atomic(dir + "/link.svg", std::string("new")).ok);
+    CHECK(is_link(dir + "/link.svg"));
+    CHECK(is_link(dir + "/hop.svg"));
+    CHECK(text_of(dir + "/target.svg") == "new");
+    // A link to a file that is not there yet: the file is made, the link kept.
+    REQUIRE(::symlink("later.svg", (dir + "/dangling.svg").c_str()) == 0);
+    REQUIRE(write_file_atomic(dir + "/dangling.svg", std::string("made")).ok);
+    CHECK(is_link(dir + "/dangling.svg"));
+    CHECK(text_of(dir + "/later.svg") == "made");
+    // The file's mode is kept (a private file stays private).
+    REQUIRE(::chmod((dir + "/target.svg").c_str(), 0600) == 0);
+    REQUIRE(write_file_atomic(dir + "/target.svg", std::string("again")).ok);
+    struct stat st;
+    REQUIRE(::stat((dir + "/target.svg").c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0600);
+    // A named pipe is written into, and stays a pipe.
+    const std::string fifo = dir + "/pipe";
+    REQUIRE(::mkfifo(fifo.c_str(), 0644) == 0);
+    const int reader = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);
+    REQUIRE(reader >= 0);
+    CHECK(write_file_atomic(fifo, std::string("through the pipe")).ok);
+    char buf[64] = {};
+    CHECK(::read(reader, buf, sizeof buf - 1) == 16);
+    CHECK(std::string(buf) == "through the pipe");
+    ::close(reader);
+    CHECK(file_type(fifo) == S_IFIFO);
+    // A character device (a copy of /dev/null's node, where this process may make one) stays one.
+    const std::string node = dir + "/null";
+    if (::mknod(node.c_str(), S_IFCHR | 0666, makedev(1, 3)) == 0) {
+        CHECK(write_file_atomic(node, std::string("gone")).ok);
+        CHECK(file_type(node) == S_IFCHR);
+    }
+    // A folder is refused with a message, not replaced.
+    REQUIRE(::mkdir((dir + "/folder").c_str(), 0755) == 0);
+    const Status s = write_file_atomic(dir + "/folder", std::string("x"));
+    CHECK(s.message.find(dir + "/folder: ") == 0);
+    CHECK(file_type(dir + "/folder") == S_IFDIR);
+    std::system(("rm -rf " + dir).c_str());
+}
+
+TEST_CASE("files: an atomic write takes any valid file name: the temporary name fits NAME_MAX (issue #24 #3)") {
+    const std::string dir = temp_path("long_names");
+    REQUIRE(::mkdir(dir.c_str(), 0755) == 0);
+    std::string accented(120, 'c');
+    for (int k = 0; k < 64; ++k) accented += "\xC3\xA9";  // the cut for the temporary name falls inside these
+    for (const std::string& name : {std::string(250, 'a') + ".svg", std::string(NAME_MAX, 'b'), accented + ".svg"}) {
+        INFO(name.size());
+        const Status s = write_file_atomic(dir + "/" + name, std::string("fits"));
+        CHECK_MESSAGE(s.ok, s.message);
+        CHECK(text_of(dir + "/" + name) == "fits");
+    }
+    std::system(("rm -rf " + dir).c_str());
+}
+
+TEST_CASE("files: a result written to standard output reports a write error (issue #24 #6)") {
+    std::fflush(stdout);
+    const int saved = ::dup(1), full = ::open("/dev/full", O_WRONLY);
+    REQUIRE(full >= 0);
+    ::dup2(full, 1);
+    const Status s = write_stdout(std::string(100000, 'x') + "\n");
+    std::fflush(stdout);
+    std::clearerr(stdout);
+    ::dup2(saved, 1);
+    ::close(saved);
+    ::close(full);
+    CHECK(s.message == "standard output: write failed (No space left on device)");
 }
 
 TEST_CASE("files: a bounded read refuses a longer file, and checks the prefix before reading on (issue #15 #6)") {
@@ -134,4 +220,22 @@ TEST_CASE("ink: a record nested too deeply is refused by line before it is parse
     const std::string deep = "{\"text\": \"a\", \"strokes\": " + std::string(100000, '[') + std::string(100000, ']') + "}";
     const Status s = parse_ink_line(deep, "f.jsonl:7", rec);
     CHECK(s.message.find("f.jsonl:7: field strokes nests deeper") != std::string::npos);
+}
+
+TEST_CASE("convert --meta: commas inside a JSON value do not split it; a broken JSON value is refused (issue #24)") {
+    nlohmann::json meta = nlohmann::json::object();
+    REQUIRE(parse_meta_entries("a=[1,2],b=word,c={\"x\":1,\"y\":[2,3]},d=\"p,q\",e=7", meta).ok);
+    CHECK(meta["a"] == nlohmann::json::array({1, 2}));
+    CHECK(meta["b"] == "word");
+    CHECK(meta["c"]["y"] == nlohmann::json::array({2, 3}));
+    CHECK(meta["d"] == "p,q");
+    CHECK(meta["e"] == 7);
+    // It was split into a="[1" and b="2]", both kept as strings.
+    nlohmann::json bad = nlohmann::json::object();
+    Status s = parse_meta_entries("a=[1,b=2]", bad);
+    CHECK(s.message == "--meta: the value of a is not valid JSON: [1,b=2]");
+    CHECK(bad.empty());
+    CHECK(parse_meta_entries("a=1,=2", bad).message.find("\"=2\" is not KEY=JSON") != std::string::npos);
+    CHECK(parse_meta_entries("a=" + std::string(100000, '[') + std::string(100000, ']'), bad).message.find("deeper") !=
+          std::string::npos);
 }

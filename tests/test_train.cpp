@@ -153,7 +153,7 @@ int run_quietly(const TrainConfig& c, std::string& err) {
 
 nlohmann::json hwm_meta(const std::string& path) {
     std::vector<uint8_t> bytes;
-    REQUIRE(read_file(path, bytes).ok);
+    REQUIRE(read_file_bounded(path, kHwmMaxFileBytes, bytes).ok);
     HwmFile f;
     REQUIRE(read_hwm(bytes.data(), bytes.size(), f).ok);
     return f.header.value("meta", nlohmann::json::object());
@@ -452,7 +452,7 @@ TEST_CASE("trainer: learns a tiny corpus, resumes from its checkpoint, exports a
 
     // The exported model loads in the core and writes the text.
     std::vector<uint8_t> bytes;
-    REQUIRE(read_file(out + "/model.hwm", bytes).ok);
+    REQUIRE(read_file_bounded(out + "/model.hwm", kHwmMaxFileBytes, bytes).ok);
     Model m;
     Status s = load_model(bytes.data(), bytes.size(), m);
     REQUIRE_MESSAGE(s.ok, s.message);
@@ -606,7 +606,7 @@ TEST_CASE("trainer: on resume, a best.hwm newer than the checkpoint is the loss 
     // As if an evaluation after the last save had written best.hwm and the run had then stopped:
     // best.hwm holds a better loss than the checkpoint knows of.
     std::vector<uint8_t> bytes;
-    REQUIRE(read_file(out + "/best.hwm", bytes).ok);
+    REQUIRE(read_file_bounded(out + "/best.hwm", kHwmMaxFileBytes, bytes).ok);
     HwmFile f;
     REQUIRE(read_hwm(bytes.data(), bytes.size(), f).ok);
     f.header["meta"]["valid_nll_per_line"] = -1e6;
@@ -794,4 +794,99 @@ TEST_CASE("output folder: the free-space check compares with what the file syste
     CHECK(!s.ok);
     CHECK(s.message.find("/tmp: ") == 0);
     CHECK(space_needed(1000000) > 2 * 3 * 4 * 1000000);  // two checkpoints of weights and Adam's moments
+}
+
+namespace {
+
+// A small network and its optimizer, for checkpoint tests that need no training.
+struct TinyLearner {
+    torch::nn::Linear net{torch::nn::Linear(3, 2)};
+    torch::optim::Adam opt{net->parameters(), torch::optim::AdamOptions(1e-3)};
+};
+
+// Rewrites the index of the checkpoint in `dir` with `edit` applied.
+void edit_index(const std::string& dir, const std::function<void(nlohmann::json&)>& edit) {
+    std::vector<uint8_t> bytes;
+    REQUIRE(read_file_bounded(dir + "/checkpoint.json", kMaxSourceFileBytes, bytes).ok);
+    nlohmann::json index = nlohmann::json::parse(bytes.begin(), bytes.end());
+    edit(index);
+    write_text(dir + "/checkpoint.json", index.dump(2) + "\n");
+}
+
+}  // namespace
+
+TEST_CASE("checkpoint: an index whose part names are not plain part names is refused, and nothing outside is removed (issue #24 #2)") {
+    const std::string dir = fresh_run_dir(), out = dir + "/run";
+    TinyLearner l;
+    REQUIRE(save_checkpoint(out, *l.net, l.opt, {{"step", 1}}).ok);
+    for (const nlohmann::json& name : {nlohmann::json("../victim.txt"), nlohmann::json(dir + "/victim.txt"),
+                                       nlohmann::json("ckpt-g0.part000/../../victim.txt"), nlohmann::json(""),
+                                       nlohmann::json(42), nlohmann::json(nullptr)}) {
+        INFO(name.dump());
+        write_text(dir + "/victim.txt", "not the trainer's\n");
+        edit_index(out, [&](nlohmann::json& index) { index["parts"][0]["file"] = name; });
+        nlohmann::json info;
+        const Status s = read_checkpoint_info(out, info);
+        CHECK_FALSE(s.ok);
+        CHECK(s.message.find(out + "/checkpoint.json: parts[0].file") == 0);
+        // The next save does not take the index's word for which files to remove.
+        REQUIRE(save_checkpoint(out, *l.net, l.opt, {{"step", 2}}).ok);
+        CHECK(exists(dir + "/victim.txt"));
+        REQUIRE(read_checkpoint_info(out, info).ok);  // the new index is good again
+    }
+    std::system(("rm -rf " + dir).c_str());
+}
+
+TEST_CASE("checkpoint: the start-up cleanup removes nothing while the index names a part that is not there (issue #24 #5)") {
+    const std::string dir = fresh_run_dir(), out = dir + "/run";
+    TinyLearner l;
+    REQUIRE(save_checkpoint(out, *l.net, l.opt, {{"step", 1}}).ok);
+    REQUIRE(exists(out + "/ckpt-g0.part000"));
+    nlohmann::json good;
+    REQUIRE(read_checkpoint_info(out, good).ok);
+    // An index that names parts not in the folder (an older one restored, one copied from another
+    // run): it does not describe what is there, so it cannot say which parts are stale.
+    edit_index(out, [](nlohmann::json& index) { index["parts"][0]["file"] = "ckpt-g7.part000"; });
+    size_t removed = 9;
+    REQUIRE(remove_orphan_parts(out, removed).ok);
+    CHECK(removed == 0);
+    CHECK(exists(out + "/ckpt-g0.part000"));
+    nlohmann::json info;
+    const Status s = load_checkpoint(out, *l.net, l.opt, info);
+    CHECK(s.message.find("ckpt-g7.part000") != std::string::npos);
+    // With the right index back, the checkpoint loads again.
+    write_text(out + "/checkpoint.json", good.dump(2) + "\n");
+    CHECK(load_checkpoint(out, *l.net, l.opt, info).ok);
+    std::system(("rm -rf " + dir).c_str());
+}
+
+TEST_CASE("trainer: checkpoint index fields of the wrong JSON type are refused with exit 2 naming the file (issue #24)") {
+    const std::string dir = fresh_run_dir(), data = dir + "/tiny.hwds", out = dir + "/run";
+    TrainConfig c = tiny_config(data, out);
+    c.steps = 20;
+    REQUIRE(run_training(c) == 0);
+    nlohmann::json good;
+    REQUIRE(read_checkpoint_info(out, good).ok);
+    c.steps = 40;
+    const std::vector<std::pair<std::string, std::function<void(nlohmann::json&)>>> damage = {
+        {"generation", [](nlohmann::json& j) { j["generation"] = "1"; }},
+        {"parts[0].bytes", [](nlohmann::json& j) { j["parts"][0]["bytes"] = "12"; }},
+        {"parts[0].crc32", [](nlohmann::json& j) { j["parts"][0]["crc32"] = -1; }},
+        {"parts[0]", [](nlohmann::json& j) { j["parts"][0] = "ckpt-g0.part000"; }},
+        {"parts", [](nlohmann::json& j) { j["parts"] = {{"file", "ckpt-g0.part000"}}; }},
+        {"step", [](nlohmann::json& j) { j["step"] = "20"; }},
+    };
+    for (const auto& [field, edit] : damage) {
+        INFO(field);
+        nlohmann::json bad = good;
+        edit(bad);
+        write_text(out + "/checkpoint.json", bad.dump(2) + "\n");
+        std::string err;
+        CHECK(run_quietly(c, err) == 2);
+        INFO(err);
+        CHECK(err.find(out + "/checkpoint.json: ") != std::string::npos);
+        CHECK(err.find(field) != std::string::npos);
+        CHECK(err.find("internal error") == std::string::npos);
+    }
+    std::system(("rm -rf " + dir).c_str());
 }

@@ -43,14 +43,7 @@ static Status add_meta(nlohmann::json& header, const std::optional<std::string>&
     if (!header.contains("meta") || !header["meta"].is_object()) header["meta"] = nlohmann::json::object();
     std::u32string decoded;  // a header is UTF-8 JSON: a Latin-1 value is refused, not replaced
     if (items && !utf8_decode(*items, decoded).ok) return Status::error("--meta: " + utf8_decode(*items, decoded).message);
-    for (const std::string& item : items ? split_list(*items) : std::vector<std::string>{}) {
-        const size_t eq = item.find('=');
-        if (eq == std::string::npos || eq == 0) return Status::error("--meta: \"" + item + "\" is not KEY=JSON");
-        nlohmann::json v = nlohmann::json::parse(item.substr(eq + 1), nullptr, false);
-        if (v.is_discarded()) v = item.substr(eq + 1);  // a bare word is taken as a string
-        header["meta"][item.substr(0, eq)] = v;
-    }
-    return Status::success();
+    return items ? parse_meta_entries(*items, header["meta"]) : Status::success();
 }
 
 // The converted model's bytes, checked by loading them.

@@ -162,6 +162,8 @@ Status ink_sources(const Args& a, Build& b) {
         Status s = a.get_int("--max-points", 10, 100000, max_points);
         if (!s) return s;
         s = read_ink_source(path, src, static_cast<size_t>(max_points));
+        if (!s)  // nothing usable: the records and why each was skipped, before the error (as hw does)
+            for (const std::string& m : src.skipped.messages) std::fprintf(stderr, "%s\n", escape_controls(m).c_str());
         b.skipped.merge(src.skipped);
         src.skipped = SkipLog{};
         if (!s) return s;
@@ -254,6 +256,9 @@ int run(int argc, char** argv) {
     if (!a.has("--fonts") && (a.has("--lines") || a.has("--seed"))) return fail(2, "--lines and --seed go with --fonts");
     long long preview_lines = 24;
     if (!(s = a.get_int("--preview-lines", 1, 200, preview_lines))) return fail(2, s.message);
+    std::vector<OptionPath> inputs;
+    for (const std::string& path : split_list(a.get("--ink"))) inputs.push_back({"--ink", path});
+    if (!(s = check_outputs_apart(inputs, {{"--out", a.get("--out")}, {"--preview", a.get("--preview")}}))) return fail(2, s.message);
     Build b;
     if (a.has("--iam") && !(s = iam_source(a, b))) return fail(2, s.message);
     if (a.has("--fonts") && !(s = fonts_source(a, b))) return fail(2, s.message);
@@ -265,7 +270,7 @@ int run(int argc, char** argv) {
     if (a.has("--preview") && !(s = write_file_atomic(a.get("--preview"), preview_of(b.data, static_cast<size_t>(preview_lines)))))
         return fail(2, s.message);
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::printf("%s\n", json_text(summary(b, a.get("--out"), secs)).c_str());
+    if (!(s = write_stdout(json_text(summary(b, a.get("--out"), secs)) + "\n"))) return fail(2, s.message);
     return 0;
 }
 

@@ -5,6 +5,7 @@
 // under the 64 MiB that can travel to the GPU machine.
 #include "dataset.h"
 
+#include <cstring>
 #include <sstream>
 
 #include <cereal/archives/portable_binary.hpp>
@@ -194,11 +195,23 @@ static Status load_from(std::istream& is, uint64_t total, Dataset& d) {
     return Status::success();
 }
 
+// The first bytes of every dataset file (cereal's byte-order flag for little-endian, the magic's
+// length, the magic), checked before the rest is read: /dev/zero or a model is refused at once.
+constexpr size_t kPrefixBytes = 1 + 8 + 4;
+
+static Status check_prefix(const uint8_t* data, size_t size) {
+    static const uint8_t want[kPrefixBytes] = {1, 4, 0, 0, 0, 0, 0, 0, 0, 'H', 'W', 'D', 'S'};
+    if (size < kPrefixBytes || std::memcmp(data, want, kPrefixBytes) != 0) return Status::error("not a dataset file (bad magic)");
+    return Status::success();
+}
+
 Status load_dataset(const std::string& path, Dataset& d) {
-    std::string bytes;
-    Status s = read_text_file(path, bytes);
+    std::vector<uint8_t> file;
+    Status s = read_file_bounded(path, kMaxDatasetBytes, file, kPrefixBytes, check_prefix);
     if (!s) return s;
     d = Dataset{};
+    std::string bytes(file.begin(), file.end());
+    std::vector<uint8_t>().swap(file);
     std::istringstream is(bytes, std::ios::binary);
     // cereal reports a short read (a truncated file) by throwing; lengths are checked against
     // what is left of the input before anything is allocated (see Reader).

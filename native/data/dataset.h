@@ -36,7 +36,12 @@ struct Dataset {
 std::vector<Point> line_points(const DataLine& line);
 std::vector<InkStroke> line_strokes(const DataLine& line, float quantum);
 
-// Atomic write (temp + rename); load checks the version and every size.
+// The most a dataset file may hold (bytes): about a million lines at ~3.5 bytes a point (20,000
+// lines take ~34 MB). A file over it, or one whose first bytes are not a dataset's, is refused
+// before it is read on.
+constexpr uint64_t kMaxDatasetBytes = uint64_t(2) << 30;
+
+// Atomic write (temp + rename); load checks the magic, the version and every size.
 Status save_dataset(const Dataset& d, const std::string& path);
 Status load_dataset(const std::string& path, Dataset& d);
 

@@ -11,18 +11,11 @@ namespace hw {
 bool quantise_line(const RawLine& in, float quantum, DataLine& out, std::string& why) {
     out = DataLine{};
     // The text becomes the model's alphabet: no control character (NUL, newline, DEL, bidi) may enter.
-    std::u32string chars;
-    if (!utf8_decode(in.text, chars).ok) {
-        why = "text is not valid UTF-8";
+    const Status plain = check_plain_text(in.text);
+    if (!plain) {
+        why = "text " + plain.message;
         return false;
     }
-    for (char32_t c : chars)
-        if (is_control_char(c)) {
-            char buf[48];
-            std::snprintf(buf, sizeof buf, "text holds a control character (U+%04X)", static_cast<unsigned>(c));
-            why = buf;
-            return false;
-        }
     out.text = in.text;
     out.source = in.source;
     long long px = 0, py = 0;

@@ -156,6 +156,7 @@ Status read_styles_options(const Args& a, StylesOptions& o) {
     if (!(s = a.get_int("--count", 1, 100, o.count)) || !(s = a.get_int("--min-chars", 1, 1000, o.min_chars)) ||
         !(s = a.get_int("--max-chars", o.min_chars, 1000, o.max_chars)))
         return s;
+    if (!(s = check_outputs_apart({{"--data", o.data}}, {{"--out", o.out}, {"--ink", o.ink}}))) return s;
     if (a.has("--prefer")) o.prefer = split_list(a.get("--prefer"));
     for (const std::string& name : o.prefer)
         if (name.empty()) return Status::error("--prefer: an empty font name in \"" + a.get("--prefer") + "\"");

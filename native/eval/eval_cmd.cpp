@@ -42,6 +42,7 @@ const char* kEvalUsage =
 constexpr float kTextPixels = 96.0f;       // Tesseract reads best near this line height (TOOLCHAIN.md)
 constexpr float kMaxInkPixels = 4 * kTextPixels;  // runaway samples are shrunk to this height
 constexpr size_t kGalleryLines = 3;
+constexpr uint64_t kMaxGalleryBytes = uint64_t(256) << 20;  // the gallery PNG read back from rsvg-convert
 
 struct EvalConfig {
     std::string model_path, data_path, out_dir = "build/eval", gallery_path;
@@ -352,7 +353,7 @@ Status render_gallery(const EvalConfig& c, const std::vector<EvalLine>& lines, c
     const std::string svg = tmp_dir + "/gallery.svg", png = tmp_dir + "/gallery.png";
     Status s = write_file_atomic(svg, render_rows_svg(rows, 90.0f));
     if (s) s = svg_to_png(svg, png);
-    if (s) s = read_file(png, bytes);
+    if (s) s = read_file_bounded(png, kMaxGalleryBytes, bytes);
     return s;
 }
 
@@ -420,7 +421,7 @@ int cmd_eval(int argc, char** argv) {
     const nlohmann::json j = summary_json(c, tally(lines, samples, c.biases.size() + 1), lines.size(), skipped, seconds);
     // An output that cannot be written is the user's to fix (exit 2), the gallery as much as eval.json.
     if (!(s = write_outputs(c, j, lines, samples, gallery))) return fail(kExitBadInput, s.message);
-    std::printf("%s\n", json_text(j, 2).c_str());
+    if (!(s = write_stdout(json_text(j, 2) + "\n"))) return fail(kExitBadInput, s.message);
     std::fprintf(stderr, "eval: done in %.1f s; table in %s/eval.md, gallery %s\n", seconds, c.out_dir.c_str(), c.gallery_path.c_str());
     return 0;
 }

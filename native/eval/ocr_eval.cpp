@@ -96,7 +96,7 @@ Status run_capture(const std::string& command, const std::string& stderr_path, s
     while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
     const int rc = pclose(p);
     std::string err;
-    const Status read_err = read_text_file(stderr_path, err);  // only quoted in a failure's message
+    const Status read_err = read_text_file(stderr_path, 1u << 20, err);  // only quoted in a failure's message
     std::remove(stderr_path.c_str());
     if (rc == 0) return Status::success();
     if (!read_err) err = "(its standard error could not be read: " + read_err.message + ")";

@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "render.h"
+#include "text.h"
 
 namespace hw {
 
@@ -149,7 +150,18 @@ bool gcode_pen_preset(const std::string& name, float z_up, float z_down, GcodeOp
     return true;
 }
 
+Status check_pen_commands(const GcodeOptions& opt) {
+    for (const auto& [name, cmd] : {std::pair{"--pen-up", &opt.pen_up}, {"--pen-down", &opt.pen_down}}) {
+        if (cmd->empty()) return Status::error(std::string(name) + " takes one G-code line, not an empty one");
+        const Status s = check_plain_text(*cmd);
+        if (!s) return Status::error(std::string(name) + " takes one G-code line, without control characters: it " + s.message);
+    }
+    return Status::success();
+}
+
 Status sheet_gcode(const Sheet& sheet, const GcodeOptions& opt, std::string& out) {
+    Status s = check_pen_commands(opt);
+    if (!s) return s;
     if (sheet.pages > 1)
         return Status::error("G-code is one page; the text needs " + std::to_string(sheet.pages) +
                              " (a larger --page, a smaller --x-height, or a shorter text)");

@@ -59,7 +59,10 @@ struct GcodeOptions {
 };
 // Sets pen_up/pen_down for "servo" or "z" (with the heights); false for another name.
 bool gcode_pen_preset(const std::string& name, float z_up, float z_down, GcodeOptions& out);
-// Refuses a sheet of more than one page, or strokes outside the page.
+// Each pen command must be one G-code line: not empty, valid UTF-8, no control character (a line
+// feed, CR, VT, FF, NEL, U+2028... would start another command the controller runs).
+Status check_pen_commands(const GcodeOptions& opt);
+// Refuses bad pen commands, a sheet of more than one page, or strokes outside the page.
 Status sheet_gcode(const Sheet& sheet, const GcodeOptions& opt, std::string& out);
 
 }  // namespace hw

@@ -52,7 +52,7 @@ float normal(Rng& rng, float sd) { return static_cast<float>(rng.normal()) * sd;
 Status load_one(const std::string& path, const std::string& name, const CorpusTraits& traits, bool svg, std::vector<StrokeFont>& fonts,
                 std::vector<std::string>& notes) {
     std::string text;
-    Status s = read_text_file(path, text);
+    Status s = read_text_file(path, kMaxSourceFileBytes, text);
     if (!s) return s;
     StrokeFont f;
     f.name = name;

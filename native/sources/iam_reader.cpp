@@ -134,7 +134,7 @@ std::map<std::string, std::string> read_writers(const std::vector<std::string>& 
     for (const auto& f : files) {
         std::string xml;
         pugi::xml_document doc;
-        if (!read_text_file(f, xml).ok || !doc.load_buffer(xml.data(), xml.size())) {
+        if (!read_text_file(f, kMaxSourceFileBytes, xml).ok || !doc.load_buffer(xml.data(), xml.size())) {
             skipped.add("iam original files unreadable", f + ": unreadable or malformed XML");
             continue;
         }
@@ -161,7 +161,7 @@ std::map<std::string, char> read_splits(const IamTree& t, SkipLog& skipped) {
         auto it = t.split_files.find(f.first);
         if (it == t.split_files.end()) continue;
         std::string text;
-        if (!read_text_file(it->second, text).ok) {
+        if (!read_text_file(it->second, kMaxSourceFileBytes, text).ok) {
             skipped.add("iam split files unreadable", it->second + ": unreadable");
             continue;
         }
@@ -197,7 +197,7 @@ Transcriptions read_transcriptions(const std::vector<std::string>& files, SkipLo
     Transcriptions out;
     for (const auto& f : files) {
         std::string text;
-        if (!read_text_file(f, text).ok) {
+        if (!read_text_file(f, kMaxSourceFileBytes, text).ok) {
             skipped.add("iam transcription files unreadable", f + ": unreadable");
             continue;
         }
@@ -267,7 +267,7 @@ Status read_iam_source(const std::string& dir, const IamOptions& opt, SourceLine
             continue;
         }
         RawLine l;
-        Status s = read_text_file(path, xml);
+        Status s = read_text_file(path, kMaxSourceFileBytes, xml);
         if (s) s = parse_iam_strokes(xml, path, l.strokes, out.skipped);
         std::u32string text;
         if (s && !utf8_decode(t->second.lines[number - 1], text).ok) s = Status::error(path + ": transcription is not UTF-8");

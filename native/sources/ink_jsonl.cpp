@@ -92,8 +92,9 @@ std::string format_ink_line(const InkLine& line) {
 
 Status read_ink_file(const std::string& path, std::vector<InkLine>& out, InkReadReport& report) {
     std::string text;
-    Status s = read_text_file(path, text);
+    Status s = read_text_file(path, kMaxInkFileBytes, text);
     if (!s) return s;
+    text = unify_line_ends(text);
     size_t line_no = 0, pos = 0;
     while (pos < text.size()) {
         size_t end = text.find('\n', pos);
@@ -101,7 +102,6 @@ Status read_ink_file(const std::string& path, std::vector<InkLine>& out, InkRead
         std::string line = text.substr(pos, end - pos);
         pos = end + 1;
         ++line_no;
-        if (!line.empty() && line.back() == '\r') line.pop_back();
         if (line.find_first_not_of(" \t") == std::string::npos) continue;
         ++report.lines_read;
         InkLine rec;

@@ -26,7 +26,11 @@ struct InkReadReport {
     std::vector<std::string> skipped;  // one message per bad record (path:line: reason)
 };
 
-// Reads a whole file: bad records are reported and skipped; a file with no good record is an error.
+// The most an ink file may hold (bytes): tens of thousands of handwritten lines.
+constexpr uint64_t kMaxInkFileBytes = uint64_t(256) << 20;
+
+// Reads a whole file (at most kMaxInkFileBytes): bad records are reported and skipped; a file
+// with no good record is an error.
 Status read_ink_file(const std::string& path, std::vector<InkLine>& out, InkReadReport& report);
 Status write_ink_file(const std::string& path, const std::vector<InkLine>& lines);
 

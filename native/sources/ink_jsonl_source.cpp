@@ -30,12 +30,14 @@ Status read_ink_source(const std::string& path, SourceLines& out, size_t max_poi
     for (const auto& m : report.skipped) out.skipped.add("ink records malformed", m);
     if (!s) return s;
     std::vector<RawLine> lines;
+    std::vector<std::string> where;  // FILE:LINE of each of `lines`
     std::map<std::string, uint32_t> index;
     for (size_t i = 0; i < ink.size(); ++i) {
         RawLine l;
         std::u32string t;
+        const std::string at = path + ":" + std::to_string(ink[i].line);
         if (ink[i].text.empty() || !utf8_decode(ink[i].text, t).ok) {
-            out.skipped.add("ink records without text", path + ": record " + std::to_string(i + 1) + ": no text");
+            out.skipped.add("ink records without text", at + ": no text");
             continue;
         }
         l.text = utf8_encode(normalise_typography(t));
@@ -44,12 +46,13 @@ Status read_ink_source(const std::string& path, SourceLines& out, size_t max_poi
             l.strokes.push_back(ink[i].strokes[k]);  // with its time stamps, when the record had them
         }
         if (l.strokes.empty()) {
-            out.skipped.add("ink records without points", path + ": record " + std::to_string(i + 1) + ": no points");
+            out.skipped.add("ink records without points", at + ": no points");
             continue;
         }
         const std::string who = ink[i].writer.empty() ? "" : "/" + ink[i].writer;
         l.source = source_index(out, index, "ink:" + base_name(path) + who);
         lines.push_back(std::move(l));
+        where.push_back(at);
     }
     const float h = median_line_height(lines);
     if (lines.empty() || !(h > 0)) return Status::error(path + ": no ink line with a height to scale by");
@@ -60,13 +63,13 @@ Status read_ink_source(const std::string& path, SourceLines& out, size_t max_poi
         std::vector<InkStroke> paced;
         Status p = pace_strokes(lines[i].strokes, kTargetLineHeight / kLineHeightPerXHeight, kInkPointSpacing, paced);
         if (!p) {
-            out.skipped.add("ink records that cannot be paced", path + ": \"" + lines[i].text + "\": " + p.message);
+            out.skipped.add("ink records that cannot be paced", where[i] + ": " + p.message);
             continue;
         }
         lines[i].strokes = std::move(paced);
         if (point_count(lines[i]) > max_points) {
             out.skipped.add("ink lines over " + std::to_string(max_points) + " points",
-                            path + ": \"" + lines[i].text + "\": " + std::to_string(point_count(lines[i])) + " points");
+                            where[i] + ": " + std::to_string(point_count(lines[i])) + " points");
             continue;
         }
         const bool valid = lines.size() >= 10 && i % 10 == 9;

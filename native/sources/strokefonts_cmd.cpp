@@ -124,7 +124,7 @@ Status convert_one(const HandFontSpec& spec, const std::string& path, const std:
     std::vector<std::string> warnings;
     r.readback = StrokeFont{};
     r.readback.name = spec.name;
-    if (!(s = read_text_file(out, text)) || !(s = parse_svg_font(text, out, r.readback, warnings)))
+    if (!(s = read_text_file(out, kMaxSourceFileBytes, text)) || !(s = parse_svg_font(text, out, r.readback, warnings)))
         return Status::error(out + ": the written font does not read back: " + s.message);
     if (!warnings.empty()) return Status::error(out + ": the written font reads back with warnings: " + warnings[0]);
     if (!(s = measure_font(r.readback)) && r.failure.empty()) r.failure = "cannot be measured: " + s.message;
@@ -219,7 +219,7 @@ int cmd_strokefonts(int argc, char** argv) {
     if (!(s = write_file_atomic(out_dir + "/hands.json", passing_manifest(specs, results))) ||
         !(s = write_sheets(specs, results, out_dir, a.get("--preview"))))
         return fail(kExitBadInput, s.message);
-    std::printf("%s\n", json_text(report).c_str());
+    if (!(s = write_stdout(json_text(report) + "\n"))) return fail(kExitBadInput, s.message);
     return kExitOk;
 }
 

@@ -120,7 +120,7 @@ std::vector<std::string> fortune_files(const std::string& dir, bool follow_links
 
 void read_fortune_file(const std::string& path, Rng& rng, std::vector<std::string>& out, SkipLog& skipped, bool accents) {
     std::string text;
-    if (!read_text_file(path, text).ok) return skipped.add("unreadable fortune files", path + ": unreadable");
+    if (!read_text_file(path, kMaxSourceFileBytes, text).ok) return skipped.add("unreadable fortune files", path + ": unreadable");
     fortune_lines(text, rng, out, skipped, accents);
 }
 

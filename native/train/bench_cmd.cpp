@@ -101,6 +101,13 @@ static CheckRun check_run(const torch::Device& dev, bool fused_window, bool fuse
     return r;
 }
 
+// One JSON line of results on standard output; false (reported) when it cannot be written.
+static bool print_result(const nlohmann::json& j) {
+    const Status s = write_stdout(json_text(j) + "\n");
+    if (!s) std::fprintf(stderr, "hw-train bench: %s\n", s.message.c_str());
+    return s.ok;
+}
+
 static double rel_diff(const torch::Tensor& a, const torch::Tensor& b) { return ((a - b).abs() / (1 + b.abs())).max().item<double>(); }
 
 static int check_window(const torch::Device& dev) {
@@ -113,7 +120,7 @@ static int check_window(const torch::Device& dev) {
         const double dy = rel_diff(run.y, ref.y);
         nlohmann::json j = {{"check", name}, {"device", dev.is_cuda() ? "cuda" : "cpu"}, {"cuda_kernels", window_step_has_cuda()},
                             {"max_rel_diff_output", dy}, {"max_rel_diff_gradients", worst}};
-        std::printf("%s\n", json_text(j).c_str());
+        if (!print_result(j)) return 2;
         ok = ok && dy < 1e-4 && worst < 1e-3;
     }
     return ok ? 0 : 1;
@@ -208,8 +215,7 @@ static int bench_on_data(const Args& a, const BenchShape& k, const torch::Device
                         {"s_per_update", train_s / static_cast<double>(k.steps)}, {"skipped_updates", skipped},
                         {"last_loss", results.empty() ? 0.0 : results.back().loss}, {"valid_lines", e.lines},
                         {"valid_nll_per_point", e.nll_per_point}, {"curve", curve}};
-    std::printf("%s\n", json_text(j).c_str());
-    return 0;
+    return print_result(j) ? 0 : 2;
 }
 
 int cmd_bench(int argc, char** argv) {
@@ -252,8 +258,7 @@ int cmd_bench(int argc, char** argv) {
                         {"tf32", a.has("--tf32")}, {"fused_window", l.net->fused_window && (!cuda || window_step_has_cuda())},
                         {"fused_loop", l.net->fused_window && l.net->fused_loop && layer1_loop_runs_on(dev)},
                         {"last_loss", results.empty() ? 0.0 : results.back().loss}};
-    std::printf("%s\n", json_text(j).c_str());
-    return 0;
+    return print_result(j) ? 0 : 2;
 }
 
 }  // namespace hw

@@ -16,6 +16,9 @@ namespace hw {
 
 static std::string index_path(const std::string& dir) { return dir + "/checkpoint.json"; }
 
+// The most checkpoint.json is read to: the position, the configuration and the model's header.
+constexpr uint64_t kMaxIndexBytes = uint64_t(16) << 20;
+
 bool checkpoint_exists(const std::string& dir) {
     struct stat st;
     return stat(index_path(dir).c_str(), &st) == 0;
@@ -73,14 +76,50 @@ Status save_checkpoint(const std::string& dir, torch::nn::Module& net, torch::op
     return Status::success();
 }
 
+// ckpt-gGEN.partK, with GEN and K digits.
+static bool is_part_name(const std::string& name) {
+    const size_t dot = name.find(".part");
+    auto digits = [&](size_t from, size_t to) {
+        if (from >= to) return false;
+        for (size_t i = from; i < to; ++i)
+            if (name[i] < '0' || name[i] > '9') return false;
+        return true;
+    };
+    return name.rfind("ckpt-g", 0) == 0 && dot != std::string::npos && digits(6, dot) && digits(dot + 5, name.size());
+}
+
+// The index's own fields, checked before anything uses them: `generation` a whole number, and each
+// part a plain file name of save_checkpoint's shape (never a path: the parts are joined to the
+// folder, read, and removed by the next save) with its size and CRC.
+static Status check_index(const nlohmann::json& info, const std::string& where) {
+    if (!info.is_object() || !info.contains("parts")) return Status::error(where + ": not a checkpoint index");
+    if (info.contains("generation") && !info["generation"].is_number_unsigned())
+        return Status::error(where + ": field generation must be a whole number");
+    const nlohmann::json& parts = info["parts"];
+    if (!parts.is_array() || parts.empty()) return Status::error(where + ": field parts must be a list of parts");
+    for (size_t i = 0; i < parts.size(); ++i) {
+        const nlohmann::json& p = parts[i];
+        const std::string at = where + ": parts[" + std::to_string(i) + "]";
+        if (!p.is_object()) return Status::error(at + " must be an object");
+        const auto file = p.find("file");
+        if (file == p.end() || !file->is_string() || !is_part_name(file->get<std::string>()))
+            return Status::error(at + ".file must be the name of a part in the folder (ckpt-gN.partK), not " +
+                                 (file == p.end() ? std::string("missing") : file->dump()));
+        for (const char* key : {"bytes", "crc32"})
+            if (!p.contains(key) || !p[key].is_number_unsigned())
+                return Status::error(at + "." + key + " must be a whole number");
+        if (p["crc32"].get<uint64_t>() > 0xffffffffu) return Status::error(at + ".crc32 is larger than 32 bits");
+    }
+    return Status::success();
+}
+
 Status read_checkpoint_info(const std::string& dir, nlohmann::json& info) {
     std::string text;
-    Status s = read_text_file(index_path(dir), text);
+    Status s = read_text_file(index_path(dir), kMaxIndexBytes, text);
     if (!s) return s;
     info = nlohmann::json::parse(text, nullptr, false);
-    if (info.is_discarded() || !info.is_object() || !info.contains("parts"))
-        return Status::error(index_path(dir) + ": not a checkpoint index");
-    return Status::success();
+    if (info.is_discarded()) return Status::error(index_path(dir) + ": not a checkpoint index");
+    return check_index(info, index_path(dir));
 }
 
 Status load_checkpoint(const std::string& dir, torch::nn::Module& net, torch::optim::Optimizer& opt, nlohmann::json& info) {
@@ -90,7 +129,9 @@ Status load_checkpoint(const std::string& dir, torch::nn::Module& net, torch::op
     for (const auto& p : info["parts"]) {
         const std::string path = dir + "/" + p.value("file", std::string("?"));
         std::vector<uint8_t> part;
-        if (!(s = read_file(path, part))) return Status::error("checkpoint part missing: " + s.message);
+        // At most the size the index gives (and one byte more, to tell a longer file).
+        if (!(s = read_file_bounded(path, p["bytes"].get<uint64_t>(), part)))
+            return Status::error("checkpoint part missing or damaged: " + s.message);
         if (part.size() != p.value("bytes", size_t(0)) || crc32(part.data(), part.size()) != p.value("crc32", 0u))
             return Status::error(path + ": checkpoint part is damaged (size or CRC)");
         bytes.append(part.begin(), part.end());
@@ -105,18 +146,6 @@ Status load_checkpoint(const std::string& dir, torch::nn::Module& net, torch::op
     return Status::success();
 }
 
-// ckpt-gGEN.partK, with GEN and K digits.
-static bool is_part_name(const std::string& name) {
-    const size_t dot = name.find(".part");
-    auto digits = [&](size_t from, size_t to) {
-        if (from >= to) return false;
-        for (size_t i = from; i < to; ++i)
-            if (name[i] < '0' || name[i] > '9') return false;
-        return true;
-    };
-    return name.rfind("ckpt-g", 0) == 0 && dot != std::string::npos && digits(6, dot) && digits(dot + 5, name.size());
-}
-
 bool is_checkpoint_file_name(const std::string& name) { return name == "checkpoint.json" || is_part_name(name); }
 
 Status remove_orphan_parts(const std::string& dir, size_t& removed) {
@@ -124,9 +153,15 @@ Status remove_orphan_parts(const std::string& dir, size_t& removed) {
     std::set<std::string> named;
     nlohmann::json index;
     if (checkpoint_exists(dir)) {
-        if (!read_checkpoint_info(dir, index).ok || !index["parts"].is_array()) return Status::success();
-        for (const auto& p : index["parts"])
-            if (p.is_object()) named.insert(p.value("file", std::string()));
+        if (!read_checkpoint_info(dir, index).ok) return Status::success();
+        struct stat st;
+        for (const auto& p : index["parts"]) {
+            const std::string name = p["file"].get<std::string>();
+            // An index that names a part the folder lacks (an older one restored, one copied from
+            // another run) does not describe what is there: it cannot tell which parts are stale.
+            if (::stat((dir + "/" + name).c_str(), &st) != 0) return Status::success();
+            named.insert(name);
+        }
     }
     DIR* d = ::opendir(dir.c_str());
     if (!d) return Status::error(dir + ": cannot list the folder");

@@ -27,8 +27,8 @@ Status load_checkpoint(const std::string& dir, torch::nn::Module& net, torch::op
 // Whether `name` is a file save_checkpoint writes: the index or a part (ckpt-gGEN.partK).
 bool is_checkpoint_file_name(const std::string& name);
 // Removes the parts in `dir` that its index does not name (left by a kill between the parts and
-// the index); `removed` counts them. With no index every part goes; an index that cannot be read
-// leaves them all alone.
+// the index); `removed` counts them. With no index every part goes; an index that cannot be read,
+// or that names a part the folder lacks, leaves them all alone.
 Status remove_orphan_parts(const std::string& dir, size_t& removed);
 
 // Tests only (tests/train_kill_test.sh): while the environment variable HW_TEST_CHECKPOINT_STALL

@@ -46,7 +46,7 @@ Status MetricsLog::open(const std::string& path, long step) {
     path_ = path;
     std::vector<uint8_t> bytes;
     bool found = false;
-    Status s = read_file_if_present(path, bytes, found);
+    Status s = read_file_if_present(path, kMaxMetricsBytes, bytes, found);
     if (!s) return s;
     if (!(s = write_file_atomic(path, metrics_up_to(std::string(bytes.begin(), bytes.end()), step)))) return s;
     out_.open(path, std::ios::app);

@@ -11,6 +11,8 @@
 namespace hw {
 
 extern const char* const kMetricsHeader;  // the column names, without the newline
+// The most metrics.csv is read to (a row per evaluation is ~100 bytes: a million evaluations).
+constexpr uint64_t kMaxMetricsBytes = uint64_t(128) << 20;
 
 // The text of metrics.csv for a run at `step`: the header, then the complete rows of `csv` (ended
 // by a newline, every column there) whose step is at most `step`, in their order; a row whose step

@@ -10,6 +10,7 @@
 #include "hwm_header.h"
 #include "learner.h"
 #include "nets.h"
+#include "text.h"
 #include "trainer.h"
 
 namespace hw {
@@ -104,9 +105,13 @@ static Status read_training(const Args& a, TrainConfig& c) {
     c.init = a.get("--init");
     c.widen_alphabet = a.has("--widen-alphabet");
     if (c.widen_alphabet && c.init.empty()) return Status::error("--widen-alphabet needs --init");
-    if (a.has("--sample-text"))
-        for (const std::string& t : split_list(a.get("--sample-text"), '|'))
-            if (!t.empty()) c.sample_texts.push_back(t);
+    // Each text is a row label of the sample sheets (SVG): one line of plain text.
+    for (const std::string& t : a.has("--sample-text") ? split_list(a.get("--sample-text"), '|') : std::vector<std::string>{}) {
+        if (t.empty()) continue;
+        if (!(s = check_plain_text(t)))
+            return Status::error("--sample-text: text " + std::to_string(c.sample_texts.size() + 1) + " " + s.message);
+        c.sample_texts.push_back(t);
+    }
     return Status::success();
 }
 

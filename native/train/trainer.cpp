@@ -162,7 +162,7 @@ Status catch_up_with_best(const std::string& out_dir, TrainPosition& pos) {
     const std::string path = out_dir + "/best.hwm";
     std::vector<uint8_t> bytes;
     bool found = false;
-    Status s = read_file_if_present(path, bytes, found);
+    Status s = read_file_if_present(path, kHwmMaxFileBytes, bytes, found);
     if (!s || !found) return s;
     HwmFile f;
     if (!(s = read_hwm(bytes.data(), bytes.size(), f))) return Status::error(path + ": " + s.message);
@@ -346,7 +346,7 @@ void warn(const Run& r, const char* what, const Status& s) {
 
 Status write_loss_plot(const std::string& out_dir) {
     std::string csv, svg;
-    Status s = read_text_file(out_dir + "/metrics.csv", csv);
+    Status s = read_text_file(out_dir + "/metrics.csv", kMaxMetricsBytes, csv);
     if (!s) return s;
     if (!plot_metrics(csv, svg)) return Status::success();  // nothing to draw yet
     return write_file_atomic(out_dir + "/loss.svg", svg);
@@ -422,7 +422,7 @@ Outcome roll_back(Run& r, const std::string& why) {
     const std::string path = r.cfg.out_dir + "/best.hwm";
     std::vector<uint8_t> best;
     bool found = false;
-    Status s = read_file_if_present(path, best, found);
+    Status s = read_file_if_present(path, kHwmMaxFileBytes, best, found);
     if (!s) return bad_input(s);
     if (!found) return internal(Status::error("the loss diverged (" + why + ") before the first evaluation; try a lower --lr"));
     if (++r.pos.rollbacks > r.cfg.max_rollbacks)
@@ -554,7 +554,7 @@ Outcome finish(Run& r) {
     const std::string best_path = r.cfg.out_dir + "/best.hwm", path = r.cfg.out_dir + "/model.hwm";
     std::vector<uint8_t> best;
     bool found = false;
-    Status s = read_file_if_present(best_path, best, found);
+    Status s = read_file_if_present(best_path, kHwmMaxFileBytes, best, found);
     if (!s) return bad_input(s);
     if (!found) return export_file(r.learner, run_meta(r.cfg, r.pos), r.precision, path);
     HandwritingNet net(r.learner.net->hparams(), r.learner.net->variant());
