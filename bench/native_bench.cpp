@@ -88,8 +88,8 @@ HwmFile source_model(const char* path) {
 std::vector<Config> make_configs(const HwmFile& src) {
     std::vector<Config> out;
     for (const char* name : {"f32", "f16", "int8"}) {
-        Precision p;
-        parse_precision(name, p);
+        DType p;
+        parse_dtype(name, p);
         std::vector<uint8_t> bytes;
         check(write_hwm(src.header, src.tensors, p, bytes));
         Model m;

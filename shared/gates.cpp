@@ -1,6 +1,6 @@
 // The LSTM cell update (the gates' nonlinearities, then c and h) several units at a time: eight
 // lanes with AVX2, four with WebAssembly SIMD. Each lane does the float operations of fexp,
-// fsigmoid and ftanh (kernels.h) in their order, branches taken as selects, so every kernel set
+// fsigmoid and ftanh (fmath.h) in their order, branches taken as selects, so every kernel set
 // gives the scalar loop's bits (tests/test_kernels.cpp; natively against WebAssembly through the
 // points of tests/web/wasm.test.mjs). A tail of fewer units than lanes goes the scalar way.
 #include "gates.h"
@@ -27,19 +27,17 @@ void update_units(const float* gates, float* c, float* h, int hidden, int from, 
 }
 
 #if defined(HW_GATES_AVX2)
-// Lane-wise fexp: clamp above, underflow below -87 to 0, x = n ln2 + r, degree-7 polynomial, 2^n.
+// Lane-wise fexp: clamp above, underflow below -87 to 0, n rounded half away from zero, the shared
+// polynomial (fmath.h: exp_poly), 2^n.
 HW_GATES_AVX2 __m256 exp8(const __m256 in) {
     const __m256 nan = _mm256_cmp_ps(in, in, _CMP_UNORD_Q);
-    const __m256 under = _mm256_cmp_ps(in, _mm256_set1_ps(-87.0f), _CMP_LT_OQ);
-    const __m256 x = _mm256_min_ps(in, _mm256_set1_ps(88.0f));
+    const __m256 under = _mm256_cmp_ps(in, _mm256_set1_ps(ExpPoly::kUnder), _CMP_LT_OQ);
+    const __m256 x = _mm256_min_ps(in, _mm256_set1_ps(ExpPoly::kMax));
     const __m256 half = _mm256_blendv_ps(_mm256_set1_ps(-0.5f), _mm256_set1_ps(0.5f), _mm256_cmp_ps(x, _mm256_setzero_ps(), _CMP_GE_OQ));
-    const __m256i n = _mm256_cvttps_epi32(_mm256_add_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)), half));
+    const __m256i n = _mm256_cvttps_epi32(_mm256_add_ps(_mm256_mul_ps(x, _mm256_set1_ps(ExpPoly::kLog2e)), half));
     const __m256 fn = _mm256_cvtepi32_ps(n);
-    __m256 r = _mm256_sub_ps(x, _mm256_mul_ps(fn, _mm256_set1_ps(0.693359375f)));
-    r = _mm256_sub_ps(r, _mm256_mul_ps(fn, _mm256_set1_ps(-2.12194440e-4f)));
-    __m256 p = _mm256_set1_ps(1.0f / 5040.0f);
-    for (const float k : {1.0f / 720.0f, 1.0f / 120.0f, 1.0f / 24.0f, 1.0f / 6.0f, 0.5f, 1.0f, 1.0f})
-        p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(k));
+    __m256 p;
+    exp_poly(x, fn, p);
     const __m256 scale = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(n, _mm256_set1_epi32(127)), 23));
     const __m256 out = _mm256_blendv_ps(_mm256_mul_ps(p, scale), _mm256_setzero_ps(), under);
     return _mm256_blendv_ps(out, in, nan);  // fexp returns a NaN as it came
@@ -49,7 +47,7 @@ HW_GATES_AVX2 __m256 sigmoid8(__m256 x) {
     const __m256 one = _mm256_set1_ps(1.0f);
     const __m256 e = exp8(_mm256_sub_ps(_mm256_setzero_ps(), x));
     const __m256 s = _mm256_div_ps(one, _mm256_add_ps(one, e));
-    return _mm256_blendv_ps(s, _mm256_setzero_ps(), _mm256_cmp_ps(x, _mm256_set1_ps(-87.0f), _CMP_LT_OQ));
+    return _mm256_blendv_ps(s, _mm256_setzero_ps(), _mm256_cmp_ps(x, _mm256_set1_ps(ExpPoly::kUnder), _CMP_LT_OQ));
 }
 
 HW_GATES_AVX2 __m256 tanh8(__m256 x) {
@@ -62,8 +60,8 @@ HW_GATES_AVX2 __m256 tanh8(__m256 x) {
     const __m256 small = _mm256_mul_ps(ax, _mm256_add_ps(one, _mm256_mul_ps(x2, q)));
     const __m256 t = exp8(_mm256_mul_ps(_mm256_set1_ps(-2.0f), ax));
     __m256 r = _mm256_div_ps(_mm256_sub_ps(one, t), _mm256_add_ps(one, t));
-    r = _mm256_blendv_ps(r, one, _mm256_cmp_ps(ax, _mm256_set1_ps(9.0f), _CMP_GT_OQ));
-    r = _mm256_blendv_ps(r, small, _mm256_cmp_ps(ax, _mm256_set1_ps(0.0625f), _CMP_LT_OQ));
+    r = _mm256_blendv_ps(r, one, _mm256_cmp_ps(ax, _mm256_set1_ps(kTanhOneAbove), _CMP_GT_OQ));
+    r = _mm256_blendv_ps(r, small, _mm256_cmp_ps(ax, _mm256_set1_ps(kTanhSeriesBelow), _CMP_LT_OQ));
     return _mm256_blendv_ps(r, _mm256_xor_ps(r, sign), negative);
 }
 
@@ -86,28 +84,28 @@ HW_GATES_AVX2 void update_avx2(const float* gates, float* c, float* h, int hidde
 #if defined(__wasm_simd128__)
 v128_t select4(v128_t if_false, v128_t if_true, v128_t mask) { return wasm_v128_bitselect(if_true, if_false, mask); }
 
+// The float lanes of a v128 as a vector type whose + - * exp_poly uses (same bits: f32x4.add, .mul).
+typedef float F32x4 __attribute__((vector_size(16)));
+
 // As exp8, four lanes.
 v128_t exp4(const v128_t in) {
     const v128_t nan = wasm_f32x4_ne(in, in);
-    const v128_t under = wasm_f32x4_lt(in, wasm_f32x4_splat(-87.0f));
-    const v128_t x = select4(in, wasm_f32x4_splat(88.0f), wasm_f32x4_gt(in, wasm_f32x4_splat(88.0f)));
+    const v128_t under = wasm_f32x4_lt(in, wasm_f32x4_splat(ExpPoly::kUnder));
+    const v128_t x = select4(in, wasm_f32x4_splat(ExpPoly::kMax), wasm_f32x4_gt(in, wasm_f32x4_splat(ExpPoly::kMax)));
     const v128_t half = select4(wasm_f32x4_splat(-0.5f), wasm_f32x4_splat(0.5f), wasm_f32x4_ge(x, wasm_f32x4_splat(0.0f)));
-    const v128_t n = wasm_i32x4_trunc_sat_f32x4(wasm_f32x4_add(wasm_f32x4_mul(x, wasm_f32x4_splat(1.44269504088896341f)), half));
+    const v128_t n = wasm_i32x4_trunc_sat_f32x4(wasm_f32x4_add(wasm_f32x4_mul(x, wasm_f32x4_splat(ExpPoly::kLog2e)), half));
     const v128_t fn = wasm_f32x4_convert_i32x4(n);
-    v128_t r = wasm_f32x4_sub(x, wasm_f32x4_mul(fn, wasm_f32x4_splat(0.693359375f)));
-    r = wasm_f32x4_sub(r, wasm_f32x4_mul(fn, wasm_f32x4_splat(-2.12194440e-4f)));
-    v128_t p = wasm_f32x4_splat(1.0f / 5040.0f);
-    for (const float k : {1.0f / 720.0f, 1.0f / 120.0f, 1.0f / 24.0f, 1.0f / 6.0f, 0.5f, 1.0f, 1.0f})
-        p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(k));
+    F32x4 p;
+    exp_poly((F32x4)x, (F32x4)fn, p);  // vector casts keep the bits
     const v128_t scale = wasm_i32x4_shl(wasm_i32x4_add(n, wasm_i32x4_splat(127)), 23);
-    const v128_t out = select4(wasm_f32x4_mul(p, scale), wasm_f32x4_splat(0.0f), under);
+    const v128_t out = select4(wasm_f32x4_mul((v128_t)p, scale), wasm_f32x4_splat(0.0f), under);
     return select4(out, in, nan);
 }
 
 v128_t sigmoid4(v128_t x) {
     const v128_t one = wasm_f32x4_splat(1.0f);
     const v128_t s = wasm_f32x4_div(one, wasm_f32x4_add(one, exp4(wasm_f32x4_sub(wasm_f32x4_splat(0.0f), x))));
-    return select4(s, wasm_f32x4_splat(0.0f), wasm_f32x4_lt(x, wasm_f32x4_splat(-87.0f)));
+    return select4(s, wasm_f32x4_splat(0.0f), wasm_f32x4_lt(x, wasm_f32x4_splat(ExpPoly::kUnder)));
 }
 
 v128_t tanh4(v128_t x) {
@@ -120,8 +118,8 @@ v128_t tanh4(v128_t x) {
     const v128_t small = wasm_f32x4_mul(ax, wasm_f32x4_add(one, wasm_f32x4_mul(x2, q)));
     const v128_t t = exp4(wasm_f32x4_mul(wasm_f32x4_splat(-2.0f), ax));
     v128_t r = wasm_f32x4_div(wasm_f32x4_sub(one, t), wasm_f32x4_add(one, t));
-    r = select4(r, one, wasm_f32x4_gt(ax, wasm_f32x4_splat(9.0f)));
-    r = select4(r, small, wasm_f32x4_lt(ax, wasm_f32x4_splat(0.0625f)));
+    r = select4(r, one, wasm_f32x4_gt(ax, wasm_f32x4_splat(kTanhOneAbove)));
+    r = select4(r, small, wasm_f32x4_lt(ax, wasm_f32x4_splat(kTanhSeriesBelow)));
     return select4(r, wasm_f32x4_neg(r), negative);
 }
 

@@ -1,5 +1,5 @@
 // The LSTM cell update from its gate pre-activations, in SIMD lanes where the kernel set has them
-// (gates.cpp), always with the bits of the scalar loop over fsigmoid and ftanh (kernels.h).
+// (gates.cpp), always with the bits of the scalar loop over fsigmoid and ftanh (fmath.h).
 #pragma once
 #include "kernels.h"
 

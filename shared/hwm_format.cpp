@@ -10,80 +10,7 @@ namespace hw {
 
 using nlohmann::json;
 
-const char* dtype_name(DType d) {
-    switch (d) {
-        case DType::F32: return "f32";
-        case DType::F16: return "f16";
-        case DType::I8: return "int8";
-    }
-    return "?";
-}
-
-bool parse_dtype(const std::string& s, DType& out) {
-    if (s == "f32") { out = DType::F32; return true; }
-    if (s == "f16") { out = DType::F16; return true; }
-    if (s == "int8") { out = DType::I8; return true; }
-    return false;
-}
-
-bool parse_precision(const std::string& s, Precision& out) {
-    if (s == "f32") { out = Precision::F32; return true; }
-    if (s == "f16") { out = Precision::F16; return true; }
-    if (s == "int8") { out = Precision::I8; return true; }
-    return false;
-}
-
-uint16_t f32_to_f16(float f) {
-    uint32_t x;
-    std::memcpy(&x, &f, 4);
-    uint32_t sign = (x >> 16) & 0x8000;
-    int32_t exp = static_cast<int32_t>((x >> 23) & 0xFF) - 127 + 15;
-    uint32_t mant = x & 0x7FFFFF;
-    if (((x >> 23) & 0xFF) == 0xFF) return static_cast<uint16_t>(sign | 0x7C00 | (mant ? 0x200 : 0));
-    if (exp >= 31) return static_cast<uint16_t>(sign | 0x7C00);  // overflow to inf
-    if (exp <= 0) {
-        if (exp < -10) return static_cast<uint16_t>(sign);
-        mant |= 0x800000;
-        int shift = 14 - exp;
-        uint32_t h = mant >> shift;
-        uint32_t rem = mant & ((1u << shift) - 1), half = 1u << (shift - 1);
-        if (rem > half || (rem == half && (h & 1))) ++h;
-        return static_cast<uint16_t>(sign | h);
-    }
-    uint32_t h = (static_cast<uint32_t>(exp) << 10) | (mant >> 13);
-    uint32_t rem = mant & 0x1FFF;
-    if (rem > 0x1000 || (rem == 0x1000 && (h & 1))) ++h;  // round to nearest even; may carry into exp
-    return static_cast<uint16_t>(sign | h);
-}
-
-float f16_to_f32(uint16_t h) {
-    uint32_t sign = static_cast<uint32_t>(h & 0x8000) << 16;
-    uint32_t exp = (h >> 10) & 0x1F, mant = h & 0x3FF, x;
-    if (exp == 0) {
-        if (mant == 0) {
-            x = sign;
-        } else {
-            int e = -1;
-            do { ++e; mant <<= 1; } while (!(mant & 0x400));
-            x = sign | (static_cast<uint32_t>(127 - 15 - e) << 23) | ((mant & 0x3FF) << 13);
-        }
-    } else if (exp == 31) {
-        x = sign | 0x7F800000 | (mant << 13);
-    } else {
-        x = sign | ((exp + 127 - 15) << 23) | (mant << 13);
-    }
-    float f;
-    std::memcpy(&f, &x, 4);
-    return f;
-}
-
 static size_t align_up(size_t v) { return (v + kHwmAlign - 1) / kHwmAlign * kHwmAlign; }
-
-static DType storage_dtype(Precision p, const NamedTensor& t) {
-    if (p == Precision::F16) return DType::F16;
-    if (p == Precision::I8 && t.shape.size() >= 2) return DType::I8;
-    return DType::F32;
-}
 
 static void split_rows(const std::vector<int64_t>& shape, int64_t& rows, int64_t& cols) {
     rows = shape.size() >= 2 ? shape[0] : 1;
@@ -92,35 +19,14 @@ static void split_rows(const std::vector<int64_t>& shape, int64_t& rows, int64_t
 }
 
 static void encode_tensor(const NamedTensor& t, DType d, std::vector<uint8_t>& out) {
-    const size_t n = t.values.size();
-    if (d == DType::F32) {
-        out.resize(n * 4);
-        std::memcpy(out.data(), t.values.data(), n * 4);
-    } else if (d == DType::F16) {
-        out.resize(n * 2);
-        for (size_t i = 0; i < n; ++i) {
-            uint16_t h = f32_to_f16(t.values[i]);
-            std::memcpy(&out[i * 2], &h, 2);
-        }
-    } else {
-        int64_t rows, cols;
-        split_rows(t.shape, rows, cols);
-        out.resize(static_cast<size_t>(rows * 4 + rows * cols));
-        for (int64_t r = 0; r < rows; ++r) {
-            float mx = 0;
-            for (int64_t c = 0; c < cols; ++c) mx = std::max(mx, std::fabs(t.values[r * cols + c]));
-            float scale = mx > 0 ? mx / 127.0f : 0.0f;
-            std::memcpy(&out[r * 4], &scale, 4);
-            for (int64_t c = 0; c < cols; ++c) {
-                float q = scale > 0 ? std::nearbyint(t.values[r * cols + c] / scale) : 0.0f;
-                q = std::min(127.0f, std::max(-127.0f, q));
-                out[rows * 4 + r * cols + c] = static_cast<uint8_t>(static_cast<int8_t>(q));
-            }
-        }
-    }
+    int64_t rows, cols;
+    split_rows(t.shape, rows, cols);
+    const TypeTraits& type = type_traits(d);
+    out.resize(static_cast<size_t>(type.stored_bytes(static_cast<uint64_t>(rows), static_cast<uint64_t>(cols))));
+    type.from_float(t.values.data(), rows, cols, out.data());
 }
 
-Status write_hwm(const json& header_in, const std::vector<NamedTensor>& tensors, Precision precision,
+Status write_hwm(const json& header_in, const std::vector<NamedTensor>& tensors, DType precision,
                  std::vector<uint8_t>& out) {
     json header = header_in;
     json dir = json::array();
@@ -133,7 +39,7 @@ Status write_hwm(const json& header_in, const std::vector<NamedTensor>& tensors,
             return Status::error("tensor " + t.name + ": shape does not match its " + std::to_string(t.values.size()) + " values");
         for (float v : t.values)
             if (!std::isfinite(v)) return Status::error("tensor " + t.name + " holds a non-finite value");
-        DType d = storage_dtype(precision, t);
+        const DType d = stored_dtype(precision, t.shape.size());
         blobs.emplace_back();
         encode_tensor(t, d, blobs.back());
         dir.push_back({{"name", t.name}, {"dtype", dtype_name(d)}, {"shape", t.shape},
@@ -207,7 +113,7 @@ static Status read_entry(const json& e, size_t index, uint64_t blob_bytes, Named
     if (!get_uint(e, "nbytes", blob_bytes, nbytes)) return Status::error(tw + "field nbytes is missing or beyond the blob");
     int64_t rows, cols;
     split_rows(t.shape, rows, cols);
-    const uint64_t expect = dtype == DType::F32 ? count * 4ull : dtype == DType::F16 ? count * 2ull : rows * 4ull + count;
+    const uint64_t expect = type_traits(dtype).stored_bytes(static_cast<uint64_t>(rows), static_cast<uint64_t>(cols));
     if (nbytes != expect)
         return Status::error(tw + "field nbytes = " + std::to_string(nbytes) + " but " + dtype_name(dtype) + " " +
                              "of that shape needs " + std::to_string(expect));
@@ -220,23 +126,8 @@ static Status decode_tensor(const uint8_t* p, DType d, NamedTensor& t) {
     split_rows(t.shape, rows, cols);
     const size_t n = static_cast<size_t>(rows * cols);
     t.values.resize(n);
-    if (d == DType::F32) {
-        std::memcpy(t.values.data(), p, n * 4);
-    } else if (d == DType::F16) {
-        for (size_t i = 0; i < n; ++i) {
-            uint16_t h;
-            std::memcpy(&h, p + 2 * i, 2);
-            t.values[i] = f16_to_f32(h);
-        }
-    } else {
-        for (int64_t r = 0; r < rows; ++r) {
-            float scale;
-            std::memcpy(&scale, p + 4 * r, 4);
-            if (!std::isfinite(scale)) return Status::error("tensor " + t.name + ": row " + std::to_string(r) + " has a non-finite int8 scale");
-            const auto* q = reinterpret_cast<const int8_t*>(p + 4 * rows + r * cols);
-            for (int64_t c = 0; c < cols; ++c) t.values[r * cols + c] = q[c] * scale;
-        }
-    }
+    if (!type_traits(d).to_float(p, rows, cols, t.values.data()))
+        return Status::error("tensor " + t.name + ": a row has a non-finite " + dtype_name(d) + " scale");
     for (size_t i = 0; i < n; ++i)
         if (!std::isfinite(t.values[i]))
             return Status::error("tensor " + t.name + ": element " + std::to_string(i) + " is not finite");

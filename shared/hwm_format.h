@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "status.h"
+#include "type_traits.h"
 
 namespace hw {
 
@@ -19,13 +20,6 @@ constexpr uint32_t kHwmMaxHeader = 16u << 20;     // 16 MiB of JSON is far beyon
 // The largest model file a reader accepts: a Graves-size f32 model is ~15 MB, shipped ones <= 8 MB.
 constexpr uint64_t kHwmMaxFileBytes = uint64_t(512) << 20;
 
-enum class DType { F32, F16, I8 };
-const char* dtype_name(DType d);
-bool parse_dtype(const std::string& s, DType& out);
-
-uint16_t f32_to_f16(float f);
-float f16_to_f32(uint16_t h);
-
 // A tensor as the exporter hands it over: f32 values in row-major order.
 struct NamedTensor {
     std::string name;
@@ -33,14 +27,11 @@ struct NamedTensor {
     std::vector<float> values;
 };
 
-// How a file stores its tensors: f32, f16 everywhere, or int8 for matrices (per-row scales)
-// with vectors kept in f32.
-enum class Precision { F32, F16, I8 };
-bool parse_precision(const std::string& s, Precision& out);
-
 // Builds a complete .hwm image around a header (hwm_header.h: make_header) by adding the tensor
-// directory and blob_bytes. The tensors are not checked against the model spec here.
-Status write_hwm(const nlohmann::json& header, const std::vector<NamedTensor>& tensors, Precision precision,
+// directory and blob_bytes. Each tensor is stored in `precision`, or in f32 where that type keeps
+// only matrices (type_traits: int8 vectors stay f32). The tensors are not checked against the
+// model spec here.
+Status write_hwm(const nlohmann::json& header, const std::vector<NamedTensor>& tensors, DType precision,
                  std::vector<uint8_t>& out);
 
 // A parsed container: the header and each tensor decoded to f32.

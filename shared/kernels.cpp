@@ -1,83 +1,22 @@
-// Matrix-vector kernels over f32 and f16 weights kept in their file's precision (kernels.h:
-// WeightMatrix). Each converts a weight to the f32 value the reader's dequantisation gave,
+// Matrix-vector kernels over f32 and f16 weights kept in their file's precision (weights.h:
+// WeightMatrix), one per kernel set (kernel_sets.h; the type table picks them). Each converts a weight to the f32 value the reader's dequantisation gave,
 // multiplies it by x and adds it into partial sum c mod 8, then finishes in matvec_add's order:
 // every kernel set gives the bits of dequantise-then-reference, natively and in WebAssembly
 // (tests/test_kernels.cpp). int8 weights take the integer path of kernels_int8.cpp.
 #include "kernels.h"
 
-#if (defined(__x86_64__) || defined(__i386__)) && defined(__SSE2__)
+#include "kernel_sets.h"
+#include "type_traits.h"
+
+#if defined(HW_X86)
 #include <cpuid.h>
 #include <immintrin.h>
-#define HW_X86 1
 // AVX2 code is compiled for AVX2 + F16C only inside these functions and called only after
 // __builtin_cpu_supports says the CPU has both; the rest of the core stays baseline x86-64.
 #define HW_AVX2 __attribute__((target("avx2,f16c")))
 #endif
 
 namespace hw {
-
-float WeightMatrix::at(int r, int c) const {
-    const size_t i = static_cast<size_t>(r) * ncols + c;
-    switch (type) {
-        case WeightType::F32: return f32[i];
-        case WeightType::F16: return half_to_float(f16[i]);
-        case WeightType::I8: {
-            const int part = c < split ? 0 : 1;
-            const size_t j = static_cast<size_t>(r) * int8_stride() + int8_part_offset(part) + (c - (part ? split : 0));
-            return int8_weight(i8[j], scales[2 * r + part]);
-        }
-    }
-    return 0;
-}
-
-size_t WeightMatrix::bytes() const {
-    return f32.size() * sizeof(float) + f16.size() * sizeof(uint16_t) + i8.size() + scales.size() * sizeof(float) +
-           f16_tiny.size() + tile_bytes();
-}
-
-size_t WeightMatrix::tile_bytes() const {
-    return i8_tiles.size() + i8_tile_bias.size() * sizeof(int32_t) + i8_tile_scales.size() * sizeof(float);
-}
-
-// The AVX-512 VNNI kernels' copy of an int8 matrix (WeightMatrix::i8_tiles): only where they run
-// (x86 with the instructions; WebAssembly and other CPUs keep their memory as it was).
-static void prepare_int8_tiles(WeightMatrix& w) {
-#if defined(HW_X86)
-    if (!isa_supported(Isa::Avx512Vnni)) return;
-    const int rows = WeightMatrix::kInt8TileRows, groups = (w.nrows + rows - 1) / rows;
-    w.i8_tiles.assign(static_cast<size_t>(groups) * rows * w.int8_stride(), 0);
-    w.i8_tile_bias.assign(static_cast<size_t>(groups) * 2 * rows, 0);
-    w.i8_tile_scales.assign(static_cast<size_t>(groups) * 2 * rows, 0.0f);
-    for (int r = 0; r < w.nrows; ++r)
-        for (int p = 0; p < 2; ++p) {
-            const int g = r / rows, at = r % rows;
-            const int8_t* v = int8_row_part(w, r, p);
-            int8_t* tiles = w.i8_tiles.data() + int8_tile_offset(w, g, p);
-            uint32_t sum = 0;  // wraps like the kernels' sums (|sum| <= 128 * width in fact)
-            for (int c = 0; c < w.int8_part_width(p); ++c) {
-                tiles[int8_tile_index(c, at)] = v[c];
-                sum += static_cast<uint32_t>(static_cast<int32_t>(v[c]));
-            }
-            const uint32_t bias = 0u - (sum << 7);
-            std::memcpy(&w.i8_tile_bias[(static_cast<size_t>(g) * 2 + p) * rows + at], &bias, 4);
-            w.i8_tile_scales[(static_cast<size_t>(g) * 2 + p) * rows + at] = w.scales[2 * static_cast<size_t>(r) + p];
-        }
-#else
-    (void)w;
-#endif
-}
-
-void prepare_rows(WeightMatrix& w) {
-    w.f16_tiny.clear();
-    w.i8_tiles.clear();
-    w.i8_tile_bias.clear();
-    w.i8_tile_scales.clear();
-    if (w.type == WeightType::I8) return prepare_int8_tiles(w);
-    if (w.type != WeightType::F16) return;
-    w.f16_tiny.assign(w.nrows, 0);
-    for (size_t i = 0; i < w.f16.size(); ++i)
-        if ((w.f16[i] & 0x7c00) == 0) w.f16_tiny[i / w.ncols] = 1;
-}
 
 namespace {
 
@@ -92,7 +31,7 @@ struct RowF32 {
 struct RowF16 {
     const uint16_t* w;
     static RowF16 of(const WeightMatrix& W, int r) { return {W.f16.data() + row_start(W, r)}; }
-    float at(int c) const { return half_to_float(w[c]); }
+    float at(int c) const { return f16_to_f32(w[c]); }
 };
 // The end of matvec_add's order: partial sums pairwise, the tail columns in order, the bias.
 template <class Row>
@@ -109,19 +48,6 @@ float dot_reference(const Row& row, const float* x, int cols, float bias) {
     for (int c = 0; c < body; c += 8)
         for (int k = 0; k < 8; ++k) acc[k] += row.at(c + k) * x[c + k];
     return finish(acc, row, x, body, cols, bias);
-}
-
-template <class Row>
-void rows_reference(const WeightMatrix& W, const float* x, const float* b, float* out) {
-    for (int r = 0; r < W.nrows; ++r) out[r] = dot_reference(Row::of(W, r), x, W.ncols, b[r]);
-}
-
-void matvec_reference(const WeightMatrix& W, const float* x, const float* b, float* out) {
-    switch (W.type) {
-        case WeightType::F32: return rows_reference<RowF32>(W, x, b, out);
-        case WeightType::F16: return rows_reference<RowF16>(W, x, b, out);
-        case WeightType::I8: return;  // never: int8 weights take int8_matvec
-    }
 }
 
 // ---- batches: row pairs, samples in groups -----------------------------------------------
@@ -157,18 +83,10 @@ void rows_reference_batch(const WeightMatrix& W, const float* const* x, const fl
     }
 }
 
-void matvec_reference_batch(const WeightMatrix& W, const float* const* x, const float* b, float* const* out, int count) {
-    switch (W.type) {
-        case WeightType::F32: return rows_reference_batch<RowF32>(W, x, b, out, count);
-        case WeightType::F16: return rows_reference_batch<RowF16>(W, x, b, out, count);
-        case WeightType::I8: return;
-    }
-}
-
 #if defined(HW_X86)
 // ---- SSE2 (every x86-64): the eight partial sums in two registers, two rows at a time --------
 
-// f16 bits in four u32 lanes -> f32, as half_to_float.
+// f16 bits in four u32 lanes -> f32, as f16_to_f32.
 __m128 half4_sse(__m128i h) {
     const __m128i sign = _mm_slli_epi32(_mm_and_si128(h, _mm_set1_epi32(0x8000)), 16);
     const __m128i em = _mm_and_si128(h, _mm_set1_epi32(0x7fff));
@@ -238,14 +156,6 @@ void rows_sse2(const WeightMatrix& W, const float* x, const float* b, float* out
     if (r < W.nrows) out[r] = dot_reference(L::of(W, r).row, x, cols, b[r]);
 }
 
-void matvec_sse2(const WeightMatrix& W, const float* x, const float* b, float* out) {
-    switch (W.type) {
-        case WeightType::F32: return rows_sse2<SseF32>(W, x, b, out);
-        case WeightType::F16: return rows_sse2<SseF16>(W, x, b, out);
-        case WeightType::I8: return;
-    }
-}
-
 // Two rows times N samples: 8N accumulators in registers (N <= 2 of SSE's 16).
 template <class L, int N>
 void pair_sse2(const L& a, const L& z, const float* const* x, int body, float (*acc)[8]) {
@@ -272,14 +182,6 @@ struct GroupSse2 {
         else pair_sse2<L, 1>(a, z, x, body, acc);
     }
 };
-
-void matvec_sse2_batch(const WeightMatrix& W, const float* const* x, const float* b, float* const* out, int count) {
-    switch (W.type) {
-        case WeightType::F32: return rows_batch<SseF32, 2>(W, x, b, out, count, GroupSse2{});
-        case WeightType::F16: return rows_batch<SseF16, 2>(W, x, b, out, count, GroupSse2{});
-        case WeightType::I8: return;
-    }
-}
 
 // ---- AVX2 + F16C: the eight partial sums are one register's lanes ---------------------------
 
@@ -321,17 +223,6 @@ HW_AVX2 void rows_avx2(const WeightMatrix& W, const float* x, const float* b, fl
     if (r < W.nrows) out[r] = dot_reference(L::of(W, r).row, x, cols, b[r]);
 }
 
-HW_AVX2 void matvec_avx2(const WeightMatrix& W, const float* x, const float* b, float* out) {
-    switch (W.type) {
-        case WeightType::F32: rows_avx2<AvxF32>(W, x, b, out); break;
-        case WeightType::F16: rows_avx2<AvxF16>(W, x, b, out); break;
-        case WeightType::I8: break;
-    }
-    // Explicit: without it the upper halves stayed dirty after this function and every later SSE
-    // instruction (the rest of the step) ran about five times slower here (measured).
-    _mm256_zeroupper();
-}
-
 // Two rows times N samples: 2N accumulators (N <= 4).
 template <class L, int N>
 HW_AVX2 void pair_avx2(const L& a, const L& z, const float* const* x, int body, float (*acc)[8]) {
@@ -362,14 +253,6 @@ struct GroupAvx2 {
     }
 };
 
-void matvec_avx2_batch(const WeightMatrix& W, const float* const* x, const float* b, float* const* out, int count) {
-    switch (W.type) {
-        case WeightType::F32: return rows_batch<AvxF32, 4>(W, x, b, out, count, GroupAvx2{});
-        case WeightType::F16: return rows_batch<AvxF16, 4>(W, x, b, out, count, GroupAvx2{});
-        case WeightType::I8: return;
-    }
-}
-
 bool cpu_has_avx2() {
     __builtin_cpu_init();
     unsigned a = 0, b = 0, c = 0, d = 0;  // F16C from CPUID: clang 14 has no __builtin_cpu_supports("f16c")
@@ -398,7 +281,7 @@ bool cpu_has_avx512vnni() {
 // lanes to 16 bits, which WebAssembly lacks, and splits it into one scalar conversion per lane
 // (measured: 7x slower). Bit patterns and exact subtractions do the same job in SIMD.
 
-// Four halves, each in the top 16 bits of its lane -> f32, as half_to_float.
+// Four halves, each in the top 16 bits of its lane -> f32, as f16_to_f32.
 v128_t half4_wasm(v128_t v) {
     const v128_t em13 = wasm_v128_and(wasm_u32x4_shr(v, 3), wasm_i32x4_splat(0x0fffe000));
     const v128_t tiny = wasm_i32x4_lt(em13, wasm_i32x4_splat(1 << 23));  // exponent 0
@@ -464,13 +347,6 @@ void rows_wasm(const WeightMatrix& W, const float* x, const float* b, float* out
     if (r < W.nrows) out[r] = dot_reference(L::of(W, r).row, x, cols, b[r]);
 }
 
-void matvec_wasm(const WeightMatrix& W, const float* x, const float* b, float* out) {
-    switch (W.type) {
-        case WeightType::F32: return rows_wasm<WasmF32>(W, x, b, out);
-        case WeightType::F16: return rows_wasm<WasmF16>(W, x, b, out);
-        case WeightType::I8: return;
-    }
-}
 // Two rows times N samples (N <= 2: 8N accumulators of the engine's 16 vector registers).
 template <class L, int N>
 void pair_wasm(const L& a, const L& z, const float* const* x, int body, float (*acc)[8]) {
@@ -498,48 +374,89 @@ struct GroupWasm {
     }
 };
 
-void matvec_wasm_batch(const WeightMatrix& W, const float* const* x, const float* b, float* const* out, int count) {
-    switch (W.type) {
-        case WeightType::F32: return rows_batch<WasmF32, 2>(W, x, b, out, count, GroupWasm{});
-        case WeightType::F16: return rows_batch<WasmF16, 2>(W, x, b, out, count, GroupWasm{});
-        case WeightType::I8: return;
-    }
-}
 #endif  // __wasm_simd128__
+
+// The kernel sets: each its name and whether this CPU (and OS) runs it, in the order of Isa.
+struct IsaInfo {
+    const char* name;
+    bool (*runs)();
+};
+[[maybe_unused]] bool always() { return true; }
+[[maybe_unused]] bool never() { return false; }
+#if defined(HW_X86)
+bool has_avx2() {
+    static const bool has = cpu_has_avx2();  // immutable once known
+    return has;
+}
+bool has_avx512vnni() {  // also runs the AVX2 code (f32, f16, the gates)
+    static const bool has = cpu_has_avx2() && cpu_has_avx512vnni();
+    return has;
+}
+#define HW_ON_X86(f) f
+#else
+#define HW_ON_X86(f) never
+#endif
+#if defined(__wasm_simd128__)
+#define HW_ON_WASM_SIMD(f) f
+#else
+#define HW_ON_WASM_SIMD(f) never
+#endif
+const IsaInfo kIsas[kIsaCount] = {{"reference", always},
+                                  {"sse2", HW_ON_X86(always)},
+                                  {"avx2", HW_ON_X86(has_avx2)},
+                                  {"avx512vnni", HW_ON_X86(has_avx512vnni)},
+                                  {"wasm-simd", HW_ON_WASM_SIMD(always)}};
 
 }  // namespace
 
-const char* isa_name(Isa isa) {
-    switch (isa) {
-        case Isa::Reference: return "reference";
-        case Isa::Sse2: return "sse2";
-        case Isa::Avx2: return "avx2";
-        case Isa::Avx512Vnni: return "avx512vnni";
-        case Isa::WasmSimd: return "wasm-simd";
-    }
-    return "?";
-}
+// ---- each set's entry for f32 and f16 (kernel_sets.h): one input the single way, more in groups ----
+namespace kernel_sets {
 
-bool isa_supported(Isa isa) {
-    switch (isa) {
-        case Isa::Reference: return true;
+void f32_reference(const WeightMatrix& W, const float* const* x, const float* b, float* const* out, int count) {
+    rows_reference_batch<RowF32>(W, x, b, out, count);
+}
+void f16_reference(const WeightMatrix& W, const float* const* x, const float* b, float* const* out, int count) {
+    rows_reference_batch<RowF16>(W, x, b, out, count);
+}
 #if defined(HW_X86)
-        case Isa::Sse2: return true;
-        case Isa::Avx2: {
-            static const bool has = cpu_has_avx2();  // immutable once known
-            return has;
-        }
-        case Isa::Avx512Vnni: {  // also runs the AVX2 code (f32, f16, the gates)
-            static const bool has = cpu_has_avx2() && cpu_has_avx512vnni();
-            return has;
-        }
+void f32_sse2(const WeightMatrix& W, const float* const* x, const float* b, float* const* out, int count) {
+    if (count == 1) return rows_sse2<SseF32>(W, x[0], b, out[0]);
+    rows_batch<SseF32, 2>(W, x, b, out, count, GroupSse2{});
+}
+void f16_sse2(const WeightMatrix& W, const float* const* x, const float* b, float* const* out, int count) {
+    if (count == 1) return rows_sse2<SseF16>(W, x[0], b, out[0]);
+    rows_batch<SseF16, 2>(W, x, b, out, count, GroupSse2{});
+}
+// Explicit _mm256_zeroupper after the rows: without it the upper halves stayed dirty after this
+// function and every later SSE instruction (the rest of the step) ran about five times slower here
+// (measured).
+HW_AVX2 void f32_avx2(const WeightMatrix& W, const float* const* x, const float* b, float* const* out, int count) {
+    if (count == 1) rows_avx2<AvxF32>(W, x[0], b, out[0]);
+    else rows_batch<AvxF32, 4>(W, x, b, out, count, GroupAvx2{});
+    _mm256_zeroupper();
+}
+HW_AVX2 void f16_avx2(const WeightMatrix& W, const float* const* x, const float* b, float* const* out, int count) {
+    if (count == 1) rows_avx2<AvxF16>(W, x[0], b, out[0]);
+    else rows_batch<AvxF16, 4>(W, x, b, out, count, GroupAvx2{});
+    _mm256_zeroupper();
+}
 #endif
 #if defined(__wasm_simd128__)
-        case Isa::WasmSimd: return true;
-#endif
-        default: return false;
-    }
+void f32_wasm(const WeightMatrix& W, const float* const* x, const float* b, float* const* out, int count) {
+    if (count == 1) return rows_wasm<WasmF32>(W, x[0], b, out[0]);
+    rows_batch<WasmF32, 2>(W, x, b, out, count, GroupWasm{});
 }
+void f16_wasm(const WeightMatrix& W, const float* const* x, const float* b, float* const* out, int count) {
+    if (count == 1) return rows_wasm<WasmF16>(W, x[0], b, out[0]);
+    rows_batch<WasmF16, 2>(W, x, b, out, count, GroupWasm{});
+}
+#endif
+
+}  // namespace kernel_sets
+
+const char* isa_name(Isa isa) { return kIsas[static_cast<int>(isa)].name; }
+
+bool isa_supported(Isa isa) { return kIsas[static_cast<int>(isa)].runs(); }
 
 Isa best_isa() {
     for (Isa isa : {Isa::Avx512Vnni, Isa::Avx2, Isa::Sse2, Isa::WasmSimd})
@@ -547,37 +464,15 @@ Isa best_isa() {
     return Isa::Reference;
 }
 
-void matvec_add(const WeightMatrix& W, const float* x, const float* b, float* out, Isa isa) {
-    if (W.type == WeightType::I8) return int8_matvec(W, &x, b, &out, 1, isa);
-    if (!isa_supported(isa)) isa = Isa::Reference;
-    switch (isa) {
-#if defined(HW_X86)
-        case Isa::Sse2: return matvec_sse2(W, x, b, out);
-        case Isa::Avx2:
-        case Isa::Avx512Vnni: return matvec_avx2(W, x, b, out);  // VNNI serves int8 weights only
-#endif
-#if defined(__wasm_simd128__)
-        case Isa::WasmSimd: return matvec_wasm(W, x, b, out);
-#endif
-        default: return matvec_reference(W, x, b, out);
-    }
-}
-
 void matvec_add_batch(const WeightMatrix& W, const float* const* x, const float* b, float* const* out, int count, Isa isa) {
     if (count <= 0) return;
-    if (W.type == WeightType::I8) return int8_matvec(W, x, b, out, count, isa);
-    if (!isa_supported(isa)) isa = Isa::Reference;
-    switch (isa) {
-#if defined(HW_X86)
-        case Isa::Sse2: return matvec_sse2_batch(W, x, b, out, count);
-        case Isa::Avx2:
-        case Isa::Avx512Vnni: return matvec_avx2_batch(W, x, b, out, count);
-#endif
-#if defined(__wasm_simd128__)
-        case Isa::WasmSimd: return matvec_wasm_batch(W, x, b, out, count);
-#endif
-        default: return matvec_reference_batch(W, x, b, out, count);
-    }
+    const MatvecFn* kernels = type_traits(W.type).matvec;
+    const MatvecFn own = isa_supported(isa) ? kernels[static_cast<int>(isa)] : nullptr;
+    (own ? own : kernels[static_cast<int>(Isa::Reference)])(W, x, b, out, count);
+}
+
+void matvec_add(const WeightMatrix& W, const float* x, const float* b, float* out, Isa isa) {
+    matvec_add_batch(W, &x, b, &out, 1, isa);
 }
 
 }  // namespace hw

@@ -1,4 +1,4 @@
-// The integer path of int8 weights (kernels.h, "the integer path"): inputs quantised to int16 per
+// The integer path of int8 weights (kernels_int8.h): inputs quantised to int16 per
 // part with a power-of-two scale, int8 x int16 dot products summed exactly in int32 (reference C++,
 // SSE2 and AVX2 pmaddwd, AVX-512 VNNI vpdpbusd on the bytes of the inputs, WebAssembly
 // i32x4.dot_i16x8_s), then int8_output. Integer sums do not depend on their order, so every kernel
@@ -7,9 +7,10 @@
 #include <algorithm>
 #include <climits>
 
-#include "kernels.h"
+#include "kernel_sets.h"
+#include "kernels_int8.h"
 
-#if (defined(__x86_64__) || defined(__i386__)) && defined(__SSE2__)
+#if defined(HW_X86)
 #if defined(__GNUC__) && !defined(__clang__)
 // GCC 12's AVX-512 headers warn about their own _mm512_undefined_* values (GCC bug 105593): quiet
 // for the header's lines only.
@@ -21,7 +22,6 @@
 #else
 #include <immintrin.h>
 #endif
-#define HW_X86 1
 // As in kernels.cpp: AVX2 code only inside these functions, called once the CPU is known to have it.
 #define HW_AVX2 __attribute__((target("avx2")))
 // AVX-512 code likewise, called once isa_supported(Isa::Avx512Vnni) (CPU and OS) says yes.
@@ -31,18 +31,6 @@
 #endif
 
 namespace hw {
-
-void make_int8(WeightMatrix& w, int rows, int split, int rest) {
-    w = WeightMatrix{};
-    w.type = WeightType::I8;
-    w.nrows = rows;
-    w.ncols = split + rest;
-    w.split = split;
-    w.i8.assign(static_cast<size_t>(rows) * w.int8_stride(), 0);
-    w.scales.assign(2 * static_cast<size_t>(rows), 0.0f);
-    w.act_bits[0] = int8_act_bits(split);
-    w.act_bits[1] = int8_act_bits(rest);
-}
 
 int int8_act_bits(int n) {
     int bits = 15;
@@ -221,7 +209,7 @@ struct DotsAvx2 {
 };
 
 // ---- AVX-512 VNNI: vpdpbusd adds four products of unsigned by signed bytes into each int32 lane.
-// The weights are its signed bytes as they are, in the tiled copy of prepare_rows (kernels.h:
+// The weights are its signed bytes as they are, in the tiled copy of prepare_rows (weights.h:
 // int8_tile_offset); q is split into two unsigned bytes (Int8Input), so w . q = 256 * (w . hi -
 // 128 * sum(w)) + w . lo, with -128 * sum(w) from prepare_rows. The sums wrap in 32 bits
 // (vpdpbusd, the vector shifts and adds, and the uint32 bias all work modulo 2^32), and the exact
@@ -450,33 +438,11 @@ void int8_rows(const WeightMatrix& W, const Int8Input* in, int count, const floa
     for (int j = 0; j < last.ng; ++j) block_output<K>(W, last.r, last.nr, sums[k ^ 1], j, in[last.s + j], b, out[last.s + j]);
 }
 
-void int8_rows_isa(const WeightMatrix& W, const Int8Input* in, int count, const float* b, float* const* out, Isa isa) {
-    switch (isa) {
-#if defined(HW_X86)
-        case Isa::Sse2: return int8_rows<DotsSse2>(W, in, count, b, out);
-        case Isa::Avx2: return int8_rows<DotsAvx2>(W, in, count, b, out);
-        case Isa::Avx512Vnni: return int8_tiles(W, in, count, b, out);
-#endif
-#if defined(__wasm_simd128__)
-        case Isa::WasmSimd: return int8_rows<DotsWasm>(W, in, count, b, out);
-#endif
-        default: return int8_rows<DotsReference>(W, in, count, b, out);
-    }
-}
-
 constexpr int kInt8Inputs = 16;  // inputs quantised per pass over the weights
 
-// The kernel set that runs: the asked one where this CPU has it, else the reference; AVX2 for
-// VNNI where W lacks its tiles (no prepare_rows).
-Isa int8_isa(const WeightMatrix& W, Isa isa) {
-    if (!isa_supported(isa)) return Isa::Reference;
-    if (isa == Isa::Avx512Vnni && W.i8_tiles.empty()) return Isa::Avx2;
-    return isa;
-}
-
+#if defined(HW_X86)
 // For the VNNI set: the bytes of each quantised input (Int8Input), in `bytes` (2 x stride each).
 void split_inputs(Int8Input* in, int n, size_t stride, std::vector<uint8_t>& bytes) {
-#if defined(HW_X86)
     if (bytes.size() < 2 * n * stride) bytes.resize(2 * n * stride);
     for (int s = 0; s < n; ++s) {
         uint8_t* lo = bytes.data() + 2 * s * stride;
@@ -484,26 +450,57 @@ void split_inputs(Int8Input* in, int n, size_t stride, std::vector<uint8_t>& byt
         in[s].lo = lo;
         in[s].hi = lo + stride;
     }
-#else
-    (void)in, (void)n, (void)stride, (void)bytes;
-#endif
 }
+#endif
 
-}  // namespace
-
-void int8_matvec(const WeightMatrix& W, const float* const* x, const float* b, float* const* out, int count, Isa isa) {
-    isa = int8_isa(W, isa);
+// The integer matvec of count inputs with dot-product set K (or the VNNI tiles): the inputs
+// quantised kInt8Inputs at a time into this thread's buffers, then K's blocks or the tiles.
+template <class K, bool kTiles = false>
+void int8_matvec(const WeightMatrix& W, const float* const* x, const float* b, float* const* out, int count) {
     thread_local std::vector<int16_t> scratch;
-    thread_local std::vector<uint8_t> bytes;  // the VNNI set only
     const size_t stride = static_cast<size_t>(W.int8_stride());
     Int8Input in[kInt8Inputs];
     for (int first = 0; first < count; first += kInt8Inputs) {
         const int n = std::min(kInt8Inputs, count - first);
         if (scratch.size() < n * stride) scratch.resize(n * stride);
         for (int s = 0; s < n; ++s) quantise_input(W, x[first + s], scratch.data() + s * stride, in[s]);
-        if (isa == Isa::Avx512Vnni) split_inputs(in, n, stride, bytes);
-        int8_rows_isa(W, in, n, b, out + first, isa);
+#if defined(HW_X86)
+        if constexpr (kTiles) {
+            thread_local std::vector<uint8_t> bytes;
+            split_inputs(in, n, stride, bytes);
+            int8_tiles(W, in, n, b, out + first);
+            continue;
+        }
+#endif
+        int8_rows<K>(W, in, n, b, out + first);
     }
 }
+
+}  // namespace
+
+namespace kernel_sets {
+
+void int8_reference(const WeightMatrix& W, const float* const* x, const float* b, float* const* out, int count) {
+    int8_matvec<DotsReference>(W, x, b, out, count);
+}
+#if defined(HW_X86)
+void int8_sse2(const WeightMatrix& W, const float* const* x, const float* b, float* const* out, int count) {
+    int8_matvec<DotsSse2>(W, x, b, out, count);
+}
+void int8_avx2(const WeightMatrix& W, const float* const* x, const float* b, float* const* out, int count) {
+    int8_matvec<DotsAvx2>(W, x, b, out, count);
+}
+void int8_avx512vnni(const WeightMatrix& W, const float* const* x, const float* b, float* const* out, int count) {
+    if (W.i8_tiles.empty()) return int8_matvec<DotsAvx2>(W, x, b, out, count);  // no prepare_rows: no tiles
+    int8_matvec<DotsAvx2, true>(W, x, b, out, count);
+}
+#endif
+#if defined(__wasm_simd128__)
+void int8_wasm(const WeightMatrix& W, const float* const* x, const float* b, float* const* out, int count) {
+    int8_matvec<DotsWasm>(W, x, b, out, count);
+}
+#endif
+
+}  // namespace kernel_sets
 
 }  // namespace hw

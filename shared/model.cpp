@@ -77,7 +77,7 @@ constexpr bool kExpandF16AtLoad = false;
 // int8 layout of a tensor (hwm_format): [rows] f32 scales, then [rows, cols] values.
 static const int8_t* int8_values(const Stored& s) { return reinterpret_cast<const int8_t*>(s.bytes + 4 * s.rows()); }
 
-// int8 weights of a, or of a and b side by side: each row's parts and their scales (kernels.h).
+// int8 weights of a, or of a and b side by side: each row's parts and their scales (weights.h).
 static WeightMatrix int8_matrix(const Stored& a, const Stored* b) {
     WeightMatrix w;
     const int rows = a.rows(), ca = a.cols(), cb = b ? b->cols() : 0;
@@ -100,7 +100,7 @@ static WeightMatrix weight_matrix(const LoadOptions& opt, const Stored& a, const
     if (a.dtype == DType::I8) return int8_matrix(a, b);
     WeightMatrix w;
     const int rows = a.rows(), ca = a.cols(), cb = b ? b->cols() : 0;
-    w.type = WeightType::F16;
+    w.type = DType::F16;
     w.nrows = rows;
     w.ncols = ca + cb;
     join_rows(reinterpret_cast<const uint16_t*>(a.bytes), ca, b ? reinterpret_cast<const uint16_t*>(b->bytes) : nullptr,

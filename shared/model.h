@@ -66,7 +66,7 @@ constexpr float kMaxWeightMagnitude = 1e4f;
 // How a model is kept in memory.
 struct LoadOptions {
     // int8 weights as the f32 values the reader dequantises to (4x the memory, the f32 kernels):
-    // the reference the integer path is compared with. Off: int8 stays int8 (kernels.h).
+    // the reference the integer path is compared with. Off: int8 stays int8 (kernels_int8.h).
     bool int8_as_f32 = false;
 };
 

@@ -4,7 +4,7 @@
 #pragma once
 #include <cstdint>
 
-#include "kernels.h"
+#include "fmath.h"
 
 namespace hw {
 

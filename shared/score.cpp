@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "kernels.h"
+#include "fmath.h"
 #include "model_spec.h"
 #include "text.h"
 

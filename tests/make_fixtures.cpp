@@ -11,7 +11,7 @@ using namespace hw;
 static int write_fixture(const std::string& dir, const std::string& name, ModelKind kind, uint64_t seed) {
     HandwritingNet net = test::random_net(kind, seed);
     std::vector<uint8_t> bytes;
-    Status s = export_hwm(net, test::small_info(net->hparams()), Precision::F32, bytes);
+    Status s = export_hwm(net, test::small_info(net->hparams()), DType::F32, bytes);
     if (!s) { std::fprintf(stderr, "%s\n", s.message.c_str()); return 1; }
     Model m;
     if (!(s = load_model(bytes.data(), bytes.size(), m))) { std::fprintf(stderr, "%s\n", s.message.c_str()); return 1; }

@@ -483,7 +483,7 @@ TEST_CASE("huge normalisation and weights are refused at load; generation output
     const HParams hp = test::small_hparams(ModelKind::Synthesis);
     auto load_error = [](const nlohmann::json& h, const std::vector<NamedTensor>& t) {
         std::vector<uint8_t> bytes;
-        REQUIRE(write_hwm(h, t, Precision::F32, bytes).ok);
+        REQUIRE(write_hwm(h, t, DType::F32, bytes).ok);
         Model m;
         const Status s = load_model(bytes.data(), bytes.size(), m);
         return s.ok ? std::string() : s.message;
@@ -504,7 +504,7 @@ TEST_CASE("huge normalisation and weights are refused at load; generation output
     for (auto& t : tensors)
         if (t.name == "mdn.b") std::fill(t.values.begin(), t.values.end(), 5000.0f);
     std::vector<uint8_t> bytes;
-    REQUIRE(write_hwm(test::small_header(hp), tensors, Precision::F32, bytes).ok);
+    REQUIRE(write_hwm(test::small_header(hp), tensors, DType::F32, bytes).ok);
     const Model m = load_bytes(bytes);
     Generator g;
     GenerateOptions opt;

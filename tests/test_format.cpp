@@ -24,7 +24,7 @@ std::vector<uint8_t> tiny_model(json* header_out = nullptr) {
     hp.window = 1;
     const json header = test::small_header(hp);
     std::vector<uint8_t> out;
-    REQUIRE(write_hwm(header, test::random_tensors(hp, 3), Precision::F32, out).ok);
+    REQUIRE(write_hwm(header, test::random_tensors(hp, 3), DType::F32, out).ok);
     if (header_out) *header_out = header;
     return out;
 }
@@ -82,7 +82,7 @@ std::string load_error(const std::vector<uint8_t>& f) {
 
 TEST_CASE("a written model loads, in every precision") {
     for (auto kind : {ModelKind::Synthesis, ModelKind::Unconditional, ModelKind::Clockwork}) {
-        for (auto p : {Precision::F32, Precision::F16, Precision::I8}) {
+        for (auto p : {DType::F32, DType::F16, DType::I8}) {
             const auto bytes = test::small_model_bytes(kind, p);
             Model m;
             Status s = load_model(bytes.data(), bytes.size(), m);
@@ -97,7 +97,7 @@ TEST_CASE("a written model loads, in every precision") {
 TEST_CASE("f32 round trip is exact; f16 and int8 stay within their quantisation error") {
     const HParams hp = test::small_hparams(ModelKind::Synthesis);
     const auto tensors = test::random_tensors(hp, 11);
-    for (auto p : {Precision::F32, Precision::F16, Precision::I8}) {
+    for (auto p : {DType::F32, DType::F16, DType::I8}) {
         std::vector<uint8_t> bytes;
         REQUIRE(write_hwm(test::small_header(hp), tensors, p, bytes).ok);
         HwmFile f;
@@ -108,7 +108,7 @@ TEST_CASE("f32 round trip is exact; f16 and int8 stay within their quantisation 
             for (size_t k = 0; k < tensors[i].values.size(); ++k)
                 worst = std::max(worst, std::fabs(tensors[i].values[k] - f.tensors[i].values[k]));
             // values are in [-0.2, 0.2]: f16 keeps 11 bits, int8 a step of max/127 per row
-            const float bound = p == Precision::F32 ? 0.0f : p == Precision::F16 ? 0.2f / 2048 : 0.2f / 127 * 0.5f + 1e-7f;
+            const float bound = p == DType::F32 ? 0.0f : p == DType::F16 ? 0.2f / 2048 : 0.2f / 127 * 0.5f + 1e-7f;
             INFO(tensors[i].name, " precision ", static_cast<int>(p));
             CHECK(worst <= bound);
         }

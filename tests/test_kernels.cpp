@@ -18,19 +18,19 @@ using namespace hw::test;
 
 namespace {
 
-WeightMatrix random_matrix(WeightType type, int rows, int cols, int split, Rng& rng) {
-    if (type == WeightType::I8) return random_int8(rows, cols, split, rng);
+WeightMatrix random_matrix(DType type, int rows, int cols, int split, Rng& rng) {
+    if (type == DType::I8) return random_int8(rows, cols, split, rng);
     WeightMatrix w;
     w.type = type;
     w.nrows = rows;
     w.ncols = cols;
     const size_t n = static_cast<size_t>(rows) * cols;
     for (size_t i = 0; i < n; ++i) {
-        if (type == WeightType::F32) w.f32.push_back(wide(rng));
+        if (type == DType::F32) w.f32.push_back(wide(rng));
         // Odd rows reach subnormal halves and zeros; even rows hold normal halves only, which
         // kernels with a cheaper conversion for such rows (prepare_rows) take.
         const float v = wide(rng);
-        if (type == WeightType::F16) w.f16.push_back(f32_to_f16(i / cols % 2 ? v * 1e-3f : v + (v < 0 ? -1e-3f : 1e-3f)));
+        if (type == DType::F16) w.f16.push_back(f32_to_f16(i / cols % 2 ? v * 1e-3f : v + (v < 0 ? -1e-3f : 1e-3f)));
     }
     prepare_rows(w);
     return w;
@@ -70,20 +70,25 @@ std::vector<float> write_points(const Model& m, uint64_t seed) {
 
 }  // namespace
 
-TEST_CASE("kernels: half_to_float is f16_to_f32 for every finite half") {
+TEST_CASE("kernels: f16_to_f32 is exact for every half (f32_to_f16 gives each back)") {
     int checked = 0;
     for (uint32_t h = 0; h < 0x10000; ++h) {
-        if ((h & 0x7c00) == 0x7c00) continue;  // inf and NaN: the reader refuses them
-        const float a = half_to_float(static_cast<uint16_t>(h)), b = f16_to_f32(static_cast<uint16_t>(h));
-        if (std::memcmp(&a, &b, 4) != 0) FAIL("half " << h << ": " << a << " vs " << b);
+        const float f = f16_to_f32(static_cast<uint16_t>(h));
+        if ((h & 0x7c00) == 0x7c00 && (h & 0x3ff) != 0) {  // NaN: stays a NaN with its sign
+            if (!std::isnan(f) || std::signbit(f) != ((h & 0x8000) != 0)) FAIL("half " << h << " is not a NaN: " << f);
+            continue;
+        }
+        if (f32_to_f16(f) != h) FAIL("half " << h << " -> " << f << " -> " << f32_to_f16(f));
         ++checked;
     }
-    CHECK(checked == 63488);
+    CHECK(checked == 63488 + 2);  // the finite halves (+-0 among them) and the two infinities
+    CHECK(std::isinf(f16_to_f32(0x7c00)));
+    CHECK(f16_to_f32(0x0001) == 0x1p-24f);
 }
 
 TEST_CASE("kernels: prepare_rows marks the f16 rows that hold a half with exponent 0") {
     WeightMatrix w;
-    w.type = WeightType::F16;
+    w.type = DType::F16;
     w.nrows = 3;
     w.ncols = 2;
     w.f16 = {0x3c00, 0xbc00, 0x3c00, 0x8000, 0x0001, 0x3c00};  // 1 -1 | 1 -0 | 2^-24 1
@@ -97,7 +102,7 @@ TEST_CASE("kernels: every kernel set gives the bits of dequantise-then-reference
     for (const auto& sz : sizes) {
         const int rows = sz[0], cols = sz[1];
         {
-            for (WeightType type : {WeightType::F32, WeightType::F16}) {
+            for (DType type : {DType::F32, DType::F16}) {
                 const WeightMatrix w = random_matrix(type, rows, cols, cols, rng);
                 const WeightMatrix d = dequantised(w);
                 std::vector<float> x(cols), b(rows), want(rows);
@@ -166,12 +171,12 @@ TEST_CASE("kernels: an unsupported kernel set falls back to the reference") {
 namespace {
 
 // A model file in precision p and its dequantised copy: the reader's values written back as f32.
-void stored_and_plain(const HParams& hp, const std::vector<NamedTensor>& tensors, Precision p, std::vector<uint8_t>& stored,
+void stored_and_plain(const HParams& hp, const std::vector<NamedTensor>& tensors, DType p, std::vector<uint8_t>& stored,
                       std::vector<uint8_t>& plain) {
     REQUIRE(write_hwm(test::small_header(hp), tensors, p, stored).ok);
     HwmFile f;
     REQUIRE(read_hwm(stored.data(), stored.size(), f).ok);
-    REQUIRE(write_hwm(f.header, f.tensors, Precision::F32, plain).ok);
+    REQUIRE(write_hwm(f.header, f.tensors, DType::F32, plain).ok);
 }
 
 HParams awkward_hparams(ModelKind kind) {
@@ -187,14 +192,14 @@ TEST_CASE("kernels: models stored as f16 write the points of the same model dequ
     for (ModelKind kind : {ModelKind::Synthesis, ModelKind::Unconditional}) {
         const HParams hp = awkward_hparams(kind);
         std::vector<uint8_t> stored, plain;
-        stored_and_plain(hp, test::random_tensors(hp, 11), Precision::F16, stored, plain);
+        stored_and_plain(hp, test::random_tensors(hp, 11), DType::F16, stored, plain);
         const Model m_plain = load(plain, Isa::Reference);
-        CHECK(m_plain.mdn_w.type == WeightType::F32);
+        CHECK(m_plain.mdn_w.type == DType::F32);
         const std::vector<float> want = write_points(m_plain, 5);
         REQUIRE(want.size() > 30);
         for (Isa isa : supported_isas()) {
             const Model m = load(stored, isa);
-            CHECK(m.lstm[0].w.type == WeightType::F16);
+            CHECK(m.lstm[0].w.type == DType::F16);
             CHECK(m.mdn_w.bytes() < m_plain.mdn_w.bytes());
             INFO(isa_name(isa) << " kind " << kind_name(kind));
             CHECK(same_bits(write_points(m, 5), want));
@@ -215,21 +220,21 @@ TEST_CASE("kernels: int8 models keep int8 in memory and write the same points wi
     for (ModelKind kind : {ModelKind::Synthesis, ModelKind::Unconditional}) {
         const HParams hp = awkward_hparams(kind);
         std::vector<uint8_t> stored, plain;
-        stored_and_plain(hp, test::random_tensors(hp, 11), Precision::I8, stored, plain);
+        stored_and_plain(hp, test::random_tensors(hp, 11), DType::I8, stored, plain);
         const Model m_plain = load(plain, Isa::Reference);
         // The dequantised reference: LoadOptions::int8_as_f32 gives the f32 copy's weights and points.
         Model m_f32;
         REQUIRE(load_model(stored.data(), stored.size(), m_f32, LoadOptions{true}).ok);
         m_f32.isa = Isa::Reference;
-        CHECK(m_f32.lstm[0].w.type == WeightType::F32);
+        CHECK(m_f32.lstm[0].w.type == DType::F32);
         CHECK(same_bits(m_f32.lstm[1].w.f32, m_plain.lstm[1].w.f32));
         CHECK(same_bits(write_points(m_f32, 5), write_points(m_plain, 5)));
         const std::vector<float> want = write_points(load(stored, Isa::Reference), 5);
         REQUIRE(want.size() > 30);
         for (Isa isa : supported_isas()) {
             const Model m = load(stored, isa);
-            CHECK(m.lstm[0].w.type == WeightType::I8);
-            CHECK(m.mdn_w.type == WeightType::I8);
+            CHECK(m.lstm[0].w.type == DType::I8);
+            CHECK(m.mdn_w.type == DType::I8);
             CHECK(m.lstm[0].w.f32.empty());
             // The reader prepares the tiles, without which the VNNI set would run AVX2.
             if (isa == Isa::Avx512Vnni) CHECK(!m.mdn_w.i8_tiles.empty());
@@ -248,7 +253,7 @@ TEST_CASE("kernels: a batch gives each sample the bits of matvec_add on its own"
     const int sizes[][2] = {{1, 1}, {3, 7}, {5, 16}, {9, 23}, {31, 130}, {121, 403}};
     for (const auto& sz : sizes) {
         const int rows = sz[0], cols = sz[1];
-        for (WeightType type : {WeightType::F32, WeightType::F16, WeightType::I8}) {
+        for (DType type : {DType::F32, DType::F16, DType::I8}) {
             const WeightMatrix w = random_matrix(type, rows, cols, cols / 2 + 1, rng);
             std::vector<float> b(rows);
             for (float& v : b) v = wide(rng);
@@ -302,7 +307,7 @@ void start_line(const Model& m, Generator& g, int i) {
 
 TEST_CASE("kernels: lines stepped together write the bits of the same lines written one by one") {
     for (ModelKind kind : {ModelKind::Synthesis, ModelKind::Unconditional}) {
-        for (Precision precision : {Precision::F16, Precision::I8}) {
+        for (DType precision : {DType::F16, DType::I8}) {
             const HParams hp = awkward_hparams(kind);
             std::vector<uint8_t> bytes;
             REQUIRE(write_hwm(test::small_header(hp), test::random_tensors(hp, 12), precision, bytes).ok);
@@ -341,7 +346,7 @@ TEST_CASE("kernels: lines stepped together write the bits of the same lines writ
 TEST_CASE("kernels: a line listed twice in run_together runs twice, as run() in turn") {
     const HParams hp = test::small_hparams(ModelKind::Synthesis);
     std::vector<uint8_t> bytes;
-    REQUIRE(write_hwm(test::small_header(hp), test::random_tensors(hp, 13), Precision::F32, bytes).ok);
+    REQUIRE(write_hwm(test::small_header(hp), test::random_tensors(hp, 13), DType::F32, bytes).ok);
     const Model m = load(bytes, best_isa());
     Generator a, b, c;
     start_line(m, a, 2), start_line(m, b, 2), start_line(m, c, 4);

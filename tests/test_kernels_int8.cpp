@@ -1,4 +1,4 @@
-// The integer path of int8 weights (kernels.h): the quantisation of inputs (power-of-two scale, ties
+// The integer path of int8 weights (kernels_int8.h): the quantisation of inputs (power-of-two scale, ties
 // to even, the overflow bound, zero and non-finite inputs), and every kernel set, single and
 // batched, against the integer reference written out here, bit for bit.
 #include <doctest/doctest.h>
@@ -10,6 +10,7 @@
 #include <string>
 
 #include "kernel_util.h"
+#include "kernels_int8.h"
 #include "kernels.h"
 #include "model_spec.h"
 

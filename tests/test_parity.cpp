@@ -13,7 +13,7 @@ using namespace hw;
 
 namespace {
 
-Model load_export(HandwritingNet& net, Precision p) {
+Model load_export(HandwritingNet& net, DType p) {
     std::vector<uint8_t> bytes;
     Status s = export_hwm(net, test::small_info(net->hparams()), p, bytes);
     REQUIRE_MESSAGE(s.ok, s.message);
@@ -27,7 +27,7 @@ Model load_export(HandwritingNet& net, Precision p) {
 // weight; over 300 recurrent steps the outputs drift, so they are held to absolute bounds on the
 // mixture parameters instead: f16 within 2e-2, int8 within 2e-1 (the values are O(1)).
 struct Tol {
-    Precision p;
+    DType p;
     double rel, abs;
 };
 
@@ -36,7 +36,7 @@ void check_parity(ModelKind kind, const Variant& v, uint64_t seed) {
     const auto codes = test::codes_for("the quick brown fox, jumps!");
     const auto inputs = test::wiggle_inputs(320, seed);
     const test::Trace ref = test::torch_trace(net, codes, inputs);
-    for (const Tol& tol : {Tol{Precision::F32, 1e-4, 1e-5}, Tol{Precision::F16, 1e9, 2e-2}, Tol{Precision::I8, 1e9, 2e-1}}) {
+    for (const Tol& tol : {Tol{DType::F32, 1e-4, 1e-5}, Tol{DType::F16, 1e9, 2e-2}, Tol{DType::I8, 1e9, 2e-1}}) {
         const Model m = load_export(net, tol.p);
         const test::Trace got = test::core_trace(m, codes, inputs);
         const auto mm = test::compare_traces(ref, got, tol.rel, tol.abs);
@@ -78,7 +78,7 @@ TEST_CASE("exporter: every parameter is mapped, and an unmapped one is caught") 
 TEST_CASE("exporter: import_hwm restores the weights (the --init path)") {
     HandwritingNet a = test::random_net(ModelKind::Synthesis, 8), b = test::random_net(ModelKind::Synthesis, 9);
     std::vector<uint8_t> bytes;
-    REQUIRE(export_hwm(a, test::small_info(a->hparams()), Precision::F32, bytes).ok);
+    REQUIRE(export_hwm(a, test::small_info(a->hparams()), DType::F32, bytes).ok);
     ExportInfo info;
     REQUIRE(import_hwm(bytes, b, info).ok);
     const auto codes = test::codes_for("abc");

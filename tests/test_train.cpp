@@ -486,7 +486,7 @@ TEST_CASE("trainer: on resume, a best.hwm newer than the checkpoint is the loss 
     HwmFile f;
     REQUIRE(read_hwm(bytes.data(), bytes.size(), f).ok);
     f.header["meta"]["valid_nll_per_line"] = -1e6;
-    REQUIRE(write_hwm(f.header, f.tensors, Precision::F32, bytes).ok);
+    REQUIRE(write_hwm(f.header, f.tensors, DType::F32, bytes).ok);
     REQUIRE(write_file_atomic(out + "/best.hwm", bytes.data(), bytes.size()).ok);
     c.steps = 60;
     REQUIRE(run_training(c) == 0);

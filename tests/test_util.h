@@ -48,7 +48,7 @@ inline nlohmann::json small_header(const HParams& hp) {
                        {{"note", "test model"}});
 }
 
-inline std::vector<uint8_t> small_model_bytes(ModelKind kind, Precision p = Precision::F32, uint64_t seed = 7) {
+inline std::vector<uint8_t> small_model_bytes(ModelKind kind, DType p = DType::F32, uint64_t seed = 7) {
     const HParams hp = small_hparams(kind);
     std::vector<uint8_t> out;
     const Status s = write_hwm(small_header(hp), random_tensors(hp, seed), p, out);

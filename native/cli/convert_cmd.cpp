@@ -22,7 +22,7 @@ namespace hw {
 struct ConvertArgs {
     std::string in, out;
     std::string precision_name = "f16";
-    Precision precision = Precision::F16;
+    DType precision = DType::F16;
     std::optional<std::string> meta;  // KEY=JSON[,KEY=JSON...]
 };
 
@@ -31,7 +31,7 @@ static void bind_convert(CLI::App& app, ConvertArgs& a) {
     app.add_option("output", a.out, "where the converted model goes (.hwm)")->required();
     add_read_option(
         app, "--precision",
-        [&a](const std::string& v) { return parse_precision(v, a.precision) && (a.precision_name = v, true); },
+        [&a](const std::string& v) { return parse_dtype(v, a.precision) && (a.precision_name = v, true); },
         "f32|f16|int8", "the weights' precision (default f16)");
     app.add_option("--meta", a.meta, "entries added to the header's meta (a bare word is a string)")
         ->type_name("KEY=JSON[,KEY=JSON...]");

@@ -77,7 +77,7 @@ Status collect_tensors(HandwritingNet& net, std::vector<NamedTensor>& out) {
     return Status::success();
 }
 
-Status export_hwm(HandwritingNet& net, const ExportInfo& info, Precision precision, std::vector<uint8_t>& out) {
+Status export_hwm(HandwritingNet& net, const ExportInfo& info, DType precision, std::vector<uint8_t>& out) {
     std::vector<NamedTensor> tensors;
     Status s = collect_tensors(net, tensors);
     if (!s) return s;
@@ -89,7 +89,7 @@ Status export_hwm(HandwritingNet& net, const ExportInfo& info, Precision precisi
     return write_hwm(header, tensors, precision, out);
 }
 
-Status export_hwm_file(HandwritingNet& net, const ExportInfo& info, Precision precision, const std::string& path) {
+Status export_hwm_file(HandwritingNet& net, const ExportInfo& info, DType precision, const std::string& path) {
     std::vector<uint8_t> bytes;
     Status s = export_hwm(net, info, precision, bytes);
     if (!s) return s;

@@ -32,8 +32,8 @@ struct ExportInfo {
 // Every spec tensor, in spec order, from the network (on any device). Fails naming any parameter
 // the table leaves unmapped or any spec tensor it cannot fill.
 Status collect_tensors(HandwritingNet& net, std::vector<NamedTensor>& out);
-Status export_hwm(HandwritingNet& net, const ExportInfo& info, Precision precision, std::vector<uint8_t>& out);
-Status export_hwm_file(HandwritingNet& net, const ExportInfo& info, Precision precision, const std::string& path);
+Status export_hwm(HandwritingNet& net, const ExportInfo& info, DType precision, std::vector<uint8_t>& out);
+Status export_hwm_file(HandwritingNet& net, const ExportInfo& info, DType precision, const std::string& path);
 
 // Loads weights from a .hwm into a network of the same hyperparameters (biases go to bias_ih,
 // bias_hh is zeroed), and reads the header fields into `info`.

@@ -96,7 +96,7 @@ ModelHeader Learner::header() const {
     return {net->hparams(), net->variant(), info.norm, info.alphabet, info.max_steps_per_char};
 }
 
-Status Learner::export_image(const nlohmann::json& meta, Precision p, std::vector<uint8_t>& out) {
+Status Learner::export_image(const nlohmann::json& meta, DType p, std::vector<uint8_t>& out) {
     ExportInfo with_meta = info;
     with_meta.meta = meta;
     return export_hwm(net, with_meta, p, out);

@@ -56,7 +56,7 @@ struct Learner {
     // The NLL of `count` batches, batch i made by batch_at(i, b) (on the host; moved here).
     Status evaluate_each(size_t count, const std::function<Status(size_t, Batch&)>& batch_at, EvalResult& out);
     ModelHeader header() const;
-    Status export_image(const nlohmann::json& meta, Precision p, std::vector<uint8_t>& out);
+    Status export_image(const nlohmann::json& meta, DType p, std::vector<uint8_t>& out);
     // Loads weights from a .hwm image of the same architecture (a rollback to best.hwm).
     Status restore(const std::vector<uint8_t>& hwm);
 

@@ -67,7 +67,7 @@ struct Pace {
 struct Run {
     const TrainConfig& cfg;
     OutDirLock lock;                         // held for the whole run
-    Precision precision = Precision::F16;    // of model.hwm
+    DType precision = DType::F16;    // of model.hwm
     Corpus corpus;
     Learner learner;
     TrainPosition pos;
@@ -236,7 +236,7 @@ Status check_room(const TrainConfig& cfg, const Learner& l) {
 
 Status prepare(Run& r) {
     const TrainConfig& cfg = r.cfg;
-    if (!parse_precision(cfg.precision, r.precision)) return Status::error("unknown precision " + cfg.precision);
+    if (!parse_dtype(cfg.precision, r.precision)) return Status::error("unknown precision " + cfg.precision);
     Status s = load_dataset(cfg.data, r.corpus.data);
     if (!s) return s;
     if (r.corpus.data.train.empty()) return Status::error(cfg.data + ": the dataset has no training lines");
@@ -271,7 +271,7 @@ json run_meta(const TrainConfig& cfg, const TrainPosition& pos) {
 }
 
 // Exporting the weights failing is internal; writing the file failing is the user's to fix.
-Outcome export_file(Learner& l, const json& meta, Precision p, const std::string& path) {
+Outcome export_file(Learner& l, const json& meta, DType p, const std::string& path) {
     std::vector<uint8_t> bytes;
     Status s = l.export_image(meta, p, bytes);
     if (!s) return internal(s);
@@ -281,7 +281,7 @@ Outcome export_file(Learner& l, const json& meta, Precision p, const std::string
 // last.hwm, then the checkpoint (whose index carries the model description in the header's shape).
 Outcome save_all(Run& r) {
     json meta = run_meta(r.cfg, r.pos);
-    Outcome o = export_file(r.learner, meta, Precision::F32, r.cfg.out_dir + "/last.hwm");
+    Outcome o = export_file(r.learner, meta, DType::F32, r.cfg.out_dir + "/last.hwm");
     if (!o) return o;
     meta["model"] = make_header(r.learner.header(), json::object());
     return bad_input(save_checkpoint(r.cfg.out_dir, *r.learner.net, *r.learner.opt, meta));
@@ -295,7 +295,7 @@ Outcome save_best(Run& r, const EvalResult& e) {
     json meta = run_meta(r.cfg, at);
     meta["valid_nll_per_line"] = e.nll_per_line;
     meta["valid_nll_per_point"] = e.nll_per_point;
-    Outcome o = export_file(r.learner, meta, Precision::F32, r.cfg.out_dir + "/best.hwm");
+    Outcome o = export_file(r.learner, meta, DType::F32, r.cfg.out_dir + "/best.hwm");
     if (o) r.pos.best_valid = e.nll_per_line;
     return o;
 }
@@ -327,7 +327,7 @@ std::vector<std::string> sample_texts(const TrainConfig& cfg, const std::vector<
 Status write_samples(Run& r) {
     std::vector<uint8_t> bytes;
     Model m;
-    Status s = r.learner.export_image(json::object(), Precision::F32, bytes);
+    Status s = r.learner.export_image(json::object(), DType::F32, bytes);
     if (!s || !(s = load_model(bytes.data(), bytes.size(), m))) return s;
     std::vector<std::pair<std::string, std::vector<InkStroke>>> rows;
     uint64_t seed = 0;
