@@ -72,7 +72,7 @@ HwmFile source_model(const char* path) {
     if (!path) {
         const HParams hp = graves_hparams();
         const std::u32string alphabet = U" abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,'!?-:;()\"&/#+=*@";
-        f.header = make_header({hp, Variant{}, Normalisation{}, alphabet, 60}, {{"note", "benchmark"}});
+        f.header = make_header({hp, Variant{}, Normalisation{}, alphabet, 60}, R"({"note":"benchmark"})");
         f.tensors = random_tensors(hp);
         return f;
     }

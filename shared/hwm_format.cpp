@@ -5,14 +5,13 @@
 #include <cstring>
 
 #include "crc32.h"
+#include "hwm_header.h"
 
 namespace hw {
 
-using nlohmann::json;
-
 static size_t align_up(size_t v) { return (v + kHwmAlign - 1) / kHwmAlign * kHwmAlign; }
 
-static void split_rows(const std::vector<int64_t>& shape, int64_t& rows, int64_t& cols) {
+void split_rows(const std::vector<int64_t>& shape, int64_t& rows, int64_t& cols) {
     rows = shape.size() >= 2 ? shape[0] : 1;
     cols = 1;
     for (size_t i = shape.size() >= 2 ? 1 : 0; i < shape.size(); ++i) cols *= shape[i];
@@ -26,10 +25,9 @@ static void encode_tensor(const NamedTensor& t, DType d, std::vector<uint8_t>& o
     type.from_float(t.values.data(), rows, cols, out.data());
 }
 
-Status write_hwm(const json& header_in, const std::vector<NamedTensor>& tensors, DType precision,
+Status write_hwm(const std::string& header, const std::vector<NamedTensor>& tensors, DType precision,
                  std::vector<uint8_t>& out) {
-    json header = header_in;
-    json dir = json::array();
+    std::vector<TensorEntry> dir;
     std::vector<std::vector<uint8_t>> blobs;
     size_t offset = 0;
     for (const auto& t : tensors) {
@@ -42,13 +40,12 @@ Status write_hwm(const json& header_in, const std::vector<NamedTensor>& tensors,
         const DType d = stored_dtype(precision, t.shape.size());
         blobs.emplace_back();
         encode_tensor(t, d, blobs.back());
-        dir.push_back({{"name", t.name}, {"dtype", dtype_name(d)}, {"shape", t.shape},
-                       {"offset", offset}, {"nbytes", blobs.back().size()}});
+        dir.push_back({t.name, d, t.shape, offset, blobs.back().size()});
         offset = align_up(offset + blobs.back().size());
     }
-    header["tensors"] = dir;
-    header["blob_bytes"] = offset;
-    const std::string text = header.dump();
+    std::string text;
+    Status s = add_directory(header, dir, offset, text);
+    if (!s) return s;
     const size_t blob_start = align_up(kHwmPrefix + text.size());
     out.assign(blob_start + offset + 4, 0);
     std::memcpy(out.data(), kHwmMagic, 4);
@@ -56,8 +53,7 @@ Status write_hwm(const json& header_in, const std::vector<NamedTensor>& tensors,
     std::memcpy(&out[4], &version, 4);
     std::memcpy(&out[8], &hlen, 4);
     std::memcpy(&out[kHwmPrefix], text.data(), text.size());
-    for (size_t i = 0; i < blobs.size(); ++i)
-        std::memcpy(&out[blob_start + dir[i]["offset"].get<size_t>()], blobs[i].data(), blobs[i].size());
+    for (size_t i = 0; i < blobs.size(); ++i) std::memcpy(&out[blob_start + dir[i].offset], blobs[i].data(), blobs[i].size());
     const uint32_t crc = crc32(out.data(), out.size() - 4);
     std::memcpy(&out[out.size() - 4], &crc, 4);
     return Status::success();
@@ -69,56 +65,6 @@ static uint32_t read_u32(const uint8_t* p) {
     uint32_t v;
     std::memcpy(&v, p, 4);
     return v;
-}
-
-static bool get_uint(const json& obj, const char* key, uint64_t max, uint64_t& out) {
-    auto it = obj.find(key);
-    if (it == obj.end() || !it->is_number_unsigned()) {
-        if (it != obj.end() && it->is_number_integer() && it->get<int64_t>() >= 0) {
-            out = static_cast<uint64_t>(it->get<int64_t>());
-            return out <= max;
-        }
-        return false;
-    }
-    out = it->get<uint64_t>();
-    return out <= max;
-}
-
-static Status read_entry(const json& e, size_t index, uint64_t blob_bytes, NamedTensor& t, DType& dtype,
-                         uint64_t& offset, uint64_t& nbytes) {
-    const std::string where = "tensors[" + std::to_string(index) + "]";
-    if (!e.is_object()) return Status::error("header field " + where + " is not an object");
-    auto name = e.find("name");
-    if (name == e.end() || !name->is_string() || name->get<std::string>().empty())
-        return Status::error("header field " + where + ".name is missing or not a string");
-    t.name = name->get<std::string>();
-    const std::string tw = "tensor " + t.name + ": ";
-    auto dt = e.find("dtype");
-    if (dt == e.end() || !dt->is_string() || !parse_dtype(dt->get<std::string>(), dtype))
-        return Status::error(tw + "field dtype is missing or unknown (expected f32, f16 or int8)");
-    auto shape = e.find("shape");
-    if (shape == e.end() || !shape->is_array() || shape->empty() || shape->size() > 4)
-        return Status::error(tw + "field shape is missing or not an array of 1 to 4 dimensions");
-    t.shape.clear();
-    int64_t count = 1;
-    for (const auto& d : *shape) {
-        if (!d.is_number_integer() || d.get<int64_t>() < 1 || d.get<int64_t>() > (1 << 24))
-            return Status::error(tw + "field shape holds a dimension that is not an integer in [1, 2^24]");
-        t.shape.push_back(d.get<int64_t>());
-        count *= t.shape.back();
-        if (count > (int64_t(1) << 31)) return Status::error(tw + "field shape has more than 2^31 elements");
-    }
-    if (!get_uint(e, "offset", blob_bytes, offset)) return Status::error(tw + "field offset is missing or beyond the blob");
-    if (offset % kHwmAlign != 0) return Status::error(tw + "field offset " + std::to_string(offset) + " is not aligned to 64 bytes");
-    if (!get_uint(e, "nbytes", blob_bytes, nbytes)) return Status::error(tw + "field nbytes is missing or beyond the blob");
-    int64_t rows, cols;
-    split_rows(t.shape, rows, cols);
-    const uint64_t expect = type_traits(dtype).stored_bytes(static_cast<uint64_t>(rows), static_cast<uint64_t>(cols));
-    if (nbytes != expect)
-        return Status::error(tw + "field nbytes = " + std::to_string(nbytes) + " but " + dtype_name(dtype) + " " +
-                             "of that shape needs " + std::to_string(expect));
-    if (offset + nbytes > blob_bytes) return Status::error(tw + "data runs past the end of the blob");
-    return Status::success();
 }
 
 static Status decode_tensor(const uint8_t* p, DType d, NamedTensor& t) {
@@ -188,33 +134,28 @@ Status read_hwm(const uint8_t* data, size_t size, HwmFile& out) {
     if (!s) return s;
     const char* hb = reinterpret_cast<const char*>(data + kHwmPrefix);
     if (!(s = check_json_nesting(hb, header_len, kHwmMaxJsonDepth))) return Status::error("header " + s.message);
-    out.header = json::parse(hb, hb + header_len, nullptr, false);
-    if (out.header.is_discarded()) return Status::error("header is not valid JSON");
-    if (!out.header.is_object()) return Status::error("header is not a JSON object");
+    out.header.assign(hb, header_len);
     const size_t blob_start = align_up(kHwmPrefix + header_len);
     uint64_t blob_bytes = 0;
-    if (!get_uint(out.header, "blob_bytes", kHwmMaxFileBytes, blob_bytes))
-        return Status::error("header field blob_bytes is missing or out of range");
+    if (!(s = read_blob_bytes(out.header, kHwmMaxFileBytes, blob_bytes))) return s;
     const uint64_t expect = blob_start + blob_bytes + 4;
     if (size < expect)
         return Status::error("file is truncated: " + std::to_string(size) + " bytes, the header describes " + std::to_string(expect));
     if (size > expect)
         return Status::error("file has " + std::to_string(size - expect) + " trailing bytes after the checksum");
     if (crc32(data, size - 4) != read_u32(data + size - 4)) return Status::error("checksum mismatch: the file is corrupt");
-    auto dir = out.header.find("tensors");
-    if (dir == out.header.end() || !dir->is_array()) return Status::error("header field tensors is missing or not an array");
+    std::vector<TensorEntry> dir;
+    if (!(s = read_directory(out.header, blob_bytes, dir))) return s;
     std::vector<std::pair<uint64_t, uint64_t>> spans;
-    for (size_t i = 0; i < dir->size(); ++i) {
-        NamedTensor t;
-        DType d;
-        uint64_t offset, nbytes;
-        if (!(s = read_entry((*dir)[i], i, blob_bytes, t, d, offset, nbytes))) return s;
+    for (const TensorEntry& e : dir) {
         for (const auto& prev : out.tensors)
-            if (prev.name == t.name) return Status::error("tensor " + t.name + " appears twice in the directory");
-        if (!(s = decode_tensor(data + blob_start + offset, d, t))) return s;
-        spans.push_back({offset, offset + nbytes});
+            if (prev.name == e.name) return Status::error("tensor " + e.name + " appears twice in the directory");
+        NamedTensor t{e.name, e.shape, {}};
+        if (!(s = decode_tensor(data + blob_start + e.offset, e.dtype, t))) return s;
+        spans.push_back({e.offset, e.offset + e.nbytes});
         out.tensors.push_back(std::move(t));
-        out.dtypes.push_back(d);
+        out.dtypes.push_back(e.dtype);
+        out.offsets.push_back(e.offset);
     }
     std::sort(spans.begin(), spans.end());
     for (size_t i = 1; i < spans.size(); ++i)

@@ -5,8 +5,6 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "status.h"
 #include "type_traits.h"
 
@@ -20,6 +18,9 @@ constexpr uint32_t kHwmMaxHeader = 16u << 20;     // 16 MiB of JSON is far beyon
 // The largest model file a reader accepts: a Graves-size f32 model is ~15 MB, shipped ones <= 8 MB.
 constexpr uint64_t kHwmMaxFileBytes = uint64_t(512) << 20;
 
+// How a file lays out a tensor of this shape: rows x cols (a vector is one row).
+void split_rows(const std::vector<int64_t>& shape, int64_t& rows, int64_t& cols);
+
 // A tensor as the exporter hands it over: f32 values in row-major order.
 struct NamedTensor {
     std::string name;
@@ -31,14 +32,17 @@ struct NamedTensor {
 // directory and blob_bytes. Each tensor is stored in `precision`, or in f32 where that type keeps
 // only matrices (type_traits: int8 vectors stay f32). The tensors are not checked against the
 // model spec here.
-Status write_hwm(const nlohmann::json& header, const std::vector<NamedTensor>& tensors, DType precision,
+// `header` is the header's JSON text (an object).
+Status write_hwm(const std::string& header, const std::vector<NamedTensor>& tensors, DType precision,
                  std::vector<uint8_t>& out);
 
-// A parsed container: the header and each tensor decoded to f32.
+// A parsed container: the header's JSON text as stored (hwm_header.h reads its fields) and each
+// tensor decoded to f32, with its stored type and where its bytes start in the blob.
 struct HwmFile {
-    nlohmann::json header;
+    std::string header;
     std::vector<NamedTensor> tensors;
     std::vector<DType> dtypes;
+    std::vector<uint64_t> offsets;
 };
 
 // The deepest nesting of arrays and objects a header may have (the header object itself is level 1;

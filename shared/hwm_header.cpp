@@ -2,13 +2,28 @@
 
 #include <cmath>
 
+#include <nlohmann/json.hpp>
+
+#include "hwm_format.h"
 #include "text.h"
+#include "type_traits.h"
 
 namespace hw {
 
 using nlohmann::json;
 
-json make_header(const ModelHeader& m, const json& meta) {
+namespace {
+
+// The JSON of a header's text, or a discarded value (a parse error never throws here).
+json parsed(const std::string& text) { return json::parse(text.begin(), text.end(), nullptr, false); }
+
+// Dumps without throwing: a string that is not UTF-8 (never in a parsed header) is written with
+// U+FFFD instead of aborting the program.
+std::string dumped(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+}  // namespace
+
+std::string make_header(const ModelHeader& m, const std::string& meta_text) {
     const HParams& hp = m.hp;
     const Normalisation& n = m.norm;
     json h;
@@ -22,8 +37,9 @@ json make_header(const ModelHeader& m, const json& meta) {
                     {"kappa_scale", m.variant.kappa_scale},
                     {"eos_sign", m.variant.eos_sign}};
     h["max_steps_per_char"] = m.max_steps_per_char;
+    const json meta = parsed(meta_text);
     h["meta"] = meta.is_object() ? meta : json::object();
-    return h;
+    return dumped(h);
 }
 
 namespace {
@@ -125,8 +141,9 @@ Status read_variant(const json& h, Variant& variant) {
 
 }  // namespace
 
-Status parse_header(const json& h, ModelHeader& out) {
+Status parse_header(const std::string& header, ModelHeader& out) {
     out = ModelHeader{};
+    const json h = parsed(header);
     if (!h.is_object()) return Status::error("header is not a JSON object");
     auto fmt = h.find("format");
     if (fmt == h.end() || !fmt->is_string() || *fmt != "hwm") return Status::error("header field format is missing or not \"hwm\"");
@@ -138,6 +155,115 @@ Status parse_header(const json& h, ModelHeader& out) {
     if (!(s = get_int(h, "", "max_steps_per_char", out.max_steps_per_char, true))) return s;
     if (out.max_steps_per_char < 1 || out.max_steps_per_char > kMaxStepsPerChar)
         return Status::error("header field max_steps_per_char must be in [1, " + std::to_string(kMaxStepsPerChar) + "]");
+    return Status::success();
+}
+
+// ---- meta and the tensor directory ---------------------------------------------------------
+
+namespace {
+
+bool get_uint(const json& obj, const char* key, uint64_t max, uint64_t& out) {
+    auto it = obj.find(key);
+    if (it == obj.end() || !it->is_number_unsigned()) {
+        if (it != obj.end() && it->is_number_integer() && it->get<int64_t>() >= 0) {
+            out = static_cast<uint64_t>(it->get<int64_t>());
+            return out <= max;
+        }
+        return false;
+    }
+    out = it->get<uint64_t>();
+    return out <= max;
+}
+
+Status read_shape(const json& e, const std::string& tw, std::vector<int64_t>& shape) {
+    auto s = e.find("shape");
+    if (s == e.end() || !s->is_array() || s->empty() || s->size() > 4)
+        return Status::error(tw + "field shape is missing or not an array of 1 to 4 dimensions");
+    shape.clear();
+    int64_t count = 1;
+    for (const auto& d : *s) {
+        if (!d.is_number_integer() || d.get<int64_t>() < 1 || d.get<int64_t>() > (1 << 24))
+            return Status::error(tw + "field shape holds a dimension that is not an integer in [1, 2^24]");
+        shape.push_back(d.get<int64_t>());
+        count *= shape.back();
+        if (count > (int64_t(1) << 31)) return Status::error(tw + "field shape has more than 2^31 elements");
+    }
+    return Status::success();
+}
+
+Status read_entry(const json& e, size_t index, uint64_t blob_bytes, TensorEntry& t) {
+    const std::string where = "tensors[" + std::to_string(index) + "]";
+    if (!e.is_object()) return Status::error("header field " + where + " is not an object");
+    auto name = e.find("name");
+    if (name == e.end() || !name->is_string() || name->get<std::string>().empty())
+        return Status::error("header field " + where + ".name is missing or not a string");
+    t.name = name->get<std::string>();
+    const std::string tw = "tensor " + t.name + ": ";
+    auto dt = e.find("dtype");
+    if (dt == e.end() || !dt->is_string() || !parse_dtype(dt->get<std::string>(), t.dtype))
+        return Status::error(tw + "field dtype is missing or unknown (expected f32, f16 or int8)");
+    Status s = read_shape(e, tw, t.shape);
+    if (!s) return s;
+    if (!get_uint(e, "offset", blob_bytes, t.offset)) return Status::error(tw + "field offset is missing or beyond the blob");
+    if (t.offset % kHwmAlign != 0)
+        return Status::error(tw + "field offset " + std::to_string(t.offset) + " is not aligned to 64 bytes");
+    if (!get_uint(e, "nbytes", blob_bytes, t.nbytes)) return Status::error(tw + "field nbytes is missing or beyond the blob");
+    int64_t rows, cols;
+    split_rows(t.shape, rows, cols);
+    const uint64_t expect = type_traits(t.dtype).stored_bytes(static_cast<uint64_t>(rows), static_cast<uint64_t>(cols));
+    if (t.nbytes != expect)
+        return Status::error(tw + "field nbytes = " + std::to_string(t.nbytes) + " but " + dtype_name(t.dtype) + " " +
+                             "of that shape needs " + std::to_string(expect));
+    if (t.offset + t.nbytes > blob_bytes) return Status::error(tw + "data runs past the end of the blob");
+    return Status::success();
+}
+
+}  // namespace
+
+std::string header_meta(const std::string& header) {
+    const json h = parsed(header);
+    auto meta = h.is_object() ? h.find("meta") : h.end();
+    return h.is_object() && meta != h.end() && meta->is_object() ? dumped(*meta) : "{}";
+}
+
+std::string header_without_directory(const std::string& header) {
+    json h = parsed(header);
+    if (!h.is_object()) return header;
+    h.erase("tensors");
+    return dumped(h);
+}
+
+Status add_directory(const std::string& header, const std::vector<TensorEntry>& dir, uint64_t blob_bytes, std::string& out) {
+    json h = parsed(header);
+    if (!h.is_object()) return Status::error("header is not the JSON text of an object");
+    json entries = json::array();
+    for (const TensorEntry& t : dir)
+        entries.push_back({{"name", t.name}, {"dtype", dtype_name(t.dtype)}, {"shape", t.shape}, {"offset", t.offset}, {"nbytes", t.nbytes}});
+    h["tensors"] = std::move(entries);
+    h["blob_bytes"] = blob_bytes;
+    out = dumped(h);
+    return Status::success();
+}
+
+Status read_blob_bytes(const std::string& header, uint64_t max_bytes, uint64_t& out) {
+    const json h = parsed(header);
+    if (h.is_discarded()) return Status::error("header is not valid JSON");
+    if (!h.is_object()) return Status::error("header is not a JSON object");
+    if (!get_uint(h, "blob_bytes", max_bytes, out)) return Status::error("header field blob_bytes is missing or out of range");
+    return Status::success();
+}
+
+Status read_directory(const std::string& header, uint64_t blob_bytes, std::vector<TensorEntry>& out) {
+    out.clear();
+    const json h = parsed(header);
+    auto dir = h.is_object() ? h.find("tensors") : h.end();
+    if (!h.is_object() || dir == h.end() || !dir->is_array()) return Status::error("header field tensors is missing or not an array");
+    for (size_t i = 0; i < dir->size(); ++i) {
+        TensorEntry t;
+        Status s = read_entry((*dir)[i], i, blob_bytes, t);
+        if (!s) return s;
+        out.push_back(std::move(t));
+    }
     return Status::success();
 }
 

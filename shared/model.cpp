@@ -7,8 +7,6 @@
 
 namespace hw {
 
-using nlohmann::json;
-
 static RowMatrix as_matrix(const NamedTensor& t) {
     const int64_t rows = t.shape[0], cols = t.shape.size() > 1 ? t.shape[1] : 1;
     return Eigen::Map<const RowMatrix>(t.values.data(), rows, cols);
@@ -37,7 +35,7 @@ struct Stored {
 
 static Stored stored(const HwmFile& f, const uint8_t* blob, const NamedTensor* t) {
     const size_t i = static_cast<size_t>(t - f.tensors.data());
-    return {t, f.dtypes[i], blob + f.header["tensors"][i]["offset"].get<size_t>()};
+    return {t, f.dtypes[i], blob + f.offsets[i]};
 }
 
 
@@ -190,9 +188,7 @@ Status load_model(const uint8_t* data, size_t size, Model& out, const LoadOption
                                      std::to_string(static_cast<int>(kMaxWeightMagnitude)));
     assign_weights(out.hp, f, blob_of(data), ordered, options, out);
     out.isa = best_isa();
-    json shown = f.header;
-    shown.erase("tensors");
-    out.header_json = shown.dump();
+    out.header_json = header_without_directory(f.header);
     return Status::success();
 }
 

@@ -483,20 +483,20 @@ TEST_CASE("huge normalisation and weights are refused at load; generation output
     const HParams hp = test::small_hparams(ModelKind::Synthesis);
     auto load_error = [](const nlohmann::json& h, const std::vector<NamedTensor>& t) {
         std::vector<uint8_t> bytes;
-        REQUIRE(write_hwm(h, t, DType::F32, bytes).ok);
+        REQUIRE(write_hwm(h.dump(), t, DType::F32, bytes).ok);
         Model m;
         const Status s = load_model(bytes.data(), bytes.size(), m);
         return s.ok ? std::string() : s.message;
     };
-    nlohmann::json h = test::small_header(hp);
+    nlohmann::json h = test::small_header_json(hp);
     h["norm"]["scale"] = {3e38, 1.0};
     CHECK(load_error(h, test::random_tensors(hp, 1)).find("norm.scale") != std::string::npos);
-    h = test::small_header(hp);
+    h = test::small_header_json(hp);
     h["norm"]["line_height"] = 1e8;
     CHECK(load_error(h, test::random_tensors(hp, 1)).find("norm.line_height") != std::string::npos);
     auto tensors = test::random_tensors(hp, 1);
     tensors[0].values[3] = 1e30f;  // finite, but any step overflows
-    CHECK(load_error(test::small_header(hp), tensors).find("tensor " + tensors[0].name) != std::string::npos);
+    CHECK(load_error(test::small_header_json(hp), tensors).find("tensor " + tensors[0].name) != std::string::npos);
 
     // Weights within the bound whose mixture still overflows (sigma = exp(5000)): the generator
     // hands out finite, bounded points, so JSON, SVG and PNG never meet inf or NaN.

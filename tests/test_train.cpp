@@ -153,7 +153,7 @@ nlohmann::json hwm_meta(const std::string& path) {
     REQUIRE(read_file(path, bytes).ok);
     HwmFile f;
     REQUIRE(read_hwm(bytes.data(), bytes.size(), f).ok);
-    return f.header.value("meta", nlohmann::json::object());
+    return nlohmann::json::parse(header_meta(f.header));
 }
 
 // Puts a directory where the trainer expects to write the file `path`.
@@ -485,8 +485,9 @@ TEST_CASE("trainer: on resume, a best.hwm newer than the checkpoint is the loss 
     REQUIRE(read_file(out + "/best.hwm", bytes).ok);
     HwmFile f;
     REQUIRE(read_hwm(bytes.data(), bytes.size(), f).ok);
-    f.header["meta"]["valid_nll_per_line"] = -1e6;
-    REQUIRE(write_hwm(f.header, f.tensors, DType::F32, bytes).ok);
+    nlohmann::json header = nlohmann::json::parse(f.header);
+    header["meta"]["valid_nll_per_line"] = -1e6;
+    REQUIRE(write_hwm(header.dump(), f.tensors, DType::F32, bytes).ok);
     REQUIRE(write_file_atomic(out + "/best.hwm", bytes.data(), bytes.size()).ok);
     c.steps = 60;
     REQUIRE(run_training(c) == 0);

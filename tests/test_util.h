@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "hwm_format.h"
 #include "hwm_header.h"
 #include "rng.h"
@@ -38,15 +40,17 @@ inline std::vector<NamedTensor> random_tensors(const HParams& hp, uint64_t seed,
     return out;
 }
 
-inline nlohmann::json small_header(const HParams& hp) {
+// The header's JSON text of a small model (small_header_json: parsed, for a test to change).
+inline std::string small_header(const HParams& hp) {
     Normalisation n;
     n.scale_x = 2.0f;
     n.scale_y = 1.5f;
     n.point_spacing = 1.2f;
     n.line_height = 20.0f;
     return make_header({hp, Variant{}, n, hp.kind == ModelKind::Synthesis ? small_alphabet() : U"", 25},
-                       {{"note", "test model"}});
+                       R"({"note":"test model"})");
 }
+inline nlohmann::json small_header_json(const HParams& hp) { return nlohmann::json::parse(small_header(hp)); }
 
 inline std::vector<uint8_t> small_model_bytes(ModelKind kind, DType p = DType::F32, uint64_t seed = 7) {
     const HParams hp = small_hparams(kind);

@@ -37,8 +37,10 @@ static void bind_convert(CLI::App& app, ConvertArgs& a) {
         ->type_name("KEY=JSON[,KEY=JSON...]");
 }
 
-// Adds --meta's KEY=JSON items to the header's meta object (made when missing).
-static Status add_meta(nlohmann::json& header, const std::optional<std::string>& items) {
+// Adds --meta's KEY=JSON items to the meta object (made when missing) of the header's JSON text.
+static Status add_meta(std::string& header_text, const std::optional<std::string>& items) {
+    nlohmann::json header = nlohmann::json::parse(header_text, nullptr, false);
+    if (!header.is_object()) return Status::error("the header is not a JSON object");
     if (!header.contains("meta") || !header["meta"].is_object()) header["meta"] = nlohmann::json::object();
     for (const std::string& item : items ? split_list(*items) : std::vector<std::string>{}) {
         const size_t eq = item.find('=');
@@ -47,6 +49,7 @@ static Status add_meta(nlohmann::json& header, const std::optional<std::string>&
         if (v.is_discarded()) v = item.substr(eq + 1);  // a bare word is taken as a string
         header["meta"][item.substr(0, eq)] = v;
     }
+    header_text = header.dump();
     return Status::success();
 }
 

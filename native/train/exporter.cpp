@@ -85,7 +85,7 @@ Status export_hwm(HandwritingNet& net, const ExportInfo& info, DType precision, 
     if (hp.kind == ModelKind::Synthesis && static_cast<int>(info.alphabet.size()) != hp.alphabet)
         return Status::error("exporter: the alphabet has " + std::to_string(info.alphabet.size()) + " characters, the network " +
                              std::to_string(hp.alphabet));
-    const auto header = make_header({hp, net->variant(), info.norm, info.alphabet, info.max_steps_per_char}, info.meta);
+    const std::string header = make_header({hp, net->variant(), info.norm, info.alphabet, info.max_steps_per_char}, info.meta.dump());
     return write_hwm(header, tensors, precision, out);
 }
 
@@ -119,7 +119,7 @@ Status import_hwm(const std::vector<uint8_t>& bytes, HandwritingNet& net, Export
     info.norm = m.norm;
     info.alphabet = m.alphabet;
     info.max_steps_per_char = m.max_steps_per_char;
-    if (f.header.contains("meta")) info.meta = f.header["meta"];
+    info.meta = nlohmann::json::parse(header_meta(f.header));
     auto params = net->named_parameters(true);
     torch::NoGradGuard guard;
     for (const auto& row : parameter_table(hp)) {

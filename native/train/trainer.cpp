@@ -96,7 +96,7 @@ Status find_origin(const TrainConfig& cfg, Origin& o, HParams& hp, Variant& v) {
         if (!s) return s;
         // The index describes the network with the .hwm header's fields, read by the same reader.
         if (!ck.contains("model")) return Status::error(cfg.out_dir + "/checkpoint.json: field model is missing");
-        if (!(s = parse_header(ck["model"], o.saved))) return Status::error(cfg.out_dir + "/checkpoint.json: model: " + s.message);
+        if (!(s = parse_header(ck["model"].dump(), o.saved))) return Status::error(cfg.out_dir + "/checkpoint.json: model: " + s.message);
         hp = o.saved.hp;
         v = o.saved.variant;
     } else if (!cfg.init.empty()) {
@@ -150,7 +150,7 @@ Status catch_up_with_best(const std::string& out_dir, TrainPosition& pos) {
     if (!s || !found) return s;
     HwmFile f;
     if (!(s = read_hwm(bytes.data(), bytes.size(), f))) return Status::error(path + ": " + s.message);
-    const json meta = f.header.value("meta", json::object());
+    const json meta = json::parse(header_meta(f.header));
     auto v = meta.find("valid_nll_per_line");
     if (v == meta.end() || !v->is_number() || !std::isfinite(v->get<double>()))
         return Status::error(path + ": meta.valid_nll_per_line is missing or not a finite number");
@@ -283,7 +283,7 @@ Outcome save_all(Run& r) {
     json meta = run_meta(r.cfg, r.pos);
     Outcome o = export_file(r.learner, meta, DType::F32, r.cfg.out_dir + "/last.hwm");
     if (!o) return o;
-    meta["model"] = make_header(r.learner.header(), json::object());
+    meta["model"] = json::parse(make_header(r.learner.header()));
     return bad_input(save_checkpoint(r.cfg.out_dir, *r.learner.net, *r.learner.opt, meta));
 }
 
