@@ -11,6 +11,7 @@
 
 #include "cli_args.h"
 #include "dataset.h"
+#include "exit_codes.h"
 #include "files.h"
 #include "graph_step.h"
 #include "layer1_loop.h"
@@ -19,6 +20,8 @@
 #include "trainer.h"
 
 namespace hw {
+
+static const Fail kFail{"hw-train bench"};
 
 // Updates per second of the synthesis network on random data of a fixed shape: the trainer's
 // speed without the data pipeline (make bench). An update is what the trainer does: forward,
@@ -178,7 +181,7 @@ static int bench_on_data(const Args& a, const BenchShape& k, const torch::Device
     if (s) keep_writable_lines(d.train, d.alphabet), keep_writable_lines(d.valid, d.alphabet);
     if (s) s = make_data_batches(d, k, valid_lines, db);
     if (s && a.has("--export")) s = export_batches(db, a.get("--export"));
-    if (!s) { std::fprintf(stderr, "hw-train bench: %s\n", s.message.c_str()); return 2; }
+    if (!s) return kFail(kExitBadInput, s.message);
     int64_t chars = 1;
     for (const Batch& b : db.train) chars = std::max<int64_t>(chars, b.text.size(1));
     Learner l;
@@ -200,7 +203,7 @@ static int bench_on_data(const Args& a, const BenchShape& k, const torch::Device
         s = l.evaluate_each(db.valid.size(), [&](size_t i, Batch& b) { b = db.valid[i]; return Status::success(); }, e);
         curve.push_back({{"updates", done}, {"valid_nll_per_point", e.nll_per_point}, {"train_s", train_s}});
     }
-    if (!s) { std::fprintf(stderr, "hw-train bench: %s\n", s.message.c_str()); return 1; }
+    if (!s) return kFail(kExitInternal, s.message);
     const auto skipped = std::count_if(results.begin(), results.end(), [](const UpdateResult& r) { return !std::isfinite(r.loss); });
     nlohmann::json j = {{"device", dev.is_cuda() ? "cuda" : "cpu"}, {"data", a.get("--data")}, {"batch", k.B}, {"updates", k.steps},
                         {"lr", k.lr}, {"warmup", k.warmup}, {"tf32", a.has("--tf32")}, {"graphs", l.graphs != nullptr},
@@ -226,7 +229,7 @@ int cmd_bench(int argc, char** argv) {
                "  [--lr R] [--lr-scale none|sqrt|linear] [--warmup N] (as hw-train train)  [--eval-every N] (--data: a curve)");
     BenchShape k;
     Status s = a.parse(argc, argv, 2);
-    if (!s || !(s = read_bench_shape(a, k))) { std::fprintf(stderr, "hw-train bench: %s\n", s.message.c_str()); return 2; }
+    if (!s || !(s = read_bench_shape(a, k))) return kFail(kExitBadInput, s.message);
     const bool cuda = torch::cuda::is_available() && a.get("--device", "auto") != "cpu";
     const torch::Device dev = cuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
     if (a.has("--check")) return check_window(dev);

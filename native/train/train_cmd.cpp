@@ -2,10 +2,12 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 
 #include <nlohmann/json.hpp>
 
 #include "cli_args.h"
+#include "exit_codes.h"
 #include "graph_step.h"
 #include "hwm_header.h"
 #include "learner.h"
@@ -102,13 +104,15 @@ int cmd_train(int argc, char** argv) {
             "--lr-scale", "--warmup"},
            {"--no-resume", "--no-graphs", "--tf32"});
     a.describe(kTrainUsage);
+    const Fail fail{"hw-train train"};
     Status s = a.parse(argc, argv, 2);
-    if (!s) { std::fprintf(stderr, "hw-train train: %s\n%s", s.message.c_str(), kTrainUsage); return 2; }
+    const std::string usage(kTrainUsage, std::strlen(kTrainUsage) - 1);  // Fail ends the line
+    if (!s) return fail(kExitBadInput, s.message + "\n" + usage);
     TrainConfig c;
     c.data = a.get("--data");
     c.out_dir = a.get("--out");
-    if (c.data.empty() || c.out_dir.empty()) { std::fprintf(stderr, "hw-train train: --data and --out are required\n%s", kTrainUsage); return 2; }
-    if (!(s = read_network(a, c)) || !(s = read_training(a, c))) { std::fprintf(stderr, "hw-train train: %s\n", s.message.c_str()); return 2; }
+    if (c.data.empty() || c.out_dir.empty()) return fail(kExitBadInput, "--data and --out are required\n" + usage);
+    if (!(s = read_network(a, c)) || !(s = read_training(a, c))) return fail(kExitBadInput, s.message);
     return run_training(c);
 }
 
