@@ -10,7 +10,8 @@
 
 namespace hw::kernel_sets {
 
-// f32 and f16: the eight partial sums of matvec_add's order (kernels.cpp).
+// f32 and f16: the eight partial sums of matvec_add's order (kernels.cpp). WebAssembly has no f16
+// set: the loader expands f16 to f32 there (model.cpp).
 void f32_reference(const WeightMatrix& W, const float* const* x, const float* b, float* const* out, int count);
 void f16_reference(const WeightMatrix& W, const float* const* x, const float* b, float* const* out, int count);
 #if defined(HW_X86)
@@ -21,7 +22,6 @@ void f16_avx2(const WeightMatrix& W, const float* const* x, const float* b, floa
 #endif
 #if defined(__wasm_simd128__)
 void f32_wasm(const WeightMatrix& W, const float* const* x, const float* b, float* const* out, int count);
-void f16_wasm(const WeightMatrix& W, const float* const* x, const float* b, float* const* out, int count);
 #endif
 
 // int8: the integer path (kernels_int8.cpp). The quantised inputs live in a buffer of the calling

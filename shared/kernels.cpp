@@ -107,7 +107,7 @@ struct SseF32 {
 };
 
 // Halves with a nonzero exponent only, each in the top 16 bits of its lane: move the exponent,
-// restore the sign (the WASM kernel does the same; this one is what the native tests pin).
+// restore the sign.
 __m128 normal_half4_sse(__m128i v) {
     const __m128i em13 = _mm_and_si128(_mm_srli_epi32(v, 3), _mm_set1_epi32(0x0fffe000));
     const __m128i sign = _mm_and_si128(v, _mm_set1_epi32(static_cast<int>(0x80000000u)));
@@ -276,21 +276,8 @@ bool cpu_has_avx512vnni() {
 
 #if defined(__wasm_simd128__)
 // ---- WebAssembly SIMD: as SSE2, two f32x4 per row, two rows at a time -----------------------
-
-// No int-to-float conversion in these two: LLVM 14 narrows a conversion of masked or sign-extended
-// lanes to 16 bits, which WebAssembly lacks, and splits it into one scalar conversion per lane
-// (measured: 7x slower). Bit patterns and exact subtractions do the same job in SIMD.
-
-// Four halves, each in the top 16 bits of its lane -> f32, as f16_to_f32.
-v128_t half4_wasm(v128_t v) {
-    const v128_t em13 = wasm_v128_and(wasm_u32x4_shr(v, 3), wasm_i32x4_splat(0x0fffe000));
-    const v128_t tiny = wasm_i32x4_lt(em13, wasm_i32x4_splat(1 << 23));  // exponent 0
-    // Normal: move the exponent. Exponent 0: 2^-14 * (1 + m/1024) - 2^-14 = m * 2^-24, exact.
-    const v128_t bits = wasm_i32x4_add(wasm_i32x4_add(em13, wasm_i32x4_splat(112 << 23)),
-                                       wasm_v128_and(tiny, wasm_i32x4_splat(1 << 23)));
-    const v128_t mag = wasm_f32x4_sub(bits, wasm_v128_and(tiny, wasm_f32x4_splat(0x1p-14f)));
-    return wasm_v128_or(mag, wasm_v128_and(v, wasm_i32x4_splat(static_cast<int>(0x80000000u))));
-}
+// f32 only: in WebAssembly an f16 weight costs more to convert inside the kernel than its smaller
+// size saves, so the loader expands f16 to f32 there (model.cpp: kExpandF16AtLoad).
 
 struct WasmF32 {
     static WasmF32 of(const WeightMatrix& W, int r) { return {RowF32::of(W, r)}; }
@@ -298,28 +285,6 @@ struct WasmF32 {
     void load(int c, v128_t& lo, v128_t& hi) const {
         lo = wasm_v128_load(row.w + c);
         hi = wasm_v128_load(row.w + c + 4);
-    }
-};
-
-// Halves with a nonzero exponent only: move the exponent, restore the sign.
-v128_t normal_half4_wasm(v128_t v) {
-    const v128_t em13 = wasm_v128_and(wasm_u32x4_shr(v, 3), wasm_i32x4_splat(0x0fffe000));
-    const v128_t sign = wasm_v128_and(v, wasm_i32x4_splat(static_cast<int>(0x80000000u)));
-    return wasm_v128_or(wasm_i32x4_add(em13, wasm_i32x4_splat(112 << 23)), sign);
-}
-
-struct WasmF16 {
-    static WasmF16 of(const WeightMatrix& W, int r) {
-        return {RowF16::of(W, r), W.f16_tiny.size() == static_cast<size_t>(W.nrows) && !W.f16_tiny[r]};
-    }
-    RowF16 row;
-    bool normal;  // no half with exponent 0 in the row: the cheaper conversion is exact
-    void load(int c, v128_t& lo, v128_t& hi) const {
-        const v128_t h = wasm_v128_load(row.w + c), zero = wasm_i32x4_splat(0);
-        const v128_t vl = wasm_i16x8_shuffle(zero, h, 0, 8, 1, 9, 2, 10, 3, 11);
-        const v128_t vh = wasm_i16x8_shuffle(zero, h, 4, 12, 5, 13, 6, 14, 7, 15);
-        lo = normal ? normal_half4_wasm(vl) : half4_wasm(vl);
-        hi = normal ? normal_half4_wasm(vh) : half4_wasm(vh);
     }
 };
 
@@ -445,10 +410,6 @@ HW_AVX2 void f16_avx2(const WeightMatrix& W, const float* const* x, const float*
 void f32_wasm(const WeightMatrix& W, const float* const* x, const float* b, float* const* out, int count) {
     if (count == 1) return rows_wasm<WasmF32>(W, x[0], b, out[0]);
     rows_batch<WasmF32, 2>(W, x, b, out, count, GroupWasm{});
-}
-void f16_wasm(const WeightMatrix& W, const float* const* x, const float* b, float* const* out, int count) {
-    if (count == 1) return rows_wasm<WasmF16>(W, x[0], b, out[0]);
-    rows_batch<WasmF16, 2>(W, x, b, out, count, GroupWasm{});
 }
 #endif
 

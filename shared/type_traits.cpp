@@ -104,7 +104,7 @@ const TypeTraits kTypes[kDTypeCount] = {
     {"f32", false, f32_bytes, f32_from, f32_to,
      {k::f32_reference, HW_X86_ONLY(k::f32_sse2), HW_X86_ONLY(k::f32_avx2), HW_X86_ONLY(k::f32_avx2), HW_WASM_ONLY(k::f32_wasm)}},
     {"f16", false, f16_bytes, f16_from, f16_to,
-     {k::f16_reference, HW_X86_ONLY(k::f16_sse2), HW_X86_ONLY(k::f16_avx2), HW_X86_ONLY(k::f16_avx2), HW_WASM_ONLY(k::f16_wasm)}},
+     {k::f16_reference, HW_X86_ONLY(k::f16_sse2), HW_X86_ONLY(k::f16_avx2), HW_X86_ONLY(k::f16_avx2), nullptr}},
     {"int8", true, int8_bytes, int8_from, int8_to,
      {k::int8_reference, HW_X86_ONLY(k::int8_sse2), HW_X86_ONLY(k::int8_avx2), HW_X86_ONLY(k::int8_avx512vnni),
       HW_WASM_ONLY(k::int8_wasm)}},

@@ -213,12 +213,6 @@ public:
     val positions() const { return view(positions_); }
     // Per point of the last run: the index in text() where the window weights peaked (U: past the end).
     val attention() const { return view(attention_); }
-    // The window weights over the text after the last step (U + 1 values), for a live view.
-    val phi() const {
-        const Vector& p = gen_.state().phi;
-        return val(emscripten::typed_memory_view(static_cast<size_t>(p.size()), p.data()));
-    }
-
     // With {diagnostics: true} (run() only; runTogether collects none): per point of the last run,
     // diagnosticsStride() floats: [eos, pi (M), mu1 (M), mu2 (M), sigma1 (M), sigma2 (M), rho (M),
     // phi (U: over text())], the biased mixture the point was drawn from (offsets in normalised
@@ -326,7 +320,6 @@ EMSCRIPTEN_BINDINGS(hw_core) {
         .function("run", &WasmGenerator::run)
         .function("points", &WasmGenerator::points)
         .function("positions", &WasmGenerator::positions)
-        .function("phi", &WasmGenerator::phi)
         .function("attention", &WasmGenerator::attention)
         .function("diagnostics", &WasmGenerator::diagnostics)
         .function("diagnosticsStride", &WasmGenerator::diagnostics_stride)

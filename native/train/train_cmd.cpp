@@ -76,8 +76,6 @@ static Status read_training(const Args& a, TrainConfig& c) {
     c.warmup = static_cast<int>(v);
     c.tf32 = a.has("--tf32");
     if (!(s = a.get_float("--diverge-margin", 0, 1e6, c.diverge_margin))) return s;
-    if (a.has("--debug-corrupt-at") && !(s = a.get_int("--debug-corrupt-at", 1, 1LL << 40, v))) return s;
-    if (a.has("--debug-corrupt-at")) c.debug_corrupt_at = static_cast<long>(v);
     if (!(s = a.get_float("--clip", 1e-3, 1e6, c.clip))) return s;
     if (!(s = a.get_float("--out-clip", 0, 1e6, c.out_clip))) return s;
     if (!(s = a.get_float("--time-limit", 0, 1e7, c.time_limit))) return s;
@@ -100,7 +98,7 @@ int cmd_train(int argc, char** argv) {
     Args a({"--data", "--out", "--init", "--kind", "--layers", "--hidden", "--mixtures", "--window", "--groups", "--window-fn",
             "--kappa-scale", "--eos-sign", "--optimizer", "--lr", "--clip", "--out-clip", "--batch", "--max-batch-points",
             "--steps", "--time-limit", "--eval-every", "--save-every", "--sample-every", "--valid-lines", "--seed",
-            "--precision", "--device", "--max-steps-per-char", "--sample-text", "--diverge-margin", "--debug-corrupt-at",
+            "--precision", "--device", "--max-steps-per-char", "--sample-text", "--diverge-margin",
             "--lr-scale", "--warmup"},
            {"--no-resume", "--no-graphs", "--tf32"});
     a.describe(kTrainUsage);

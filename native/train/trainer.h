@@ -20,7 +20,7 @@ struct TrainConfig {
     bool tf32 = false;        // CUDA: TF32 matrix products (cuBLAS and cuDNN)
     double diverge_margin = 1.0;  // roll back when the smoothed loss rises this far (nats/point) above its best (0: off)
     int max_rollbacks = 6;
-    long debug_corrupt_at = 0;    // tests only: scale the weights up at this step to force a divergence
+    long debug_corrupt_at = 0;    // tests only (set in code, no option): scale the weights up at this step to force a divergence
     uint64_t debug_extra_free_bytes = 0;  // tests only: free space asked of the output folder beyond the run's need
     double clip = 10.0;       // global gradient norm
     double out_clip = 100.0;  // Graves' clipping of the output derivatives (0: off)

@@ -26,15 +26,16 @@ export function serveWeb() {
 }
 
 // A headless Chromium context on a fresh profile folder; resolves with {context, profile}
-// (close the context and remove the folder when done). `options` adds to the launch options.
-export async function launchChromium(prefix, options = {}) {
+// (close the context and remove the folder when done). `options` adds to the launch options;
+// `extraArgs` to Chromium's arguments.
+export async function launchChromium(prefix, options = {}, extraArgs = []) {
   const { chromium } = await import('playwright-core');
   const profile = mkdtempSync(path.join(os.tmpdir(), prefix));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', ...extraArgs],
     acceptDownloads: true,
     ...options,
   });

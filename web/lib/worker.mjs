@@ -31,6 +31,7 @@
 //   {type: 'prepared', request, result: {text, marks, error}}   {type: 'laid-out', request, result}   {type: 'error', request, message}
 //   {type: 'unloaded', key}   the model's module failed (a WASM abort): load it again to use it
 import { ModelStore, CoreError } from './model_store.mjs';
+import { wasmBuild } from './wasm_build.mjs';
 
 // The first chunks of a line are small, so that its first points reach the page as soon as they
 // exist; later ones are larger (fewer messages).
@@ -39,8 +40,10 @@ const CHUNK = 48;
 
 // The WASM module compiles while everything else loads: its fetch and streaming compilation start
 // as this worker starts, before the Emscripten glue is even imported, and in parallel with the
-// model's fetch. Every instance (a fresh one after a failure) reuses the compiled module.
-const WASM_URL = new URL('../dist/hw.wasm', import.meta.url);
+// model's fetch. Every instance (a fresh one after a failure) reuses the compiled module. The
+// build is the SIMD one where the browser has WebAssembly SIMD, else the scalar one (wasm_build.mjs).
+const BUILD = wasmBuild();
+const WASM_URL = new URL(`../dist/${BUILD}.wasm`, import.meta.url);
 let compiled = null;
 function compileWasm() {
   compiled ??= (WebAssembly.compileStreaming
@@ -51,7 +54,7 @@ function compileWasm() {
   return compiled;
 }
 compileWasm();
-const glue = import('../dist/hw.mjs');
+const glue = import(`../dist/${BUILD}.mjs`);
 
 async function createModule() {
   const [{ default: createHwModule }, wasm] = await Promise.all([glue, compileWasm()]);
@@ -124,7 +127,7 @@ function modelInfo(m) {
   return {
     kind: m.kind(), alphabet: m.alphabet(), lineHeight: m.lineHeight(), scaleX: m.scaleX(), scaleY: m.scaleY(),
     maxStepsPerChar: m.maxStepsPerChar(), maxTextChars: m.maxTextChars(),
-    pointsPerSecond: Number(header.meta?.points_per_second) || 0, header,
+    pointsPerSecond: Number(header.meta?.points_per_second) || 0, header, build: BUILD,
   };
 }
 
