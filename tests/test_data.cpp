@@ -422,7 +422,28 @@ std::string garbage(Rng& rng, const std::string& seed_text) {
 
 }  // namespace
 
-TEST_CASE("fuzz-ish: the parsers survive garbage") {
+namespace {
+
+// A reader's verdict on one garbled input: a refusal names the input; what is accepted holds only
+// finite coordinates. Counts both, so that the test can see that the garbage reached each path.
+struct Verdicts {
+    int accepted = 0, refused = 0;
+    void take(const Status& s, const std::string& name, const std::vector<InkStroke>& strokes) {
+        if (!s) {
+            ++refused;
+            CHECK_MESSAGE(s.message.rfind(name, 0) == 0, "a refusal that does not name " << name << ": " << s.message);
+            return;
+        }
+        ++accepted;
+        for (const InkStroke& st : strokes)
+            for (size_t k = 0; k < st.size(); ++k)
+                if (!std::isfinite(st.x[k]) || !std::isfinite(st.y[k])) FAIL(name << ": a non-finite point was accepted");
+    }
+};
+
+}  // namespace
+
+TEST_CASE("fuzz-ish: the parsers survive garbage, refuse it by name and accept only finite ink") {
     std::string iam_xml, jhf;
     REQUIRE(read_text_file(kIam + "/lineStrokes/a01/a01-000/a01-000u-01.xml", iam_xml).ok);
     REQUIRE(read_text_file("/usr/share/hershey-fonts/scripts.jhf", jhf).ok);
@@ -431,21 +452,32 @@ TEST_CASE("fuzz-ish: the parsers survive garbage") {
     const std::string ascii = "OCR:\nsome text\n\nCSR:\n\nA MOVE to stop\nnominating any\n";
     const std::string ink = "{\"text\": \"hi\", \"strokes\": [[[0, 0], [1, 2, 3]]]}";
     Rng rng(2024);
+    Verdicts xml, jhf_font, svg_font, ink_line;
     for (int i = 0; i < 3000; ++i) {
         std::vector<InkStroke> strokes;
         SkipLog log;
         std::vector<std::string> warnings;
-        (void)parse_iam_strokes(garbage(rng, iam_xml), "g.xml", strokes, log);
+        xml.take(parse_iam_strokes(garbage(rng, iam_xml), "g.xml", strokes, log), "g.xml", strokes);
         (void)parse_iam_transcription(garbage(rng, ascii));
         StrokeFont f;
-        if (parse_jhf(garbage(rng, jhf), "g.jhf", f, warnings).ok) (void)measure_font(f);
+        const Status fs = parse_jhf(garbage(rng, jhf), "g.jhf", f, warnings);
+        jhf_font.take(fs, "g.jhf", {});
+        if (fs) (void)measure_font(f);
         StrokeFont g;
-        if (parse_svg_font(garbage(rng, svg), "g.svg", g, warnings).ok) (void)measure_font(g);
+        const Status gs = parse_svg_font(garbage(rng, svg), "g.svg", g, warnings);
+        svg_font.take(gs, "g.svg", {});
+        if (gs) (void)measure_font(g);
         std::vector<std::string> lines;
         Rng r2(i);
         fortune_lines(garbage(rng, ascii), r2, lines, log);
         InkLine il;
-        (void)parse_ink_line(garbage(rng, ink), "g.jsonl:1", il);
+        ink_line.take(parse_ink_line(garbage(rng, ink), "g.jsonl:1", il), "g.jsonl:1", il.strokes);
+    }
+    const std::pair<const char*, const Verdicts*> all[] = {{"xml", &xml}, {"jhf", &jhf_font}, {"svg", &svg_font}, {"ink", &ink_line}};
+    for (const auto& [name, v] : all) {
+        INFO(std::string(name) << ": " << v->accepted << " accepted, " << v->refused << " refused");
+        CHECK(v->refused > 0);  // garbage is refused ...
+        if (v != &ink_line) CHECK(v->accepted > 0);  // ... and some is still valid (a short JSON record never is)
     }
 }
 

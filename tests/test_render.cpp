@@ -72,6 +72,101 @@ TEST_CASE("layout: the line check finds skipped and repeated words and an unfini
     CHECK(line_seed(5, 3, 0) != line_seed(5, 3, 1));
 }
 
+// A written line without a network: each character a small zigzag stroke one unit wide (x-height
+// 1, pen lifted after it), its points attending to it; spaces stay empty.
+static WrittenLine synthetic_line(const std::u32string& text) {
+    WrittenLine w;
+    float px = 0, py = 0;
+    for (size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == U' ') continue;
+        const float xs[] = {0.0f, 0.3f, 0.6f, 0.9f}, ys[] = {0.0f, -1.0f, 0.0f, -1.0f};
+        for (int k = 0; k < 4; ++k) {
+            const float x = static_cast<float>(i) + xs[k], y = ys[k];
+            w.points.push_back(Point{x - px, y - py, k == 3 ? 1.0f : 0.0f});
+            w.peaks.push_back(static_cast<int>(i));
+            px = x, py = y;
+        }
+    }
+    return w;
+}
+
+static void ink_x_range(const PlacedLine& l, float& x0, float& x1) {
+    x0 = 1e30f, x1 = -1e30f;
+    for (const InkStroke& s : l.strokes)
+        for (float x : s.x) x0 = std::min(x0, x), x1 = std::max(x1, x);
+}
+
+// The page of synthetic lines `texts` with paragraph numbers `paragraphs` (each paragraph's last
+// line marked) on a model of line height 10.
+static PlacedPage place_synthetic(const std::vector<std::u32string>& texts, const std::vector<size_t>& paragraphs,
+                                  const LayoutOptions& opt) {
+    Model m;
+    m.norm.line_height = 10;
+    std::vector<PlannedLine> plan(texts.size());
+    std::vector<WrittenLine> lines;
+    for (size_t i = 0; i < texts.size(); ++i) {
+        plan[i].text = texts[i];
+        plan[i].paragraph = paragraphs[i];
+        plan[i].paragraph_end = i + 1 == texts.size() || paragraphs[i + 1] != paragraphs[i];
+        lines.push_back(synthetic_line(texts[i]));
+    }
+    return place_lines(m, plan, lines, opt);
+}
+
+TEST_CASE("layout: placement justifies to the width except a paragraph's last line, centres, and starts at the margin") {
+    LayoutOptions opt;
+    opt.width = 40;
+    opt.margin_left = opt.margin_top = 5;
+    opt.align = Align::Justify;
+    const PlacedPage page = place_synthetic({U"ab cd ef", U"gh ij", U"kl"}, {0, 0, 0}, opt);
+    REQUIRE(page.lines.size() == 3);
+    float x0, x1;
+    ink_x_range(page.lines[0], x0, x1);
+    CHECK(x0 == doctest::Approx(5));
+    CHECK(x1 == doctest::Approx(5 + 40));  // spread over the whole width
+    ink_x_range(page.lines[1], x0, x1);
+    CHECK(x1 == doctest::Approx(5 + 40));
+    ink_x_range(page.lines[2], x0, x1);  // the paragraph's last line keeps its own width (1.9, scaled to the x-height)
+    CHECK(x0 == doctest::Approx(5));
+    CHECK(x1 - x0 < 2.5f);
+    // The gaps between a justified line's words are equal.
+    const PlacedLine& l = page.lines[0];
+    REQUIRE(l.strokes.size() == 6);
+    const float gap1 = l.strokes[2].x[0] - l.strokes[1].x.back(), gap2 = l.strokes[4].x[0] - l.strokes[3].x.back();
+    CHECK(gap1 == doctest::Approx(gap2));
+    CHECK(gap1 > 10);
+    opt.align = Align::Centre;
+    const PlacedPage centred = place_synthetic({U"ab cd"}, {0}, opt);
+    ink_x_range(centred.lines[0], x0, x1);
+    CHECK((x0 + x1) / 2 == doctest::Approx(5 + 20));
+}
+
+TEST_CASE("layout: placement leaves half a line more between paragraphs and breaks pages before the bottom margin") {
+    LayoutOptions opt;
+    opt.width = 40;
+    opt.margin_left = opt.margin_top = 2;
+    const float pitch = opt.line_spacing * 10;
+    PlacedPage page = place_synthetic({U"a", U"b", U"c", U"d"}, {0, 0, 1, 1}, opt);
+    REQUIRE(page.lines.size() == 4);
+    CHECK(page.lines[0].baseline == doctest::Approx(2 + 0.5f * pitch));
+    CHECK(page.lines[1].baseline - page.lines[0].baseline == doctest::Approx(pitch));
+    CHECK(page.lines[2].baseline - page.lines[1].baseline == doctest::Approx(1.5f * pitch));  // a new paragraph
+    CHECK(page.lines[3].baseline - page.lines[2].baseline == doctest::Approx(pitch));
+    CHECK(page.pages == 1);
+    CHECK(page.height == doctest::Approx(page.lines[3].baseline + 0.5f * pitch + 2));
+    // Three lines fit a page of 2 + 3 pitches + 2: the fourth and seventh lines start pages.
+    opt.page_height = 2 + 3 * pitch + 2;
+    page = place_synthetic({U"a", U"b", U"c", U"d", U"e", U"f", U"g"}, {0, 0, 0, 0, 0, 0, 0}, opt);
+    const int want[] = {0, 0, 0, 1, 1, 1, 2};
+    for (size_t i = 0; i < page.lines.size(); ++i) {
+        CHECK(page.lines[i].page == want[i]);
+        CHECK(page.lines[i].baseline + 0.5f * pitch <= opt.page_height - opt.margin_top + 1e-4f);  // above the bottom margin
+    }
+    CHECK(page.pages == 3);
+    CHECK(page.lines[3].baseline == doctest::Approx(page.lines[0].baseline));  // each page starts at the top margin
+    CHECK(page.lines[6].baseline == doctest::Approx(page.lines[0].baseline));
+}
+
 static float spread(const std::vector<float>& v) {
     double mean = 0, sq = 0;
     for (float x : v) mean += x;

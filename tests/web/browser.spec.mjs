@@ -54,6 +54,13 @@ async function open(url, { reducedMotion = null } = {}) {
 const waitState = (page, states, timeout = 30000) =>
   page.waitForFunction((s) => s.includes(document.body.dataset.state), states, { timeout });
 
+// Resolves once `n` animation frames of the page have run: any frame the page had scheduled
+// before (a late stroke, a redraw) has run by then.
+const frames = (page, n = 2) => page.evaluate((k) => new Promise((resolve) => {
+  const tick = (left) => (left ? requestAnimationFrame(() => tick(left - 1)) : resolve());
+  tick(k);
+}), n);
+
 // Counts painted pixels of a canvas (in the page or inside a widget's shadow root).
 function inkPixels(page, selector, shadow = false) {
   return page.evaluate(([sel, sh]) => {
@@ -191,7 +198,7 @@ test('a new request cancels the previous generation cleanly', async () => {
   await page.waitForFunction(() => document.body.dataset.state === 'writing');
   await page.click('#stop');
   await waitState(page, ['done']);
-  await page.waitForTimeout(300);  // a late frame must not turn "Stopped." into "Done"
+  await frames(page);  // a late frame must not turn "Stopped." into "Done"
   assert.equal(await page.textContent('#status'), 'Stopped.');
   assert.equal(await page.isDisabled('#stop'), true);
   assert.deepEqual(page.errors, []);
@@ -272,10 +279,7 @@ test('a broken model file shows the reader\'s message', async () => {
     el.setAttribute('text', 'hello');
     el.setAttribute('model', 'models/broken.hwm');
     document.body.prepend(el);
-    await new Promise((resolve) => {
-      const poll = () => (el.dataset.state === 'error' ? resolve() : setTimeout(poll, 50));
-      poll();
-    });
+    await new Promise((resolve) => el.addEventListener('error', resolve, { once: true }));
     return el.shadowRoot.querySelector('.msg').textContent;
   });
   assert.ok(widgetMessage.includes(message), widgetMessage);
@@ -295,10 +299,12 @@ test('a failed widget generation ends in state error with an error event, never 
     el.setAttribute('bias', '99');
     document.querySelector('article').prepend(el);
     await new Promise((resolve) => {
-      const poll = () => (el.dataset.state === 'error' || el.dataset.state === 'done' ? resolve() : setTimeout(poll, 50));
-      poll();
+      el.addEventListener('error', resolve, { once: true });
+      el.addEventListener('written', resolve, { once: true });
     });
-    await new Promise((resolve) => setTimeout(resolve, 500));  // a late frame must not turn it into done
+    // The pen draws what came before the failure: every frame of it runs, and none turns it into done.
+    while (!el.view.drawnAll) await new Promise(requestAnimationFrame);
+    await new Promise(requestAnimationFrame);
     return { state: el.dataset.state, events, msg: el.shadowRoot.querySelector('.msg').textContent };
   });
   assert.equal(got.state, 'error');
@@ -309,8 +315,9 @@ test('a failed widget generation ends in state error with an error event, never 
   await page.close();
 });
 
-// A bare page holding only the widget's module (the blog example writes widgets of its own).
-async function widgetPage({ delayModel = 0 } = {}) {
+// A bare page holding only the widget's module (the blog example writes widgets of its own). With
+// holdModel, the model's download waits until page.releaseModel() is called.
+async function widgetPage({ holdModel = false } = {}) {
   const page = await context.newPage();
   await page.emulateMedia({ reducedMotion: 'reduce' });
   page.errors = [];
@@ -324,9 +331,10 @@ async function widgetPage({ delayModel = 0 } = {}) {
       return post.call(this, msg, ...rest);
     };
   });
-  if (delayModel) {
+  if (holdModel) {
+    const held = new Promise((resolve) => { page.releaseModel = resolve; });
     await page.route('**/models/default.hwm', async (route) => {
-      await new Promise((resolve) => setTimeout(resolve, delayModel));
+      await held;
       await route.continue();
     });
   }
@@ -342,34 +350,42 @@ async function widgetPage({ delayModel = 0 } = {}) {
 // Issue 15, #9: attributes that change while the model loads (text, seed, bias, the element moved)
 // give one generation, of the last values: never two jobs drawing into one canvas.
 test('the widget runs one generation at a time, whatever changes while its model loads', async () => {
-  const page = await widgetPage({ delayModel: 1500 });
-  const got = await page.evaluate(async () => {
-    const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  const page = await widgetPage({ holdModel: true });
+  await page.evaluate(async () => {
+    const frame = () => new Promise(requestAnimationFrame);  // each change is seen before the next
     const el = document.createElement('handwriting-synth');
-    const written = [];
-    el.addEventListener('written', (e) => written.push(e.detail));
+    el.id = 'changing';
+    window.hwWritten = [];
+    el.addEventListener('written', (e) => window.hwWritten.push(e.detail));
     el.setAttribute('text', 'abc');
     document.querySelector('main').append(el);
-    await sleep(200);
+    await frame();
     el.setAttribute('text', 'xyz');
-    await sleep(100);
+    await frame();
     el.setAttribute('seed', '3');
     el.setAttribute('bias', '1');
-    await sleep(100);
+    await frame();
     document.body.append(el);  // moved: disconnected and connected again
-    await sleep(100);
+    await frame();
     el.setAttribute('text', 'xyz');
-    await new Promise((resolve) => {
-      const poll = () => (el.dataset.state === 'done' || el.dataset.state === 'error' ? resolve() : setTimeout(poll, 50));
-      poll();
-    });
-    await sleep(500);
+  });
+  page.releaseModel();  // the model arrives only now, after every change
+  const got = await page.evaluate(async () => {
+    const el = document.getElementById('changing');
+    if (el.dataset.state !== 'done' && el.dataset.state !== 'error') {
+      await new Promise((resolve) => {
+        el.addEventListener('written', resolve, { once: true });
+        el.addEventListener('error', resolve, { once: true });
+      });
+    }
+    while (!el.view.drawnAll) await new Promise(requestAnimationFrame);  // no second job draws after it
+    await new Promise(requestAnimationFrame);
     // The same attributes on a fresh element, once the model is there: what one job writes.
     const ref = document.createElement('handwriting-synth');
     for (const [k, v] of [['text', 'xyz'], ['seed', '3'], ['bias', '1']]) ref.setAttribute(k, v);
     const refWritten = new Promise((resolve) => ref.addEventListener('written', (e) => resolve(e.detail)));
     document.body.append(ref);
-    return { state: el.dataset.state, written, ref: await refWritten, posted: window.hwPosted,
+    return { state: el.dataset.state, written: window.hwWritten, ref: await refWritten, posted: window.hwPosted,
       label: el.shadowRoot.querySelector('canvas').getAttribute('aria-label') };
   });
   const jobs = got.posted.filter((m) => m.type === 'generate');

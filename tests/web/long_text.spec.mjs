@@ -261,7 +261,7 @@ test('the live views render while the page writes and switch off again; a full l
   assert.ok(ink.coloured > 2000, `strokes coloured by character and densities in the ink (${ink.coloured} coloured pixels)`);
   await page.screenshot({ path: path.join(SHOTS, 'page-letter.png'), fullPage: true });
   for (const v of ['heatmap', 'colour', 'density', 'weight', 'pi']) await page.uncheck(`[data-view="${v}"]`);
-  await page.waitForTimeout(200);
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));  // the redraw
   assert.equal((await pixels(page, 'views-panel')).hidden, true, 'the panel hides with every view off');
   assert.ok((await pixels(page, 'ink')).coloured < ink.coloured / 4, 'the ink is plain again');
   assert.deepEqual(page.errors, []);
