@@ -7,7 +7,7 @@
 
 #include "cli_args.h"
 #include "files.h"
-#include "ink_jsonl.h"
+#include "ink_file.h"
 #include "raster.h"
 #include "render.h"
 

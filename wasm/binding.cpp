@@ -465,3 +465,33 @@ EMSCRIPTEN_BINDINGS(hw_layout) {
     emscripten::function("lineSeed", &hw::line_seed_js);
     emscripten::constant("MAX_PAGE_CHARS", static_cast<int>(hw::kMaxPageChars));
 }
+
+// ---- Ink files (docs/INK.md): the core's reader (shared/ink_jsonl.h), the page's only one ----
+#include "ink_jsonl.h"
+
+namespace hw {
+namespace {
+
+// readInkJsonl(text, name) -> {records: [JSON text of each good record], errors: ['NAME:LINE: what']}:
+// every record of a JSONL text checked by the core's reader; the page keeps the good ones as it
+// parses them (JSON.parse) and shows the errors.
+emscripten::val read_ink_jsonl_js(const std::string& text, const std::string& name) {
+    emscripten::val records = emscripten::val::array(), errors = emscripten::val::array();
+    for (const InkRecordText& r : ink_records(text)) {
+        InkLine line;
+        const Status s = parse_ink_line(r.json, name + ":" + std::to_string(r.line), line);
+        if (s) records.call<void>("push", r.json);
+        else errors.call<void>("push", s.message);
+    }
+    emscripten::val out = emscripten::val::object();
+    out.set("records", records);
+    out.set("errors", errors);
+    return out;
+}
+
+}  // namespace
+}  // namespace hw
+
+EMSCRIPTEN_BINDINGS(hw_ink) {
+    emscripten::function("readInkJsonl", &hw::read_ink_jsonl_js);
+}

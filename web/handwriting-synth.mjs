@@ -45,8 +45,8 @@ function loadHandInk(url, options) {
         if (!r.ok) throw new Error(`could not fetch ${key} (${r.status})`);
         return r.text();
       })
-      .then((text) => {
-        const { records, errors } = parseInkJsonl(text, name);
+      .then(async (text) => {
+        const { records, errors } = await parseInkJsonl(text, name);
         if (!records.length) throw new Error(errors[0] || `${name}: no ink record in the file`);
         return { text: records[0].text, strokes: records[0].strokes };
       }));

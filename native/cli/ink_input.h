@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "ink_jsonl.h"
+#include "ink_file.h"
 
 namespace hw {
 

@@ -2,7 +2,7 @@
 
 #include <map>
 
-#include "ink_jsonl.h"
+#include "ink_file.h"
 #include "text.h"
 
 namespace hw {

@@ -36,7 +36,7 @@ function readSession() {
   try {
     const s = JSON.parse(localStorage.getItem(COLLECT_KEY) || 'null');
     if (!s || !Array.isArray(s.prompts) || !Array.isArray(s.lines) || s.lines.length !== s.prompts.length) return null;
-    s.lines = s.lines.map((l, i) => (l && !checkRecord({ text: s.prompts[i], strokes: l }) ? l : null));
+    s.lines = s.lines.map((l) => (Array.isArray(l) && l.length ? l : null));  // each was checked when it was saved
     return s;
   } catch {
     return null;
@@ -85,9 +85,14 @@ function go(i) {
   render();
 }
 
-function save() {
+// Keeps the line on the pad once the core's ink reader accepts it (the file must be one that
+// `hw-train data --ink` reads).
+async function save() {
   if (recorder.isEmpty()) return;
-  session.lines[at] = recorder.ink();
+  const line = at, strokes = recorder.ink();
+  const why = await checkRecord({ text: session.prompts[line], strokes }).catch((e) => e.message);
+  if (why) return showError(`This line could not be kept: ${why}`);
+  session.lines[line] = strokes;
   if (!persist()) return;
   showError('');
   const next = session.lines.findIndex((l, i) => !l && i > at);

@@ -141,6 +141,16 @@ export function layout(url, op, args) {
   });
 }
 
+// An ink file's text (JSONL, docs/INK.md) read by the core's reader in the worker: resolves with
+// {records: [JSON text of each good record], errors: ['NAME:LINE: what']}.
+export function readInk(text, name) {
+  const request = nextRequest++;
+  return new Promise((resolve, reject) => {
+    requests.set(request, { resolve, reject });
+    getWorker().postMessage({ type: 'ink', request, text, name });
+  });
+}
+
 // Loads a style file ({styles: [{name, text, strokes}]}); a missing or broken file gives [], and
 // so does one on another origin (not fetched) unless options.allowCrossOrigin.
 const styleFiles = new Map();

@@ -39,9 +39,9 @@ export function setupHands(el, { hands, selected, onChange, message, alphabet })
   el.recUndo.addEventListener('click', () => recorder.undo());
   el.recClear.addEventListener('click', () => recorder.clear());
   el.recCancel.addEventListener('click', () => el.dialog.close());
-  el.recDone.addEventListener('click', () => {
+  el.recDone.addEventListener('click', async () => {
     try {
-      const hand = hands.add({ text: el.recText.value.trim(), strokes: recorder.ink() });
+      const hand = await hands.add({ text: el.recText.value.trim(), strokes: recorder.ink() });
       el.dialog.close();
       onChange(OWN_PREFIX + hand.id);
       message(`Saved “${hand.name}” in this browser: the network now writes in your hand.`);
@@ -58,7 +58,7 @@ export function setupHands(el, { hands, selected, onChange, message, alphabet })
   });
   async function importFile(file) {
     try {
-      const { added, errors } = hands.importJsonl(await file.text(), file.name);
+      const { added, errors } = await hands.importJsonl(await file.text(), file.name);
       if (added.length) onChange(OWN_PREFIX + added[0].id);
       message(added.length ? `Imported ${added.length} hand${added.length > 1 ? 's' : ''} from ${file.name}.` : '');
       if (errors.length) {

@@ -9,16 +9,21 @@ export const STORAGE_KEY = 'handwriting-synth.own-hands.v1';
 export const OWN_PREFIX = 'own:';  // a Style menu value naming an own hand: own:ID
 
 export class OwnHands {
-  constructor(storage = globalThis.localStorage) {
+  // storage: localStorage or a stand-in; read: the core's ink reader (ink_jsonl.mjs; the worker's
+  // by default), which checks every hand before it is kept.
+  constructor(storage = globalThis.localStorage, read = undefined) {
     this.storage = storage;
+    this.readInk = read;
     this.hands = this.read();
   }
 
-  // Reads the stored list; entries that do not hold ink of the format are dropped.
+  // Reads the stored list (only this page writes it, after the reader's check): entries of another
+  // shape are dropped.
   read() {
     try {
       const list = JSON.parse(this.storage?.getItem(STORAGE_KEY) || '[]');
-      return Array.isArray(list) ? list.filter((h) => h && typeof h.id === 'string' && typeof h.name === 'string' && !checkRecord(h)) : [];
+      const shaped = (h) => h && typeof h.id === 'string' && typeof h.name === 'string' && typeof h.text === 'string' && Array.isArray(h.strokes);
+      return Array.isArray(list) ? list.filter(shaped) : [];
     } catch {
       return [];
     }
@@ -48,10 +53,16 @@ export class OwnHands {
     for (let i = 2; ; ++i) if (!names.has(`${base} ${i}`)) return `${base} ${i}`;
   }
 
-  // Adds ink {text, strokes, name?}; returns the stored hand. Throws on ink the format refuses.
-  add({ text, strokes, name }) {
-    const why = checkRecord({ text, strokes });
+  // Adds ink {text, strokes, name?}; resolves with the stored hand. Rejects ink the core's reader
+  // refuses, and a storage that refuses it.
+  async add({ text, strokes, name }) {
+    const why = await checkRecord({ text, strokes }, this.readInk);
     if (why) throw new Error(`the ink is not usable: ${why}`);
+    return this.keep({ text, strokes, name });
+  }
+
+  // Stores ink the reader has accepted; returns the hand.
+  keep({ text, strokes, name }) {
     const id = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
     const hand = { id, name: (name || '').trim() || this.freshName(), text, strokes };
     this.hands.push(hand);
@@ -86,11 +97,12 @@ export class OwnHands {
     return toInkJsonl(hands.map((h) => ({ text: h.text, strokes: h.strokes, writer: h.name })));
   }
 
-  // Imports every good record of a JSONL file as a hand: {added: [hands], errors: ['NAME:LINE: ...']}.
-  importJsonl(text, fileName = 'ink') {
-    const { records, errors } = parseInkJsonl(text, fileName);
+  // Imports every good record of a JSONL file as a hand: resolves with {added: [hands], errors:
+  // ['NAME:LINE: ...']}.
+  async importJsonl(text, fileName = 'ink') {
+    const { records, errors } = await parseInkJsonl(text, fileName, this.readInk);
     const added = [];
-    for (const r of records) added.push(this.add({ text: r.text, strokes: r.strokes, name: this.freshName(r.writer || 'Imported hand') }));
+    for (const r of records) added.push(this.keep({ text: r.text, strokes: r.strokes, name: this.freshName(r.writer || 'Imported hand') }));
     if (!records.length && !errors.length) errors.push(`${fileName}: no ink record in the file`);
     return { added, errors };
   }

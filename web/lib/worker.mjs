@@ -16,6 +16,8 @@
 //    diagnostics: each point's mixture and window weights are sent too (for the live views); those
 //    lines step on their own (run), as runTogether collects none.
 //   {type: 'prepare', request, key, text}   typed text through the core's Model.prepareText
+//   {type: 'ink', request, text, name}   an ink file (JSONL) through the core's reader (hw.readInkJsonl):
+//    {records: [JSON text of each good record], errors: ['NAME:LINE: what']}; needs no model
 //   {type: 'layout', request, key, op, args}   the core's long-text layout (shared/layout.h):
 //    op 'plan' args {text, width, advance, seed, attempts}: hw.planLines, each line with its seeds
 //    (hw.lineSeed per attempt); op 'check' args {text, offset, peaks, finished}: hw.checkLine;
@@ -291,12 +293,23 @@ async function onLayout({ request, key, op, args }) {
   }
 }
 
+// An ink file read by the core's reader (shared/ink_jsonl.h): the page has no reader of its own.
+async function onInk({ request, text, name }) {
+  try {
+    const hw = await store.module();
+    postMessage({ type: 'ink-read', request, result: hw.readInkJsonl(String(text), String(name)) });
+  } catch (e) {
+    postMessage({ type: 'error', request, message: e.message || String(e) });
+  }
+}
+
 const pending = new Map();  // generate requests waiting for their model, by job id
 
 self.onmessage = ({ data }) => {
   if (data.type === 'load') onLoad(data);
   else if (data.type === 'prepare') onPrepare(data);
   else if (data.type === 'layout') onLayout(data);
+  else if (data.type === 'ink') onInk(data);
   else if (data.type === 'generate') {
     pending.set(data.job, data);
     onGenerate(data)

@@ -1,10 +1,9 @@
 #include "ink_jsonl.h"
-#include "text.h"
 
 #include <cmath>
+
 #include <nlohmann/json.hpp>
 
-#include "files.h"
 #include "hwm_format.h"
 #include "text.h"
 
@@ -86,13 +85,11 @@ std::string format_ink_line(const InkLine& line) {
     }
     j["strokes"] = strokes;
     if (!line.writer.empty()) j["writer"] = line.writer;
-    return j.dump();
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);  // the core never throws
 }
 
-Status read_ink_file(const std::string& path, std::vector<InkLine>& out, InkReadReport& report) {
-    std::string text;
-    Status s = read_text_file(path, text);
-    if (!s) return s;
+std::vector<InkRecordText> ink_records(const std::string& text) {
+    std::vector<InkRecordText> out;
     size_t line_no = 0, pos = 0;
     while (pos < text.size()) {
         size_t end = text.find('\n', pos);
@@ -102,24 +99,29 @@ Status read_ink_file(const std::string& path, std::vector<InkLine>& out, InkRead
         ++line_no;
         if (!line.empty() && line.back() == '\r') line.pop_back();
         if (line.find_first_not_of(" \t") == std::string::npos) continue;
-        ++report.lines_read;
-        InkLine rec;
-        Status r = parse_ink_line(line, path + ":" + std::to_string(line_no), rec);
-        if (!r) {
-            report.skipped.push_back(r.message);
-            continue;
-        }
-        rec.line = line_no;
-        out.push_back(std::move(rec));
+        out.push_back({line_no, std::move(line)});
     }
-    if (out.empty()) return Status::error(path + ": no usable ink record (" + std::to_string(report.skipped.size()) + " skipped)");
-    return Status::success();
+    return out;
 }
 
-Status write_ink_file(const std::string& path, const std::vector<InkLine>& lines) {
+void read_ink_jsonl(const std::string& text, const std::string& name, std::vector<InkLine>& out, InkReadReport& report) {
+    for (const InkRecordText& r : ink_records(text)) {
+        ++report.lines_read;
+        InkLine rec;
+        const Status s = parse_ink_line(r.json, name + ":" + std::to_string(r.line), rec);
+        if (!s) {
+            report.skipped.push_back(s.message);
+            continue;
+        }
+        rec.line = r.line;
+        out.push_back(std::move(rec));
+    }
+}
+
+std::string format_ink_jsonl(const std::vector<InkLine>& lines) {
     std::string text;
     for (const auto& l : lines) text += format_ink_line(l) + "\n";
-    return write_file_atomic(path, text);
+    return text;
 }
 
 }  // namespace hw
