@@ -133,31 +133,6 @@ uint64_t line_seed(uint64_t seed, size_t line, int attempt) {
     return s & ((uint64_t{1} << 53) - 1);  // stays exact as a JavaScript number
 }
 
-Status write_line(const Model& m, const PlannedLine& line, size_t index, const GenerateOptions& opt, const Priming* prime,
-                  int max_attempts, WrittenLine& out) {
-    const std::string utf8 = utf8_encode(line.text);
-    for (int attempt = 0; attempt < std::max(1, max_attempts); ++attempt) {
-        GenerateOptions o = opt;
-        o.seed = line_seed(opt.seed, index, attempt);
-        Generator g;
-        Status s = g.start(m, utf8, o, prime);
-        if (!s) return Status::error("line " + std::to_string(index + 1) + ": " + s.message);
-        WrittenLine w;
-        std::vector<int> raw;
-        while (!g.done()) g.run(4096, w.points, o.diagnostics ? &w.diag : nullptr, &raw);
-        const size_t offset = g.text().size() - line.text.size();
-        w.check = check_line(line.text, offset, raw, g.finished());
-        w.peaks.reserve(raw.size());
-        for (int p : raw) w.peaks.push_back(p < static_cast<int>(offset) ? -1 : p - static_cast<int>(offset));
-        w.finished = g.finished();
-        w.attempts = attempt + 1;
-        w.seed = o.seed;
-        out = std::move(w);
-        if (out.check.ok) break;
-    }
-    return Status::success();
-}
-
 Priming priming_from_line(const WrittenLine& line, const PlannedLine& plan) {
     Priming p;
     p.points = line.points;
@@ -299,6 +274,7 @@ PlacedPage place_lines(const Model& m, const std::vector<PlannedLine>& plan, con
     page.width = opt.width + 2 * opt.margin_left;
     page.height = bottom + 0.5f * pitch + opt.margin_top;
     page.pages = sheet + 1;
+    page.pitch = pitch;
     return page;
 }
 

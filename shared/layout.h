@@ -1,8 +1,8 @@
 // Long text as a page of handwriting: the one place where text is split into paragraphs and lines
 // (word-wrapped to a width in the model's writing units), where each written line is checked with
 // the attention peaks the generator reports, and where written lines are placed on the page
-// (alignment, line spacing, margins, one x-height and one left margin). The CLI, the page and the
-// widget (through the WASM binding) all use it. No I/O, no threads: the front end drives the lines.
+// (alignment, line spacing, margins, one x-height and one left margin). The page driver
+// (page_writer.h) drives it for hw sample --text-file, the page and the widget. No I/O, no threads.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -21,11 +21,14 @@ constexpr size_t kMaxPageChars = 2000;
 enum class Align { Left, Centre, Justify };
 bool parse_align(const std::string& name, Align& out);
 
+// Baseline to baseline, in the model's line heights, at line spacing 1.
+constexpr float kLineSpacing = 2.2f;
+
 struct LayoutOptions {
     float width = 0;             // text width (between the margins), writing units
     float advance = 0;           // estimated advance per character, writing units
     Align align = Align::Left;
-    float line_spacing = 2.2f;   // baseline to baseline, in the model's line heights
+    float line_spacing = kLineSpacing;  // baseline to baseline, in the model's line heights
     float margin_left = 0, margin_top = 0;  // writing units (the right and bottom margins are the same)
     float page_height = 0;       // writing units; 0: one page as tall as the text needs
     size_t max_chars = kMaxTextChars;        // per line, never above kMaxTextChars
@@ -79,12 +82,6 @@ struct WrittenLine {
     LineCheck check;
 };
 
-// Writes one planned line (primed with `prime` when given), checking it and rewriting it with the
-// next seed (line_seed) until the check passes or `max_attempts` are spent; the last attempt is
-// kept then, with its failed check. opt.seed is the page's seed.
-Status write_line(const Model& m, const PlannedLine& line, size_t index, const GenerateOptions& opt,
-                  const Priming* prime, int max_attempts, WrittenLine& out);
-
 // A written line as priming for the next ones (the text's own first line as its hand).
 Priming priming_from_line(const WrittenLine& line, const PlannedLine& plan);
 
@@ -100,6 +97,7 @@ struct PlacedPage {
     std::vector<PlacedLine> lines;
     float width = 0, height = 0;  // the page in writing units, margins included
     int pages = 1;
+    float pitch = 0;              // baseline to baseline
 };
 
 // Places written lines: each levelled (the least-squares drift of its writing sheared out), scaled

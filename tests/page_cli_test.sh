@@ -113,8 +113,26 @@ import re, sys
 b = open(sys.argv[1], "rb").read(); assert b.startswith(b"%PDF-")
 assert len(re.findall(rb"/Type\s*/Page[^s]", b)) > 1
 ' "$tmp/p.pdf"
-expect_exit 2 "gcode does not take several pages" "$hw" sample "${fix[@]}" --text-file "$tmp/letter.txt" --page a5 --x-height 4 -o "$tmp/p2.gcode"
-if grep -q "G-code is one page" "$tmp/err"; then ok; else bad "gcode pages: $(cat "$tmp/err")"; fi
+# Writing taller than the paper (issue 22: the page shrank it, the CLI grew the paper): every
+# one-page export writes it smaller to fit, with a note, as the page does; the paper keeps its size.
+expect_exit 0 "gcode of a text taller than the paper" "$hw" sample "${fix[@]}" --text-file "$tmp/letter.txt" --page a5 --x-height 4 -o "$tmp/p2.gcode"
+if grep -q "written smaller (x-height [0-9.]* mm) to fit the page" "$tmp/err"; then ok; else bad "gcode fit note: $(cat "$tmp/err")"; fi
+expect_exit 0 "svg of a text taller than the paper" "$hw" sample "${fix[@]}" --text-file "$tmp/letter.txt" --page a5 --x-height 4 -o "$tmp/p2.svg"
+if grep -q "written smaller" "$tmp/err"; then ok; else bad "svg fit note: $(cat "$tmp/err")"; fi
+py "the shrunk writing stays on an A5 page: svg and gcode" '
+import re, sys, xml.etree.ElementTree as ET
+r = ET.parse(sys.argv[1]).getroot(); ns = "{http://www.w3.org/2000/svg}"
+assert (r.get("width"), r.get("height")) == ("148.00mm", "210.00mm"), (r.get("width"), r.get("height"))
+ys = [float(v) for p in r.iter(f"{ns}path") for v in re.findall(r"-?[0-9.]+", p.get("d"))[1::2]]
+assert max(ys) > 150 and max(ys) <= 210, max(ys)  # down the page, and on it
+for line in open(sys.argv[2]).read().splitlines():
+    for v in line.split()[1:]:
+        if v[0] == "Y": assert 0 <= float(v[1:]) <= 210, line
+        if v[0] == "X": assert 0 <= float(v[1:]) <= 148, line
+' "$tmp/p2.svg" "$tmp/p2.gcode"
+expect_exit 0 "a text that fits: no note" "$hw" sample "${fix[@]}" --text-file "$tmp/short.txt" -o "$tmp/p3.svg"
+if grep -q "written smaller" "$tmp/err"; then bad "a note for a text that fits"; else ok; fi
+if grep -qF "<title>$(head -c 30 "$tmp/short.txt" | cut -d' ' -f1-3)" "$tmp/p3.svg"; then ok; else bad "the svg title is not the text's first words: $(grep -o '<title>.*</title>' "$tmp/p3.svg")"; fi
 
 # The views, for a line and for a page (its first line), beside --diagnostics.
 expect_exit 0 "views of a line" "$hw" sample --model "$model" --text "hello world" --views "$tmp/v.svg" --diagnostics -o "$tmp/v.json"

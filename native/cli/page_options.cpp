@@ -77,9 +77,10 @@ void bind_output(CLI::App& app, OutputChoice& o) {
 
 // The pen of the page exports and the G-code of a plotter.
 static void bind_pen(CLI::App& app, PaperOptions& p) {
-    app.add_option("--pen-width", p.pen.width_mm, "pen width in mm on the page")->check(number_in(0.01, 10));
+    using L = PaperLimits;
+    app.add_option("--pen-width", p.pen.width_mm, "pen width in mm on the page")->check(number_in(L::kMinPenMm, L::kMaxPenMm));
     app.add_flag("--pressure", p.pen.pressure, "variable width from the pen's speed");
-    app.add_option("--feed", p.gcode.feed, "G-code drawing feed rate, mm/min")->check(number_in(1, 100000));
+    app.add_option("--feed", p.gcode.feed, "G-code drawing feed rate, mm/min")->check(number_in(L::kMinFeed, L::kMaxFeed));
     add_read_option(
         app, "--pen",
         [&p](const std::string& v) {
@@ -92,57 +93,47 @@ static void bind_pen(CLI::App& app, PaperOptions& p) {
     };
     app.add_option("--pen-up", p.pen_up, "G-code line that lifts the pen")->type_name("CMD")->check(one_line);
     app.add_option("--pen-down", p.pen_down, "G-code line that lowers the pen")->type_name("CMD")->check(one_line);
-    app.add_option("--z-up", p.z_up_mm, "--pen z: pen-up height in mm")->check(number_in(-100, 100));
-    app.add_option("--z-down", p.z_down_mm, "--pen z: pen-down height in mm")->check(number_in(-100, 100));
+    app.add_option("--z-up", p.z_up_mm, "--pen z: pen-up height in mm")->check(number_in(L::kMinZMm, L::kMaxZMm));
+    app.add_option("--z-down", p.z_down_mm, "--pen z: pen-down height in mm")->check(number_in(L::kMinZMm, L::kMaxZMm));
 }
 
-void bind_paper(CLI::App& app, PaperOptions& p) {
+void bind_paper(CLI::App& app, PaperOptions& o) {
+    using L = PaperLimits;
+    Paper& p = o.paper;
     add_read_option(
         app, "--page", [&p](const std::string& v) { return parse_page_size(v, p.width_mm, p.height_mm); },
         "a3|a4|a5|letter|legal|WxH", "paper (default a4); WxH in mm, 20-5000");
-    app.add_option("--margin", p.margin_mm, "margins in mm")->check(number_in(0, 500));
-    app.add_option("--x-height", p.x_height_mm, "x-height of the writing in mm")->check(number_in(0.5, 100));
-    app.add_option("--line-spacing", p.line_spacing, "line spacing, 1 = 2.2 line heights")->check(number_in(0.5, 5));
+    app.add_option("--margin", p.margin_mm, "margins in mm")->check(number_in(L::kMinMarginMm, L::kMaxMarginMm));
+    app.add_option("--x-height", p.x_height_mm, "x-height of the writing in mm")->check(number_in(L::kMinXHeightMm, L::kMaxXHeightMm));
+    app.add_option("--line-spacing", p.line_spacing, "line spacing, 1 = 2.2 line heights")
+        ->check(number_in(L::kMinLineSpacing, L::kMaxLineSpacing));
     add_read_option(
         app, "--align", [&p](const std::string& v) { return parse_align(v, p.align); }, "left|centre|justify",
         "alignment of the lines (default left)");
-    app.add_option("--dpi", p.dpi, "PNG resolution of a page")->check(number_in(10, 2400));
-    bind_pen(app, p);
+    app.add_option("--dpi", o.dpi, "PNG resolution of a page")->check(number_in(L::kMinDpi, L::kMaxDpi));
+    bind_pen(app, o);
 }
 
 Status finish_paper(PaperOptions& p) {
-    if (2 * p.margin_mm >= std::min(p.width_mm, p.height_mm) - 10) return Status::error("--margin leaves no room on the page");
+    Status s = check_paper(p.paper);
+    if (!s) return s;
     gcode_pen_preset(p.pen_preset, p.z_up_mm, p.z_down_mm, p.gcode);
     if (p.pen_up) p.gcode.pen_up = *p.pen_up;
     if (p.pen_down) p.gcode.pen_down = *p.pen_down;
     return Status::success();
 }
 
-float mm_per_unit(const Model& m, const PaperOptions& p) {
-    return p.x_height_mm / (m.norm.line_height / kLineHeightPerXHeight);
-}
-
-LayoutOptions layout_for(const Model& m, const PaperOptions& p, bool paged) {
-    const float k = mm_per_unit(m, p);
-    LayoutOptions lay;
-    lay.width = (p.width_mm - 2 * p.margin_mm) / k;
-    lay.margin_left = lay.margin_top = p.margin_mm / k;
-    lay.align = p.align;
-    lay.line_spacing = 2.2f * p.line_spacing;
-    lay.page_height = paged ? p.height_mm / k : 0;
-    return lay;
-}
+bool paged_format(const std::string& fmt) { return fmt == "pdf"; }
 
 Status write_sheet(const std::string& out, const std::string& fmt, const Sheet& sheet, const PaperOptions& p) {
-    if (fmt == "svg") return write_file_atomic(out, sheet_svg(sheet, p.pen));
-    if (fmt == "plot-svg") return write_file_atomic(out, plotter_svg(sheet));
-    std::vector<uint8_t> bytes;
-    std::string text;
-    Status s = fmt == "png" ? sheet_png(sheet, p.pen, p.dpi, bytes)
-               : fmt == "pdf" ? sheet_pdf(sheet, p.pen, bytes)
-                              : sheet_gcode(sheet, p.gcode, text);
-    if (!s) return s;
-    return fmt == "gcode" ? write_file_atomic(out, text) : write_file_atomic(out, bytes.data(), bytes.size());
+    if (fmt == "png" || fmt == "pdf") {
+        std::vector<uint8_t> bytes;
+        Status s = fmt == "png" ? sheet_png(sheet, p.pen, p.dpi, bytes) : sheet_pdf(sheet, p.pen, bytes);
+        return s ? write_file_atomic(out, bytes.data(), bytes.size()) : s;
+    }
+    std::string text;  // svg, plot-svg, gcode: the core's, as the page writes them
+    Status s = sheet_export(fmt, sheet, p.pen, p.gcode, text);
+    return s ? write_file_atomic(out, text) : s;
 }
 
 }  // namespace hw

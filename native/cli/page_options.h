@@ -23,11 +23,11 @@ struct OutputChoice {
 };
 void bind_output(CLI::App& app, OutputChoice& o);
 
-// The paper, the pen and the plotter. The options fill the fields; finish_paper() then checks the
-// margins against the page and makes the G-code pen commands.
+// The paper, the pen and the plotter. The options fill the fields (within the core's PaperLimits);
+// finish_paper() then checks the paper (check_paper) and makes the G-code pen commands.
 struct PaperOptions {
-    float width_mm = 210, height_mm = 297, margin_mm = 15, x_height_mm = 2.5f, line_spacing = 1, dpi = 150;
-    Align align = Align::Left;
+    Paper paper;
+    float dpi = 150;
     PenStyle pen;
     GcodeOptions gcode;
     std::string pen_preset = "servo";                // --pen, with its heights for z
@@ -37,10 +37,8 @@ struct PaperOptions {
 void bind_paper(CLI::App& app, PaperOptions& p);
 Status finish_paper(PaperOptions& p);
 
-// Millimetres per writing unit: the model's x-height (line_height / 1.3) at --x-height.
-float mm_per_unit(const Model& m, const PaperOptions& p);
-// The layout of the paper's writing area in writing units; `paged`: broken into pages.
-LayoutOptions layout_for(const Model& m, const PaperOptions& p, bool paged);
+// Whether a page export format takes several pages (pdf); the others are one page of the paper.
+bool paged_format(const std::string& fmt);
 // One of the page exports of a sheet: svg, plot-svg, png, pdf, gcode.
 Status write_sheet(const std::string& out, const std::string& fmt, const Sheet& sheet, const PaperOptions& p);
 

@@ -2,6 +2,8 @@
 // ink, or the line on the page); --text-file writes a page in one hand (hw_page.h), as JSON or a
 // page export (page_options.h).
 #include <algorithm>
+#include <atomic>
+#include <climits>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -13,11 +15,11 @@
 #include "exit_codes.h"
 #include "files.h"
 #include "generator.h"
-#include "hw_page.h"
 #include "ink_input.h"
 #include "layout.h"
 #include "model.h"
 #include "model_file.h"
+#include "page_writer.h"
 #include "page_options.h"
 #include "raster.h"
 #include "render.h"
@@ -44,7 +46,7 @@ struct SampleArgs {
     RenderStyle line_style;  // a one-line svg/png
     PaperOptions paper;
     int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    int attempts = 4;
+    int attempts = kLineAttempts;
 };
 
 static void bind_text(CLI::App& app, SampleArgs& a) {
@@ -127,6 +129,11 @@ static Status write_views(const SampleArgs& a, const std::u32string& text, const
     return write_file_atomic(*a.views, views_svg(text, pts, diag, peaks, m.norm.scale_x, m.norm.scale_y));
 }
 
+// The writing was made smaller to fit the paper: said on standard error.
+static void note_fit(const Sheet& sheet) {
+    if (sheet.shrunk) std::fprintf(stderr, "hw: %s\n", fit_note(sheet).c_str());
+}
+
 // A one-line svg or png, fitted to the ink.
 static Status write_line_picture(const SampleArgs& a, const std::string& fmt, const Generator& g, const std::vector<Point>& pts,
                                  const Model& m) {
@@ -158,8 +165,9 @@ static Status write_line_output(const SampleArgs& a, const std::string& fmt, con
     PlannedLine plan;
     plan.text = g.text();
     plan.paragraph_end = true;
-    const PlacedPage page = place_lines(m, {plan}, {w}, layout_for(m, paper, false));
-    const Sheet sheet = page_sheet(page, mm_per_unit(m, paper), paper.width_mm, paper.height_mm, utf8_encode(g.text()));
+    const PlacedPage page = place_lines(m, {plan}, {w}, paper_layout(m.norm.line_height, paper.paper, paged_format(fmt)));
+    const Sheet sheet = page_sheet(page, mm_per_unit(m.norm.line_height, paper.paper), paper.paper, page_title(g.text()));
+    note_fit(sheet);
     return write_sheet(a.out.output, fmt, sheet, paper);
 }
 
@@ -226,8 +234,35 @@ static Status write_page_output(const SampleArgs& a, const std::string& fmt, con
         return write_file_atomic(a.out.output, text);
     }
     if (a.out.to_stdout()) return Status::error("--format " + fmt + " needs -o FILE");
-    const Sheet sheet = page_sheet(r.placed, mm_per_unit(m, paper), paper.width_mm, paper.height_mm, *a.text_file);
+    std::u32string text;
+    for (const PlannedLine& l : r.plan) text += (text.empty() ? U"" : U" ") + l.text;
+    const Sheet sheet = page_sheet(r.placed, mm_per_unit(m.norm.line_height, paper.paper), paper.paper, page_title(text));
+    note_fit(sheet);
     return write_sheet(a.out.output, fmt, sheet, paper);
+}
+
+// Runs the page driver to the end on `threads` workers: each line being written on its own thread
+// (PageWriter::run_line), the driver settled between the first line and the rest.
+static Status write_page(const Model& m, const PageRequest& req, int threads, PageResult& out) {
+    PageWriter w;
+    Status s = w.start(m, req);
+    while (s && !w.done()) {
+        const std::vector<size_t> lines = w.lines_in_flight();
+        std::atomic<size_t> next{0};
+        std::vector<Status> errors(lines.size());
+        auto work = [&]() {
+            for (size_t k; (k = next++) < lines.size();) errors[k] = w.run_line(lines[k], INT_MAX);
+        };
+        std::vector<std::thread> pool;
+        for (int t = 1; t < std::min<int>(threads, static_cast<int>(lines.size())); ++t) pool.emplace_back(work);
+        work();
+        for (std::thread& t : pool) t.join();
+        for (const Status& e : errors)
+            if (!e) return e;
+        s = w.settle();
+    }
+    if (s) out = w.result();
+    return s;
 }
 
 // --text-file: a page in one hand, as JSON (the lines' points) or a page export.
@@ -239,13 +274,13 @@ static int sample_page(const SampleArgs& a, const std::string& fmt, const Model&
     PageRequest req;
     Status s = finish_paper(paper);
     if (!s || !(s = read_page_text(*a.text_file, m, a.replacement, req.text))) return fail(kExitBadInput, s.message);
-    req.layout = layout_for(m, paper, fmt == "pdf" || fmt == "gcode");  // pages: PDF has several, G-code refuses more than one
+    req.layout = paper_layout(m.norm.line_height, paper.paper, paged_format(fmt));  // PDF has pages; the others fit one
     req.gen = a.gen;
     req.style = style;
-    req.threads = a.threads;
     req.max_attempts = a.attempts;
+    req.events = false;
     PageResult r;
-    if (!(s = write_page(m, req, r))) return fail(kExitBadInput, *a.text_file + ": " + s.message);
+    if (!(s = write_page(m, req, a.threads, r))) return fail(kExitBadInput, *a.text_file + ": " + s.message);
     report_kept_lines(r);
     if (!(s = write_views(a, r.plan[0].text, r.lines[0].points, r.lines[0].diag, r.lines[0].peaks, m)) ||
         !(s = write_page_output(a, fmt, r, m, paper)))

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "generator.h"
-#include "hw_page.h"
+#include "page_writer.h"
 #include "model.h"
 
 namespace hw {

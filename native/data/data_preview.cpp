@@ -64,9 +64,9 @@ std::string preview_svg(const Dataset& d, size_t count) {
     std::snprintf(buf, sizeof buf,
                   "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\">\n"
                   "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n"
-                  "<style>path{fill:none;stroke:#1a1a2e;stroke-width:1.6;stroke-linecap:round;stroke-linejoin:round}"
+                  "<style>path{fill:none;stroke:%s;stroke-width:1.6;stroke-linecap:round;stroke-linejoin:round}"
                   "text{font:13px sans-serif;fill:#a02020}.s{font-size:10px;fill:#666}</style>\n",
-                  2 * col + 2 * margin, static_cast<float>(rows) * row + 2 * margin);
+                  2 * col + 2 * margin, static_cast<float>(rows) * row + 2 * margin, kInkColour);
     return std::string(buf) + body + "</svg>\n";
 }
 

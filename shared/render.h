@@ -1,5 +1,6 @@
-// Turns ink (the core's strokes, in data units) into SVG pictures (PNG and PDF: raster.h, through
-// cairo; pages in millimetres: sheet.h). Returns strings; the caller writes the files.
+// Turns ink (the core's strokes, in data units) into SVG pictures (PNG and PDF: native/render/
+// raster.h, through cairo; pages in millimetres: sheet.h). Returns strings; the caller writes the
+// files. The page's canvas draws the same curves (pen_runs in sheet.h).
 #pragma once
 #include <string>
 #include <vector>
@@ -7,6 +8,9 @@
 #include "ink.h"
 
 namespace hw {
+
+// The ink's colour of every picture and page (the page's colour picker starts at it).
+constexpr const char* kInkColour = "#1b2a4a";
 
 // Text made safe for SVG/XML character data and attribute values (& < > " ' escaped).
 std::string xml_escape(const std::string& s);
@@ -16,7 +20,7 @@ struct RenderStyle {
     float pixels_per_unit = 0;   // 0: fit the ink to `height` pixels
     float height = 120.0f;       // target height of the drawing in pixels (with margins)
     float margin = 16.0f;
-    std::string colour = "#1a1a2e";
+    std::string colour = kInkColour;
     bool pressure = false;       // variable width from the pen's speed (sheet.h, pen_runs)
 };
 

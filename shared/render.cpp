@@ -96,7 +96,7 @@ std::string render_rows_svg(const std::vector<std::pair<std::string, std::vector
         width = std::max(width, f.width);
         std::snprintf(buf, sizeof buf, "<text x=\"8\" y=\"%.0f\" font-family=\"sans-serif\" font-size=\"12\" fill=\"#888\">", y + 14);
         body += buf + xml_escape(row.first) + "</text>\n";
-        std::snprintf(buf, sizeof buf, "<g transform=\"translate(0 %.0f)\" fill=\"none\" stroke=\"#1a1a2e\" stroke-width=\"1.6\" stroke-linecap=\"round\">\n", y + 16);
+        std::snprintf(buf, sizeof buf, "<g transform=\"translate(0 %.0f)\" fill=\"none\" stroke=\"%s\" stroke-width=\"1.6\" stroke-linecap=\"round\">\n", y + 16, kInkColour);
         body += buf;
         for (const auto& l : row.second) {
             body += "<path d=\"";

@@ -6,8 +6,123 @@
 #include <cstdlib>
 
 #include "render.h"
+#include "text.h"
 
 namespace hw {
+
+namespace {
+
+Status within(const char* what, float v, float lo, float hi, const char* unit) {
+    if (v >= lo && v <= hi) return Status::success();
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "%s must be between %g and %g%s, not %g", what, lo, hi, unit, v);
+    return Status::error(buf);
+}
+
+}  // namespace
+
+Status check_paper(const Paper& p) {
+    using L = PaperLimits;
+    Status s;
+    if (!(s = within("the paper's width", p.width_mm, L::kMinSizeMm, L::kMaxSizeMm, " mm")) ||
+        !(s = within("the paper's height", p.height_mm, L::kMinSizeMm, L::kMaxSizeMm, " mm")) ||
+        !(s = within("margin", p.margin_mm, L::kMinMarginMm, L::kMaxMarginMm, " mm")) ||
+        !(s = within("x-height", p.x_height_mm, L::kMinXHeightMm, L::kMaxXHeightMm, " mm")) ||
+        !(s = within("line spacing", p.line_spacing, L::kMinLineSpacing, L::kMaxLineSpacing, "")))
+        return s;
+    if (2 * p.margin_mm >= std::min(p.width_mm, p.height_mm) - 10) {
+        char buf[160];
+        std::snprintf(buf, sizeof buf, "margin %g mm leaves no room on a %g x %g mm paper", p.margin_mm, p.width_mm, p.height_mm);
+        return Status::error(buf);
+    }
+    return Status::success();
+}
+
+float mm_per_unit(float line_height, const Paper& p) { return p.x_height_mm / (line_height / kLineHeightPerXHeight); }
+
+LayoutOptions paper_layout(float line_height, const Paper& p, bool paged) {
+    const float k = mm_per_unit(line_height, p);
+    LayoutOptions lay;
+    lay.width = (p.width_mm - 2 * p.margin_mm) / k;
+    lay.margin_left = lay.margin_top = p.margin_mm / k;
+    lay.align = p.align;
+    lay.line_spacing = kLineSpacing * p.line_spacing;
+    lay.page_height = paged ? p.height_mm / k : 0;
+    return lay;
+}
+
+namespace {
+
+// The writing's scale on the paper relative to the x-height asked for: 1, or less where the
+// writing of a page (margin to the last line's lower half pitch) is taller than the paper's room.
+float fit_factor(const PlacedPage& page, float k, const Paper& paper) {
+    const float margin_u = paper.margin_mm / k;
+    float content = 0;
+    for (const PlacedLine& l : page.lines) content = std::max(content, l.baseline + 0.5f * page.pitch - margin_u);
+    const float room = paper.height_mm - 2 * paper.margin_mm;
+    return content * k > room ? room / (content * k) : 1.0f;
+}
+
+}  // namespace
+
+Sheet page_sheet(const PlacedPage& page, float k, const Paper& paper, const std::string& title) {
+    Sheet sheet;
+    sheet.width_mm = paper.width_mm;
+    sheet.height_mm = paper.height_mm;
+    sheet.pages = page.pages;
+    sheet.title = title;
+    const float f = fit_factor(page, k, paper), margin_u = paper.margin_mm / k;
+    sheet.x_height_mm = paper.x_height_mm * f;
+    sheet.shrunk = f < 1;
+    // From the top-left margin when shrunk; as placed (the same bits as without the rule) otherwise.
+    auto mm = [&](float v) { return sheet.shrunk ? paper.margin_mm + (v - margin_u) * (k * f) : v * k; };
+    auto inside = [&](float x, float y) { return x >= 0 && x <= sheet.width_mm && y >= 0 && y <= sheet.height_mm; };
+    for (const PlacedLine& line : page.lines)
+        for (const InkStroke& s : line.strokes) {
+            InkStroke cut;
+            for (size_t i = 0; i <= s.size(); ++i) {
+                const float x = i < s.size() ? mm(s.x[i]) : -1, y = i < s.size() ? mm(s.y[i]) : -1;
+                if (inside(x, y)) {
+                    cut.x.push_back(x);
+                    cut.y.push_back(y);
+                } else if (cut.size() > 0) {
+                    sheet.strokes.push_back(std::move(cut));
+                    sheet.stroke_page.push_back(line.page);
+                    cut = InkStroke{};
+                }
+            }
+        }
+    return sheet;
+}
+
+std::string fit_note(const Sheet& sheet) {
+    if (!sheet.shrunk) return "";
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "written smaller (x-height %.2f mm) to fit the page", sheet.x_height_mm);
+    return buf;
+}
+
+std::string page_title(const std::u32string& text) {
+    constexpr size_t kMax = 60;
+    std::u32string title;
+    bool more = false;
+    for (size_t i = 0; i < text.size();) {
+        while (i < text.size() && (text[i] == U' ' || text[i] == U'\n' || text[i] == U'\t' || text[i] == U'\r')) ++i;
+        size_t end = i;
+        while (end < text.size() && text[end] != U' ' && text[end] != U'\n' && text[end] != U'\t' && text[end] != U'\r') ++end;
+        if (end == i) break;
+        const size_t need = (title.empty() ? 0 : 1) + (end - i);
+        if (title.size() + need > kMax) {
+            if (title.empty()) title = text.substr(i, kMax);  // one word longer than a title
+            more = true;
+            break;
+        }
+        if (!title.empty()) title += U' ';
+        title += text.substr(i, end - i);
+        i = end;
+    }
+    return escape_controls(utf8_encode(title)) + (more ? "\u2026" : "");
+}
 
 bool parse_page_size(const std::string& text, float& width_mm, float& height_mm) {
     struct Named { const char* name; float w, h; };
@@ -22,7 +137,8 @@ bool parse_page_size(const std::string& text, float& width_mm, float& height_mm)
     const double w = std::strtod(a.c_str(), &end);
     if (a.empty() || *end) return false;
     const double h = std::strtod(b.c_str(), &end);
-    if (b.empty() || *end || !(w >= 20 && w <= 5000) || !(h >= 20 && h <= 5000)) return false;
+    using L = PaperLimits;
+    if (b.empty() || *end || !(w >= L::kMinSizeMm && w <= L::kMaxSizeMm) || !(h >= L::kMinSizeMm && h <= L::kMaxSizeMm)) return false;
     width_mm = static_cast<float>(w);
     height_mm = static_cast<float>(h);
     return true;
@@ -152,12 +268,12 @@ bool gcode_pen_preset(const std::string& name, float z_up, float z_down, GcodeOp
 Status sheet_gcode(const Sheet& sheet, const GcodeOptions& opt, std::string& out) {
     if (sheet.pages > 1)
         return Status::error("G-code is one page; the text needs " + std::to_string(sheet.pages) +
-                             " (a larger --page, a smaller --x-height, or a shorter text)");
+                             " (a larger paper, a smaller x-height, or a shorter text)");
     const float W = sheet.width_mm, H = sheet.height_mm;
     for (const InkStroke& s : sheet.strokes)
         for (size_t j = 0; j < s.size(); ++j)
             if (!(s.x[j] >= 0 && s.x[j] <= W && s.y[j] >= 0 && s.y[j] <= H))
-                return Status::error("the writing does not fit on the page (a larger --page or smaller --margin)");
+                return Status::error("the writing does not fit on the page (a larger paper or a smaller margin)");
     char buf[128];
     std::string o = "; " + std::string("handwriting: ") + std::to_string(sheet.strokes.size()) + " strokes\n";
     std::snprintf(buf, sizeof buf, "; page %.1f x %.1f mm, origin bottom left\nG21\nG90\n", W, H);
@@ -179,6 +295,15 @@ Status sheet_gcode(const Sheet& sheet, const GcodeOptions& opt, std::string& out
     }
     o += "G0 X0 Y0\n";
     out = std::move(o);
+    return Status::success();
+}
+
+Status sheet_export(const std::string& format, const Sheet& sheet, const PenStyle& pen, const GcodeOptions& gcode,
+                    std::string& out) {
+    if (format == "svg") out = sheet_svg(sheet, pen);
+    else if (format == "plot-svg") out = plotter_svg(sheet);
+    else if (format == "gcode") return sheet_gcode(sheet, gcode, out);
+    else return Status::error("unknown page export \"" + format + "\" (svg, plot-svg, gcode)");
     return Status::success();
 }
 
