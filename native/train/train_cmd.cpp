@@ -21,6 +21,8 @@ static const char* kTrainUsage =
     "            --init F.hwm (start from these weights; the architecture comes from the file)\n"
     "            --widen-alphabet (with --init: add the dataset's characters the file lacks, each\n"
     "            starting from its base letter's weights: é from e)\n"
+    "            --data-norm (with --init: train in the dataset's own units; by default its lines\n"
+    "            are brought to the file's: scaled, paced and normalised like priming ink)\n"
     "  training: --optimizer adam|rmsprop --lr 1e-3 --clip 10 --out-clip 100 --batch 128\n"
     "            --lr-scale none|sqrt|linear (--lr is then the rate at batch 128) --warmup N --tf32\n"
     "            --max-batch-points 160000 --steps 10000 --time-limit SECONDS --seed 1\n"
@@ -91,6 +93,8 @@ static Status read_training(const Args& a, TrainConfig& c) {
     c.cuda_graphs = !a.has("--no-graphs");
     c.init = a.get("--init");
     c.widen_alphabet = a.has("--widen-alphabet");
+    c.data_norm = a.has("--data-norm");
+    if (c.data_norm && c.init.empty()) return Status::error("--data-norm needs --init");
     if (c.widen_alphabet && c.init.empty()) return Status::error("--widen-alphabet needs --init");
     if (a.has("--sample-text"))
         for (const std::string& t : split_list(a.get("--sample-text"), '|'))
@@ -104,7 +108,7 @@ int cmd_train(int argc, char** argv) {
             "--steps", "--time-limit", "--eval-every", "--save-every", "--sample-every", "--valid-lines", "--seed",
             "--precision", "--device", "--max-steps-per-char", "--sample-text", "--diverge-margin", "--debug-corrupt-at",
             "--lr-scale", "--warmup"},
-           {"--no-resume", "--no-graphs", "--tf32", "--widen-alphabet"});
+           {"--no-resume", "--no-graphs", "--tf32", "--widen-alphabet", "--data-norm"});
     a.describe(kTrainUsage);
     Status s = a.parse(argc, argv, 2);
     if (!s) { std::fprintf(stderr, "hw-train train: %s\n%s", s.message.c_str(), kTrainUsage); return 2; }

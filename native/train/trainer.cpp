@@ -22,6 +22,7 @@
 #include "render.h"
 #include "text.h"
 #include "train_position.h"
+#include "units.h"
 
 namespace hw {
 
@@ -121,7 +122,7 @@ Status pick_device(const TrainConfig& cfg, torch::Device& device) {
 Status build_learner(const TrainConfig& cfg, const Dataset& data, const Origin& o, HParams hp, const Variant& v, Learner& l) {
     Status s = pick_device(cfg, l.device);
     if (!s) return s;
-    l.info.norm = data.norm;
+    l.info.norm = data.norm;  // the run's units: the dataset's, unless --init or a checkpoint gives others
     l.info.alphabet = hp.kind == ModelKind::Synthesis ? data.alphabet : U"";
     l.info.max_steps_per_char = cfg.max_steps_per_char;
     if (hp.kind == ModelKind::Synthesis && o.init_bytes.empty() && !o.resuming) hp.alphabet = static_cast<int>(data.alphabet.size());
@@ -143,9 +144,10 @@ Status build_learner(const TrainConfig& cfg, const Dataset& data, const Origin& 
         if (!(s = import_hwm(o.init_bytes, l.net, from, widened.empty() ? nullptr : &widened)))
             return Status::error(cfg.init + ": " + s.message);
         l.info.alphabet = from.alphabet;  // the network's one-hot layout is fixed by the file (or its widening)
+        if (!cfg.data_norm) l.info.norm = from.norm;  // the network's units: the lines are brought to them
         std::fprintf(stderr, "train: initialised from %s\n", cfg.init.c_str());
     }
-    if (o.resuming) l.info.alphabet = o.saved.alphabet;
+    if (o.resuming) l.info.alphabet = o.saved.alphabet, l.info.norm = o.saved.norm;
     l.net->to(l.device);
     l.reset_optimizer(cfg.optimizer, cfg.lr, cfg.clip);
     return Status::success();
@@ -215,6 +217,10 @@ Status prepare_corpus(const TrainConfig& cfg, const ExportInfo& info, bool synth
         filter_lines(valid, info.alphabet, "validation");
         if (train.empty()) return Status::error("no training line can be written with the model's alphabet");
     }
+    std::string units;
+    bring_to_units(c.data, info.norm, units);
+    if (!units.empty()) std::fprintf(stderr, "train: the dataset's lines in the model's units: %s\n", units.c_str());
+    if (train.empty()) return Status::error("no training line is left in the model's units");
     if (Status s = hold_out_validation(train, valid, valid_before); !s) return s;
     c.maker.data = &c.data;
     c.maker.alphabet = info.alphabet;

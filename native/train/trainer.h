@@ -13,6 +13,7 @@ struct TrainConfig {
     std::string out_dir;      // checkpoints, metrics.csv, loss.svg, samples/, *.hwm
     std::string init;         // optional .hwm to start from (fine-tuning, continuing)
     bool widen_alphabet = false;  // with init: the alphabet becomes the file's plus the dataset's (exporter.h)
+    bool data_norm = false;       // with init: train in the dataset's units, not the file's (units.h)
     HParams hp;               // architecture (ignored when --init or a checkpoint gives one)
     Variant variant;
     std::string optimizer = "adam";  // adam | rmsprop (Graves: aleph 0.95, beth 0.9, gimel 1e-4, daleth 1e-4)

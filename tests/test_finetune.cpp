@@ -1,0 +1,134 @@
+// Fine-tuning's mechanics (issue 25) on the CPU with tiny networks: the lines brought to the base
+// model's units, rehearsal batches, frozen parts, the legibility check and the checkpoint rule.
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "exporter.h"
+#include "model_file.h"
+#include "nets.h"
+#include "quantise.h"
+#include "train_util.h"
+#include "units.h"
+
+using namespace hw;
+using namespace hw::train_test;
+
+namespace {
+
+// A tiny synthesis network of tiny_config's shape, untrained, written with `norm` in its header.
+std::string write_init_model(const std::string& path, const Normalisation& norm) {
+    TrainConfig c = tiny_config("", "");
+    HParams hp = c.hp;
+    hp.kind = ModelKind::Synthesis;
+    hp.alphabet = 3;
+    torch::manual_seed(3);
+    HandwritingNet net(hp, Variant{});
+    ExportInfo info;
+    info.norm = norm;
+    info.alphabet = U"abc";
+    info.max_steps_per_char = 12;
+    REQUIRE(export_hwm_file(net, info, Precision::F32, path).ok);
+    return path;
+}
+
+// Lines of two long wavy strokes each (a pen's path sampled at one time step: slower in the turns),
+// in a dataset whose norm is measured from them.
+Dataset wavy_corpus() {
+    Dataset d;
+    d.alphabet = U"abc";
+    d.sources = {"wavy"};
+    for (int i = 0; i < 12; ++i) {
+        RawLine raw;
+        raw.text = "abc";
+        for (int s = 0; s < 2; ++s) {
+            InkStroke st;
+            for (int j = 0; j < 120; ++j) {
+                const float u = 0.3f * static_cast<float>(j) + 0.2f * std::sin(0.3f * static_cast<float>(j));
+                st.x.push_back(40.0f * static_cast<float>(s) + u);
+                st.y.push_back((3.0f + 0.1f * static_cast<float>(i)) * std::sin(0.5f * u));
+            }
+            raw.strokes.push_back(st);
+        }
+        DataLine l;
+        std::string why;
+        REQUIRE(quantise_line(raw, d.quantum, l, why));
+        (i < 10 ? d.train : d.valid).push_back(l);
+    }
+    d.norm = compute_norm(d.train, d.quantum);
+    return d;
+}
+
+Model read_model(const std::string& path) {
+    std::vector<uint8_t> bytes;
+    REQUIRE(read_file(path, bytes).ok);
+    Model m;
+    REQUIRE(load_model(bytes.data(), bytes.size(), m).ok);
+    return m;
+}
+
+}  // namespace
+
+TEST_CASE("units: lines brought to a model's units get its line height and pen step; their norm becomes the model's") {
+    Dataset d = wavy_corpus();
+    Normalisation to;
+    to.scale_x = 2.5f, to.scale_y = 1.7f;
+    to.line_height = d.norm.line_height * 1.6f;
+    to.point_spacing = d.norm.point_spacing * 1.6f * 0.75f;  // once scaled, the lines' points are denser than the model's
+    const size_t lines = d.train.size() + d.valid.size();
+    std::string report;
+    bring_to_units(d, to, report);
+    INFO(report);
+    CHECK(same_units(d.norm, to));
+    CHECK(d.train.size() + d.valid.size() == lines);
+    const Normalisation after = compute_norm(d.train, d.quantum);
+    CHECK(after.line_height == doctest::Approx(to.line_height).epsilon(0.05));
+    CHECK(after.point_spacing == doctest::Approx(to.point_spacing).epsilon(0.05));
+    CHECK(report.find("scaled by 1.600") != std::string::npos);
+    CHECK(report.find("re-paced") != std::string::npos);
+    report = "x";
+    bring_to_units(d, to, report);  // already there: nothing changes
+    CHECK(report.empty());
+}
+
+TEST_CASE("units: without re-pacing a line is only scaled (to the quantum), its text and pen lifts kept") {
+    Dataset d = tiny_corpus();
+    const DataLine& in = d.train[0];
+    Normalisation from = d.norm, to = d.norm;
+    to.line_height = from.line_height * 2;
+    to.point_spacing = from.point_spacing * 2;
+    const UnitChange c = plan_unit_change(from, to);
+    REQUIRE_FALSE(c.repace);
+    DataLine out;
+    REQUIRE(change_line_units(in, d.quantum, c, d.quantum, out).ok);
+    CHECK(out.text == in.text);
+    REQUIRE(out.size() == in.size());
+    CHECK(out.pen_up == in.pen_up);
+    for (size_t i = 1; i < in.size(); ++i) CHECK(std::abs(out.dx[i] - 2 * in.dx[i]) <= 1);
+}
+
+TEST_CASE("fine-tuning from --init trains in the file's units: its normalisation goes into the model, the lines are rescaled") {
+    const std::string dir = fresh_run_dir(), data = dir + "/tiny.hwds";
+    Normalisation base;
+    base.scale_x = 2.0f, base.scale_y = 1.6f, base.point_spacing = 2.0f, base.line_height = 5.0f;
+    const std::string init = write_init_model(dir + "/base.hwm", base);
+    TrainConfig c = tiny_config(data, dir + "/run");
+    c.init = init;
+    c.steps = 2;
+    c.eval_every = 1;
+    std::string err;
+    REQUIRE(run_quietly(c, err) == 0);
+    INFO(err);
+    // tiny_corpus says line height 3 and pen step 1: scaled by 5/3, the step is 1.67, within 20% of 2
+    CHECK(err.find("the dataset's lines in the model's units: scaled by 1.667 (median line height 3.00 -> 5.00), re-paced") !=
+          std::string::npos);
+    CHECK(same_units(read_model(dir + "/run/model.hwm").norm, base));
+    CHECK(same_units(read_model(dir + "/run/best.hwm").norm, base));
+
+    c.out_dir = dir + "/run-data-norm";  // the trainer before issue 25: the dataset's own units
+    c.data_norm = true;
+    REQUIRE(run_quietly(c, err) == 0);
+    CHECK(err.find("model's units") == std::string::npos);
+    CHECK(same_units(read_model(dir + "/run-data-norm/model.hwm").norm, tiny_corpus().norm));
+    std::system(("rm -rf " + dir).c_str());
+}
