@@ -1,6 +1,7 @@
 // Fine-tuning's mechanics (issue 25) on the CPU with tiny networks: the lines brought to the base
 // model's units, rehearsal batches, frozen parts, the legibility check and the checkpoint rule.
 #include <cmath>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -130,5 +131,63 @@ TEST_CASE("fine-tuning from --init trains in the file's units: its normalisation
     REQUIRE(run_quietly(c, err) == 0);
     CHECK(err.find("model's units") == std::string::npos);
     CHECK(same_units(read_model(dir + "/run-data-norm/model.hwm").norm, tiny_corpus().norm));
+    std::system(("rm -rf " + dir).c_str());
+}
+
+namespace {
+
+// The tensors of a .hwm by name.
+std::map<std::string, std::vector<float>> tensors_of(const std::string& path) {
+    std::vector<uint8_t> bytes;
+    REQUIRE(read_file(path, bytes).ok);
+    HwmFile f;
+    REQUIRE(read_hwm(bytes.data(), bytes.size(), f).ok);
+    std::map<std::string, std::vector<float>> out;
+    for (const auto& t : f.tensors) out[t.name] = t.values;
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("freeze: the named parts keep their weights bit for bit through the updates; the others change") {
+    const std::string dir = fresh_run_dir(), data = dir + "/tiny.hwds";
+    const std::string init = write_init_model(dir + "/base.hwm", tiny_corpus().norm);
+    TrainConfig c = tiny_config(data, dir + "/run");
+    c.init = init;
+    c.steps = 4;
+    c.eval_every = 2;
+    c.freeze = {"window", "layer1"};
+    std::string err;
+    REQUIRE(run_quietly(c, err) == 0);
+    INFO(err);
+    CHECK(err.find("train: frozen: window,layer1 (") != std::string::npos);
+    const auto before = tensors_of(init), after = tensors_of(dir + "/run/last.hwm");
+    REQUIRE(before.size() == after.size());
+    for (const auto& [name, values] : before) {
+        const bool frozen = name.rfind("window.", 0) == 0 || name.rfind("lstm1.", 0) == 0;
+        INFO(name);
+        if (frozen) CHECK(after.at(name) == values);
+        else CHECK(after.at(name) != values);
+    }
+    CHECK(hwm_meta(dir + "/run/last.hwm")["freeze"] == nlohmann::json({"window", "layer1"}));
+
+    // Resuming with other parts frozen would mismatch Adam's moments: refused, naming the option.
+    c.steps = 6;
+    c.freeze = {"window"};
+    CHECK(run_quietly(c, err) == 2);
+    CHECK(err.find("--freeze: the checkpoint in " + dir + "/run was trained with --freeze window,layer1") != std::string::npos);
+    std::system(("rm -rf " + dir).c_str());
+}
+
+TEST_CASE("freeze: parts the network does not have are refused with exit 2, naming them and the network's parts") {
+    const std::string dir = fresh_run_dir();
+    TrainConfig c = tiny_config(dir + "/tiny.hwds", dir + "/run");
+    c.freeze = {"window", "bogus", "layer9"};
+    std::string err;
+    CHECK(run_quietly(c, err) == 2);
+    CHECK(err.find("--freeze: this network has no part bogus, layer9 (its parts: layer1, layer2, window, mdn)") != std::string::npos);
+    c.freeze = {"window", "layer1", "layer2", "mdn"};
+    CHECK(run_quietly(c, err) == 2);
+    CHECK(err.find("--freeze: every part of the network is frozen") != std::string::npos);
     std::system(("rm -rf " + dir).c_str());
 }

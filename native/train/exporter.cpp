@@ -39,6 +39,41 @@ std::vector<ParamMapping> parameter_table(const HParams& hp) {
     return t;
 }
 
+// The part a spec tensor belongs to: "lstm2.w_ih" -> layer2, "window.b" -> window, "cw.w_hh" -> clockwork.
+static std::string part_of(const std::string& spec_name) {
+    const std::string prefix = spec_name.substr(0, spec_name.find('.'));
+    if (prefix.rfind("lstm", 0) == 0) return "layer" + prefix.substr(4);
+    return prefix == "cw" ? "clockwork" : prefix;
+}
+
+std::vector<std::string> part_names(const HParams& hp) {
+    std::vector<std::string> names;
+    for (const auto& row : parameter_table(hp))
+        if (std::find(names.begin(), names.end(), part_of(row.spec_name)) == names.end()) names.push_back(part_of(row.spec_name));
+    return names;
+}
+
+static std::string joined(const std::vector<std::string>& v) {
+    std::string s;
+    for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+    return s;
+}
+
+Status parameters_of_parts(const HParams& hp, const std::vector<std::string>& parts, std::vector<std::string>& out) {
+    const std::vector<std::string> names = part_names(hp);
+    std::vector<std::string> unknown;
+    for (const auto& p : parts)
+        if (std::find(names.begin(), names.end(), p) == names.end()) unknown.push_back(p);
+    if (!unknown.empty())
+        return Status::error("--freeze: this network has no part " + joined(unknown) + " (its parts: " + joined(names) + ")");
+    std::set<std::string> distinct(parts.begin(), parts.end());
+    if (distinct.size() == names.size()) return Status::error("--freeze: every part of the network is frozen; nothing would train");
+    out.clear();
+    for (const auto& row : parameter_table(hp))
+        if (distinct.count(part_of(row.spec_name))) out.insert(out.end(), row.params.begin(), row.params.end());
+    return Status::success();
+}
+
 static NamedTensor to_named(const std::string& name, const torch::Tensor& t) {
     NamedTensor n;
     n.name = name;

@@ -21,6 +21,14 @@ struct ParamMapping {
 };
 std::vector<ParamMapping> parameter_table(const HParams& hp);
 
+// The parts of a network that can be named (hw-train --freeze), from the table: layer1..layerN (the
+// LSTM layers, each with its input columns), window (the attention's layer, synthesis), clockwork
+// (the clockwork layer) and mdn (the output layer), in the table's order.
+std::vector<std::string> part_names(const HParams& hp);
+// The module parameters (named_parameters() names) of the named parts. Fails naming the parts the
+// network does not have, and when the parts are all of them (nothing would train).
+Status parameters_of_parts(const HParams& hp, const std::vector<std::string>& parts, std::vector<std::string>& out);
+
 // What the header carries besides the weights.
 struct ExportInfo {
     Normalisation norm;

@@ -4,14 +4,34 @@
 
 namespace hw {
 
+Status Learner::freeze(const std::vector<std::string>& parts, int64_t& weights) {
+    std::vector<std::string> names;
+    Status s = parameters_of_parts(net->hparams(), parts, names);
+    if (!s) return s;
+    weights = 0;
+    auto params = net->named_parameters(true);
+    for (const auto& n : names) {
+        params[n].requires_grad_(false);
+        weights += params[n].numel();
+    }
+    return s;
+}
+
+std::vector<torch::Tensor> Learner::trainable() const {
+    std::vector<torch::Tensor> out;
+    for (const auto& p : net->parameters())
+        if (p.requires_grad()) out.push_back(p);
+    return out;
+}
+
 void Learner::reset_optimizer(const std::string& kind, double lr, double clip) {
     adam = nullptr;
     if (kind == "rmsprop") {  // Graves: aleph 0.95, beth 0.9, gimel 1e-4, daleth 1e-4
         opt = std::make_unique<torch::optim::RMSprop>(
-            net->parameters(), torch::optim::RMSpropOptions(lr).alpha(0.95).momentum(0.9).eps(1e-4).centered(true));
+            trainable(), torch::optim::RMSpropOptions(lr).alpha(0.95).momentum(0.9).eps(1e-4).centered(true));
         return;
     }
-    auto a = std::make_unique<FlatAdam>(net->parameters(), lr, clip);
+    auto a = std::make_unique<FlatAdam>(trainable(), lr, clip);
     adam = a.get();
     opt = std::move(a);
 }
@@ -41,7 +61,7 @@ StepStats Learner::eager_gradients(const Batch& b, double out_clip) {
 
 // RMSprop keeps LibTorch's optimizer: clipping and the finite check read values back.
 StepStats Learner::clip_and_step(const StepStats& s, double clip) {
-    const double norm = torch::nn::utils::clip_grad_norm_(net->parameters(), clip);
+    const double norm = torch::nn::utils::clip_grad_norm_(trainable(), clip);
     const bool ok = std::isfinite(norm) && std::isfinite(s.loss.item<double>());
     if (ok) opt->step();
     return {s.loss, torch::full({}, norm, s.loss.options()), torch::full({}, ok ? 1.0 : 0.0, s.loss.options())};

@@ -37,7 +37,13 @@ struct Learner {
     torch::Device device = torch::kCPU;
     ExportInfo info;                       // norm, alphabet, generation cap of the exported model
 
-    // A fresh optimizer: "adam" (FlatAdam, clipping to `clip`), or "rmsprop" with Graves' settings.
+    // Keeps the named parts' weights as they are (exporter.h: part_names): they take no gradient
+    // and the optimizer leaves them out. Call before reset_optimizer. `weights` counts them.
+    Status freeze(const std::vector<std::string>& parts, int64_t& weights);
+    // The parameters that train (all but the frozen ones).
+    std::vector<torch::Tensor> trainable() const;
+    // A fresh optimizer over the trainable parameters: "adam" (FlatAdam, clipping to `clip`), or
+    // "rmsprop" with Graves' settings.
     void reset_optimizer(const std::string& kind, double lr, double clip);
     void set_lr(double lr);
     // The optimizer anew, for a rollback: Adam keeps its buffers (captured graphs read them) and

@@ -23,6 +23,7 @@ static const char* kTrainUsage =
     "            starting from its base letter's weights: é from e)\n"
     "            --data-norm (with --init: train in the dataset's own units; by default its lines\n"
     "            are brought to the file's: scaled, paced and normalised like priming ink)\n"
+    "            --freeze PART,PART (keep these parts' weights: layer1..layerN, window, mdn, clockwork)\n"
     "  training: --optimizer adam|rmsprop --lr 1e-3 --clip 10 --out-clip 100 --batch 128\n"
     "            --lr-scale none|sqrt|linear (--lr is then the rate at batch 128) --warmup N --tf32\n"
     "            --max-batch-points 160000 --steps 10000 --time-limit SECONDS --seed 1\n"
@@ -61,6 +62,20 @@ static Status read_network(const Args& a, TrainConfig& c) {
     return Status::success();
 }
 
+// --freeze a,b,c: the parts to keep as they are ("none": nothing). Whether the network has them is
+// checked when it is built (exporter.h: parameters_of_parts).
+static Status read_freeze(const Args& a, TrainConfig& c) {
+    if (!a.has("--freeze")) return Status::success();
+    c.freeze.clear();
+    const std::string v = a.get("--freeze");
+    if (v == "none") return Status::success();
+    for (const std::string& part : split_list(v, ',')) {
+        if (part.empty()) return Status::error("--freeze: an empty part name in \"" + v + "\" (give names like window,layer1, or none)");
+        if (std::find(c.freeze.begin(), c.freeze.end(), part) == c.freeze.end()) c.freeze.push_back(part);
+    }
+    return Status::success();
+}
+
 static Status read_training(const Args& a, TrainConfig& c) {
     Status s;
     long long v = c.steps;
@@ -93,6 +108,7 @@ static Status read_training(const Args& a, TrainConfig& c) {
     c.cuda_graphs = !a.has("--no-graphs");
     c.init = a.get("--init");
     c.widen_alphabet = a.has("--widen-alphabet");
+    if (!(s = read_freeze(a, c))) return s;
     c.data_norm = a.has("--data-norm");
     if (c.data_norm && c.init.empty()) return Status::error("--data-norm needs --init");
     if (c.widen_alphabet && c.init.empty()) return Status::error("--widen-alphabet needs --init");
@@ -107,7 +123,7 @@ int cmd_train(int argc, char** argv) {
             "--kappa-scale", "--eos-sign", "--optimizer", "--lr", "--clip", "--out-clip", "--batch", "--max-batch-points",
             "--steps", "--time-limit", "--eval-every", "--save-every", "--sample-every", "--valid-lines", "--seed",
             "--precision", "--device", "--max-steps-per-char", "--sample-text", "--diverge-margin", "--debug-corrupt-at",
-            "--lr-scale", "--warmup"},
+            "--lr-scale", "--warmup", "--freeze"},
            {"--no-resume", "--no-graphs", "--tf32", "--widen-alphabet", "--data-norm"});
     a.describe(kTrainUsage);
     Status s = a.parse(argc, argv, 2);

@@ -31,6 +31,12 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using nlohmann::json;
 
+std::string joined(const std::vector<std::string>& v, const char* sep = ",") {
+    std::string s;
+    for (const auto& x : v) s += (s.empty() ? "" : sep) + x;
+    return s;
+}
+
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
 // A failure and the exit code it ends the run with (exit_codes.h).
@@ -87,6 +93,18 @@ struct Origin {
     std::vector<uint8_t> init_bytes;  // --init
 };
 
+// Adam's moments are kept for the trainable weights only: a resumed run must freeze what the
+// checkpoint's run froze.
+Status same_freeze(const TrainConfig& cfg, const json& ck) {
+    const json was = ck.value("freeze", json::array());
+    if (was == json(cfg.freeze)) return Status::success();
+    std::vector<std::string> parts;
+    for (const auto& p : was) parts.push_back(p.is_string() ? p.get<std::string>() : p.dump());
+    return Status::error("--freeze: the checkpoint in " + cfg.out_dir + " was trained with " +
+                         (parts.empty() ? std::string("nothing frozen") : "--freeze " + joined(parts)) +
+                         "; give the same parts to resume it, or --no-resume");
+}
+
 Status find_origin(const TrainConfig& cfg, Origin& o, HParams& hp, Variant& v) {
     hp = cfg.hp;
     v = cfg.variant;
@@ -100,6 +118,7 @@ Status find_origin(const TrainConfig& cfg, Origin& o, HParams& hp, Variant& v) {
         if (!(s = parse_header(ck["model"], o.saved))) return Status::error(cfg.out_dir + "/checkpoint.json: model: " + s.message);
         hp = o.saved.hp;
         v = o.saved.variant;
+        if (!(s = same_freeze(cfg, ck))) return s;
     } else if (!cfg.init.empty()) {
         Status s = read_model_bytes(cfg.init, o.init_bytes);
         if (!s) return s;
@@ -149,6 +168,13 @@ Status build_learner(const TrainConfig& cfg, const Dataset& data, const Origin& 
     }
     if (o.resuming) l.info.alphabet = o.saved.alphabet, l.info.norm = o.saved.norm;
     l.net->to(l.device);
+    if (!cfg.freeze.empty()) {
+        int64_t frozen = 0, all = 0;
+        if (!(s = l.freeze(cfg.freeze, frozen))) return s;
+        for (const auto& p : l.net->parameters()) all += p.numel();
+        std::fprintf(stderr, "train: frozen: %s (%lld of %lld weights keep their values)\n", joined(cfg.freeze).c_str(),
+                     static_cast<long long>(frozen), static_cast<long long>(all));
+    }
     l.reset_optimizer(cfg.optimizer, cfg.lr, cfg.clip);
     return Status::success();
 }
@@ -301,6 +327,7 @@ Status prepare(Run& r) {
 json run_meta(const TrainConfig& cfg, const TrainPosition& pos) {
     json meta = position_json(pos);
     meta["data"] = cfg.data;
+    if (!cfg.freeze.empty()) meta["freeze"] = cfg.freeze;
     return meta;
 }
 

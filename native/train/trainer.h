@@ -14,6 +14,7 @@ struct TrainConfig {
     std::string init;         // optional .hwm to start from (fine-tuning, continuing)
     bool widen_alphabet = false;  // with init: the alphabet becomes the file's plus the dataset's (exporter.h)
     bool data_norm = false;       // with init: train in the dataset's units, not the file's (units.h)
+    std::vector<std::string> freeze;  // parts that keep their weights (exporter.h: part_names)
     HParams hp;               // architecture (ignored when --init or a checkpoint gives one)
     Variant variant;
     std::string optimizer = "adam";  // adam | rmsprop (Graves: aleph 0.95, beth 0.9, gimel 1e-4, daleth 1e-4)
