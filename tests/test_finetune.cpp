@@ -2,13 +2,16 @@
 // model's units, rehearsal batches, frozen parts, the legibility check and the checkpoint rule.
 #include <cmath>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "batches.h"
 #include "exporter.h"
 #include "model_file.h"
 #include "nets.h"
 #include "quantise.h"
+#include "rehearsal.h"
 #include "train_util.h"
 #include "units.h"
 
@@ -189,5 +192,85 @@ TEST_CASE("freeze: parts the network does not have are refused with exit 2, nami
     c.freeze = {"window", "layer1", "layer2", "mdn"};
     CHECK(run_quietly(c, err) == 2);
     CHECK(err.find("--freeze: every part of the network is frozen") != std::string::npos);
+    std::system(("rm -rf " + dir).c_str());
+}
+
+TEST_CASE("rehearsal: the corpus's share of a batch, to the nearest line, always leaving one of the person's") {
+    CHECK(rehearsal_per_batch(9, 0.5) == 5);
+    CHECK(rehearsal_per_batch(8, 0.5) == 4);
+    CHECK(rehearsal_per_batch(128, 0.25) == 32);
+    CHECK(rehearsal_per_batch(9, 0.99) == 8);
+    CHECK(rehearsal_per_batch(9, 0) == 0);
+    CHECK(rehearsal_per_batch(1, 0.5) == 0);
+}
+
+namespace {
+
+// A corpus of its own units: tiny_corpus's lines written twice as large (line height 6, step 2,
+// scale 2.4), a tenth of them with a 'z' the model's alphabet lacks.
+std::string write_rehearsal_corpus(const std::string& path) {
+    Dataset d = tiny_corpus();
+    for (auto* part : {&d.train, &d.valid})
+        for (DataLine& l : *part)
+            for (size_t i = 0; i < l.size(); ++i) l.dx[i] = static_cast<int16_t>(2 * l.dx[i]), l.dy[i] = static_cast<int16_t>(2 * l.dy[i]);
+    for (size_t i = 0; i < d.train.size(); i += 10) d.train[i].text += "z";
+    d.alphabet = U"abcz";
+    d.norm.scale_x *= 2, d.norm.scale_y *= 2, d.norm.point_spacing *= 2, d.norm.line_height *= 2;
+    REQUIRE(save_dataset(d, path).ok);
+    return path;
+}
+
+}  // namespace
+
+TEST_CASE("rehearsal: every batch holds the person's lines and the corpus's at the share, the corpus's writable and in the run's units") {
+    const std::string dir = fresh_run_dir();
+    const Dataset mine = tiny_corpus();
+    RehearsalOptions o{write_rehearsal_corpus(dir + "/corpus.hwds"), 0.5, 9, U"abc", mine.norm, mine.quantum, 1};
+    Rehearsal r;
+    REQUIRE(load_rehearsal(o, r).ok);
+    CHECK(r.per_batch == 5);
+    CHECK(r.writable == 72);  // 80 less the 8 with a 'z'
+    CHECK(r.pool.size() == 72);
+    CHECK(r.units_report == "scaled by 0.500");
+    const auto own = bucket_batches(mine.train, 9 - r.per_batch, 1 << 30);
+    std::set<const DataLine*> drawn;
+    for (long step = 0; step < 10; ++step) {
+        const auto lines = compose_batch(mine.train, own[static_cast<size_t>(step)], r, step);
+        REQUIRE(lines.size() == 9);
+        size_t from_corpus = 0;
+        for (const DataLine* l : lines) {
+            const bool corpus = l >= r.pool.data() && l < r.pool.data() + r.pool.size();
+            from_corpus += corpus;
+            CHECK(l->text.find('z') == std::string::npos);
+            if (corpus) drawn.insert(l);
+        }
+        CHECK(from_corpus == 5);
+        for (size_t k = 0; k < 4; ++k) CHECK(lines[k] == &mine.train[own[static_cast<size_t>(step)][k]]);
+    }
+    CHECK(drawn.size() == 50);  // ten batches, no line drawn twice before the pool is used up
+    // Written twice as large in units twice as large: brought back, each offset is the person's size again.
+    const Normalisation n = compute_norm(r.pool, mine.quantum);
+    CHECK(n.point_spacing == doctest::Approx(compute_norm(mine.train, mine.quantum).point_spacing).epsilon(0.02));
+
+    o.path = dir + "/missing.hwds";
+    Status s = load_rehearsal(o, r);
+    CHECK(s.message.find("--rehearse: " + dir + "/missing.hwds") == 0);
+    std::system(("rm -rf " + dir).c_str());
+}
+
+TEST_CASE("rehearsal: a run mixes the corpus into its batches and validates on the person's lines alone") {
+    const std::string dir = fresh_run_dir();
+    TrainConfig c = tiny_config(dir + "/tiny.hwds", dir + "/run");
+    c.rehearse = write_rehearsal_corpus(dir + "/corpus.hwds");
+    c.rehearse_share = 0.25;
+    c.steps = 4;
+    c.eval_every = 2;
+    std::string err;
+    REQUIRE(run_quietly(c, err) == 0);
+    INFO(err);
+    CHECK(err.find("train: rehearsal: 4 of every 16 lines from " + c.rehearse + " (a pool of 72 of its 72 writable lines; scaled by 0.500)") !=
+          std::string::npos);
+    CHECK(err.find("80 train / 16 valid lines") != std::string::npos);
+    CHECK(err.find("(16 lines)") != std::string::npos);
     std::system(("rm -rf " + dir).c_str());
 }

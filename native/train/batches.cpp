@@ -66,9 +66,20 @@ static Status text_codes(const std::string& text, const std::u32string& alphabet
 }
 
 Status BatchMaker::make(const std::vector<DataLine>& lines, const std::vector<size_t>& idx, Batch& out) const {
+    std::vector<const DataLine*> ptrs;
+    for (size_t i : idx) ptrs.push_back(&lines[i]);
+    return make_named(ptrs, [&](size_t r) { return "line " + std::to_string(idx[r]); }, out);
+}
+
+Status BatchMaker::make(const std::vector<const DataLine*>& lines, Batch& out) const {
+    return make_named(lines, [](size_t r) { return "line " + std::to_string(r + 1) + " of the batch"; }, out);
+}
+
+Status BatchMaker::make_named(const std::vector<const DataLine*>& lines, const std::function<std::string(size_t)>& name,
+                              Batch& out) const {
     size_t T = 1;
-    for (size_t i : idx) T = std::max(T, lines[i].size());
-    const int64_t B = static_cast<int64_t>(idx.size());
+    for (const DataLine* l : lines) T = std::max(T, l->size());
+    const int64_t B = static_cast<int64_t>(lines.size());
     Batch b;
     b.lines = B;
     // [B, T, 3] filled line by line, transposed to time-major at the end.
@@ -77,9 +88,9 @@ Status BatchMaker::make(const std::vector<DataLine>& lines, const std::vector<si
     auto ta = tgt.accessor<float, 3>();
     auto ma = mask.accessor<float, 2>();
     const float q = data->quantum, sx = data->norm.scale_x, sy = data->norm.scale_y;
-    std::vector<std::vector<int>> codes(with_text ? idx.size() : 0);
+    std::vector<std::vector<int>> codes(with_text ? lines.size() : 0);
     for (int64_t r = 0; r < B; ++r) {
-        const DataLine& l = lines[idx[r]];
+        const DataLine& l = *lines[static_cast<size_t>(r)];
         for (size_t t = 0; t < l.size(); ++t) {
             ta[r][t][0] = l.dx[t] * q / sx;
             ta[r][t][1] = l.dy[t] * q / sy;
@@ -88,7 +99,7 @@ Status BatchMaker::make(const std::vector<DataLine>& lines, const std::vector<si
         }
         b.points += static_cast<int64_t>(l.size());
         Status s = with_text ? text_codes(l.text, alphabet, codes[r]) : Status::success();
-        if (!s) return Status::error("line " + std::to_string(idx[r]) + " (\"" + l.text + "\"): " + s.message);
+        if (!s) return Status::error(name(static_cast<size_t>(r)) + " (\"" + l.text + "\"): " + s.message);
     }
     b.target = tgt.transpose(0, 1).contiguous();  // [T, B, 3]
     b.mask = mask.transpose(0, 1).contiguous();   // [T, B]

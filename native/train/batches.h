@@ -5,6 +5,8 @@
 #include <torch/torch.h>
 
 #include <cstdint>
+#include <functional>
+#include <string>
 #include <vector>
 
 #include "dataset.h"
@@ -38,6 +40,11 @@ struct BatchMaker {
     bool with_text = true;
     // Fails naming the line whose text is not UTF-8 or holds a character outside the alphabet.
     Status make(const std::vector<DataLine>& lines, const std::vector<size_t>& idx, Batch& out) const;
+    // The same from lines of several sets (rehearsal.h); a failure names the line's place in the batch.
+    Status make(const std::vector<const DataLine*>& lines, Batch& out) const;
+
+private:
+    Status make_named(const std::vector<const DataLine*>& lines, const std::function<std::string(size_t)>& name, Batch& out) const;
 };
 
 }  // namespace hw

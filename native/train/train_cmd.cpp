@@ -24,6 +24,8 @@ static const char* kTrainUsage =
     "            --data-norm (with --init: train in the dataset's own units; by default its lines\n"
     "            are brought to the file's: scaled, paced and normalised like priming ink)\n"
     "            --freeze PART,PART (keep these parts' weights: layer1..layerN, window, mdn, clockwork)\n"
+    "            --rehearse CORPUS.hwds --rehearse-share 0.5 (that share of every batch is the\n"
+    "            corpus's lines, in the run's units; validation stays the dataset's)\n"
     "  training: --optimizer adam|rmsprop --lr 1e-3 --clip 10 --out-clip 100 --batch 128\n"
     "            --lr-scale none|sqrt|linear (--lr is then the rate at batch 128) --warmup N --tf32\n"
     "            --max-batch-points 160000 --steps 10000 --time-limit SECONDS --seed 1\n"
@@ -76,6 +78,19 @@ static Status read_freeze(const Args& a, TrainConfig& c) {
     return Status::success();
 }
 
+// --rehearse CORPUS.hwds --rehearse-share F: F of every batch from the corpus, F in [0, 1).
+static Status read_rehearsal(const Args& a, TrainConfig& c) {
+    if (a.has("--rehearse")) c.rehearse = a.get("--rehearse");
+    if (a.has("--rehearse-share") && c.rehearse.empty()) return Status::error("--rehearse-share needs --rehearse CORPUS.hwds");
+    double share = c.rehearse_share;
+    Status s = a.get_float("--rehearse-share", 0, 1, share);
+    if (!s || share >= 1)
+        return Status::error("--rehearse-share must be a number at least 0 and below 1 (the corpus's share of every batch), not \"" +
+                             a.get("--rehearse-share") + "\"");
+    c.rehearse_share = share;
+    return s;
+}
+
 static Status read_training(const Args& a, TrainConfig& c) {
     Status s;
     long long v = c.steps;
@@ -108,7 +123,7 @@ static Status read_training(const Args& a, TrainConfig& c) {
     c.cuda_graphs = !a.has("--no-graphs");
     c.init = a.get("--init");
     c.widen_alphabet = a.has("--widen-alphabet");
-    if (!(s = read_freeze(a, c))) return s;
+    if (!(s = read_freeze(a, c)) || !(s = read_rehearsal(a, c))) return s;
     c.data_norm = a.has("--data-norm");
     if (c.data_norm && c.init.empty()) return Status::error("--data-norm needs --init");
     if (c.widen_alphabet && c.init.empty()) return Status::error("--widen-alphabet needs --init");
@@ -123,7 +138,7 @@ int cmd_train(int argc, char** argv) {
             "--kappa-scale", "--eos-sign", "--optimizer", "--lr", "--clip", "--out-clip", "--batch", "--max-batch-points",
             "--steps", "--time-limit", "--eval-every", "--save-every", "--sample-every", "--valid-lines", "--seed",
             "--precision", "--device", "--max-steps-per-char", "--sample-text", "--diverge-margin", "--debug-corrupt-at",
-            "--lr-scale", "--warmup", "--freeze"},
+            "--lr-scale", "--warmup", "--freeze", "--rehearse", "--rehearse-share"},
            {"--no-resume", "--no-graphs", "--tf32", "--widen-alphabet", "--data-norm"});
     a.describe(kTrainUsage);
     Status s = a.parse(argc, argv, 2);

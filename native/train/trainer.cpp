@@ -19,6 +19,7 @@
 #include "model_file.h"
 #include "out_dir.h"
 #include "plot.h"
+#include "rehearsal.h"
 #include "render.h"
 #include "text.h"
 #include "train_position.h"
@@ -54,6 +55,7 @@ struct Corpus {
     Dataset data;
     BatchMaker maker;
     std::vector<std::vector<size_t>> eval_batches;
+    Rehearsal rehearsal;  // corpus lines that join every batch (--rehearse)
 };
 
 // Updates and points per second, smoothed: for the progress line, the ETA and the time limit.
@@ -256,8 +258,25 @@ Status prepare_corpus(const TrainConfig& cfg, const ExportInfo& info, bool synth
     return Status::success();
 }
 
-std::vector<std::vector<size_t>> epoch_order(const TrainConfig& cfg, const std::vector<DataLine>& train, long epoch) {
-    auto order = bucket_batches(train, static_cast<size_t>(cfg.batch), cfg.max_batch_points);
+// Rehearsal (rehearsal.h): a corpus's lines at a share of every batch, in the run's units.
+Status prepare_rehearsal(const TrainConfig& cfg, const ExportInfo& info, Corpus& c) {
+    if (cfg.rehearse.empty()) return Status::success();
+    RehearsalOptions o{cfg.rehearse, cfg.rehearse_share, cfg.batch, info.alphabet, info.norm, c.data.quantum, cfg.seed};
+    Status s = load_rehearsal(o, c.rehearsal);
+    if (!s) return s;
+    const Rehearsal& r = c.rehearsal;
+    std::fprintf(stderr, "train: rehearsal: %d of every %d lines from %s (a pool of %zu of its %zu writable lines%s%s)\n",
+                 r.per_batch, cfg.batch, cfg.rehearse.c_str(), r.pool.size(), r.writable, r.units_report.empty() ? "" : "; ",
+                 r.units_report.c_str());
+    if (!r.active()) std::fprintf(stderr, "train: rehearsal: --rehearse-share %g of a batch of %d is no line\n", cfg.rehearse_share, cfg.batch);
+    return s;
+}
+
+// The person's lines per batch: the batch less the rehearsal's share.
+int own_lines_per_batch(const TrainConfig& cfg, const Corpus& c) { return cfg.batch - c.rehearsal.per_batch; }
+
+std::vector<std::vector<size_t>> epoch_order(const TrainConfig& cfg, const Corpus& c, long epoch) {
+    auto order = bucket_batches(c.data.train, static_cast<size_t>(own_lines_per_batch(cfg, c)), cfg.max_batch_points);
     std::mt19937_64 g(cfg.seed * 1000003ULL + static_cast<uint64_t>(epoch));
     std::shuffle(order.begin(), order.end(), g);
     return order;
@@ -271,6 +290,7 @@ void start_graphs(Run& r) {
     size_t chars = 1;
     for (const auto& line : r.corpus.data.train) chars = std::max(chars, utf8_length(line.text));
     for (const auto& line : r.corpus.data.valid) chars = std::max(chars, utf8_length(line.text));
+    for (const auto& line : r.corpus.rehearsal.pool) chars = std::max(chars, utf8_length(line.text));
     l.graphs = std::make_unique<GraphStepper>(l.net, r.cfg.batch, r.cfg.graph_t_step, static_cast<int64_t>(chars), r.cfg.out_clip, l.adam);
     std::fprintf(stderr, "train: CUDA graphs on (lengths padded to multiples of %d, text to %zu characters)\n", r.cfg.graph_t_step, chars);
 }
@@ -311,6 +331,7 @@ Status prepare(Run& r) {
     if (origin.resuming && !(s = resume(cfg, r.learner, r.pos))) return s;
     const HParams& net_hp = r.learner.net->hparams();
     if (!(s = prepare_corpus(cfg, r.learner.info, net_hp.kind == ModelKind::Synthesis, r.corpus))) return s;
+    if (!(s = prepare_rehearsal(cfg, r.learner.info, r.corpus))) return s;
     if (!(s = r.metrics.open(cfg.out_dir + "/metrics.csv", r.pos.step))) return s;
     r.tty = isatty(2);
     start_graphs(r);
@@ -464,9 +485,10 @@ Status next_batch(Run& r, Batch& b) {
     if (r.pos.batch_in_epoch >= static_cast<long>(r.order.size())) {
         ++r.pos.epoch;
         r.pos.batch_in_epoch = 0;
-        r.order = epoch_order(r.cfg, r.corpus.data.train, r.pos.epoch);
+        r.order = epoch_order(r.cfg, r.corpus, r.pos.epoch);
     }
-    Status s = r.corpus.maker.make(r.corpus.data.train, r.order[static_cast<size_t>(r.pos.batch_in_epoch++)], b);
+    const auto& idx = r.order[static_cast<size_t>(r.pos.batch_in_epoch++)];
+    Status s = r.corpus.maker.make(compose_batch(r.corpus.data.train, idx, r.corpus.rehearsal, r.pos.step), b);
     if (s) b = b.to(r.learner.device);
     return s;
 }
@@ -539,7 +561,7 @@ Outcome loop(Run& r) {
     Pace pace;
     DivergenceWatch watch(r.cfg.diverge_margin);
     double last_loss = 0, gnorm = 0;
-    r.order = epoch_order(r.cfg, r.corpus.data.train, r.pos.epoch);
+    r.order = epoch_order(r.cfg, r.corpus, r.pos.epoch);
     auto span_start = Clock::now();
     int64_t span_points = 0;
     while (r.pos.step < r.cfg.steps) {

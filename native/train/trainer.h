@@ -14,6 +14,8 @@ struct TrainConfig {
     std::string init;         // optional .hwm to start from (fine-tuning, continuing)
     bool widen_alphabet = false;  // with init: the alphabet becomes the file's plus the dataset's (exporter.h)
     bool data_norm = false;       // with init: train in the dataset's units, not the file's (units.h)
+    std::string rehearse;             // a corpus (.hwds) whose lines join every batch (rehearsal.h)
+    double rehearse_share = 0.5;      // of every batch, in [0, 1), with rehearse
     std::vector<std::string> freeze;  // parts that keep their weights (exporter.h: part_names)
     HParams hp;               // architecture (ignored when --init or a checkpoint gives one)
     Variant variant;
