@@ -489,7 +489,7 @@ TEST_CASE("trainer: --kind recognizer trains on the corpus, reports CER, exports
     CHECK((rows[2][7] >= 0 && rows[2][7] < 0.1));      // and the greedy decoding reads the validation lines
     CHECK(hwm_meta(out + "/best.hwm").contains("valid_cer"));
     std::vector<uint8_t> bytes;
-    REQUIRE(read_file(out + "/model.hwm", bytes).ok);
+    REQUIRE(read_file_bounded(out + "/model.hwm", kHwmMaxFileBytes, bytes).ok);
     Model m;
     const Status s = load_model(bytes.data(), bytes.size(), m);
     REQUIRE_MESSAGE(s.ok, s.message);
@@ -522,7 +522,7 @@ TEST_CASE("trainer: --kind recognizer trains on the corpus, reports CER, exports
     // A resumed run keeps the recognizer's header fields.
     c.steps = 160;
     REQUIRE(run_quietly(c, err) == 0);
-    REQUIRE(read_file(out + "/model.hwm", bytes).ok);
+    REQUIRE(read_file_bounded(out + "/model.hwm", kHwmMaxFileBytes, bytes).ok);
     REQUIRE(load_model(bytes.data(), bytes.size(), m).ok);
     CHECK(m.ctc.check_nats == 2.5f);
     std::system(("rm -rf " + dir).c_str());
