@@ -87,11 +87,9 @@ static void bind_pen(CLI::App& app, PaperOptions& p) {
             return gcode_pen_preset(v, 0, 0, probe) && (p.pen_preset = v, true);
         },
         "servo|z", "G-code pen commands: servo (M3 S90 / M5, the default) or z (G1 Z.. / G0 Z..)");
-    const auto one_line = [](const std::string& v) {
-        return v.empty() || v.find_first_of("\n\r") != std::string::npos ? "must be one G-code line" : std::string();
-    };
-    app.add_option("--pen-up", p.pen_up, "G-code line that lifts the pen")->type_name("CMD")->check(one_line);
-    app.add_option("--pen-down", p.pen_down, "G-code line that lowers the pen")->type_name("CMD")->check(one_line);
+    // Checked by check_pen_commands (render/sheet.h) in finish_paper: one line, no control character.
+    app.add_option("--pen-up", p.pen_up, "G-code line that lifts the pen")->type_name("CMD");
+    app.add_option("--pen-down", p.pen_down, "G-code line that lowers the pen")->type_name("CMD");
     app.add_option("--z-up", p.z_up_mm, "--pen z: pen-up height in mm")->check(number_in(-100, 100));
     app.add_option("--z-down", p.z_down_mm, "--pen z: pen-down height in mm")->check(number_in(-100, 100));
 }
@@ -115,7 +113,7 @@ Status finish_paper(PaperOptions& p) {
     gcode_pen_preset(p.pen_preset, p.z_up_mm, p.z_down_mm, p.gcode);
     if (p.pen_up) p.gcode.pen_up = *p.pen_up;
     if (p.pen_down) p.gcode.pen_down = *p.pen_down;
-    return Status::success();
+    return check_pen_commands(p.gcode);
 }
 
 float mm_per_unit(const Model& m, const PaperOptions& p) {

@@ -115,7 +115,8 @@ static Status load_priming(const SampleArgs& a, const Model& m, Priming& prime) 
         return Status::error("--prime-index: " + std::to_string(a.prime_index) + " is past the last of the " +
                              std::to_string(lines.size()) + " usable records");
     const InkLine& line = lines[static_cast<size_t>(a.prime_index)];
-    if (!(s = prepare_ink(m, line.strokes, prime.points))) return Status::error(*a.prime_ink + ": " + s.message);
+    if (!(s = prepare_ink(m, line.strokes, prime.points)))
+        return Status::error(*a.prime_ink + ":" + std::to_string(line.line) + ": " + s.message);
     prime.text = a.prime_text ? *a.prime_text : line.text;
     if (prime.text.empty()) return Status::error("--prime-ink: the record has no text; give --prime-text");
     return s;
@@ -189,12 +190,11 @@ static Status read_page_text(const std::string& path, const Model& m, char32_t r
     Status s = read_file_bounded(path, 4 * kMaxPageChars + 4096, bytes);
     if (!s) return s;
     std::u32string raw;
-    if (!(s = utf8_decode(std::string(bytes.begin(), bytes.end()), raw))) return Status::error(path + ": " + s.message);
+    if (!(s = utf8_decode(unify_line_ends(std::string(bytes.begin(), bytes.end())), raw))) return Status::error(path + ": " + s.message);
     out.clear();
     size_t line = 1, col = 0;
     for (char32_t c : normalise_typography(raw)) {
         ++col;
-        if (c == U'\r') continue;
         if (c == U'\n') { out += c; ++line; col = 0; continue; }
         if (m.alphabet.find(c) == std::u32string::npos) {
             const std::string where = path + ":" + std::to_string(line) + ":" + std::to_string(col) + ": ";

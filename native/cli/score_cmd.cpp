@@ -25,26 +25,40 @@ struct ScoredRecord {
     LineScore score;
 };
 
-// Prepares a record's ink exactly as priming does, then scores it; messages start with FILE:LINE.
-static Status score_record(const Model& m, const InkLine& rec, const std::string& path, ScoredRecord& out) {
+// The most points `hw score` steps the network through, over all records, unless --max-points says
+// otherwise: about 300 handwritten lines (a record's prepared ink may take up to kMaxPrimePoints).
+constexpr long long kDefaultScorePoints = 200000;
+
+// Prepares a record's ink exactly as priming does, then scores it if its points fit in `budget`
+// (which they then use up); messages start with FILE:LINE. `over` says the budget stopped it.
+static Status score_record(const Model& m, const InkLine& rec, const std::string& path, size_t& budget, bool& over,
+                           ScoredRecord& out) {
     const std::string where = path + ":" + std::to_string(rec.line);
     std::vector<Point> pts;
     Status s = prepare_ink(m, rec.strokes, pts);
+    if ((over = s && pts.size() > budget))
+        return Status::error(where + ": its " + std::to_string(pts.size()) + " points would pass the work budget (" +
+                             std::to_string(budget) + " points left; --max-points sets it)");
     if (!s || !(s = score_points(m, rec.text, pts, out.score))) return Status::error(where + ": " + s.message);
+    budget -= pts.size();
     out.line = rec.line;
     out.text = rec.text;
     return s;
 }
 
 // Scores every record of an ink file; each bad one (unreadable, or refused by the preparation or
-// the model) is reported on standard error as FILE:LINE and skipped.
-static Status score_ink_file(const Model& m, const std::string& path, std::vector<ScoredRecord>& out, size_t& skipped) {
+// the model) is reported on standard error as FILE:LINE and skipped. Over `budget` points in all,
+// scoring stops with an error.
+static Status score_ink_file(const Model& m, const std::string& path, size_t budget, std::vector<ScoredRecord>& out,
+                             size_t& skipped) {
     std::vector<InkLine> lines;
     const Status read = read_ink_reporting(path, lines, skipped);
     if (!read) return read;
     for (const InkLine& rec : lines) {
         ScoredRecord r;
-        const Status s = score_record(m, rec, path, r);
+        bool over = false;
+        const Status s = score_record(m, rec, path, budget, over, r);
+        if (over) return s;
         if (!s) {
             std::fprintf(stderr, "%s\n", s.message.c_str());
             ++skipped;
@@ -169,12 +183,15 @@ static std::string pairs_table(const std::vector<PrimedPair>& pairs, size_t skip
 struct ScoreArgs {
     std::string model, ink, format = "json";
     bool prime = false;
+    long long max_points = kDefaultScorePoints;
 };
 
 static void bind_score(CLI::App& app, ScoreArgs& a) {
     app.add_option("--model", a.model, "the model (.hwm)")->required();
     app.add_option("--ink", a.ink, "ink records (JSON Lines, docs/INK.md)")->required();
     app.add_option("--format", a.format, "the output: JSON, or a table as text")->check(CLI::IsMember({"json", "text"}));
+    app.add_option("--max-points", a.max_points, "the most points scored over all records: the work budget")
+        ->check(integer_in(1, 1LL << 40));
     app.add_flag("--prime", a.prime,
                  "score each record alone and primed by the record before it of the same writer; the gain is the "
                  "difference in nats per point (a synthesis model)");
@@ -199,7 +216,7 @@ static int run_score(int argc, char** argv) {
         text = a.format == "json" ? pairs_json(pairs, skipped) : pairs_table(pairs, skipped);
     } else {
         std::vector<ScoredRecord> recs;
-        if (!(s = score_ink_file(m, a.ink, recs, skipped))) return fail(kExitBadInput, s.message);
+        if (!(s = score_ink_file(m, a.ink, static_cast<size_t>(a.max_points), recs, skipped))) return fail(kExitBadInput, s.message);
         text = a.format == "json" ? score_json(recs, skipped) : score_table(recs, skipped);
     }
     std::fwrite(text.data(), 1, text.size(), stdout);
