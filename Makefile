@@ -116,7 +116,7 @@ node-deps:
 	@[ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund
 test-web: node-deps
 	node --test tests/web/*.test.mjs
-	node --test tests/web/browser.spec.mjs tests/web/own.spec.mjs tests/web/scalar.spec.mjs
+	node --test tests/web/browser.spec.mjs tests/web/own.spec.mjs tests/web/scalar.spec.mjs tests/web/page_export.spec.mjs
 	node --test tests/web/long_text.spec.mjs
 # Steps per second of the WASM core in node (SIMD and scalar) on the default model as f32, f16 and
 # int8 files (JSON: $(BUILD)/bench-web.json); reports, never fails.

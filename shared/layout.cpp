@@ -68,10 +68,17 @@ void wrap(const std::vector<Word>& words, size_t limit, size_t paragraph, std::v
 
 }  // namespace
 
-Status plan_lines(const std::u32string& text, const LayoutOptions& opt, std::vector<PlannedLine>& out) {
-    out.clear();
+Status check_page_text(const std::u32string& text) {
     if (text.size() > kMaxPageChars)
         return Status::error("text has " + std::to_string(text.size()) + " characters; the limit is " + std::to_string(kMaxPageChars));
+    if (text.find_first_not_of(U" \n") == std::u32string::npos) return Status::error("text is empty");
+    return Status::success();
+}
+
+Status plan_lines(const std::u32string& text, const LayoutOptions& opt, std::vector<PlannedLine>& out) {
+    out.clear();
+    Status s = check_page_text(text);
+    if (!s) return s;
     if (!(opt.width > 0) || !(opt.advance > 0)) return Status::error("layout: width and advance must be positive");
     const size_t limit = chars_per_line(opt);
     size_t paragraph = 0;

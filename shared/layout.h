@@ -42,6 +42,9 @@ struct PlannedLine {
     size_t source_start = 0;     // index in the text as given of the line's first character
 };
 
+// A text a page takes: at most kMaxPageChars characters, something besides spaces and newlines.
+Status check_page_text(const std::u32string& text);
+
 // Splits the text (code points, already prepared for the model) into paragraphs at blank lines
 // (a single newline is a line break inside a paragraph) and word-wraps each to
 // floor(width / advance) characters, at most max_chars; a word longer than that is split.

@@ -150,7 +150,11 @@ float seg_len(const InkStroke& s, size_t i) {  // length of segment i -> i + 1
     return std::hypot(s.x[i + 1] - s.x[i], s.y[i + 1] - s.y[i]);
 }
 
-// Catmull-Rom segment i -> i + 1 as a cubic Bézier appended to `curve`.
+// A dot: a zero-length segment, which round caps show.
+void dot_curve(float x, float y, std::vector<float>& curve) { curve.insert(curve.end(), {x, y, x, y, x + 0.01f, y}); }
+
+// Catmull-Rom segment i -> i + 1 as a cubic Bézier appended to `curve`. It reads points up to
+// i + 2 (or the stroke's last): the same curve once those are known, whatever follows.
 void bezier(const InkStroke& s, size_t i, std::vector<float>& curve) {
     const size_t n = s.size();
     const size_t a = i == 0 ? 0 : i - 1, d = std::min(n - 1, i + 2);
@@ -183,8 +187,9 @@ std::vector<int> width_levels(const InkStroke& s) {
 std::vector<PenRun> pen_runs(const InkStroke& s, bool pressure) {
     std::vector<PenRun> runs;
     if (s.size() == 0) return runs;
-    if (s.size() == 1) {  // a dot: a zero-length segment, which round caps show
-        runs.push_back({1.0f, s.x[0], s.y[0], {s.x[0], s.y[0], s.x[0], s.y[0], s.x[0] + 0.01f, s.y[0]}});
+    if (s.size() == 1) {
+        runs.push_back({1.0f, s.x[0], s.y[0], {}});
+        dot_curve(s.x[0], s.y[0], runs.back().curve);
         return runs;
     }
     const std::vector<int> level = pressure ? width_levels(s) : std::vector<int>(s.size() - 1, -1);
@@ -305,6 +310,36 @@ Status sheet_export(const std::string& format, const Sheet& sheet, const PenStyl
     else if (format == "gcode") return sheet_gcode(sheet, gcode, out);
     else return Status::error("unknown page export \"" + format + "\" (svg, plot-svg, gcode)");
     return Status::success();
+}
+
+void CurveStream::add(float x, float y, bool up, std::vector<float>& out) {
+    stroke_.x.push_back(x);
+    stroke_.y.push_back(y);
+    // A point's curve (the segment into it) reads the point after it: it is final once that is
+    // known, or at once when the stroke ends here.
+    emit(up ? stroke_.size() : stroke_.size() - 1, out);
+    if (up) finish_stroke();
+}
+
+void CurveStream::finish(std::vector<float>& out) {
+    emit(stroke_.size(), out);
+    finish_stroke();
+}
+
+void CurveStream::finish_stroke() {
+    stroke_ = InkStroke{};
+    done_ = 0;
+}
+
+// The curves of the stroke's points [done_, until).
+void CurveStream::emit(size_t until, std::vector<float>& out) {
+    const float none = std::nanf("");
+    for (size_t i = done_; i < until; ++i) {
+        if (i > 0) bezier(stroke_, i - 1, out);
+        else if (until == 1 && stroke_.size() == 1) dot_curve(stroke_.x[0], stroke_.y[0], out);  // a stroke of one point
+        else out.insert(out.end(), {none, none, none, none, stroke_.x[0], stroke_.y[0]});     // a stroke starts
+    }
+    done_ = std::max(done_, until);
 }
 
 }  // namespace hw

@@ -92,6 +92,24 @@ struct PenRun {
 // between 0.45 and 1.4 of the pen, from each segment's length relative to the stroke's median).
 std::vector<PenRun> pen_runs(const InkStroke& s, bool pressure);
 
+// pen_runs' curves for points as they arrive, so that a drawing made while the pen moves (the
+// page's canvas) has the curves and dots of the SVG: add() each point (pen lifted after it or
+// not), finish() after the last. Each point's entry comes once it is final (after the next point
+// of its stroke, or when its stroke ends), in order, 6 floats: the cubic Bézier into the point
+// (c1x c1y c2x c2y x y); a stroke's first point has NaN for c1 and c2 (a move to x, y), unless the
+// stroke is that point alone: then the dot's segment.
+class CurveStream {
+public:
+    void add(float x, float y, bool pen_up, std::vector<float>& out);
+    void finish(std::vector<float>& out);
+
+private:
+    void emit(size_t until, std::vector<float>& out);
+    void finish_stroke();
+    InkStroke stroke_;  // the stroke so far
+    size_t done_ = 0;   // its points whose entries are out
+};
+
 // SVG of one page of the sheet, sized in mm, with smoothed strokes (and the pressure look).
 std::string sheet_svg(const Sheet& sheet, const PenStyle& pen, int page = 0);
 // Hairline SVG for plotters: one unfilled path per stroke (its points as straight segments, the

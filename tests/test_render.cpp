@@ -306,6 +306,37 @@ TEST_CASE("page driver: stepped lines together or run line by line, the same pag
     }
 }
 
+TEST_CASE("export: the curve stream gives pen_runs' curves and dots point by point, each once it is final") {
+    // Strokes of 1, 2, 3 and 7 points; the last one ends without a pen lift (the line ends).
+    const std::vector<InkStroke> strokes = {
+        {{1}, {2}, {}}, {{0, 3}, {0, 1}, {}}, {{5, 6, 8}, {1, 3, 2}, {}}, {{0, 1, 3, 6, 10, 15, 21}, {0, 2, 1, 4, 3, 6, 5}, {}}};
+    CurveStream cs;
+    std::vector<float> out;
+    size_t fed = 0;
+    for (size_t k = 0; k < strokes.size(); ++k)
+        for (size_t i = 0; i < strokes[k].size(); ++i) {
+            const bool up = i + 1 == strokes[k].size() && k + 1 < strokes.size();
+            cs.add(strokes[k].x[i], strokes[k].y[i], up, out);
+            ++fed;
+            CHECK(out.size() / 6 >= fed - 1);  // at most the last point waits
+        }
+    cs.finish(out);
+    REQUIRE(out.size() == 6 * fed);
+    size_t at = 0;
+    for (const InkStroke& st : strokes) {
+        const std::vector<PenRun> runs = pen_runs(st, false);
+        REQUIRE(runs.size() == 1);
+        if (st.size() == 1) {
+            CHECK(std::vector<float>(out.begin() + at, out.begin() + at + 6) == runs[0].curve);  // the dot
+        } else {
+            CHECK(std::isnan(out[at]));  // a move to the first point
+            CHECK(out[at + 4] == st.x[0]);
+            CHECK(std::vector<float>(out.begin() + at + 6, out.begin() + at + 6 * st.size()) == runs[0].curve);
+        }
+        at += 6 * st.size();
+    }
+}
+
 static Sheet zigzag_sheet() {
     Sheet sheet;
     sheet.width_mm = 100;

@@ -8,84 +8,19 @@
 #include <string>
 #include <vector>
 
+#include "binding.h"
 #include "generator.h"
 #include "ink.h"
 #include "model.h"
+#include "sheet.h"
 #include "text.h"
 
 namespace hw {
-namespace {
-
-using emscripten::val;
-
-// An immutable loaded model. load() returns "" or the reader's message.
-class WasmModel {
-public:
-    // bytes: a Uint8Array (or ArrayBuffer, or a string of bytes). A typed array is copied into
-    // WASM memory in one TypedArray.set (embind's std::string conversion copied it byte by byte
-    // in JavaScript: ~35 ms of the first stroke for the 7.5 MB default model).
-    std::string load(const val& bytes) {
-        if (bytes.isString()) return load_from(bytes.as<std::string>());
-        const val u8 = bytes.instanceof(val::global("Uint8Array")) ? bytes : val::global("Uint8Array").new_(bytes);
-        std::string buf(u8["length"].as<size_t>(), '\0');
-        val(emscripten::typed_memory_view(buf.size(), reinterpret_cast<uint8_t*>(buf.data()))).call<void>("set", u8);
-        return load_from(buf);
-    }
-
-    std::string load_from(const std::string& bytes) {
-        Model m;
-        const Status s = load_model(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), m);
-        if (!s) return s.message;
-        model_ = std::move(m);
-        loaded_ = true;
-        return "";
-    }
-    bool loaded() const { return loaded_; }
-    std::string header_json() const { return model_.header_json; }
-    std::string alphabet() const { return utf8_encode(model_.alphabet); }
-    std::string kind() const { return kind_name(model_.hp.kind); }
-    float scale_x() const { return model_.norm.scale_x; }
-    float scale_y() const { return model_.norm.scale_y; }
-    float line_height() const { return model_.norm.line_height; }
-    int max_steps_per_char() const { return model_.max_steps_per_char; }
-    int max_text_chars() const { return static_cast<int>(kMaxTextChars); }
-    // Bytes the weight matrices hold in memory (int8 stays int8: about a quarter of f32).
-    double weight_bytes() const { return static_cast<double>(hw::weight_bytes(model_)); }
-
-    // The core's preparation of typed text (typography, the one unknown-character policy):
-    // {text, marks: [{index, ch, action: 'replaced' | 'skipped', with}], error}. `index` counts
-    // code points of the text as given; `text` keeps newlines for the page to break lines at.
-    val prepare_text(const std::string& utf8) const {
-        std::u32string in;
-        const Status s = utf8_decode(utf8, in);
-        const PreparedText p = s ? hw::prepare_text(model_.alphabet, in) : PreparedText{};
-        val out = val::object();
-        out.set("error", s ? std::string() : "text: " + s.message);
-        out.set("text", utf8_encode(p.text));
-        val marks = val::array();
-        for (const TextChange& c : p.changes) {
-            val mark = val::object();
-            mark.set("index", static_cast<double>(c.position));
-            mark.set("ch", utf8_encode(c.ch));
-            mark.set("action", std::string(c.with ? "replaced" : "skipped"));
-            if (c.with) mark.set("with", utf8_encode(c.with));
-            marks.call<void>("push", mark);
-        }
-        out.set("marks", marks);
-        return out;
-    }
-
-    const Model& model() const { return model_; }
-
-private:
-    Model model_;
-    bool loaded_ = false;
-};
 
 // The one conversion of priming ink from JavaScript: strokes as a style file holds them,
 // [[[x, y] or [x, y, t], ...], ...] (absolute points, y down, any unit; t in milliseconds, on
 // every point of a stroke or on none), into the core's InkStrokes.
-Status strokes_from(const val& js, std::vector<InkStroke>& out) {
+static Status strokes_from(const val& js, std::vector<InkStroke>& out) {
     out.clear();
     if (!js.isArray()) return Status::error("priming ink must be strokes: [[[x, y], ...], ...]");
     const size_t n = js["length"].as<size_t>();
@@ -121,6 +56,10 @@ Status priming_from(const Model& m, const val& strokes, const std::string& text,
     return s;
 }
 
+namespace {
+
+using emscripten::val;
+
 // One generation: start() with an options object, then run(n) repeatedly until done().
 class WasmGenerator {
 public:
@@ -149,6 +88,7 @@ public:
         points_.clear();
         positions_.clear();
         pen_ = PenPosition{};
+        stream_ = CurveStream{};
         const Status s = gen_.start(model_->model(), text, opt, primed ? &prime : nullptr);
         return s ? "" : s.message;
     }
@@ -205,12 +145,19 @@ public:
             positions_[3 * i + 1] = pen_.y;
             positions_[3 * i + 2] = p.pen_up;
         }
+        curves_.clear();
+        for (size_t i = 0; i < pts_.size(); ++i)
+            stream_.add(positions_[3 * i], positions_[3 * i + 1], positions_[3 * i + 2] > 0.5f, curves_);
+        if (gen_.done()) stream_.finish(curves_);
         flatten_diagnostics();
         return static_cast<int>(pts_.size());
     }
     // Views of the last run's points: copy them (slice) before calling into the module again.
     val points() const { return view(points_); }
     val positions() const { return view(positions_); }
+    // The curves into the points handed out so far that are final (6 numbers each: the core's
+    // CurveStream, shared/sheet.h), the rest once the generation is done: what the canvas draws.
+    val curves() const { return view(curves_); }
     // Per point of the last run: the index in text() where the window weights peaked (U: past the end).
     val attention() const { return view(attention_); }
     // With {diagnostics: true} (run() only; runTogether collects none): per point of the last run,
@@ -253,6 +200,8 @@ private:
     Generator gen_;
     std::vector<Point> pts_;
     PenPosition pen_;             // where the pen is after the points handed out so far
+    CurveStream stream_;          // the curves of those points
+    std::vector<float> curves_;   // the curves that became final in the last run
     std::vector<float> points_;   // (dx, dy, pen_up) per point of the last run
     std::vector<float> positions_;  // (x, y, pen_up) per point of the last run, data units
     std::vector<int> attention_;
@@ -320,6 +269,7 @@ EMSCRIPTEN_BINDINGS(hw_core) {
         .function("run", &WasmGenerator::run)
         .function("points", &WasmGenerator::points)
         .function("positions", &WasmGenerator::positions)
+        .function("curves", &WasmGenerator::curves)
         .function("attention", &WasmGenerator::attention)
         .function("diagnostics", &WasmGenerator::diagnostics)
         .function("diagnosticsStride", &WasmGenerator::diagnostics_stride)
@@ -335,135 +285,6 @@ EMSCRIPTEN_BINDINGS(hw_core) {
         .constructor<const WasmModel&, const val&>()
         .function("step", &WasmStepper::step)
         .function("mixture", &WasmStepper::mixture);
-}
-
-// ---- Long text (issue #13): the core's line planning and line check (shared/layout.h) ----
-#include "layout.h"
-
-namespace hw {
-namespace {
-
-double layout_number(const emscripten::val& o, const char* key, double fallback) {
-    const emscripten::val v = o[key];
-    return v.isNumber() ? v.as<double>() : fallback;
-}
-
-// planLines(text, {width, advance, maxChars}) -> {error, charsPerLine, lines: [{text, paragraph,
-// paragraphEnd, start}]}: the text (prepared: Model.prepareText) in paragraphs and word-wrapped
-// lines; width and advance in the model's writing units.
-emscripten::val plan_lines_js(const std::string& utf8, const emscripten::val& opts) {
-    LayoutOptions opt;
-    opt.width = static_cast<float>(layout_number(opts, "width", 0));
-    opt.advance = static_cast<float>(layout_number(opts, "advance", 0));
-    opt.max_chars = static_cast<size_t>(layout_number(opts, "maxChars", static_cast<double>(kMaxTextChars)));
-    std::u32string text;
-    std::vector<PlannedLine> lines;
-    Status s = utf8_decode(utf8, text);
-    if (s) s = plan_lines(text, opt, lines);
-    emscripten::val out = emscripten::val::object();
-    out.set("error", s ? std::string() : s.message);
-    out.set("charsPerLine", static_cast<double>(chars_per_line(opt)));
-    emscripten::val arr = emscripten::val::array();
-    for (const PlannedLine& l : lines) {
-        emscripten::val line = emscripten::val::object();
-        line.set("text", utf8_encode(l.text));
-        line.set("paragraph", static_cast<double>(l.paragraph));
-        line.set("paragraphEnd", l.paragraph_end);
-        line.set("start", static_cast<double>(l.source_start));
-        arr.call<void>("push", line);
-    }
-    out.set("lines", arr);
-    return out;
-}
-
-// checkLine(line, offset, peaks, finished) -> {ok, problem}: peaks as Generator.attention() gives them.
-emscripten::val check_line_js(const std::string& utf8, int offset, const emscripten::val& peaks, bool finished) {
-    std::u32string line;
-    const Status s = utf8_decode(utf8, line);
-    const LineCheck c = s ? check_line(line, static_cast<size_t>(std::max(0, offset)),
-                                       emscripten::convertJSArrayToNumberVector<int>(peaks), finished)
-                          : LineCheck{false, "line: " + s.message};
-    emscripten::val out = emscripten::val::object();
-    out.set("ok", c.ok);
-    out.set("problem", c.problem);
-    return out;
-}
-
-double line_seed_js(double seed, double line, int attempt) {
-    return static_cast<double>(line_seed(static_cast<uint64_t>(seed), static_cast<size_t>(line), attempt));
-}
-
-// placeLines(model, lines, opts) -> {error, width, height, pages, lines: [{page, baseline, strokes:
-// [Float32Array x0 y0 x1 y1 ...], strokeChars: [index in the line's text per stroke]}]}: written lines
-// placed on the page by the core (levelled, one x-height, left margin, alignment, spacing, pages).
-// lines: [{text, paragraph, paragraphEnd, points: [dx, dy, pen_up, ...] (Generator.points()),
-// attention: [peak per point] (Generator.attention(), own-text indices)}]; opts: {width, marginLeft,
-// marginTop, lineSpacing, align: 'left' | 'centre' | 'justify', pageHeight}, in writing units.
-emscripten::val place_lines_js(const WasmModel& model, const emscripten::val& lines, const emscripten::val& opts) {
-    emscripten::val out = emscripten::val::object();
-    LayoutOptions opt;
-    opt.width = static_cast<float>(layout_number(opts, "width", 0));
-    opt.margin_left = static_cast<float>(layout_number(opts, "marginLeft", 0));
-    opt.margin_top = static_cast<float>(layout_number(opts, "marginTop", 0));
-    opt.line_spacing = static_cast<float>(layout_number(opts, "lineSpacing", opt.line_spacing));
-    opt.page_height = static_cast<float>(layout_number(opts, "pageHeight", 0));
-    const emscripten::val align = opts["align"];
-    if (!model.loaded() || !lines.isArray() || !(opt.width > 0) ||
-        (align.isString() && !parse_align(align.as<std::string>(), opt.align))) {
-        out.set("error", std::string("placeLines needs a loaded model, an array of lines, a positive width and a known align"));
-        return out;
-    }
-    std::vector<PlannedLine> plan;
-    std::vector<WrittenLine> written;
-    for (size_t i = 0, n = lines["length"].as<size_t>(); i < n; ++i) {
-        const emscripten::val l = lines[i];
-        PlannedLine p;
-        if (!utf8_decode(l["text"].isString() ? l["text"].as<std::string>() : std::string(), p.text)) {
-            out.set("error", "line " + std::to_string(i + 1) + ": the text is not valid UTF-8");
-            return out;
-        }
-        p.paragraph = static_cast<size_t>(layout_number(l, "paragraph", 0));
-        p.paragraph_end = l["paragraphEnd"].isTrue();
-        const std::vector<float> f = emscripten::convertJSArrayToNumberVector<float>(l["points"]);
-        WrittenLine w;
-        for (size_t k = 0; k + 2 < f.size(); k += 3) w.points.push_back(Point{f[k], f[k + 1], f[k + 2]});
-        if (!l["attention"].isUndefined()) w.peaks = emscripten::convertJSArrayToNumberVector<int>(l["attention"]);
-        plan.push_back(std::move(p));
-        written.push_back(std::move(w));
-    }
-    const PlacedPage page = place_lines(model.model(), plan, written, opt);
-    emscripten::val arr = emscripten::val::array();
-    for (const PlacedLine& pl : page.lines) {
-        emscripten::val line = emscripten::val::object(), strokes = emscripten::val::array();
-        for (const InkStroke& st : pl.strokes) {
-            std::vector<float> xy;
-            for (size_t k = 0; k < st.size(); ++k) xy.insert(xy.end(), {st.x[k], st.y[k]});
-            // a copy (slice) of a view of WASM memory: the view dies when memory grows
-            strokes.call<void>("push", emscripten::val(emscripten::typed_memory_view(xy.size(), xy.data())).call<emscripten::val>("slice"));
-        }
-        line.set("page", pl.page);
-        line.set("baseline", pl.baseline);
-        line.set("strokes", strokes);
-        line.set("strokeChars", emscripten::val::array(pl.stroke_char.begin(), pl.stroke_char.end()));
-        arr.call<void>("push", line);
-    }
-    out.set("error", std::string());
-    out.set("lines", arr);
-    out.set("width", page.width);
-    out.set("height", page.height);
-    out.set("pages", page.pages);
-    return out;
-}
-
-}  // namespace
-}  // namespace hw
-
-EMSCRIPTEN_BINDINGS(hw_layout) {
-    emscripten::function("placeLines", &hw::place_lines_js);
-    emscripten::function("planLines", &hw::plan_lines_js);
-    emscripten::function("checkLine", &hw::check_line_js);
-    emscripten::function("lineSeed", &hw::line_seed_js);
-    emscripten::constant("MAX_PAGE_CHARS", static_cast<int>(hw::kMaxPageChars));
 }
 
 // ---- Ink files (docs/INK.md): the core's reader (shared/ink_jsonl.h), the page's only one ----

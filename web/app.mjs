@@ -4,14 +4,14 @@
 // menu holds the model's presets and the visitor's own hands (lib/own_styles.mjs, lib/hands_ui.mjs).
 // Text is planned into lines for the canvas width and written in one hand (lib/long_text.mjs), with
 // the live views (lib/views.mjs) and the page exports (lib/export.mjs).
-import { loadModel, generate, loadStyles, findStyle } from './lib/engine.mjs';
+import { loadModel, generate, loadStyles, findStyle, renderSvg } from './lib/engine.mjs';
 import { describeMarks, MAX_LINE_CHARS } from './lib/text.mjs';
 import { SHIPPED, DEFAULT_MODEL, LOCAL, shippedModel, fillModelMenu, showLocalModel, describeModel } from './lib/models_menu.mjs';
 import { OwnHands, OWN_PREFIX } from './lib/own_styles.mjs';
 import { setupHands } from './lib/hands_ui.mjs';
-import { PageInkView, planPage, writePage, handFor, pageWidth } from './lib/long_text.mjs';
+import { PageInkView, preparePage, writePage, pageWidth } from './lib/long_text.mjs';
 import { ViewPanel, bindViews } from './lib/views.mjs';
-import { bindExports, saveBlob as download } from './lib/export.mjs';
+import { bindExports, saveBlob as download, svgToPng } from './lib/export.mjs';
 
 const $ = (id) => document.getElementById(id);
 const el = {
@@ -74,7 +74,8 @@ const viewBoxes = () => [...document.querySelectorAll('input[data-view]')];
 function applyLayout(p) {
   if (p.has('align') && [...$('align').options].some((o) => o.value === p.get('align'))) $('align').value = p.get('align');
   const spacing = Number(p.get('spacing'));
-  if (p.has('spacing') && spacing >= 0.5 && spacing <= 5) $('line-spacing').value = String(spacing);
+  const input = $('line-spacing');  // its range: the core's (applyConstants)
+  if (p.has('spacing') && spacing >= Number(input.min) && spacing <= Number(input.max)) input.value = String(spacing);
   if (!p.has('views')) return;
   const want = new Set(p.get('views').split(','));
   for (const b of viewBoxes()) {
@@ -90,7 +91,10 @@ function applySettings(p) {
   if (p.has('seed') && Number.isFinite(Number(p.get('seed')))) el.seed.value = Number(p.get('seed')) >>> 0;
   if (p.has('speed') && [...el.speed.options].some((o) => o.value === p.get('speed'))) el.speed.value = p.get('speed');
   if (p.has('width') && Number.isFinite(Number(p.get('width')))) el.width.value = p.get('width');
-  if (p.has('color') && /^#[0-9a-f]{6}$/i.test(p.get('color'))) el.color.value = p.get('color');
+  if (p.has('color') && /^#[0-9a-f]{6}$/i.test(p.get('color'))) {
+    el.color.value = p.get('color');
+    el.color.dataset.chosen = '1';
+  }
   if (p.has('style')) el.style.dataset.wanted = p.get('style');
   applyLayout(p);
   selectWantedStyle();
@@ -124,14 +128,15 @@ function fillStyles() {
   el.style.value = [...el.style.options].some((o) => o.value === keep) ? keep : 'random';
 }
 
-// The priming ink for a Style menu value ({text, strokes}, or null): an own hand as chosen; a
-// preset by its name; "random": one preset, drawn by the seed, for the whole text (handFor).
-function styleOf(value, seed) {
+// The priming ink for a Style menu value ({name?, text, strokes}, or null): an own hand as chosen;
+// a preset by its name; "random": none, so the text's first line is the hand of the others (the
+// core's page driver, as hw sample without --prime-ink).
+function styleOf(value) {
   if (value.startsWith(OWN_PREFIX)) {
     const h = hands.get(value.slice(OWN_PREFIX.length));
     return h ? { text: h.text, strokes: h.strokes } : null;
   }
-  return handFor(styles, value, seed);
+  return styles.find((st) => st.name === value) ?? null;
 }
 
 function hashOf(s) {
@@ -201,12 +206,11 @@ async function write() {
   if (!writesText()) {
     showMarks('', []);
     // An unconditional network: one line of ink, no text.
-    const lines = [{ text: '', seed: s.seed >>> 0 }];
-    return startWriting(s, { lines, width: pageWidth(el.canvas, info.lineHeight) });
+    return startWriting(s, { text: '', width: pageWidth(el.canvas, info.lineHeight) });
   }
   let plan;
   try {
-    plan = await planLong(s.text, s.seed);
+    plan = await planLong(s.text);
   } catch (e) {
     if (asked === writing) failed(e.message);
     return;
@@ -225,33 +229,35 @@ function failed(message) {
   setState('error', 'Writing failed.');
 }
 
-// Starts the worker on the planned lines; the pen follows as points arrive.
+// Starts the worker on the prepared text (plan: {text, width}); the pen follows as points arrive.
 function startWriting(s, plan) {
-  const lines = plan.lines;
-  lastText = writesText() ? lines.map((l) => l.text).join(' ') : 'handwriting-like scribble';
+  lastText = writesText() ? plan.text.replace(/\s+/g, ' ').trim() : 'handwriting-like scribble';
   el.canvas.setAttribute('aria-label', `Handwritten: ${lastText}`);
-  view.setPage({ width: plan.width, spacing: pageSpacing(), lines });
-  view.reset(lines.length);
+  view.setPage({ width: plan.width, spacing: pageSpacing() });
+  view.reset(writesText() ? 0 : 1);  // a page's rows come with its plan
   el.svg.disabled = el.png.disabled = true;
   el.stop.disabled = false;
-  const style = styleOf(s.style, s.seed);
-  setState('writing', lines.length > 1 ? `Writing line 1 of ${lines.length}…` : 'Writing…');
+  const style = styleOf(s.style);
+  setState('writing', 'Writing…');
   el.attention.textContent = '';
-  const current = writesText() ? writeLong(s, plan, style, follow(lines))
-    : generate(model.url, { lines, bias: s.bias, style, attention: false }, follow(lines));
+  const progress = follow(writesText() ? 0 : 1);
+  const current = writesText() ? writeLong(s, plan, style, progress)
+    : generate(model.url, { lines: [{ text: '', seed: s.seed >>> 0 }], bias: s.bias, style, attention: false }, progress);
   job = current;
   view.onDrawn = () => {
     if (job && job !== current) return;
     el.stop.disabled = true;
     el.svg.disabled = el.png.disabled = false;
-    const n = view.total();
-    setState('done', `Done: ${lines.length} line${lines.length > 1 ? 's' : ''}, ${n} points.`);
+    const n = view.total(), lines = view.lines.length;
+    setState('done', `Done: ${lines} line${lines > 1 ? 's' : ''}, ${n} points.`);
   };
 }
 
 // The callbacks of one generation: the pen, the status line, the attention strip and the bar,
-// which follows the pen (the generated share times the share of it already drawn).
-function follow(lines) {
+// which follows the pen (the generated share times the share of it already drawn). `count`: the
+// lines, when known before the plan (a page's come with onPlan).
+function follow(count) {
+  let lines = [];        // the plan's lines (a page)
   let linesDone = 0;
   let generated = 0;  // share of the generation done, 0..1
   const lineTexts = [];  // per line: [the text the model saw, code points of priming text before it]
@@ -260,17 +266,22 @@ function follow(lines) {
     showAttention(at && lineTexts[at.line], at);
   };
   return {
+    onPlan: (plan) => {
+      lines = plan;
+      count = plan.length;
+    },
     onLine: (d) => {
-      lineTexts[d.line] = [[...d.text], [...d.text].length - [...lines[d.line].text].length];
-      if (lines.length > 1) el.status.textContent = `Writing line ${d.line + 1} of ${lines.length}…`;
+      lineTexts[d.line] = [[...d.text], [...d.text].length - [...(lines[d.line]?.text ?? '')].length];
+      if (count > 1) el.status.textContent = `Writing line ${d.line + 1} of ${count}…`;
     },
     onPoints: (d) => {
-      view.addPoints(d.line, d.positions, d.attention);
-      generated = (linesDone + Math.min(1, d.steps / Math.max(1, d.maxSteps))) / lines.length;
+      view.addPoints(d.line, d.positions, d.attention, d.curves);
+      generated = (linesDone + Math.min(1, d.steps / Math.max(1, d.maxSteps))) / Math.max(1, count);
     },
-    onLineEnd: () => {
+    onLineEnd: (d) => {
+      if (d.curves) view.addCurves(d.line, d.curves);
       ++linesDone;
-      generated = linesDone / lines.length;
+      generated = linesDone / Math.max(1, count);
     },
     onDone: () => {
       job = null;
@@ -348,6 +359,7 @@ async function useModel(next, { styleFile = true } = {}) {
   info = nextInfo;
   showError('');
   view.setModel({ lineHeight: info.lineHeight, pointsPerSecond: info.pointsPerSecond, maxLineChars: MAX_LINE_CHARS });
+  applyConstants();
   view.scale = { x: info.scaleX, y: info.scaleY };
   styles = await stylesPromise;
   fillStyles();
@@ -356,6 +368,16 @@ async function useModel(next, { styleFile = true } = {}) {
   showTextState();
   el.write.disabled = false;
   return true;
+}
+
+// The core's limits on the inputs, and its ink colour unless a link or the visitor chose one.
+function applyConstants() {
+  exportsUi.limits();
+  [$('line-spacing').min, $('line-spacing').max] = info.constants.limits.lineSpacing.map(String);
+  if (!el.color.dataset.chosen) {
+    el.color.value = info.constants.ink;
+    syncOutputs();
+  }
 }
 
 // An unconditional network writes without text: the text box says so and is not used.
@@ -465,6 +487,7 @@ addEventListener('drop', (e) => {
   else openModelFile(file);
 });
 el.bias.addEventListener('input', syncOutputs);
+el.color.addEventListener('input', () => { el.color.dataset.chosen = '1'; });
 for (const input of [el.speed, el.width, el.color]) {
   input.addEventListener('input', () => {
     syncOutputs();
@@ -475,8 +498,14 @@ el.dice.addEventListener('click', () => {
   el.seed.value = crypto.getRandomValues(new Uint32Array(1))[0];
   write();
 });
-el.svg.addEventListener('click', () => download(new Blob([view.toSVG(lastText)], { type: 'image/svg+xml' }), 'handwriting.svg'));
-el.png.addEventListener('click', async () => download(await view.toPNG(2), 'handwriting.png'));
+// The drawing as the canvas shows it, by the core's renderer (the curves and dots of every export).
+const drawingSvg = () => renderSvg(view.pixelLines(), { strokeWidth: view.width, colour: view.color }, lastText);
+el.svg.addEventListener('click', async () => download(new Blob([await drawingSvg()], { type: 'image/svg+xml' }), 'handwriting.svg'));
+el.png.addEventListener('click', async () => {
+  const svg = await drawingSvg();
+  const [w, h] = ['width', 'height'].map((a) => Number(svg.match(new RegExp(`<svg[^>]* ${a}="([0-9.]+)"`))[1]));
+  download(await svgToPng(svg, 2 * w, 2 * h), 'handwriting.png');
+});
 el.link.addEventListener('click', copyLink);
 addEventListener('hashchange', async () => {
   if (location.hash === lastHash) return;
@@ -507,7 +536,9 @@ const panel = new ViewPanel($('views-panel'));
 let drawnWithDiagnostics = false;  // the drawing on the canvas carries what the views show
 const views = bindViews($('views'), view, panel, () => refreshPanel(), () => info && !drawnWithDiagnostics && write());
 let lastPage = null;  // the last written page ({lines, placed, hand}); also el.canvas.longText for tests
-const pageSpacing = () => 2.2 * (Number($('line-spacing').value) > 0 ? Number($('line-spacing').value) : 1);
+let lastRequest = null;  // what wrote it: the page exports write the same text, settings and seed for paper
+const spacingSetting = () => (Number($('line-spacing').value) > 0 ? Number($('line-spacing').value) : 1);
+const pageSpacing = () => info.constants.lineSpacing * spacingSetting();  // baseline to baseline, line heights
 
 function refreshPanel() {
   const i = Math.min(view.cursor.line, view.lines.length - 1);
@@ -515,26 +546,36 @@ function refreshPanel() {
 }
 view.onPanel = refreshPanel;
 
-async function planLong(text, seed) {
-  const width = pageWidth(el.canvas, info.lineHeight);
-  return { ...(await planPage(model.url, text, { width, lineHeight: info.lineHeight, seed })), width };
+// Typed text as the core prepares it, with the canvas's width: {text, marks, error, width}.
+async function planLong(text) {
+  return { ...(await preparePage(model.url, text)), width: pageWidth(el.canvas, info.lineHeight) };
 }
 
 function writeLong(s, plan, style, callbacks) {
   lastPage = el.canvas.longText = null;
-  view.lineTexts = plan.lines.map((l) => l.text);
-  const request = { lines: plan.lines, style, bias: s.bias, width: plan.width, spacing: pageSpacing(),
+  const request = { text: plan.text, style, seed: s.seed, bias: s.bias, width: plan.width, spacing: spacingSetting(),
     align: $('align').value, diagnostics: views.wanted() };
   drawnWithDiagnostics = request.diagnostics;
-  return writePage(model.url, request, view, { ...callbacks, onDone: (page) => {
-    lastPage = el.canvas.longText = page;
-    callbacks.onDone();
-  } });
+  return writePage(model.url, request, view, { ...callbacks,
+    onPlan: (lines) => {
+      view.lineTexts = lines.map((l) => l.text);
+      callbacks.onPlan(lines);
+    },
+    onDone: (page) => {
+      lastPage = el.canvas.longText = page;
+      lastRequest = request;
+      callbacks.onDone();
+    } });
 }
 
 for (const input of [$('align'), $('line-spacing')]) input.addEventListener('change', () => info && write());
 for (const box of viewBoxes()) box.addEventListener('change', () => info && updateHash());
-bindExports($('page-export'), () => lastPage && { placed: lastPage.placed, lineHeight: info.lineHeight, title: lastText, colour: el.color.value },
-  (message) => { $('export-status').textContent = message; });
+// The page exports write what the canvas wrote (text, seed, bias, hand, alignment, spacing) for the
+// paper, as hw sample does.
+const exportsUi = bindExports($('page-export'), () => lastPage && lastRequest && {
+  url: model.url, text: lastRequest.text, spacing: lastRequest.spacing, align: lastRequest.align, colour: el.color.value,
+  opts: { seed: lastRequest.seed >>> 0, bias: lastRequest.bias,
+    ...(lastRequest.style ? { primeStrokes: lastRequest.style.strokes, primeText: lastRequest.style.text } : {}) },
+}, (message) => { $('export-status').textContent = message; }, () => info);
 
 start();

@@ -4,7 +4,8 @@
 // first element becomes visible, and every element on the page shares one worker and one model.
 // Attributes: text (or the element's text content; up to 2,000 characters, word-wrapped to the
 // element's width, in one hand: lib/long_text.mjs), align (left, centre, justify), line-spacing, bias (legibility, default 0.75), hand (a style of the model's .styles.json,
-// by name or font, or "random"; an unknown one is reported and writes in a random hand), seed
+// by name or font, or "random": the text's first line is the hand of the rest; an unknown one is
+// reported and writes in a random hand), seed
 // (default 1), speed (multiple of real time, or "instant"), color (default: the surrounding text
 // colour), stroke-width (CSS px), model (URL of a .hwm; only on the page's origin unless the
 // element also has allow-cross-origin), hand-ink (URL of an ink file, .jsonl as docs/INK.md: its
@@ -15,7 +16,7 @@
 import { loadModel, generate, loadStyles, findStyle, modelUrl } from './lib/engine.mjs';
 import { parseInkJsonl } from './lib/ink_jsonl.mjs';
 import { describeMarks, MAX_LINE_CHARS } from './lib/text.mjs';
-import { PageInkView, planPage, writePage, handFor, pageWidth, DEFAULT_SPACING } from './lib/long_text.mjs';
+import { PageInkView, preparePage, writePage, pageWidth } from './lib/long_text.mjs';
 
 const DEFAULT_MODEL = new URL('models/default.hwm', import.meta.url).href;
 
@@ -145,8 +146,8 @@ class HandwritingSynth extends HTMLElement {
         });
       }
       const width = pageWidth(this.canvas, info.lineHeight);
-      plan = info.kind === 'synthesis' ? { ...(await planPage(url, this.text(), { width, lineHeight: info.lineHeight, seed: this.seed() })), width }
-        : { lines: [{ text: '', seed: this.seed() >>> 0 }], marks: [], error: '', width };  // a network that writes without text
+      plan = info.kind === 'synthesis' ? { ...(await preparePage(url, this.text())), width }
+        : { text: '', marks: [], error: '', width };  // a network that writes without text
     } catch (e) {
       if (asked === this.writes) this.fail(`Handwriting unavailable: ${e.message}`, e.message);
       return;
@@ -176,32 +177,36 @@ class HandwritingSynth extends HTMLElement {
       return;
     }
     const found = handInk || handInkError ? { style: handInk, error: handInkError } : findStyle(styles, this.getAttribute('hand'));
-    const { error: handError } = found;
-    const style = found.style ?? handFor(styles, 'random', this.seed());  // one hand for the whole text
+    const { error: handError, style } = found;  // no hand: the text's first line is the hand of the rest
     this.status([describeMarks(plan.marks), handError].filter(Boolean).join(' '));
     const number = (name, fallback) => (Number.isFinite(parseFloat(this.getAttribute(name))) ? parseFloat(this.getAttribute(name)) : fallback);
     const speed = this.getAttribute('speed');
     this.view.setModel({ lineHeight: info.lineHeight, pointsPerSecond: info.pointsPerSecond, maxLineChars: MAX_LINE_CHARS });
-    this.view.setStyle({ color: this.getAttribute('color') || getComputedStyle(this).color || '#222', width: number('stroke-width', 2) });
+    this.view.setStyle({ color: this.getAttribute('color') || getComputedStyle(this).color || info.constants.ink, width: number('stroke-width', 2) });
     const instant = reducedMotion() || speed === 'instant';
     this.view.setSpeed(instant ? Infinity : number('speed', 1) > 0 ? number('speed', 1) : 1);
     this.dataset.pen = instant ? 'instant' : 'animated';  // how it draws, for styling and tests
-    const spacing = DEFAULT_SPACING * (number('line-spacing', 1) > 0 ? number('line-spacing', 1) : 1);
-    this.view.setPage({ width: plan.width, spacing, lines: plan.lines });
-    this.view.reset(plan.lines.length);
+    const spacing = number('line-spacing', 1) > 0 ? number('line-spacing', 1) : 1;
+    const writesText = info.kind === 'synthesis';
+    this.view.setPage({ width: plan.width, spacing: info.constants.lineSpacing * spacing });
+    this.view.reset(writesText ? 0 : 1);  // a page's rows come with its plan
     this.dataset.state = 'writing';
-    const lines = plan.lines;
     this.job?.cancel();  // one generation per element: write() drops stale requests, and this holds anyway
-    let done = 0;
-    const request = { lines, bias: number('bias', 0.75), style, width: plan.width, spacing, align: this.getAttribute('align') || 'left' };
-    const run = (callbacks) => (info.kind === 'synthesis' ? writePage(url, request, this.view, callbacks)
-      : generate(url, { lines, bias: request.bias, style, attention: false }, callbacks));  // writes without text
+    let done = 0, count = 1;
+    const bias = number('bias', 0.75);
+    const request = { text: plan.text, bias, style, seed: this.seed(), width: plan.width, spacing, align: this.getAttribute('align') || 'left' };
+    const run = (callbacks) => (writesText ? writePage(url, request, this.view, callbacks)
+      : generate(url, { lines: [{ text: '', seed: this.seed() >>> 0 }], bias, style, attention: false }, callbacks));  // writes without text
     const job = run({
+      onPlan: (lines) => { count = lines.length; },
       onPoints: (d) => {
-        this.view.addPoints(d.line, d.positions);
-        this.bar.style.width = `${50 + (50 * (done + d.steps / Math.max(1, d.maxSteps))) / lines.length}%`;
+        this.view.addPoints(d.line, d.positions, null, d.curves);
+        this.bar.style.width = `${50 + (50 * (done + d.steps / Math.max(1, d.maxSteps))) / count}%`;
       },
-      onLineEnd: () => ++done,
+      onLineEnd: (d) => {
+        if (d.curves) this.view.addCurves(d.line, d.curves);
+        ++done;
+      },
       onDone: () => this.view.end(),
       onError: (message) => {
         if (this.job !== job) return;
@@ -216,7 +221,7 @@ class HandwritingSynth extends HTMLElement {
       this.job = null;
       this.bar.style.width = '0';
       this.dataset.state = 'done';
-      this.dispatchEvent(new CustomEvent('written', { detail: { lines: lines.length, points: this.view.total() } }));
+      this.dispatchEvent(new CustomEvent('written', { detail: { lines: this.view.lines.length, points: this.view.total() } }));
     };
   }
 }

@@ -327,7 +327,7 @@ async function widgetPage({ holdModel = false } = {}) {
     const post = Worker.prototype.postMessage;
     window.hwPosted = [];
     Worker.prototype.postMessage = function (msg, ...rest) {
-      if (msg && typeof msg === 'object') window.hwPosted.push({ type: msg.type, text: msg.lines?.map((l) => l.text).join('|') });
+      if (msg && typeof msg === 'object') window.hwPosted.push({ type: msg.type, text: msg.lines?.map((l) => l.text).join('|') ?? msg.text });
       return post.call(this, msg, ...rest);
     };
   });
@@ -388,7 +388,7 @@ test('the widget runs one generation at a time, whatever changes while its model
     return { state: el.dataset.state, written: window.hwWritten, ref: await refWritten, posted: window.hwPosted,
       label: el.shadowRoot.querySelector('canvas').getAttribute('aria-label') };
   });
-  const jobs = got.posted.filter((m) => m.type === 'generate');
+  const jobs = got.posted.filter((m) => m.type === 'page');  // the page driver's jobs
   assert.equal(got.state, 'done');
   assert.deepEqual(jobs.map((m) => m.text), ['xyz', 'xyz'], 'one job for the element, one for the reference');
   assert.deepEqual(got.written, [got.ref], 'written once, with the points of one job');

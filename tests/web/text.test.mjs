@@ -22,7 +22,7 @@ const shippedModel = () => model(path.join(ROOT, 'web/models/default.hwm'));
 test('typography: each typographic character becomes its ASCII form', async () => {
   const m = await shippedModel();
   const got = m.prepareText('it\u2019s \u2018a\u2019 \u201bb\u2032 \u201cc\u201d \u201ed\u2033 e\u2013f\u2014g\u2012h\u2212i wait\u2026 x\u00a0y\tz');
-  assert.deepEqual(got, { error: '', text: 'it\'s \'a\' \'b\' "c" "d" e-f-g-h-i wait... x y z', marks: [] });
+  assert.deepEqual(got, { error: '', text: 'it\'s \'a\' \'b\' "c" "d" e-f-g-h-i wait... x y z', marks: [], pageError: '' });
 });
 
 test('unknown characters: the other case when the model has it, else left out; every change reported where it was typed', async () => {
@@ -45,7 +45,7 @@ test('unknown characters: the other case when the model has it, else left out; e
   ]);
   // A model with capitals keeps them; a text it can write comes back unchanged.
   const shipped = await shippedModel();
-  assert.deepEqual(shipped.prepareText('Hello, World #1'), { error: '', text: 'Hello, World #1', marks: [] });
+  assert.deepEqual(shipped.prepareText('Hello, World #1'), { error: '', text: 'Hello, World #1', marks: [], pageError: '' });
   assert.deepEqual(shipped.prepareText('na\u00efve').marks, [{ index: 2, ch: '\u00ef', action: 'skipped' }]);
 });
 

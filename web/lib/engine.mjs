@@ -51,6 +51,8 @@ function onJobMessage(d) {
   if (d.type === 'line') j.onLine?.(d);
   else if (d.type === 'points') j.onPoints?.(d);
   else if (d.type === 'line-end') j.onLineEnd?.(d);
+  else if (d.type === 'page-events') j.onEvents?.(d.events);
+  else if (d.type === 'exported') j.onExported?.(d.result);
   else if (d.type === 'done') {
     jobs.delete(d.job);
     j.onDone?.();
@@ -104,18 +106,7 @@ export function loadModel(url, onProgress, options) {
 // onPoints ({line, positions, attention, steps, maxSteps}), onLineEnd, onDone, onError. Returns
 // {cancel()}; after cancel no callback fires.
 export function generate(url, request, callbacks) {
-  const key = new URL(url, document.baseURI).href;
-  const job = nextJob++;
-  jobs.set(job, callbacks);
-  const msg = { type: 'generate', job, key, ...request };
-  getWorker().postMessage(msg);
-  return {
-    job,
-    cancel() {
-      if (!jobs.delete(job)) return;
-      worker.postMessage({ type: 'cancel', job });
-    },
-  };
+  return startJob({ type: 'generate', key: new URL(url, document.baseURI).href, ...request }, callbacks);
 }
 
 // Typed text as the core prepares it for a loaded model (its typography table and its policy for
@@ -130,14 +121,42 @@ export function prepareText(url, text) {
   });
 }
 
-// The core's long-text layout in the worker (op 'plan', 'check' or 'place'; see worker.mjs):
-// resolves with its result.
-export function layout(url, op, args) {
-  const key = new URL(url, document.baseURI).href;
+// A page written by the core's page driver in the worker (worker.mjs 'page'): text prepared
+// (prepareText), opts as hw.PageWriter.start takes them. Callbacks: onEvents (PageWriter.events(),
+// in reading order), onDone, onError. Returns {cancel()}; after cancel no callback fires.
+export function writePageJob(url, text, opts, callbacks) {
+  return startJob({ type: 'page', key: new URL(url, document.baseURI).href, text, opts }, callbacks);
+}
+
+// The page written for paper and exported by the core as hw sample exports it (worker.mjs
+// 'export'): resolves with {text, error, note, title}. The worker keeps the last page written, so
+// another format of the same page is not written again.
+export function exportPage(url, text, opts, format, pen) {
+  return new Promise((resolve, reject) => {
+    startJob({ type: 'export', key: new URL(url, document.baseURI).href, text, opts, format, pen },
+      { onExported: resolve, onError: (m) => reject(new Error(m)) });
+  });
+}
+
+function startJob(message, callbacks) {
+  const job = nextJob++;
+  jobs.set(job, callbacks);
+  getWorker().postMessage({ ...message, job });
+  return {
+    job,
+    cancel() {
+      if (!jobs.delete(job)) return;
+      worker.postMessage({ type: 'cancel', job });
+    },
+  };
+}
+
+// A drawing as SVG by the core's renderer (hw.renderSvg): lines of (x, y, pen lifted) in pixels.
+export function renderSvg(lines, style, title) {
   const request = nextRequest++;
   return new Promise((resolve, reject) => {
     requests.set(request, { resolve, reject });
-    getWorker().postMessage({ type: 'layout', request, key, op, args });
+    getWorker().postMessage({ type: 'render-svg', request, lines, style, title });
   });
 }
 

@@ -1,7 +1,8 @@
-// InkView, the canvas renderer: draws lines of generated ink on a canvas as the pen moves, and
-// exports them as SVG or PNG. Points arrive as the core computes them: the pen's position in data
-// units (x, y, y down) and whether the pen lifts after the point; a per-line frame fits them to
-// the canvas.
+// InkView, the canvas renderer: draws lines of generated ink on a canvas as the pen moves. Points
+// arrive as the core computes them: the pen's position in data units (x, y, y down), whether the
+// pen lifts after the point, and the curve into it (the core's CurveStream, shared/sheet.h: the
+// Catmull-Rom curves and dots of every export), which comes once the point after it is known; a
+// per-line frame fits them to the canvas. The pen draws a point once its curve is there.
 // Only new segments are drawn each animation frame; the whole drawing is redrawn only when the
 // fit changes (ink left its frame, resize, new colour).
 
@@ -13,17 +14,29 @@ class Line {
     this.x = [];
     this.y = [];
     this.up = [];
+    this.c = [];          // per point, 6 numbers: the curve into it (c1x c1y c2x c2y x y); NaN c1: a move
     this.attention = [];  // per point, when the worker sends it: where the window peaked
     // The frame (data units) this line is fitted by; it grows with slack when ink leaves it.
     this.frame = { x0: 0, x1: 4 * lineHeight, y0: -2 * lineHeight, y1: 1.2 * lineHeight };
   }
-  // positions: (x, y, pen lifted after the point) triples
-  add(positions) {
+  // positions: (x, y, pen lifted after the point) triples; curves: 6 numbers per point, as final
+  add(positions, curves = []) {
     for (let i = 0; i + 2 < positions.length; i += 3) {
       this.x.push(positions[i]);
       this.y.push(positions[i + 1]);
       this.up.push(positions[i + 2] > 0.5);
     }
+    this.addCurves(curves);
+  }
+  addCurves(curves) {
+    for (const v of curves) this.c.push(v);
+  }
+  // Points that can be drawn: those whose curve is known.
+  ready() {
+    return Math.min(this.x.length, this.c.length / 6);
+  }
+  clear() {
+    this.x.length = this.y.length = this.up.length = this.c.length = this.attention.length = 0;
   }
   // Grows the frame to hold points [from, to); returns true when it changed.
   fit(from, to, lh) {
@@ -80,10 +93,17 @@ export class InkView {
     this.schedule();
   }
 
-  // positions: (x, y, pen lifted) triples of line `line`, as the worker sends them.
-  addPoints(line, positions, attention = null) {
+  // positions: (x, y, pen lifted) triples of line `line`, as the worker sends them, with the
+  // curves that became final (the core's CurveStream).
+  addPoints(line, positions, attention = null, curves = []) {
     if (attention) this.lines[line]?.attention.push(...attention);
-    this.lines[line]?.add(positions);
+    this.lines[line]?.add(positions, curves);
+    this.schedule();
+  }
+
+  // The last curves of a line (its end).
+  addCurves(line, curves) {
+    this.lines[line]?.addCurves(curves);
     this.schedule();
   }
 
@@ -98,6 +118,7 @@ export class InkView {
     this.lines.forEach((l, i) => {
       const keep = i < this.cursor.line ? l.x.length : i === this.cursor.line ? this.cursor.index : 0;
       l.x.length = l.y.length = l.up.length = keep;
+      l.c.length = Math.min(l.c.length, 6 * keep);
     });
     this.announced = true;  // a halted drawing is not "drawn"
     this.complete = true;
@@ -123,6 +144,7 @@ export class InkView {
     return this.lines.reduce((n, l) => n + l.x.length, 0);
   }
 
+  // Points not drawn yet (those waiting for their curve included).
   pending() {
     let n = 0;
     for (let i = this.cursor.line; i < this.lines.length; ++i)
@@ -167,7 +189,7 @@ export class InkView {
     n = Math.floor(n);
     while (n > 0 && this.cursor.line < this.lines.length) {
       const l = this.lines[this.cursor.line];
-      const take = Math.min(n, l.x.length - this.cursor.index);
+      const take = Math.min(n, l.ready() - this.cursor.index);
       this.cursor.index += take;
       n -= take;
       if (this.cursor.index < l.x.length) break;
@@ -245,7 +267,8 @@ export class InkView {
     this.drawSegments({ line: 0, index: 0 }, this.cursor);
   }
 
-  // Strokes the segments that end at points [from, to) (cursor positions).
+  // Strokes the curves that end at points [from, to) (cursor positions): each point's curve from
+  // the point before (a stroke's first point: a move, or its dot).
   drawSegments(from, to) {
     if (!this.lay) this.lay = this.layout(this.canvas.clientWidth || 600);
     this.prepareContext();
@@ -255,65 +278,29 @@ export class InkView {
     for (let i = from.line; i <= Math.min(to.line, this.lines.length - 1); ++i) {
       const l = this.lines[i], b = bands[i];
       const a = i === from.line ? from.index : 0;
-      const e = i === to.line ? to.index : l.x.length;
-      for (let j = Math.max(1, a); j < e; ++j) {
-        if (l.up[j - 1]) continue;  // the pen was lifted after the previous point
-        c.moveTo(b.ox + l.x[j - 1] * k, b.oy + l.y[j - 1] * k);
-        c.lineTo(b.ox + l.x[j] * k, b.oy + l.y[j] * k);
-      }
+      const e = Math.min(i === to.line ? to.index : l.x.length, l.ready());
+      for (let j = a; j < e; ++j) this.curve(c, l, j, b, k);
     }
     c.stroke();
   }
 
-  // Polylines in CSS px for export: [{line, points: [[x, y], ...]}].
-  polylines(lay) {
-    const out = [];
-    this.lines.forEach((l, i) => {
-      const b = lay.bands[i];
-      let cur = null;
-      for (let j = 0; j < l.x.length; ++j) {
-        if (!cur) out.push((cur = []));
-        cur.push([b.ox + l.x[j] * lay.k, b.oy + l.y[j] * lay.k]);
-        if (l.up[j]) cur = null;
-      }
+  // Adds point j's curve of line l to the path (band b, k px per unit).
+  curve(c, l, j, b, k) {
+    const X = (v) => b.ox + v * k, Y = (v) => b.oy + v * k, s = 6 * j;
+    const start = j === 0 || l.up[j - 1];
+    c.moveTo(start ? X(l.x[j]) : X(l.x[j - 1]), start ? Y(l.y[j]) : Y(l.y[j - 1]));
+    if (Number.isNaN(l.c[s])) return;  // a stroke starts here
+    c.bezierCurveTo(X(l.c[s]), Y(l.c[s + 1]), X(l.c[s + 2]), Y(l.c[s + 3]), X(l.c[s + 4]), Y(l.c[s + 5]));
+  }
+
+  // The drawing as it stands on the canvas: per line, (x, y, pen lifted) in CSS px, for the
+  // core's renderer (engine.mjs renderSvg).
+  pixelLines() {
+    const lay = this.layout(this.canvas.clientWidth || 600);
+    return this.lines.map((l, i) => {
+      const b = lay.bands[i], out = new Float32Array(3 * l.x.length);
+      for (let j = 0; j < l.x.length; ++j) out.set([b.ox + l.x[j] * lay.k, b.oy + l.y[j] * lay.k, l.up[j] ? 1 : 0], 3 * j);
+      return out;
     });
-    return out.filter((p) => p.length > 1);
-  }
-
-  // The finished drawing (all points received so far) as an SVG document.
-  toSVG(title = '') {
-    const width = this.canvas.clientWidth || 600;
-    const lay = this.layout(width);
-    const f = (v) => Math.round(v * 100) / 100;
-    const paths = this.polylines(lay).map((p) => `<path d="M${p.map(([x, y]) => `${f(x)} ${f(y)}`).join('L')}"/>`);
-    const esc = (s) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
-    return `<?xml version="1.0" encoding="UTF-8"?>\n` +
-      `<svg xmlns="http://www.w3.org/2000/svg" width="${f(width)}" height="${f(lay.height)}" viewBox="0 0 ${f(width)} ${f(lay.height)}" role="img" aria-label="${esc(title)}">\n` +
-      `<title>${esc(title)}</title>\n` +
-      `<g fill="none" stroke="${esc(this.color)}" stroke-width="${this.width}" stroke-linecap="round" stroke-linejoin="round">\n` +
-      `${paths.join('\n')}\n</g>\n</svg>\n`;
-  }
-
-  // The drawing as a PNG blob at `scale` x the CSS size, on `background` (null: transparent).
-  toPNG(scale = 2, background = '#ffffff') {
-    const width = this.canvas.clientWidth || 600;
-    const lay = this.layout(width);
-    const canvas = document.createElement('canvas');
-    canvas.width = Math.round(width * scale);
-    canvas.height = Math.round(lay.height * scale);
-    const c = canvas.getContext('2d');
-    if (background) {
-      c.fillStyle = background;
-      c.fillRect(0, 0, canvas.width, canvas.height);
-    }
-    c.setTransform(scale, 0, 0, scale, 0, 0);
-    Object.assign(c, { lineCap: 'round', lineJoin: 'round', strokeStyle: this.color, lineWidth: this.width });
-    c.beginPath();
-    for (const p of this.polylines(lay)) {
-      c.moveTo(p[0][0], p[0][1]);
-      for (let i = 1; i < p.length; ++i) c.lineTo(p[i][0], p[i][1]);
-    }
-    c.stroke();
-    return new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
   }
 }

@@ -1,33 +1,16 @@
-// Long text on the page and in the widget (issue #13): up to 2,000 characters word-wrapped to the
-// canvas width by the core's line planning (hw.planLines, in the worker: lib/engine.mjs layout),
-// written in ONE hand (a chosen style, or for "random" one preset drawn by the seed, primes every
-// line), all lines at once (the worker's batched `together` step), each line checked with the
-// window peaks (hw.checkLine) and rewritten with its next seed when it fails (hw.lineSeed, so a
-// link reproduces), then placed by the core (hw.placeLines: levelled, one x-height and left
-// margin, alignment, line spacing). Lines reach the drawing in order, each once it is final.
-import { generate, layout, prepareText } from './engine.mjs';
+// Long text on the page and in the widget: up to 2,000 characters written as a page in one hand by
+// the core's page driver (hw.PageWriter in the worker, shared/page_writer.h: the same driver as
+// hw sample --text-file), planned for the canvas width: the lines are planned, the first line
+// written and the page planned again once when the hand's advance differs, the other lines primed
+// with the first (or the chosen hand) and written together, each checked and written again with
+// its next seed when it fails, then placed (levelled, one x-height, alignment, spacing). The driver
+// streams each line's points in reading order; this file only draws them (PageInkView).
+import { prepareText, writePageJob } from './engine.mjs';
 import { InkView } from './ink_canvas.mjs';
 import { drawViewSegments, wantsCustomInk } from './views.mjs';
 
-export const MAX_PAGE_CHARS = 2000;      // the core's kMaxPageChars (hw.MAX_PAGE_CHARS)
-export const ATTEMPTS = 4;               // a line is written at most this often (hw sample --attempts)
 export const PX_PER_LINE_HEIGHT = 22;    // writing size on the canvas: CSS px per model line height
 export const EDGE = 18;                  // CSS px around the page on the canvas
-export const DEFAULT_SPACING = 2.2;      // baseline to baseline, in line heights (LayoutOptions)
-const LINE_HEIGHT_PER_X_HEIGHT = 1.3;    // shared/ink.h: the first guess of a character's advance
-
-// The hand of a whole text: the style chosen by name, or for "random" (any other name) one preset
-// drawn by the seed among the human hands (presets traced from a person's handwriting, source
-// "fonts:hand-…"), or among all presets when the model has none; null when it has no presets.
-export function handFor(styles, name, seed) {
-  const chosen = styles.find((s) => s.name === name);
-  if (chosen || !styles.length) return chosen ?? null;
-  const human = styles.filter((s) => /^fonts:hand-/.test(s.source ?? ''));
-  const pool = human.length ? human : styles;
-  let h = Math.imul((seed >>> 0) ^ 0x5bd1e995, 0x85ebca6b) >>> 0;
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
-  return pool[((h ^ (h >>> 16)) >>> 0) % pool.length];
-}
 
 // The width of the text on a canvas, in the model's writing units.
 export function pageWidth(canvas, lineHeight) {
@@ -35,30 +18,33 @@ export function pageWidth(canvas, lineHeight) {
   return Math.max(4, (css - 2 * EDGE) / PX_PER_LINE_HEIGHT) * lineHeight;
 }
 
-// Typed text -> {lines: [{text, paragraph, paragraphEnd, start, seeds}], marks, error}: the core
-// prepares it (unknown characters) and plans its lines for `width` writing units; `error` is a
-// message for the reader when the text is refused.
-export async function planPage(url, text, { width, lineHeight, seed }) {
-  const count = [...text].length;
-  const refuse = (error, marks = []) => ({ lines: [], marks, error });
-  if (count > MAX_PAGE_CHARS) return refuse(`The text has ${count} characters; the limit is ${MAX_PAGE_CHARS}. Please shorten it.`);
+// Typed text as the core prepares it for a page: {text (prepared), marks, error}; `error` is a
+// message for the reader when the text is refused (the core's: unknown characters aside, too long
+// or nothing to write).
+export async function preparePage(url, text) {
   const prepared = await prepareText(url, text);
-  if (prepared.error) return refuse(prepared.error);
-  if (!prepared.text.trim()) return refuse('Nothing to write: type some text the model knows.', prepared.marks);
-  const advance = lineHeight / LINE_HEIGHT_PER_X_HEIGHT;
-  const plan = await layout(url, 'plan', { text: prepared.text, width, advance, seed: seed >>> 0, attempts: ATTEMPTS });
-  if (plan.error) return refuse(plan.error, prepared.marks);
-  return { lines: plan.lines, marks: prepared.marks, error: '' };
+  const error = prepared.error || prepared.pageError;
+  return { text: prepared.text, marks: prepared.marks, error: error ? `${error[0].toUpperCase()}${error.slice(1)}.` : '' };
 }
 
-// Writes planned lines into `view` (a PageInkView): request {lines (planPage's), style, bias,
-// width, align, spacing, diagnostics}. Callbacks as engine.generate's, per line in order and once
-// a line is final: onLine, onPoints, onLineEnd ({line, finished, attempts, check}), then onDone
-// (the page: {lines, placed, hand}) or onError. Returns {cancel()}.
+// Writes a page into `view` (a PageInkView): request {text (prepared), style ({text, strokes}: a
+// chosen hand, or null: the first line is the hand), seed, bias, width (writing units), align,
+// spacing (a multiple of the standard line spacing), diagnostics}. The view gets the plan, the
+// rewrites, the diagnostics and the placement; the callbacks carry the points: onPlan (the lines,
+// again when the page is planned again), onLine, onPoints ({line, positions, attention, curves,
+// steps, maxSteps}: for the view's addPoints), onLineEnd ({line, finished, attempts, check,
+// curves}: the line's last curves), then onDone (the page: {lines, placed, hand}) or onError.
+// Returns {cancel()}.
 export function writePage(url, request, view, callbacks) {
-  const job = new PageJob(url, request, view, callbacks);
-  job.run(request.lines.map((_, i) => i));
-  return { cancel: () => job.cancel() };
+  const opts = { seed: request.seed >>> 0, bias: request.bias, width: request.width, align: request.align ?? 'left',
+    lineSpacing: request.spacing ?? 1, diagnostics: !!request.diagnostics };
+  if (request.style) Object.assign(opts, { primeStrokes: request.style.strokes, primeText: request.style.text });
+  const page = new PageStream(view, callbacks, request.style?.name ?? null);
+  return writePageJob(url, request.text, opts, {
+    onEvents: (events) => events.forEach((e) => page.take(e)),
+    onDone: () => page.done(),
+    onError: (message) => callbacks.onError?.(message),
+  });
 }
 
 const concat = (parts, Type) => {
@@ -68,122 +54,60 @@ const concat = (parts, Type) => {
   return out;
 };
 
-class PageJob {
-  constructor(url, request, view, callbacks) {
-    Object.assign(this, { url, req: request, view, cb: callbacks, head: 0, jobs: new Set(), over: false });
-    this.lines = request.lines.map((plan) => ({ plan, attempt: 0, chunks: [], start: null, end: null, final: false }));
+// The driver's events for a view and the page's callbacks; it keeps each line's points for the
+// written page ({lines, placed, hand}) that onDone hands over.
+class PageStream {
+  constructor(view, cb, hand) {
+    Object.assign(this, { view, cb, hand, plan: [], lines: [], placed: null });
   }
 
-  // One generation of lines `which`, each with its current attempt's seed (several: together).
-  run(which) {
-    const lines = which.map((i) => ({ text: this.lines[i].plan.text, seed: this.lines[i].plan.seeds[this.lines[i].attempt] }));
-    const request = { lines, bias: this.req.bias, style: this.req.style, attention: true, together: lines.length > 1,
-      diagnostics: !!this.req.diagnostics };
-    const job = generate(this.url, request, {
-      onLine: (d) => this.onLine(which[d.line], d),
-      onPoints: (d) => this.onPoints(which[d.line], d),
-      onLineEnd: (d) => this.onLineEnd(which[d.line], d),
-      onDone: () => this.jobs.delete(job),
-      onError: (message) => this.fail(message),
+  take(e) {
+    if (e.kind === 'plan') return this.setPlan(e.lines);
+    const l = this.lines[e.line];
+    if (e.kind === 'line') {
+      Object.assign(l, { text: e.text, maxSteps: e.maxSteps, positions: [], attention: [] });
+      this.view.clearLine(e.line);
+      this.cb.onLine?.({ line: e.line, text: e.text, maxSteps: e.maxSteps });
+    } else if (e.kind === 'restart') {
+      Object.assign(l, { positions: [], attention: [] });
+      this.view.clearLine(e.line);
+    } else if (e.kind === 'points') {
+      l.positions.push(e.positions);
+      l.attention.push(e.attention);
+      if (e.diagnostics) this.view.addDiagnostics?.(e.line, e.diagnostics, e.diagStride, this.offset(e.line), [...l.text].length);
+      this.cb.onPoints?.({ line: e.line, positions: e.positions, attention: e.attention, curves: e.curves, steps: e.steps, maxSteps: l.maxSteps });
+    } else if (e.kind === 'line-end') {
+      l.end = { line: e.line, finished: e.finished, attempts: e.attempts, seed: e.seed, check: { ok: e.ok, problem: e.problem } };
+      this.cb.onLineEnd?.({ ...l.end, curves: e.curves });
+    } else if (e.kind === 'placed') {
+      this.placed = e;
+      this.view.place(e);
+    }
+  }
+
+  // The plan (first, and again once the first line has measured the hand): the view's rows.
+  setPlan(plan) {
+    const kept = this.plan[0]?.text === plan[0]?.text ? this.lines[0] : null;
+    this.plan = plan;
+    this.lines = plan.map((p, i) => (i === 0 && kept ? kept : { plan: p, positions: [], attention: [] }));
+    this.lines.forEach((l, i) => { l.plan = plan[i]; });
+    this.view.setPlan(plan);
+    this.cb.onPlan?.(plan);
+  }
+
+  // Code points of priming text before line i's own in the generator's text.
+  offset(i) {
+    const l = this.lines[i];
+    return [...l.text].length - [...l.plan.text].length;
+  }
+
+  done() {
+    const lines = this.lines.map((l, i) => {
+      const attention = concat(l.attention, Int32Array), off = this.offset(i);
+      return { text: l.plan.text, seed: l.end.seed, attempts: l.end.attempts, check: l.end.check, finished: l.end.finished,
+        positions: concat(l.positions, Float32Array), peaks: Array.from(attention, (p) => (p < off ? -1 : p - off)) };
     });
-    this.jobs.add(job);
-  }
-
-  onLine(i, d) {
-    const l = this.lines[i];
-    l.start = { ...d, line: i };
-    l.offset = [...d.text].length - [...l.plan.text].length;  // priming text before the line's own
-    if (i === this.head) this.cb.onLine?.(l.start);
-  }
-
-  onPoints(i, d) {
-    const chunk = { ...d, line: i };
-    this.lines[i].chunks.push(chunk);
-    if (i === this.head) this.forward(i, chunk);
-  }
-
-  forward(i, chunk) {
-    const l = this.lines[i];
-    if (chunk.diagnostics) this.view.addDiagnostics?.(i, chunk.diagnostics, chunk.diagStride, l.offset, [...l.start.text].length);
-    this.cb.onPoints?.(chunk);
-  }
-
-  onLineEnd(i, d) {
-    this.lines[i].end = { ...d, line: i };
-    this.check(i);
-  }
-
-  // The core's check of a written line; a failed line is written again with its next seed.
-  async check(i) {
-    const l = this.lines[i];
-    let result;
-    try {
-      const peaks = concat(l.chunks.map((c) => c.attention), Int32Array);
-      result = await layout(this.url, 'check', { text: l.plan.text, offset: l.offset, peaks, finished: l.end.finished });
-    } catch (e) {
-      return this.fail(e.message);
-    }
-    if (this.over) return;
-    l.check = result;
-    if (result.ok || l.attempt + 1 >= l.plan.seeds.length) {
-      l.final = true;
-      if (i === this.head) this.advance();
-      return;
-    }
-    ++l.attempt;
-    Object.assign(l, { chunks: [], start: null, end: null });
-    if (i === this.head) this.view.clearLine?.(i);
-    this.run([i]);
-  }
-
-  // Final lines at the head end; the next line's buffered messages reach the drawing.
-  advance() {
-    while (this.head < this.lines.length && this.lines[this.head].final) {
-      const l = this.lines[this.head];
-      this.cb.onLineEnd?.({ ...l.end, attempts: l.attempt + 1, check: l.check });
-      if (++this.head === this.lines.length) return this.place();
-      const next = this.lines[this.head];
-      if (next.start) this.cb.onLine?.(next.start);
-      next.chunks.forEach((c) => this.forward(this.head, c));
-    }
-  }
-
-  // Every line is final: the core places them; the view shows the placed page.
-  async place() {
-    const lines = this.lines.map((l) => ({
-      text: l.plan.text, paragraph: l.plan.paragraph, paragraphEnd: l.plan.paragraphEnd,
-      positions: concat(l.chunks.map((c) => c.positions), Float32Array),
-      attention: Array.from(concat(l.chunks.map((c) => c.attention), Int32Array), (p) => (p < l.offset ? -1 : p - l.offset)),
-    }));
-    const opts = { width: this.req.width, lineSpacing: this.req.spacing ?? DEFAULT_SPACING, align: this.req.align ?? 'left' };
-    let placed;
-    try {
-      placed = await layout(this.url, 'place', { lines, opts });
-    } catch (e) {
-      return this.fail(e.message);
-    }
-    if (this.over) return;
-    if (placed.error) return this.fail(placed.error);
-    this.over = true;
-    const page = {
-      hand: this.req.style?.name ?? null, placed,
-      lines: this.lines.map((l, i) => ({ text: l.plan.text, seed: l.plan.seeds[l.attempt], attempts: l.attempt + 1,
-        check: l.check, finished: l.end.finished, positions: lines[i].positions, peaks: lines[i].attention })),
-    };
-    this.view.place?.(placed);
-    this.cb.onDone?.(page);
-  }
-
-  fail(message) {
-    if (this.over) return;
-    this.cancel();
-    this.cb.onError?.(message);
-  }
-
-  cancel() {
-    this.over = true;
-    this.jobs.forEach((j) => j.cancel());
-    this.jobs.clear();
+    this.cb.onDone?.({ lines, placed: this.placed, hand: this.hand });
   }
 }
 
@@ -196,9 +120,22 @@ export class PageInkView extends InkView {
     this.views = new Set();  // names of the views switched on (views.mjs VIEWS)
   }
 
-  // The page the next lines are written for: width (writing units), spacing, the plan.
-  setPage({ width, spacing = DEFAULT_SPACING, lines = [] }) {
-    this.page = { width, spacing, paragraphs: lines.map((l) => l.paragraph) };
+  // The page the next lines are written for: width (writing units) and spacing (baseline to
+  // baseline, in line heights); the lines come with the plan (setPlan).
+  setPage({ width, spacing }) {
+    this.page = { width, spacing, paragraphs: [] };
+  }
+
+  // The driver's plan: one row per line. Planned again after the first line, the rows after it
+  // change (the first line keeps what it has drawn; it is cleared when it is written again).
+  setPlan(plan) {
+    if (!this.page) return this.reset(plan.length);
+    this.page.paragraphs = plan.map((l) => l.paragraph);
+    if (!this.lines.length) return this.reset(plan.length);
+    const first = this.lines[0], diag = this.diag?.[0];
+    this.reset(plan.length);
+    this.lines[0] = first;
+    if (diag) this.diag[0] = diag;
   }
 
   reset(count) {
@@ -224,29 +161,27 @@ export class PageInkView extends InkView {
     return d;
   }
 
-  // Line i is written again: what was drawn of it goes.
+  // Line i is written (again): what was drawn of it goes.
   clearLine(i) {
     const l = this.lines[i];
     if (!l) return;
-    l.x.length = l.y.length = l.up.length = l.attention.length = 0;
+    l.clear();
     if (this.diag?.[i]) this.diag[i] = { parts: [], stride: 0, offset: 0, u: 0 };
     if (this.cursor.line === i) this.cursor.index = 0;
     this.dirty = true;
     this.schedule();
   }
 
-  // The core's placed page (placeLines): each line's points take their place (same count).
+  // The core's placed page (the driver's 'placed' event): each line's points and curves take
+  // their place (the same points, placed).
   place(placed) {
     placed.lines.forEach((pl, i) => {
       const l = this.lines[i];
       if (!l) return;
-      const x = [], y = [], up = [];
-      for (const s of pl.strokes) {
-        for (let k = 0; k + 1 < s.length; k += 2) x.push(s[k]), y.push(s[k + 1]), up.push(false);
-        if (up.length) up[up.length - 1] = true;
-      }
-      if (x.length !== l.x.length) l.attention.length = 0;  // (never: placement keeps every point)
-      Object.assign(l, { x, y, up });
+      const n = pl.points.length / 3;
+      if (n !== l.x.length) l.attention.length = 0;  // (never: placement keeps every point)
+      l.x.length = l.y.length = l.up.length = l.c.length = 0;
+      l.add(pl.points, pl.curves);
     });
     this.placed = placed;
     this.dirty = true;
@@ -260,7 +195,7 @@ export class PageInkView extends InkView {
       const bands = this.lines.map(() => ({ ox: EDGE, oy: EDGE }));
       return { k, bands, height: Math.max(this.minHeight, this.placed.height * k + 2 * EDGE) };
     }
-    // While writing: each line on its row (as placeLines puts it: half a pitch more per paragraph).
+    // While writing: each line on its row (as the placement puts it: half a pitch more per paragraph).
     const pitch = this.page.spacing * this.lh;
     let y = 0.5 * pitch;
     const bands = this.lines.map((_, i) => {

@@ -28,16 +28,14 @@ export function drawViewSegments(view, from, to) {
     const l = view.lines[i], b = bands[i], d = view.diagnostics(i);
     const a = i === from.line ? from.index : 0;
     const e = i === to.line ? to.index : l.x.length;
-    for (let j = Math.max(1, a); j < e; ++j) {
-      if (view.views.has('density') && d && j < d.data.length / d.stride) drawDensity(c, view, d, j, b, k, l);
-      if (l.up[j - 1]) continue;
+    for (let j = a; j < Math.min(e, l.ready()); ++j) {
+      if (j > 0 && view.views.has('density') && d && j < d.data.length / d.stride) drawDensity(c, view, d, j, b, k, l);
       const own = j < l.attention.length && d ? l.attention[j] - d.offset : -1;
       c.strokeStyle = view.views.has('colour') && d ? charColour(own) : view.color;
       const eos = d && j < d.data.length / d.stride ? d.data[j * d.stride] : 0;
       c.lineWidth = view.views.has('weight') ? view.width * Math.min(3, 0.5 + 2.5 * eos) : view.width;
       c.beginPath();
-      c.moveTo(b.ox + l.x[j - 1] * k, b.oy + l.y[j - 1] * k);
-      c.lineTo(b.ox + l.x[j] * k, b.oy + l.y[j] * k);
+      view.curve(c, l, j, b, k);  // the core's curve into point j (or its dot)
       c.stroke();
     }
   }

@@ -18,19 +18,30 @@
 //   {type: 'prepare', request, key, text}   typed text through the core's Model.prepareText
 //   {type: 'ink', request, text, name}   an ink file (JSONL) through the core's reader (hw.readInkJsonl):
 //    {records: [JSON text of each good record], errors: ['NAME:LINE: what']}; needs no model
-//   {type: 'layout', request, key, op, args}   the core's long-text layout (shared/layout.h):
-//    op 'plan' args {text, width, advance, seed, attempts}: hw.planLines, each line with its seeds
-//    (hw.lineSeed per attempt); op 'check' args {text, offset, peaks, finished}: hw.checkLine;
-//    op 'place' args {lines: [{text, paragraph, paragraphEnd, positions, attention}], opts}: hw.placeLines
+//   {type: 'page', job, key, text (prepared), opts}   a page written by the core's page driver
+//    (hw.PageWriter, shared/page_writer.h: plan, first line, re-plan, the rest primed with it,
+//    check, rewrite, place; the lines in flight stepped together). opts as PageWriter.start takes
+//    them: {seed, bias, diagnostics, primeStrokes, primeText, width, lineSpacing, align}
+//   {type: 'export', job, key, text, opts, format, pen}   the page written for paper (opts.paper:
+//    {name, margin, xHeight, lineSpacing, align}) by the same driver, then exported as hw sample
+//    exports it (PageWriter.exportPage: 'svg', 'plot-svg' or 'gcode'; pen as it takes it). The last
+//    written page is kept: another format or pen of the same page is not written again.
+//   {type: 'render-svg', request, lines, style, title}   a drawing as SVG by the core's renderer
+//    (hw.renderSvg; lines: Float32Arrays of x, y, pen lifted in pixels)
 // Replies (worker -> main):
 //   {type: 'load-progress', key, loaded, total}  {type: 'loaded', key, info}  {type: 'load-error', key, message}
 //   {type: 'line', job, line, text, maxSteps}   a line starts (text: with the priming text)
 //   {type: 'points', job, line, positions (Float32Array of x, y, pen lifted: the pen's position in
-//    data units from the start of the line, computed by the core), steps, maxSteps,
+//    data units from the start of the line, computed by the core), curves (Float32Array: the
+//    curves into the points that are final, 6 numbers each, Generator.curves()), steps, maxSteps,
 //    attention (Int32Array: text index the window peaked at per point; when asked for),
 //    diagnostics (Float32Array, diagStride floats per point: Generator.diagnostics(); when asked for)}
 //   {type: 'line-end', job, line, finished, steps}   {type: 'done', job}   {type: 'error', job, message}
-//   {type: 'prepared', request, result: {text, marks, error}}   {type: 'laid-out', request, result}   {type: 'error', request, message}
+//   {type: 'page-events', job, events}   PageWriter.events() after each step (in reading order)
+//   {type: 'exported', job, result: {text, error, note, title, width, height, written (this export
+//    wrote the page; false: the last page written was the same)}}
+//   {type: 'prepared', request, result: {text, marks, error, pageError}}   {type: 'rendered', request, result}
+//   {type: 'error', request, message}
 //   {type: 'unloaded', key}   the model's module failed (a WASM abort): load it again to use it
 import { ModelStore, CoreError } from './model_store.mjs';
 import { wasmBuild } from './wasm_build.mjs';
@@ -124,19 +135,20 @@ function moduleFailed(hw) {
   }
 }
 
-function modelInfo(m) {
+function modelInfo(hw, m) {
   const header = JSON.parse(m.headerJson());
   return {
     kind: m.kind(), alphabet: m.alphabet(), lineHeight: m.lineHeight(), scaleX: m.scaleX(), scaleY: m.scaleY(),
     maxStepsPerChar: m.maxStepsPerChar(), maxTextChars: m.maxTextChars(),
     pointsPerSecond: Number(header.meta?.points_per_second) || 0, header, build: BUILD,
+    ...pageInfo(hw),
   };
 }
 
 function onLoad({ key, url, sameOrigin }) {
   if (!models.has(key)) models.set(key, loadModel(key, url, sameOrigin));
   models.get(key).then(
-    ({ model }) => postMessage({ type: 'loaded', key, info: modelInfo(model) }),
+    ({ hw, model }) => postMessage({ type: 'loaded', key, info: modelInfo(hw, model) }),
     (e) => {
       models.delete(key);  // a later request may try again (e.g. after a network error)
       postMessage({ type: 'load-error', key, message: e.message || String(e) });
@@ -174,10 +186,11 @@ const chunkSize = (j, runs) => (runs < FIRST_CHUNKS.length ? FIRST_CHUNKS[runs] 
 // returns whether it is done.
 function postRun(j, line, g) {
   const positions = g.positions().slice();  // copy out of WASM memory before anything else runs
-  const msg = { type: 'points', job: j.req.job, line, positions, steps: g.steps(), maxSteps: g.maxSteps() };
+  const curves = g.curves().slice();
+  const msg = { type: 'points', job: j.req.job, line, positions, curves, steps: g.steps(), maxSteps: g.maxSteps() };
   if (j.req.attention) msg.attention = g.attention().slice();
   if (j.req.diagnostics) Object.assign(msg, { diagnostics: g.diagnostics().slice(), diagStride: g.diagnosticsStride() });
-  postMessage(msg, [positions.buffer, msg.attention?.buffer, msg.diagnostics?.buffer].filter(Boolean));
+  postMessage(msg, [positions.buffer, curves.buffer, msg.attention?.buffer, msg.diagnostics?.buffer].filter(Boolean));
   if (!g.done()) return false;
   postMessage({ type: 'line-end', job: j.req.job, line, finished: g.finished(), steps: g.steps() });
   return true;
@@ -186,6 +199,8 @@ function postRun(j, line, g) {
 // One chunk of one job; returns false when the job is over. Lines one after another, or all at
 // once (together).
 function runChunk(j) {
+  if (j.req.type === 'page') return runPageChunk(j);
+  if (j.req.type === 'export') return runExportChunk(j);
   if (j.req.together) return runTogetherChunk(j);
   if (!j.gens.length) {
     if (++j.line >= j.req.lines.length) return false;
@@ -218,6 +233,7 @@ function runTogetherChunk(j) {
 function endJob(id) {
   const j = jobs.get(id);
   j?.gens.forEach((g) => g.delete());
+  if (j?.writer && j.writer !== exported?.writer) j.writer.delete();  // the export cache keeps its own
   jobs.delete(id);
 }
 
@@ -262,32 +278,76 @@ async function onPrepare({ request, key, text }) {
   }
 }
 
-// A line's positions (x, y, pen lifted; data units from its start, as 'points' sends them) as the
-// generator's offsets (dx, dy, pen lifted; normalised), which placeLines reads.
-function offsets(positions, model) {
-  const out = new Float32Array(positions.length), sx = model.scaleX(), sy = model.scaleY();
-  for (let i = 0; i + 2 < positions.length; i += 3) {
-    out[i] = (positions[i] - (i ? positions[i - 3] : 0)) / sx;
-    out[i + 1] = (positions[i + 1] - (i ? positions[i - 2] : 0)) / sy;
-    out[i + 2] = positions[i + 2];
-  }
-  return out;
+// ---- pages (the core's page driver) ----
+
+// The constants and limits of pages (hw.constants) and the G-code pen presets, for the page's inputs.
+function pageInfo(hw) {
+  return { constants: hw.constants(), penPresets: { servo: hw.penCommands('servo', 5, 0), z: hw.penCommands('z', 5, 0) } };
 }
 
-// The core's long-text layout for the page and the widget (lib/long_text.mjs).
-async function onLayout({ request, key, op, args }) {
+// A started page writer for a job, or a CoreError with the driver's message.
+function startWriter(hw, model, text, opts) {
+  const w = new hw.PageWriter(model);
+  const err = w.start(text, opts);
+  if (err) {
+    w.delete();
+    throw new CoreError(err);
+  }
+  return w;
+}
+
+// A page job's round: every line in flight steps `n` points; the events go out (their typed
+// arrays transferred).
+function runPageChunk(j) {
+  if (!j.writer) j.writer = startWriter(j.hw, j.model, j.req.text, j.req.opts);
+  const err = j.writer.step(chunkSize(j, j.runs++));
+  if (err) throw new CoreError(err);
+  const events = j.writer.events();
+  const buffers = events.flatMap((e) => [e.positions, e.attention, e.curves, e.diagnostics].filter(Boolean).map((a) => a.buffer));
+  postMessage({ type: 'page-events', job: j.req.job, events }, buffers);
+  return !j.writer.done();
+}
+
+// The paper's size by name (hw.paperSize) into the driver's paper settings.
+function paperOpts(hw, opts) {
+  const paper = { ...opts.paper };
+  const size = hw.paperSize(String(paper.name ?? 'a4'));
+  if (!size) throw new CoreError(`unknown paper "${paper.name}"`);
+  [paper.width, paper.height] = size;
+  return { ...opts, paper };
+}
+
+let exported = null;  // the last page written for an export: {signature, writer}
+
+// An export job's round: the page written for paper in large steps (nothing to animate), then the
+// format asked for; a page already written for the same text, settings and paper is reused.
+function runExportChunk(j) {
+  const signature = JSON.stringify([j.req.key, j.req.text, j.req.opts]);
+  if (!j.writer) {
+    if (exported?.signature === signature && exported.writer.done()) j.writer = exported.writer;
+    else {
+      if (exported) exported.writer.delete();
+      exported = null;
+      j.writer = startWriter(j.hw, j.model, j.req.text, paperOpts(j.hw, j.req.opts));
+      j.wrote = true;
+      exported = { signature, writer: j.writer };
+    }
+  }
+  if (!j.writer.done()) {
+    const err = j.writer.step(256);
+    if (err) throw new CoreError(err);
+    j.writer.events();  // nothing is drawn of it
+    if (!j.writer.done()) return true;
+  }
+  const result = j.writer.exportPage(j.req.format, j.req.pen ?? {});
+  postMessage({ type: 'exported', job: j.req.job, result: { ...result, written: !!j.wrote } });
+  return false;
+}
+
+async function onRenderSvg({ request, lines, style, title }) {
   try {
-    const { hw, model } = await (models.get(key) ?? Promise.reject(new Error('model not loaded')));
-    let result;
-    if (op === 'plan') {
-      result = hw.planLines(args.text, { width: args.width, advance: args.advance });
-      result.lines.forEach((l, i) => {
-        l.seeds = Array.from({ length: args.attempts }, (_, a) => hw.lineSeed(args.seed, i, a));
-      });
-    } else if (op === 'check') result = hw.checkLine(args.text, args.offset, args.peaks, !!args.finished);
-    else if (op === 'place') result = hw.placeLines(model, args.lines.map((l) => ({ ...l, points: offsets(l.positions, model) })), args.opts);
-    else throw new Error(`unknown layout operation ${op}`);
-    postMessage({ type: 'laid-out', request, result });
+    const hw = await store.module();
+    postMessage({ type: 'rendered', request, result: hw.renderSvg(lines, style ?? {}, String(title ?? '')) });
   } catch (e) {
     postMessage({ type: 'error', request, message: e.message || String(e) });
   }
@@ -308,9 +368,9 @@ const pending = new Map();  // generate requests waiting for their model, by job
 self.onmessage = ({ data }) => {
   if (data.type === 'load') onLoad(data);
   else if (data.type === 'prepare') onPrepare(data);
-  else if (data.type === 'layout') onLayout(data);
+  else if (data.type === 'render-svg') onRenderSvg(data);
   else if (data.type === 'ink') onInk(data);
-  else if (data.type === 'generate') {
+  else if (data.type === 'generate' || data.type === 'page' || data.type === 'export') {
     pending.set(data.job, data);
     onGenerate(data)
       .catch((e) => postMessage({ type: 'error', job: data.job, message: e.message || String(e) }))
