@@ -337,6 +337,15 @@ TEST_CASE("export: the curve stream gives pen_runs' curves and dots point by poi
     }
 }
 
+TEST_CASE("export: a page's title is its text's first words, never longer than 60 characters, controls shown") {
+    CHECK(page_title(U"Dear Anna,\n\nthank you") == "Dear Anna, thank you");
+    const std::string long_title = page_title(U"one two three four five six seven eight nine ten eleven twelve thirteen");
+    CHECK(long_title == "one two three four five six seven eight nine ten eleven\u2026");
+    CHECK(page_title(std::u32string(80, U'x')) == std::string(60, 'x') + "\u2026");
+    CHECK(page_title(U"bell\a here") == "bell<U+0007> here");
+    CHECK(page_title(U"  ") == "");
+}
+
 static Sheet zigzag_sheet() {
     Sheet sheet;
     sheet.width_mm = 100;
