@@ -110,7 +110,7 @@ Status PageWriter::start(const Model& m, const PageRequest& req) {
     result_ = PageResult{};
     events_.clear();
     head_ = 0;
-    replanned_ = false;
+    replanned_ = cancelled_ = false;
     phase_ = Phase::Done;
     lay_ = req.layout;
     lay_.advance = lay_.advance > 0 ? lay_.advance : guess_advance(m, req.style);
@@ -290,6 +290,14 @@ void PageWriter::release() {
         for (PageEvent& e : pending_[head_]) events_.push_back(std::move(e));
         pending_[head_].clear();
     }
+}
+
+void PageWriter::cancel() {
+    writers_.clear();
+    pending_.clear();
+    events_.clear();
+    cancelled_ = true;
+    phase_ = Phase::Done;
 }
 
 std::vector<PageEvent> PageWriter::take_events() {

@@ -103,6 +103,10 @@ public:
     // per step for all; each line on its own when diagnostics are asked for), then settle().
     Status step(int n);
     bool done() const { return phase_ == Phase::Done; }
+    // Stops writing: the lines in flight and the events not taken are dropped, and done() holds
+    // (result() has the final lines so far, unplaced). A page is cancelled when its reader leaves.
+    void cancel();
+    bool cancelled() const { return cancelled_; }
 
     // For callers with threads (the CLI): the lines being written, each of which may run on its own
     // thread (run_line touches only its line), then settle() on one thread.
@@ -137,7 +141,7 @@ private:
     std::vector<std::vector<PageEvent>> pending_;  // per line, until every line before it is final
     std::vector<PageEvent> events_;                // released, for take_events
     size_t head_ = 0;                              // the first line not yet final
-    bool replanned_ = false;
+    bool replanned_ = false, cancelled_ = false;
     Phase phase_ = Phase::Done;
 };
 

@@ -262,6 +262,25 @@ static bool same_points(const std::vector<Point>& a, const std::vector<Point>& b
     return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(Point)) == 0);
 }
 
+TEST_CASE("page driver: a cancelled page stops at once, its events dropped") {
+    Model m;
+    REQUIRE(load_model_file(std::string(HW_FIXTURE_DIR) + "/synthesis_small.hwm", m).ok);
+    PageRequest req;
+    req.text = U"one line\nand another line";
+    req.layout.width = 40 * m.norm.line_height;
+    PageWriter w;
+    REQUIRE(w.start(m, req).ok);
+    REQUIRE(w.step(5).ok);
+    CHECK(!w.done());
+    w.cancel();
+    CHECK(w.done());
+    CHECK(w.cancelled());
+    CHECK(w.take_events().empty());
+    CHECK(w.lines_in_flight().empty());
+    CHECK(w.step(5).ok);  // nothing more happens
+    CHECK(w.take_events().empty());
+}
+
 TEST_CASE("page driver: stepped lines together or run line by line, the same page; the events stream each line in reading order") {
     Model m;
     REQUIRE(load_model_file(std::string(HW_FIXTURE_DIR) + "/synthesis_small.hwm", m).ok);

@@ -103,6 +103,7 @@ public:
         return s ? "" : s.message;
     }
     bool done() const { return writer_.done(); }
+    void cancel() { writer_.cancel(); }
 
     // The events since the last call, in reading order (page_writer.h: PageEvent), as objects:
     // {kind: 'plan', lines: [{text, paragraph, paragraphEnd}]}, {kind: 'line', line, text, maxSteps},
@@ -362,6 +363,7 @@ EMSCRIPTEN_BINDINGS(hw_page) {
         .function("start", &WasmPageWriter::start)
         .function("step", &WasmPageWriter::step)
         .function("done", &WasmPageWriter::done)
+        .function("cancel", &WasmPageWriter::cancel)
         .function("events", &WasmPageWriter::events)
         .function("exportPage", &WasmPageWriter::export_page);
     emscripten::function("renderSvg", &hw::render_svg_js);

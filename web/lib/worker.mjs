@@ -233,7 +233,13 @@ function runTogetherChunk(j) {
 function endJob(id) {
   const j = jobs.get(id);
   j?.gens.forEach((g) => g.delete());
-  if (j?.writer && j.writer !== exported?.writer) j.writer.delete();  // the export cache keeps its own
+  if (j?.writer && j.writer === exported?.writer && !j.writer.done()) {  // an export cancelled half-way
+    exported = null;
+  }
+  if (j?.writer && j.writer !== exported?.writer) {
+    j.writer.cancel();
+    j.writer.delete();
+  }
   jobs.delete(id);
 }
 
